@@ -1,0 +1,264 @@
+"""The newsroom's desk: journalists write and submit, editors publish."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
+from .suggestions import untagged_mentions
+
+admin.site.site_header = _("%(site)s — rédaction") % {"site": settings.SITE_NAME}
+admin.site.site_title = _("Rédaction")
+admin.site.index_title = _("Tableau de bord")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    mark_as_updated = forms.BooleanField(
+        label=_("Signaler une mise à jour importante"),
+        required=False,
+        help_text=_("Affiche aux lecteurs « Mis à jour le … » avec la date d’enregistrement."),
+    )
+    add_suggested_territories = forms.ModelMultipleChoiceField(
+        queryset=Territory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Territoires cités dans le texte"),
+        help_text=_("Cochez ceux à ajouter aux territoires de l’article, puis enregistrez."),
+    )
+    add_suggested_personalities = forms.ModelMultipleChoiceField(
+        queryset=Personality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Personnalités citées dans le texte"),
+        help_text=_("Cochez celles à ajouter aux personnalités de l’article, puis enregistrez."),
+    )
+
+    # Set per request by ArticleAdmin.get_form.
+    current_user = None
+    suggestions = ([], [])
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "section",
+            "standfirst",
+            "body",
+            "status",
+            "published_at",
+            "is_featured",
+            "comments_open",
+            "authors",
+            "tags",
+            "territories",
+            "personalities",
+            "related_articles",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "status" in self.fields and self.current_user is not None:
+            allowed = Article.statuses_for(self.current_user, self.instance.status if self.instance.pk else None)
+            self.fields["status"].choices = [choice for choice in Article.Status.choices if choice[0] in allowed]
+        territories, personalities = self.suggestions
+        if "add_suggested_territories" in self.fields:
+            self.fields["add_suggested_territories"].queryset = Territory.objects.filter(
+                pk__in=[t.pk for t in territories]
+            )
+        if "add_suggested_personalities" in self.fields:
+            self.fields["add_suggested_personalities"].queryset = Personality.objects.filter(
+                pk__in=[p.pk for p in personalities]
+            )
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "section", "status", "published_at", "author_names", "is_featured"]
+    list_filter = ["status", "section", "territories", "authors", "is_featured"]
+    list_select_related = ["section"]
+    search_fields = ["title", "standfirst", "body", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["territories", "personalities", "related_articles"]
+    filter_horizontal = ["authors"]
+    readonly_fields = ["site_links", "updated_at", "created_at", "modified_at"]
+    actions = ["publish_selected", "unpublish_selected"]
+    base_fieldsets = [
+        (None, {"fields": ["site_links", "title", "slug", "section", "standfirst", "body"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "mark_as_updated",
+                    "updated_at",
+                    "is_featured",
+                    "comments_open",
+                    "authors",
+                ]
+            },
+        ),
+        (_("Classement"), {"fields": ["tags", "territories", "personalities", "related_articles"]}),
+    ]
+    history_fieldset = (_("Historique"), {"classes": ["collapse"], "fields": ["created_at", "modified_at"]})
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("authors")
+
+    @admin.display(description=_("auteurs"))
+    def author_names(self, article):
+        return ", ".join(author.get_full_name() or author.get_username() for author in article.authors.all())
+
+    @admin.display(description=_("sur le site"))
+    def site_links(self, article):
+        if not article.pk:
+            return _("Enregistrez l’article pour pouvoir le prévisualiser.")
+        preview = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_preview_url(), _("Aperçu")
+        )
+        if article.is_visible:
+            public = format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), _("Voir sur le site")
+            )
+            return format_html("{} · {}", public, preview)
+        return format_html("{} — {}", preview, _("pas encore visible par les lecteurs"))
+
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_visible else article.get_preview_url()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not Article.can_publish(request.user):
+            readonly.append("is_featured")
+            if obj is not None and obj.status in Article.EDITOR_STATUSES:
+                # Once public, the date and status are the editors' to change.
+                readonly += ["status", "published_at"]
+        return readonly
+
+    def _suggestions(self, request, obj):
+        cache = request.__dict__.setdefault("_article_suggestions", {})
+        key = obj.pk if obj else None
+        if key not in cache:
+            cache[key] = untagged_mentions(obj) if obj is not None else ([], [])
+        return cache[key]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(self.base_fieldsets)
+        territories, personalities = self._suggestions(request, obj)
+        suggestion_fields = []
+        if territories:
+            suggestion_fields.append("add_suggested_territories")
+        if personalities:
+            suggestion_fields.append("add_suggested_personalities")
+        if suggestion_fields:
+            fieldsets.append(
+                (
+                    _("Suggestions"),
+                    {
+                        "fields": suggestion_fields,
+                        "description": _("Le texte cite ces lieux ou personnes, qui ne sont pas encore indiqués."),
+                    },
+                )
+            )
+        if obj is not None:
+            fieldsets.append(self.history_fieldset)
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A subclass per request: the user and suggestions must not leak between requests.
+        return type(
+            form.__name__, (form,), {"current_user": request.user, "suggestions": self._suggestions(request, obj)}
+        )
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("authors", [request.user.pk])
+        return initial
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "authors":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("last_name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.check_status_change(request.user)
+        if form.cleaned_data.get("mark_as_updated"):
+            obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        article.territories.add(*form.cleaned_data.get("add_suggested_territories", []))
+        article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
+        if not change and not article.authors.exists():
+            article.authors.add(request.user)
+
+    def has_publish_permission(self, request):
+        return Article.can_publish(request.user)
+
+    @admin.action(description=_("Publier les articles sélectionnés"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        articles = list(queryset.exclude(status=Article.Status.PUBLISHED))
+        for article in articles:
+            article.publish(by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d article publié.", "%(count)d articles publiés.", len(articles))
+            % {"count": len(articles)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Dépublier les articles sélectionnés"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        articles = list(queryset.filter(status=Article.Status.PUBLISHED))
+        for article in articles:
+            article.unpublish(by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d article dépublié.", "%(count)d articles dépubliés.", len(articles))
+            % {"count": len(articles)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "menu_position"]
+    list_editable = ["menu_position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Territory)
+class TerritoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "groupings"]
+
+
+@admin.register(Personality)
+class PersonalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "role"]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ArticleSlugRedirect)
+class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "article", "created_at"]
+    search_fields = ["old_slug", "article__title", "article__slug"]
+    list_select_related = ["article"]
+    autocomplete_fields = ["article"]

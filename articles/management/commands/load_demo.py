@@ -1,0 +1,138 @@
+"""Fill the database with a small fictional newsroom, to try the site and the admin in a minute."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo_content as demo
+from articles.models import Article, Personality, Section, Territory
+
+
+def local_moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime at this local wall-clock time, `days_ago` days before today (negative: in the future)."""
+    day = timezone.localdate() - timedelta(days=days_ago)
+    return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée une rédaction de démonstration : rubriques, territoires, personnalités, articles et, si DEBUG est "
+        "actif, des comptes de démonstration. Sans effet sur ce qui existe déjà : on peut la relancer sans risque."
+    )
+
+    def handle(self, *args, **options):
+        # Whatever already exists (same slug or username) is left untouched, so a
+        # second run changes nothing and never undoes an editor's changes.
+        with transaction.atomic():
+            sections = self.load(Section, demo.SECTIONS)
+            territories = self.load_territories()
+            personalities = self.load(Personality, demo.PERSONALITIES)
+            users = self.load_users()
+            self.load_articles(sections, territories, personalities, users)
+        self.print_logins(users)
+
+    def report(self, label: str, created: int, total: int) -> None:
+        self.stdout.write(f"{label} : {created} créé(s), {total - created} déjà présent(s)")
+
+    def load(self, model, rows: list[dict]) -> dict:
+        objects, created_count = {}, 0
+        for row in rows:
+            fields = dict(row)
+            slug = fields.pop("slug")
+            objects[slug], created = model.objects.get_or_create(slug=slug, defaults=fields)
+            created_count += created
+        self.report(str(model._meta.verbose_name_plural).capitalize(), created_count, len(rows))
+        return objects
+
+    def load_territories(self) -> dict[str, Territory]:
+        territories, created_count = {}, 0
+        for row in demo.TERRITORIES:
+            territory, created = Territory.objects.get_or_create(
+                slug=row["slug"],
+                defaults={"name": row["name"], "kind": row["kind"], "parent": territories.get(row.get("parent"))},
+            )
+            if created:
+                territory.groupings.add(*(territories[slug] for slug in row.get("groupings", ())))
+                created_count += 1
+            territories[row["slug"]] = territory
+        self.report("Territoires", created_count, len(demo.TERRITORIES))
+        return territories
+
+    def load_users(self) -> dict:
+        if not settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG est désactivé : les comptes de démonstration (et leur mot de passe connu de tous) "
+                    "n’ont pas été créés, et les articles de démonstration n’ont pas d’auteur."
+                )
+            )
+            return {}
+        User = get_user_model()
+        users, created_count = {}, 0
+        for row in demo.USERS:
+            user = User.objects.filter(username=row["username"]).first()
+            if user is None:
+                # An existing account keeps its password and groups: we never reset them.
+                user = User.objects.create_user(
+                    row["username"],
+                    email=row["email"],
+                    password=demo.DEMO_PASSWORD,
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    is_staff=True,
+                )
+                user.groups.add(Group.objects.get(name=row["group"]))
+                created_count += 1
+            users[row["username"]] = user
+        self.report("Comptes de démonstration", created_count, len(demo.USERS))
+        return users
+
+    def load_articles(self, sections, territories, personalities, users) -> None:
+        created = []
+        existing = set(
+            Article.objects.filter(slug__in=[row["slug"] for row in demo.ARTICLES]).values_list("slug", flat=True)
+        )
+        for row in demo.ARTICLES:
+            if row["slug"] in existing:
+                continue
+            published_at = local_moment(*row["published"]) if row["published"] else None
+            updated_after = row.get("updated_days_later")
+            article = Article.objects.create(
+                slug=row["slug"],
+                title=row["title"],
+                section=sections[row["section"]],
+                standfirst=row["standfirst"],
+                body="\n\n".join(row["body"]),
+                status=row.get("status", Article.Status.PUBLISHED),
+                published_at=published_at,
+                updated_at=published_at + timedelta(days=updated_after) if updated_after else None,
+                is_featured=row.get("featured", False),
+            )
+            article.tags.add(*row["tags"])
+            article.territories.add(*(territories[slug] for slug in row["territories"]))
+            article.personalities.add(*(personalities[slug] for slug in row.get("personalities", ())))
+            article.authors.add(*(users[username] for username in row["authors"] if username in users))
+            created.append((article, row))
+
+        # Related articles may point to articles further down the list, so link them once all exist.
+        by_slug = Article.objects.in_bulk([row["slug"] for row in demo.ARTICLES], field_name="slug")
+        for article, row in created:
+            article.related_articles.add(*(by_slug[slug] for slug in row.get("related", ())))
+        self.report("Articles", len(created), len(demo.ARTICLES))
+
+    def print_logins(self, users: dict) -> None:
+        self.stdout.write("")
+        if users:
+            self.stdout.write(self.style.SUCCESS("Comptes de démonstration :"))
+            for row in demo.USERS:
+                self.stdout.write(f"  {row['username']:<20} {row['first_name']} {row['last_name']} ({row['group']})")
+            self.stdout.write(
+                f"  Mot de passe commun : {demo.DEMO_PASSWORD} (un compte qui existait déjà garde le sien)"
+            )
+        self.stdout.write("Site : http://127.0.0.1:8000/")
+        self.stdout.write("Administration : http://127.0.0.1:8000/admin/")

@@ -1,0 +1,29 @@
+"""Small presentation helpers for reader pages, in French typography."""
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def french_date(value, with_time: bool = False) -> str:
+    """« 1er juillet 2016 », « 25 juillet 2016 à 9 h 05 » in the site's time zone."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = _("1er") if local.day == 1 else str(local.day)
+    text = f"{day} {dateformat.format(local, 'F Y')}"
+    if with_time:
+        text = _("%(date)s à %(hour)d h %(minute)02d") % {"date": text, "hour": local.hour, "minute": local.minute}
+    return text
+
+
+@register.filter
+def names_list(people) -> str:
+    """« Anne Martin », « Anne Martin et Paul Durand », « A, B et C »."""
+    names = [person.get_full_name() or person.get_username() for person in people]
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}

@@ -1,0 +1,85 @@
+"""Configuration comes from the environment: the embedded default runs, production fails loudly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "DJANGO_ALLOWED_HOSTS": "www.example.org",
+}
+
+
+def manage(*args, **env):
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_embedded_default_needs_no_configuration(tmp_path):
+    result = manage("check", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    assert result.returncode == 0, result.stderr
+
+
+def test_missing_secret_key_with_debug_off_stops_with_a_clear_message():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_invalid_boolean_is_reported():
+    result = manage("check", DJANGO_DEBUG="peut-être")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("settings.LANGUAGE_CODE", "fr"),
+        ("settings.TIME_ZONE", "Europe/Paris"),
+        ("settings.DATABASES['default']['ENGINE']", "django.db.backends.postgresql"),
+        ("settings.DATABASES['default']['NAME']", "journal"),
+        ("settings.ALLOWED_HOSTS", "['www.example.org', 'example.org']"),
+        ("settings.SITE_NAME", "La Gazette"),
+        ("settings.MEDIA_ROOT", "/srv/media"),
+        ("settings.DEBUG", "False"),
+    ],
+)
+def test_settings_are_read_from_the_environment(code, expected):
+    result = manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print({code})",
+        DATABASE_URL="postgres://redaction:secret@db.example.org:5432/journal",
+        NEWSROOM_SITE_NAME="La Gazette",
+        DJANGO_MEDIA_ROOT="/srv/media",
+        **{**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": "www.example.org, example.org"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

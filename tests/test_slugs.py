@@ -1,0 +1,76 @@
+"""Addresses: unique slugs, and a published article's former addresses redirect forever."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.models import Article, ArticleSlugRedirect
+
+pytestmark = pytest.mark.django_db
+
+
+def rename(article, new_slug):
+    article.slug = new_slug
+    article.full_clean()
+    article.save()
+
+
+def test_renamed_published_article_redirects_permanently(client, make_article):
+    article = make_article(slug="ancien-titre")
+    rename(article, "nouveau-titre")
+
+    response = client.get("/article/ancien-titre/")
+    assert response.status_code == 301
+    assert response["Location"] == "/article/nouveau-titre/"
+    assert client.get("/article/nouveau-titre/").status_code == 200
+
+
+def test_every_former_address_leads_to_the_current_one(client, make_article):
+    article = make_article(slug="premier")
+    rename(article, "deuxieme")
+    rename(article, "troisieme")
+    for old in ["premier", "deuxieme"]:
+        response = client.get(f"/article/{old}/")
+        assert (response.status_code, response["Location"]) == (301, "/article/troisieme/")
+
+
+def test_going_back_to_a_former_address_serves_the_article_itself(client, make_article):
+    article = make_article(slug="premier")
+    rename(article, "second")
+    rename(article, "premier")
+    assert client.get("/article/premier/").status_code == 200
+    assert client.get("/article/second/").status_code == 301
+    assert not ArticleSlugRedirect.objects.filter(old_slug="premier").exists()
+
+
+def test_renaming_a_draft_leaves_no_redirect(client, make_article):
+    article = make_article(slug="brouillon-v1", status=Article.Status.DRAFT)
+    rename(article, "brouillon-v2")
+    assert not ArticleSlugRedirect.objects.exists()
+
+
+def test_redirect_of_an_unpublished_article_is_a_404(client, make_article, editor):
+    article = make_article(slug="avant")
+    rename(article, "apres")
+    article.unpublish(by=editor)
+    assert client.get("/article/avant/").status_code == 404
+    assert client.get("/article/apres/").status_code == 404
+
+
+def test_an_old_address_cannot_be_taken_by_another_article(make_article):
+    first = make_article("Premier", slug="adresse-convoitee")
+    rename(first, "adresse-definitive")
+    second = make_article("Second", slug="autre", status=Article.Status.DRAFT)
+    second.slug = "adresse-convoitee"
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    assert "a déjà servi à l’article « Premier »" in str(error.value.message_dict["slug"])
+
+
+def test_slugs_are_unique(make_article):
+    make_article(slug="unique")
+    duplicate = Article(
+        title="Doublon", slug="unique", section_id=Article.objects.get().section_id, standfirst="x", body="y"
+    )
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "slug" in error.value.message_dict
