@@ -96,7 +96,9 @@ class TerritoryView(ArticleListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["places_inside"] = Territory.objects.filter(Q(parent=self.subject) | Q(groupings=self.subject)).distinct()
+        context["places_inside"] = Territory.objects.filter(
+            Q(parent=self.subject) | Q(groupings=self.subject)
+        ).distinct()
         return context
 
 
