@@ -39,7 +39,7 @@ format: $(BIN)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: demo
+bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py
 
 clean:

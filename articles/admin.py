@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +67,15 @@ class ArticleAdminForm(forms.ModelForm):
         if "status" in self.fields and self.current_user is not None:
             allowed = Article.statuses_for(self.current_user, self.instance.status if self.instance.pk else None)
             self.fields["status"].choices = [choice for choice in Article.Status.choices if choice[0] in allowed]
+        if "authors" in self.fields:
+            # Current staff can be added; former authors stay on their articles.
+            current_authors = self.instance.authors.all() if self.instance.pk else get_user_model().objects.none()
+            self.fields["authors"].queryset = (
+                get_user_model()
+                .objects.filter(Q(is_staff=True, is_active=True) | Q(pk__in=current_authors.values("pk")))
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
         territories, personalities = self.suggestions
         if "add_suggested_territories" in self.fields:
             self.fields["add_suggested_territories"].queryset = Territory.objects.filter(
@@ -132,7 +142,8 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html("{} — {}", preview, _("pas encore visible par les lecteurs"))
 
     def view_on_site(self, article):
-        return article.get_absolute_url() if article.is_visible else article.get_preview_url()
+        # Only what readers can open; the preview link sits in the form itself.
+        return article.get_absolute_url() if article.is_visible else None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -183,11 +194,6 @@ class ArticleAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("authors", [request.user.pk])
         return initial
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "authors":
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("last_name")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.check_status_change(request.user)

@@ -196,7 +196,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        return self.select_related("section").order_by("-published_at", "-pk")
+        """What an article card needs: no body, which can be long and is never shown in lists."""
+        return self.select_related("section").defer("body").order_by("-published_at", "-pk")
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
@@ -303,7 +304,11 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", _("Peut publier et dépublier des articles"))]
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_visibility_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_visibility_idx"),
+            # The front page ranks each section's latest articles.
+            models.Index(fields=["section", "-published_at"], name="article_section_latest_idx"),
+        ]
 
     def __str__(self):
         return self.title

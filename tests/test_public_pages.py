@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -251,3 +252,23 @@ def test_text_typed_by_journalists_is_escaped(client, make_article):
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_french_double_punctuation_never_starts_a_line(client, make_article):
+    article = make_article("Emploi : « un modèle lorrain » ?", body="Il a dit : « Bravo ! »")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<h1>Emploi\u202f: «\u202fun modèle lorrain\u202f»\u202f?</h1>" in html
+    assert "Il a dit\u202f: «\u202fBravo\u202f!\u202f»" in html
+
+
+def test_article_page_weight_and_requests_before_images(client, make_article):
+    """Our promise: HTML + CSS + JS under 50 KB, in at most 5 requests, nothing from another host."""
+    from django.contrib.staticfiles import finders
+
+    article = make_article(body="\n\n".join(["Un paragraphe de taille réaliste. " * 12] * 12))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+    assets += re.findall(r'<script[^>]+src="/static/([^"]+)"', html)
+    weight = len(html.encode()) + sum(Path(finders.find(asset)).stat().st_size for asset in assets)
+    assert 1 + len(assets) <= 5
+    assert weight < 50_000

@@ -83,3 +83,11 @@ def test_settings_are_read_from_the_environment(code, expected):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db):
+    """make test runs everything twice; make sure the PostgreSQL run really is on PostgreSQL."""
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

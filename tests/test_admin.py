@@ -1,0 +1,522 @@
+"""The newsroom's desk as its people use it: who may publish, suggestions, renames, previews, a French admin."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleSlugRedirect
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+INVALID_CHOICE = "Sélectionnez un choix valide"
+
+
+# Helpers ------------------------------------------------------------------------
+
+
+def add_url():
+    return reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def changelist_url():
+    return reverse("admin:articles_article_changelist")
+
+
+def article_form_data(section, **overrides):
+    """The POST the article add form sends, with the given fields changed.
+
+    ``True`` ticks a checkbox, ``False`` or ``None`` leaves the field out of the POST
+    (an unticked checkbox, or a field the browser would not send).
+    """
+    data = {
+        "title": "Le port de Metz s’agrandit",
+        "slug": "le-port-de-metz-sagrandit",
+        "section": section.pk,
+        "standfirst": "Le port fluvial double sa surface d’ici à 2027.",
+        "body": "Premier paragraphe.\n\nDeuxième paragraphe.",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "authors": [],
+        "tags": "FinTech, IoT",
+        "territories": [],
+        "personalities": [],
+        "related_articles": [],
+        "comments_open": True,
+        "is_featured": False,
+    }
+    data.update(overrides)
+    return {
+        name: "on" if value is True else value
+        for name, value in data.items()
+        if value is not False and value is not None
+    }
+
+
+def article_change_data(article, **overrides):
+    """The POST the change form of ``article`` sends when saved as is, with the given fields changed."""
+    published_at = timezone.localtime(article.published_at) if article.published_at else None
+    fields = {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": published_at.strftime("%d/%m/%Y") if published_at else "",
+        "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
+        "authors": [user.pk for user in article.authors.all()],
+        "tags": ", ".join(tag.name for tag in article.tags.all()),
+        "territories": [territory.pk for territory in article.territories.all()],
+        "personalities": [personality.pk for personality in article.personalities.all()],
+        "related_articles": [related.pk for related in article.related_articles.all()],
+        "comments_open": article.comments_open,
+        "is_featured": article.is_featured,
+    }
+    fields.update(overrides)
+    return article_form_data(article.section, **fields)
+
+
+def form_errors(response):
+    """The admin form's errors, to make a failed save readable in the assertion message."""
+    context = response.context
+    if context and "adminform" in context:
+        return context["adminform"].form.errors
+    return f"status {response.status_code}"
+
+
+def field_row(html, name):
+    """The HTML of the admin form row holding the field ``name``: its label, widget and errors."""
+    start = html.index(f' field-{name}"')
+    end = html.find('<div class="form-row', start)
+    return html[start : end if end != -1 else None]
+
+
+def action_post(action, *articles):
+    return {"action": action, "_selected_action": [article.pk for article in articles], "index": "0"}
+
+
+# Roles: journalists write, editors publish --------------------------------------------------
+
+
+def test_journalist_can_open_the_article_list_and_forms(journalist_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    for url in [changelist_url(), add_url(), change_url(article)]:
+        assert journalist_client.get(url).status_code == 200, url
+    index = journalist_client.get(reverse("admin:index")).content.decode()
+    assert "Articles" in index
+    assert changelist_url() in index
+
+
+def test_add_form_proposes_the_journalist_as_author(journalist_client, journalist):
+    html = journalist_client.get(add_url()).content.decode()
+    assert f'<option value="{journalist.pk}" selected>' in field_row(html, "authors")
+
+
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.SUBMITTED])
+def test_journalist_creates_an_article_and_is_its_author_by_default(journalist_client, journalist, section, status):
+    # The featured flag is the editors' call: a forged one is ignored.
+    response = journalist_client.post(add_url(), article_form_data(section, status=status, is_featured=True))
+
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get(slug="le-port-de-metz-sagrandit")
+    assert article.status == status
+    assert article.published_at is None
+    assert list(article.authors.all()) == [journalist]
+    assert article.is_featured is False
+    assert sorted(tag.name for tag in article.tags.all()) == ["FinTech", "IoT"]
+
+
+@pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
+def test_journalist_cannot_create_a_published_article_by_forging_the_status(journalist_client, section, status):
+    data = article_form_data(
+        section, title="Scoop non relu", status=status, published_at_0="25/07/2016", published_at_1="10:30:00"
+    )
+    response = journalist_client.post(add_url(), data)
+
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    html = response.content.decode()
+    assert INVALID_CHOICE in field_row(html, "status")
+    # Nothing typed is lost: the journalist can fix the status and save.
+    assert 'value="Scoop non relu"' in field_row(html, "title")
+    assert 'value="25/07/2016"' in field_row(html, "published_at")
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
+def test_journalist_cannot_publish_a_draft_by_forging_the_change_form(journalist_client, make_article, status):
+    article = make_article("Brouillon", status=Article.Status.DRAFT)
+    response = journalist_client.post(
+        change_url(article), article_change_data(article, title="Titre retouché", status=status)
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert INVALID_CHOICE in field_row(html, "status")
+    assert 'value="Titre retouché"' in field_row(html, "title")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert article.title == "Brouillon"
+    assert article.published_at is None
+
+
+def test_journalist_sees_status_date_and_featured_read_only_on_a_published_article(journalist_client, make_article):
+    article = make_article(status=Article.Status.PUBLISHED)
+    response = journalist_client.get(change_url(article))
+
+    html = response.content.decode()
+    for name in ["status", "published_at", "is_featured"]:
+        assert name not in response.context["adminform"].form.fields
+        row = field_row(html, name)
+        assert 'class="readonly"' in row, name
+        assert f'name="{name}' not in row, name
+
+
+def test_journalist_editing_a_published_article_cannot_unpublish_it(journalist_client, make_article):
+    article = make_article("Publié", status=Article.Status.PUBLISHED)
+    published_at = article.published_at
+    data = article_change_data(
+        article,
+        title="Publié, coquille corrigée",
+        status=Article.Status.UNPUBLISHED,
+        published_at_0="25/07/2016",
+        published_at_1="10:30:00",
+        is_featured=True,
+    )
+    response = journalist_client.post(change_url(article), data)
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.title == "Publié, coquille corrigée"
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == published_at
+    assert article.is_featured is False
+
+
+def test_bulk_publication_is_neither_offered_to_nor_done_for_journalists(journalist_client, make_article):
+    draft = make_article(status=Article.Status.DRAFT)
+    published = make_article(status=Article.Status.PUBLISHED)
+
+    html = journalist_client.get(changelist_url()).content.decode()
+    assert "publish_selected" not in html
+    assert "unpublish_selected" not in html
+
+    for action, article in [("publish_selected", draft), ("unpublish_selected", published)]:
+        response = journalist_client.post(changelist_url(), action_post(action, article))
+        assert response.status_code in {200, 302}, action
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert published.status == Article.Status.PUBLISHED
+
+
+def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client, make_article):
+    article = make_article("À relire", status=Article.Status.SUBMITTED)
+    data = article_change_data(
+        article, status=Article.Status.PUBLISHED, published_at_0="25/07/2016", published_at_1="10:30:00"
+    )
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == datetime(2016, 7, 25, 10, 30, tzinfo=PARIS)
+    assert editor_client.get(article.get_absolute_url()).status_code == 200
+
+    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.UNPUBLISHED))
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.status == Article.Status.UNPUBLISHED
+    assert editor_client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_editor_publishing_without_a_date_publishes_now(editor_client, make_article):
+    article = make_article(status=Article.Status.SUBMITTED)
+    before = timezone.now()
+    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.PUBLISHED))
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert before <= article.published_at <= timezone.now()
+    assert article.is_visible
+
+
+def test_editor_publishes_and_unpublishes_in_bulk(editor_client, make_article):
+    drafts = [make_article(status=Article.Status.DRAFT), make_article(status=Article.Status.SUBMITTED)]
+    other = make_article(status=Article.Status.DRAFT)
+
+    html = editor_client.get(changelist_url()).content.decode()
+    assert 'value="publish_selected"' in html
+    assert 'value="unpublish_selected"' in html
+
+    response = editor_client.post(changelist_url(), action_post("publish_selected", *drafts), follow=True)
+    assert "2 articles publiés." in response.content.decode()
+    for article in drafts:
+        article.refresh_from_db()
+        assert article.is_visible
+    other.refresh_from_db()
+    assert other.status == Article.Status.DRAFT
+
+    response = editor_client.post(changelist_url(), action_post("unpublish_selected", *drafts), follow=True)
+    assert "2 articles dépubliés." in response.content.decode()
+    for article in drafts:
+        article.refresh_from_db()
+        assert article.status == Article.Status.UNPUBLISHED
+
+
+def test_the_model_refuses_publication_by_a_journalist(make_article, journalist):
+    draft = make_article(status=Article.Status.DRAFT)
+    with pytest.raises(PermissionDenied):
+        draft.publish(by=journalist)
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+    published = make_article(status=Article.Status.PUBLISHED)
+    with pytest.raises(PermissionDenied):
+        published.unpublish(by=journalist)
+    published.refresh_from_db()
+    assert published.status == Article.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("departed", [{"is_active": False}, {"is_staff": False}], ids=["deactivated", "not-staff"])
+def test_saving_an_article_keeps_authors_who_are_no_longer_active_staff(
+    editor_client, make_article, make_user, journalist, departed
+):
+    former = make_user("ancienne", groups=["Journalistes"], **departed)
+    article = make_article(authors=[former, journalist])
+
+    # Save the form exactly as the browser shows it: with the authors it displays as selected.
+    row = field_row(editor_client.get(change_url(article)).content.decode(), "authors")
+    shown_authors = re.findall(r'<option value="(\d+)" selected>', row)
+    response = editor_client.post(change_url(article), article_change_data(article, authors=shown_authors))
+
+    assert response.status_code == 302, form_errors(response)
+    assert set(article.authors.all()) == {former, journalist}
+
+
+# Staff outside the newsroom ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("groups", [["Modérateurs"], []], ids=["moderator", "no-group"])
+def test_staff_outside_the_newsroom_cannot_touch_articles(client, make_user, make_article, groups):
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(make_user(groups=groups))
+
+    for url in [changelist_url(), add_url(), change_url(article)]:
+        assert client.get(url).status_code == 403, url
+
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert "Articles" not in index.content.decode()
+    assert changelist_url() not in index.content.decode()
+
+
+# Suggested places and people --------------------------------------------------------------
+
+
+def suggested(html, field):
+    return {int(pk) for pk in re.findall(rf'name="{field}" value="(\d+)"', html)}
+
+
+def test_change_page_suggests_exactly_the_untagged_places_and_people_named(
+    editor_client, make_article, make_territory, make_personality
+):
+    nancy = make_territory("Nancy", slug="nancy")
+    toul = make_territory("Toul", slug="toul")
+    make_territory("Thionville", slug="thionville")
+    jeanne = make_personality("Jeanne Dupont", slug="jeanne-dupont")
+    paul = make_personality("Paul Lambert", slug="paul-lambert")
+    make_personality("Luc Bernard", slug="luc-bernard")
+    article = make_article(
+        "Le tram de Nancy",
+        body="Jeanne Dupont a inauguré la ligne entre Nancy et Toul.\n\nPaul Lambert était présent.",
+        territories=[toul],
+        personalities=[paul],
+    )
+
+    html = editor_client.get(change_url(article)).content.decode()
+
+    assert ">Suggestions</h2>" in html
+    assert suggested(html, "add_suggested_territories") == {nancy.pk}
+    assert suggested(html, "add_suggested_personalities") == {jeanne.pk}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "is_suggested"),
+    [
+        ("Le maire d’epinal a signé.", "Épinal", True),
+        ("Le maire d’ÉPINAL a signé.", "Epinal", True),
+        ("La fête de Metzervisse attire du monde.", "Metz", False),
+        ("À Metz, la fête attire du monde.", "Metz", True),
+    ],
+    ids=["accents-ignored", "case-ignored", "inside-a-word", "whole-word"],
+)
+def test_suggestions_ignore_accents_and_respect_word_boundaries(
+    editor_client, make_article, make_territory, text, name, is_suggested
+):
+    territory = make_territory(name)
+    article = make_article("Vie locale", body=text)
+
+    html = editor_client.get(change_url(article)).content.decode()
+
+    assert (territory.pk in suggested(html, "add_suggested_territories")) is is_suggested
+
+
+def test_ticking_suggestions_tags_the_article(editor_client, make_article, make_territory, make_personality):
+    nancy = make_territory("Nancy", slug="nancy")
+    jeanne = make_personality("Jeanne Dupont", slug="jeanne-dupont")
+    article = make_article("Le tram", body="Jeanne Dupont a inauguré la ligne à Nancy.")
+
+    data = article_change_data(article, add_suggested_territories=[nancy.pk], add_suggested_personalities=[jeanne.pk])
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert list(article.territories.all()) == [nancy]
+    assert list(article.personalities.all()) == [jeanne]
+    html = editor_client.get(change_url(article)).content.decode()
+    assert ">Suggestions</h2>" not in html
+
+
+def test_no_suggestions_fieldset_when_nothing_untagged_is_named(editor_client, make_article, make_territory):
+    metz = make_territory("Metz", slug="metz")
+    make_territory("Nancy", slug="nancy")
+    article = make_article("À Metz", body="La foire de Metz ouvre samedi.", territories=[metz])
+
+    html = editor_client.get(change_url(article)).content.decode()
+
+    assert ">Suggestions</h2>" not in html
+    assert "add_suggested_" not in html
+
+
+# Renaming a published article ---------------------------------------------------------------
+
+
+def test_renamed_article_keeps_its_old_addresses(editor_client, make_article):
+    article = make_article("Le tram arrive", slug="le-tram-arrive")
+
+    response = editor_client.post(change_url(article), article_change_data(article, slug="le-tram-arrive-a-nancy"))
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    response = editor_client.get(reverse("articles:article", args=["le-tram-arrive"]))
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+    response = editor_client.post(change_url(article), article_change_data(article, slug="le-tram-est-arrive"))
+    assert response.status_code == 302, form_errors(response)
+    for old_slug in ["le-tram-arrive", "le-tram-arrive-a-nancy"]:
+        response = editor_client.get(reverse("articles:article", args=[old_slug]))
+        assert response.status_code == 301, old_slug
+        assert response["Location"] == reverse("articles:article", args=["le-tram-est-arrive"])
+    assert editor_client.get(reverse("articles:article", args=["le-tram-est-arrive"])).status_code == 200
+
+
+def test_renaming_back_gives_the_article_its_first_address_again(editor_client, make_article):
+    article = make_article("Le tram arrive", slug="le-tram-arrive")
+    editor_client.post(change_url(article), article_change_data(article, slug="le-tram-arrive-a-nancy"))
+    article.refresh_from_db()
+
+    response = editor_client.post(change_url(article), article_change_data(article, slug="le-tram-arrive"))
+
+    assert response.status_code == 302, form_errors(response)
+    assert editor_client.get(reverse("articles:article", args=["le-tram-arrive"])).status_code == 200
+    response = editor_client.get(reverse("articles:article", args=["le-tram-arrive-a-nancy"]))
+    assert response.status_code == 301
+    assert response["Location"] == reverse("articles:article", args=["le-tram-arrive"])
+
+
+def test_an_old_address_cannot_be_taken_by_another_article(editor_client, make_article, section):
+    renamed = make_article("Le tram arrive", slug="le-tram-arrive")
+    editor_client.post(change_url(renamed), article_change_data(renamed, slug="le-tram-arrive-a-nancy"))
+    assert ArticleSlugRedirect.objects.filter(old_slug="le-tram-arrive", article=renamed).exists()
+    other = make_article("Un autre tram", slug="un-autre-tram")
+    expected = "Cette adresse a déjà servi à l’article « Le tram arrive »"
+
+    response = editor_client.post(change_url(other), article_change_data(other, slug="le-tram-arrive"))
+    assert response.status_code == 200
+    assert expected in field_row(response.content.decode(), "slug")
+    other.refresh_from_db()
+    assert other.slug == "un-autre-tram"
+
+    response = editor_client.post(add_url(), article_form_data(section, slug="le-tram-arrive"))
+    assert response.status_code == 200
+    assert expected in field_row(response.content.decode(), "slug")
+    assert not Article.objects.filter(slug="le-tram-arrive").exists()
+
+
+# Working on the list and the form -----------------------------------------------------------------
+
+
+def test_change_form_links_a_draft_to_its_preview(journalist_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+
+    row = field_row(journalist_client.get(change_url(article)).content.decode(), "site_links")
+
+    assert f'href="{reverse("articles:preview", args=[article.pk])}"' in row
+    assert "Aperçu" in row
+    assert "Voir sur le site" not in row
+
+
+def test_change_form_links_a_published_article_to_its_page(journalist_client, make_article):
+    article = make_article(status=Article.Status.PUBLISHED)
+
+    row = field_row(journalist_client.get(change_url(article)).content.decode(), "site_links")
+
+    assert f'href="{article.get_absolute_url()}"' in row
+    assert "Voir sur le site" in row
+    assert f'href="{reverse("articles:preview", args=[article.pk])}"' in row
+
+
+def changelist_titles(client, **params):
+    response = client.get(changelist_url(), params)
+    assert response.status_code == 200
+    return {article.title for article in response.context["cl"].result_list}
+
+
+def test_changelist_search_and_filters(editor_client, make_article, make_section):
+    sport = make_section("Sport", slug="sport")
+    make_article("Le tram arrive à Nancy", status=Article.Status.DRAFT)
+    make_article("La foire de Metz", status=Article.Status.PUBLISHED)
+    make_article("Le FC Metz gagne", status=Article.Status.DRAFT, section=sport)
+
+    assert changelist_titles(editor_client, q="tram") == {"Le tram arrive à Nancy"}
+    assert changelist_titles(editor_client, status="draft") == {"Le tram arrive à Nancy", "Le FC Metz gagne"}
+    assert changelist_titles(editor_client, section__id__exact=sport.pk) == {"Le FC Metz gagne"}
+
+
+def test_marking_an_update_shows_it_to_readers(editor_client, make_article):
+    article = make_article(published_at=timezone.now() - timedelta(days=1))
+    assert "Mis à jour le" not in editor_client.get(article.get_absolute_url()).content.decode()
+
+    response = editor_client.post(change_url(article), article_change_data(article, mark_as_updated=True))
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.updated_at is not None
+    assert article.updated_at > article.published_at
+    assert "Mis à jour le" in editor_client.get(article.get_absolute_url()).content.decode()
+
+
+def test_saving_without_marking_an_update_leaves_no_update_date(editor_client, make_article):
+    article = make_article()
+
+    response = editor_client.post(change_url(article), article_change_data(article, title="Coquille corrigée"))
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.updated_at is None
+
+
+def test_admin_speaks_french(editor_client):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert 'lang="fr"' in html
+    assert "Déconnexion" in html
