@@ -212,28 +212,30 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request):
         return Article.can_publish(request.user)
 
+    def _apply_to_each(self, request, articles, operation, singular, plural):
+        for article in articles:
+            operation(article, by=request.user)
+        count = len(articles)
+        self.message_user(request, ngettext(singular, plural, count) % {"count": count}, messages.SUCCESS)
+
     @admin.action(description=_("Publier les articles sélectionnés"), permissions=["publish"])
     def publish_selected(self, request, queryset):
-        articles = list(queryset.exclude(status=Article.Status.PUBLISHED))
-        for article in articles:
-            article.publish(by=request.user)
-        self.message_user(
+        self._apply_to_each(
             request,
-            ngettext("%(count)d article publié.", "%(count)d articles publiés.", len(articles))
-            % {"count": len(articles)},
-            messages.SUCCESS,
+            list(queryset.exclude(status=Article.Status.PUBLISHED)),
+            Article.publish,
+            "%(count)d article publié.",
+            "%(count)d articles publiés.",
         )
 
     @admin.action(description=_("Dépublier les articles sélectionnés"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        articles = list(queryset.filter(status=Article.Status.PUBLISHED))
-        for article in articles:
-            article.unpublish(by=request.user)
-        self.message_user(
+        self._apply_to_each(
             request,
-            ngettext("%(count)d article dépublié.", "%(count)d articles dépubliés.", len(articles))
-            % {"count": len(articles)},
-            messages.SUCCESS,
+            list(queryset.filter(status=Article.Status.PUBLISHED)),
+            Article.unpublish,
+            "%(count)d article dépublié.",
+            "%(count)d articles dépubliés.",
         )
 
 

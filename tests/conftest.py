@@ -23,15 +23,18 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
-@pytest.fixture
-def make_section(db):
+def _named_factory(model, default_name: str, slug_prefix: str):
     def make(name=None, **fields):
         number = next(_counter)
-        name = name or f"Rubrique {number}"
-        fields.setdefault("slug", f"rubrique-{number}")
-        return Section.objects.create(name=name, **fields)
+        fields.setdefault("slug", f"{slug_prefix}-{number}")
+        return model.objects.create(name=name or f"{default_name} {number}", **fields)
 
     return make
+
+
+@pytest.fixture
+def make_section(db):
+    return _named_factory(Section, "Rubrique", "rubrique")
 
 
 @pytest.fixture
@@ -55,13 +58,7 @@ def make_territory(db):
 
 @pytest.fixture
 def make_personality(db):
-    def make(name=None, **fields):
-        number = next(_counter)
-        name = name or f"Personne {number}"
-        fields.setdefault("slug", f"personne-{number}")
-        return Personality.objects.create(name=name, **fields)
-
-    return make
+    return _named_factory(Personality, "Personne", "personne")
 
 
 @pytest.fixture
