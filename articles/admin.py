@@ -1,7 +1,6 @@
 """The newsroom's desk: journalists write and submit, editors publish."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -12,10 +11,6 @@ from django.utils.translation import ngettext
 
 from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
 from .suggestions import untagged_mentions
-
-admin.site.site_header = _("%(site)s — rédaction") % {"site": settings.SITE_NAME}
-admin.site.site_title = _("Rédaction")
-admin.site.index_title = _("Tableau de bord")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -90,7 +85,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "section", "status", "published_at", "author_names", "is_featured"]
+    list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
     list_filter = ["status", "section", "territories", "authors", "is_featured"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body", "slug"]

@@ -293,7 +293,12 @@ class Article(models.Model):
     is_featured = models.BooleanField(
         _("à la une"), default=False, help_text=_("Affiché en tête de la page d’accueil.")
     )
-    comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
+    comments_open = models.BooleanField(
+        _("commentaires ouverts"),
+        default=True,
+        help_text=_("Les commentaires se ferment aussi d’eux-mêmes quelques jours après la publication."),
+    )
+    comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

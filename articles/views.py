@@ -6,10 +6,13 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
+
+from comments.views import thread_context
 
 from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
 from .navigation import menu_sections
@@ -128,10 +131,27 @@ class TagView(ArticleListView):
         return articles.tagged(self.subject.slug)
 
 
-class ArticleView(DetailView):
+class ArticlePageMixin:
+    """The article page, for readers and for the staff preview alike: text, then its comments."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_context_data(self, comment_form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(thread_context(self.request, self.object, form=comment_form))
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_vary_headers(response, ["Cookie"])
+        if context.get("comments_personal"):
+            # This browser's own held comments or saved details: never for anyone else.
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ArticleView(ArticlePageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().for_reading()
 
@@ -150,11 +170,9 @@ class ArticleView(DetailView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ArticlePreviewView(PermissionRequiredMixin, DetailView):
+class ArticlePreviewView(PermissionRequiredMixin, ArticlePageMixin, DetailView):
     """The article exactly as readers will see it, whatever its status: staff only, never cached."""
 
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
     permission_required = "articles.view_article"
 
     def get_queryset(self):

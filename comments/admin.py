@@ -1,1 +1,255 @@
-# Register your models here.
+"""The moderators' desk: a queue of waiting comments, one-click decisions, personal-data requests."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .models import BlockedTerm, Comment, refresh_comment_count
+from .personal_data import erase_comments_of, export_comments_of
+
+MODERATION_ACTIONS = {
+    "approuver": (Comment.approve, _("Approuver")),
+    "rejeter": (Comment.reject, _("Rejeter")),
+    "indesirable": (Comment.mark_spam, _("Indésirable")),
+}
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Opens on the queue of waiting comments; « Tous » shows everything."""
+
+    title = _("statut")
+    parameter_name = "statut"
+    default = Comment.Status.PENDING
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, ("tous", _("Tous"))]
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == "tous":
+            return queryset
+        if value not in Comment.Status.values:
+            return queryset.none()
+        return queryset.filter(status=value, erased_at__isnull=True)
+
+    def choices(self, changelist):
+        current = self.value() or self.default
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse e-mail de l’auteur"))
+    confirm_erase = forms.BooleanField(
+        label=_("Je confirme l’effacement définitif de tous les commentaires de cette adresse"), required=False
+    )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt_column",
+        "author_name",
+        "author_email",
+        "article_link",
+        "created_at",
+        "ip_address",
+        "status",
+        "moderation_buttons",
+    ]
+    list_filter = [StatusFilter, ("article", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["article"]
+    search_fields = ["body", "author_name", "author_email"]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
+    actions = ["approve_selected", "reject_selected", "mark_spam_selected", "delete_selected"]
+    fields = [
+        "article",
+        "parent",
+        "author_name",
+        "author_email",
+        "author_url",
+        "body",
+        "status",
+        "held_reason",
+        "created_at",
+        "ip_address",
+        "moderated_by",
+        "moderated_at",
+        "erased_at",
+    ]
+    readonly_fields = [field for field in fields if field != "status"]
+    change_list_template = "admin/comments/comment/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers, through the site
+
+    def has_moderate_permission(self, request):
+        return Comment.can_moderate(request.user)
+
+    @admin.display(description=_("commentaire"))
+    def excerpt_column(self, comment):
+        return str(comment)
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_link(self, comment):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[comment.article_id]), comment.article
+        )
+
+    @admin.display(description=_("modérer"))
+    def moderation_buttons(self, comment):
+        # Buttons of the changelist's own form (and its CSRF token), sent to our moderation URL.
+        buttons = [
+            format_html(
+                '<button type="submit" class="button" formaction="{}">{}</button>',
+                reverse("admin:comments_comment_moderate", args=[comment.pk, slug]),
+                label,
+            )
+            for slug, (operation, label) in MODERATION_ACTIONS.items()
+            if not (operation is Comment.approve and comment.status == Comment.Status.APPROVED)
+            and not (operation is Comment.reject and comment.status == Comment.Status.REJECTED)
+            and not (operation is Comment.mark_spam and comment.status == Comment.Status.SPAM)
+        ]
+        return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/moderer/<slug:action>/",
+                self.admin_site.admin_view(require_POST(self.moderate_view)),
+                name="comments_comment_moderate",
+            ),
+            path(
+                "donnees-personnelles/",
+                self.admin_site.admin_view(self.personal_data_view),
+                name="comments_comment_personal_data",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _back(self, request):
+        referer = request.META.get("HTTP_REFERER", "")
+        if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(referer)
+        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+
+    def moderate_view(self, request, object_id, action):
+        if not self.has_moderate_permission(request) or action not in MODERATION_ACTIONS:
+            raise PermissionDenied
+        comment = get_object_or_404(Comment, pk=object_id)
+        operation, label = MODERATION_ACTIONS[action]
+        operation(comment, by=request.user)
+        self.message_user(
+            request,
+            _("Commentaire de %(name)s : %(status)s.")
+            % {"name": comment.author_name, "status": comment.get_status_display().lower()},
+            messages.SUCCESS,
+        )
+        return self._back(request)
+
+    def _moderate_selected(self, request, queryset, operation):
+        comments = list(queryset.select_related("article"))
+        for comment in comments:
+            operation(comment, by=request.user)
+        return len(comments)
+
+    @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
+    def approve_selected(self, request, queryset):
+        count = self._moderate_selected(request, queryset, Comment.approve)
+        self.message_user(
+            request,
+            ngettext("%(count)d commentaire approuvé.", "%(count)d commentaires approuvés.", count) % {"count": count},
+        )
+
+    @admin.action(description=_("Rejeter les commentaires sélectionnés"), permissions=["moderate"])
+    def reject_selected(self, request, queryset):
+        count = self._moderate_selected(request, queryset, Comment.reject)
+        self.message_user(
+            request,
+            ngettext("%(count)d commentaire rejeté.", "%(count)d commentaires rejetés.", count) % {"count": count},
+        )
+
+    @admin.action(description=_("Marquer comme indésirables"), permissions=["moderate"])
+    def mark_spam_selected(self, request, queryset):
+        count = self._moderate_selected(request, queryset, Comment.mark_spam)
+        self.message_user(
+            request,
+            ngettext("%(count)d commentaire indésirable.", "%(count)d commentaires indésirables.", count)
+            % {"count": count},
+        )
+
+    def delete_queryset(self, request, queryset):
+        article_ids = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for article_id in article_ids:
+            refresh_comment_count(article_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_comment_count(obj.article_id)
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            obj.moderate(obj.status, by=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def personal_data_view(self, request):
+        """Export (JSON) or erase every comment of one email address: the reader's rights, on request."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        form = PersonalDataForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            if "export" in request.POST:
+                response = HttpResponse(
+                    json.dumps(export_comments_of(email), ensure_ascii=False, indent=2),
+                    content_type="application/json; charset=utf-8",
+                )
+                response["Content-Disposition"] = 'attachment; filename="commentaires.json"'
+                return response
+            if "erase" in request.POST:
+                if not form.cleaned_data["confirm_erase"]:
+                    form.add_error("confirm_erase", _("Cochez cette case pour confirmer l’effacement."))
+                else:
+                    count = erase_comments_of(email)
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d commentaire effacé pour %(email)s.",
+                            "%(count)d commentaires effacés pour %(email)s.",
+                            count,
+                        )
+                        % {"count": count, "email": email},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:comments_comment_personal_data"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Données personnelles des commentateurs"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "created_at"]
+    search_fields = ["term"]

@@ -1,1 +1,213 @@
-# Create your views here.
+"""Posting a comment, and what the article page needs to show its thread."""
+
+import ipaddress
+import json
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from .forms import CommentForm
+from .models import Comment, refresh_comment_count
+from .moderation import TokenProblem, check_form_token, comments_open, initial_verdict, make_form_token, rate_limited
+from .notifications import notify_moderators
+
+# Cookies set only in the commenter's own browser, signed so they cannot be forged.
+HELD_COOKIE = "commentaires_en_attente"
+AUTHOR_COOKIE = "commentaire_auteur"
+COOKIE_SALT = "comments.cookies"
+HELD_COOKIE_MAX_AGE = 30 * 24 * 60 * 60
+AUTHOR_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+MAX_HELD_IDS = 20
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+def client_ip(request) -> str | None:
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def held_comment_ids(request) -> list[int]:
+    raw = request.get_signed_cookie(HELD_COOKIE, default="", salt=COOKIE_SALT)
+    return [int(part) for part in raw.split(",") if part.isdigit()][-MAX_HELD_IDS:]
+
+
+def remembered_author(request) -> dict:
+    raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=COOKIE_SALT)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return {key: str(data.get(key, "")) for key in ("name", "email", "url")} if isinstance(data, dict) else {}
+
+
+def _requested_parent_id(request) -> int | None:
+    value = request.GET.get("repondre", "")
+    return int(value) if value.isdigit() else None
+
+
+def thread_context(request, article: Article, form: CommentForm | None = None) -> dict:
+    """The article's comment thread and form, built from one query.
+
+    ``is_personal`` tells the view that the page holds this browser's own held
+    comments or remembered details, so it must never be served from a shared cache.
+    """
+    held_ids = held_comment_ids(request)
+    comments = list(Comment.objects.for_thread(article, held_ids)) if article.pk else []
+    by_id = {comment.pk: comment for comment in comments}
+    roots = []
+    for comment in comments:
+        comment.thread_replies = []
+        comment.is_held = comment.status != Comment.Status.APPROVED
+    for comment in comments:
+        parent = by_id.get(comment.parent_id)
+        (parent.thread_replies if parent else roots).append(comment)
+
+    def prune(nodes):
+        # An erased comment only stays, as a placeholder, when replies hang below it.
+        kept = []
+        for node in nodes:
+            node.thread_replies = prune(node.thread_replies)
+            if not node.erased_at or node.thread_replies:
+                kept.append(node)
+        return kept
+
+    roots = prune(roots)
+    is_open = comments_open(article)
+    author = remembered_author(request)
+    reply_to = None
+    if is_open and form is None:
+        requested = by_id.get(_requested_parent_id(request))
+        can_reply = requested and requested.status == Comment.Status.APPROVED and not requested.erased_at
+        if can_reply and requested.depth < settings.COMMENTS_MAX_DEPTH:
+            reply_to = requested
+        form = CommentForm(
+            article=article,
+            initial={**author, "remember": bool(author), "parent": reply_to.pk if reply_to else None},
+        )
+    elif form is not None and form.is_bound:
+        reply_to = by_id.get(_as_int(form.data.get("parent")))
+    if form is not None:
+        form.fields["token"].initial = make_form_token(article)
+        if form.is_bound:
+            # A fresh token with the typed text kept: the next attempt is judged afresh.
+            form.data = form.data.copy()
+            form.data["token"] = form.fields["token"].initial
+    return {
+        "comment_roots": roots,
+        "comments_open": is_open,
+        "comment_form": form,
+        "reply_to": reply_to,
+        "comments_max_depth": settings.COMMENTS_MAX_DEPTH,
+        "comments_personal": bool(held_ids or author),
+    }
+
+
+def _as_int(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() else None
+
+
+def _render_article(request, article, form, status, message=""):
+    # Imported here: the article page composes the comments, not the other way round.
+    from articles.views import ArticleView
+
+    view = ArticleView()
+    view.setup(request, slug=article.slug)
+    view.object = article
+    context = view.get_context_data(object=article, comment_form=form, comment_message=message)
+    response = TemplateResponse(request, view.template_name, context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _neutral_redirect(article, comment=None) -> HttpResponseRedirect:
+    """The same answer whatever happened to the comment, so that a bot learns nothing."""
+    anchor = comment.anchor if comment else "commentaires"
+    return HttpResponseRedirect(f"{article.get_absolute_url()}#{anchor}")
+
+
+@require_POST
+def post_comment(request, article_id: int):
+    article = get_object_or_404(Article.objects.published().for_reading(), pk=article_id)
+    form = CommentForm(request.POST, article=article)
+    if not comments_open(article):
+        return _render_article(request, article, form, 403, _("Les commentaires sont fermés pour cet article."))
+    if form.is_bot:
+        return _neutral_redirect(article)
+    try:
+        check_form_token(request.POST.get("token", ""), article)
+    except TokenProblem as problem:
+        if problem.args[0] != "expired":
+            return _neutral_redirect(article)
+        form.is_valid()
+        form.add_error(None, _("Le formulaire a expiré. Vérifiez votre commentaire, puis envoyez-le à nouveau."))
+        return _render_article(request, article, form, 400)
+    if not form.is_valid():
+        return _render_article(request, article, form, 400)
+
+    ip_address = client_ip(request)
+    if rate_limited(ip_address):
+        form.add_error(
+            None, _("Vous avez envoyé beaucoup de commentaires en peu de temps. Merci de patienter quelques minutes.")
+        )
+        return _render_article(request, article, form, 429)
+
+    comment = form.build_comment(ip_address)
+    duplicate = Comment.objects.filter(
+        article=article,
+        author_email__iexact=comment.author_email,
+        body=comment.body,
+        created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+    ).first()
+    if duplicate is not None:
+        comment = duplicate  # a double click: answer as for the first post, store nothing
+    else:
+        verdict = initial_verdict(comment)
+        comment.status, comment.held_reason = verdict.status, verdict.reason
+        comment.save()
+        if comment.status == Comment.Status.APPROVED:
+            refresh_comment_count(article.pk)
+        elif comment.status == Comment.Status.PENDING:
+            notify_moderators(comment, request.build_absolute_uri)
+
+    response = _neutral_redirect(article, comment)
+    if comment.status != Comment.Status.APPROVED:
+        held = [*held_comment_ids(request), comment.pk][-MAX_HELD_IDS:]
+        response.set_signed_cookie(
+            HELD_COOKIE,
+            ",".join(str(pk) for pk in dict.fromkeys(held)),
+            salt=COOKIE_SALT,
+            max_age=HELD_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    if form.cleaned_data["remember"]:
+        details = {"name": comment.author_name, "email": comment.author_email, "url": comment.author_url}
+        response.set_signed_cookie(
+            AUTHOR_COOKIE,
+            json.dumps(details),
+            salt=COOKIE_SALT,
+            max_age=AUTHOR_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(AUTHOR_COOKIE, samesite="Lax")
+    return response

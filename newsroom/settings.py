@@ -62,7 +62,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Le Républicain du Sillon")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -217,3 +217,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
+
+# Reader comments (see README, « Commentaires »)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never close by age
+COMMENTS_MAX_DEPTH = env_int("NEWSROOM_COMMENTS_MAX_DEPTH", 3)
+COMMENTS_MAX_LENGTH = env_int("NEWSROOM_COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_MAX_LINKS = env_int("NEWSROOM_COMMENTS_MAX_LINKS", 2)
+COMMENTS_MIN_SECONDS_TO_WRITE = env_int("NEWSROOM_COMMENTS_MIN_SECONDS_TO_WRITE", 3)
+COMMENTS_FORM_MAX_AGE_SECONDS = env_int("NEWSROOM_COMMENTS_FORM_MAX_AGE_SECONDS", 24 * 60 * 60)
+COMMENTS_RATE_LIMIT = env_int("NEWSROOM_COMMENTS_RATE_LIMIT", 5)  # posts per address and window; 0: no limit
+COMMENTS_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_RATE_WINDOW_SECONDS", 10 * 60)
+COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS = env_bool("NEWSROOM_COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS", False)
+# Behind a reverse proxy, the client's address is the last one the proxy appended.
+TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)

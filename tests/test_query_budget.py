@@ -51,8 +51,8 @@ def populate(make_article, make_territory, make_personality, make_user, section)
 
 
 EXPECTED_QUERIES = {
-    # article: article+section, authors, tags, territories, personalities, related
-    "article": 6,
+    # article: article+section, authors, tags, territories, personalities, related, comments
+    "article": 7,
     # lists: subject, count, page of articles
     "section": 3,
     "territory": 4,  # + places inside

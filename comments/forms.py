@@ -1,0 +1,83 @@
+"""The reader's comment form: French messages next to each field, and quiet traps for bots."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comment
+
+
+class WebsiteField(forms.URLField):
+    """A link to the commenter's site: web addresses only, never javascript: or data:."""
+
+    default_validators = [
+        URLValidator(schemes=["http", "https"], message=_("Saisissez une adresse web valide, commençant par https://."))
+    ]
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Ne sera pas publiée."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    url = WebsiteField(
+        label=_("Site web"),
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    body = forms.CharField(label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 6}))
+    remember = forms.BooleanField(
+        label=_("Enregistrer mon nom et mon e-mail dans ce navigateur pour mon prochain commentaire."),
+        required=False,
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
+    website = forms.CharField(
+        label=_("Ne pas remplir ce champ"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    error_css_class = "has-error"
+    required_css_class = "required"
+
+    def __init__(self, *args, article, **kwargs):
+        self.article = article
+        super().__init__(*args, **kwargs)
+        # No maxlength attribute: a browser would silently cut a pasted text; the server explains instead.
+        self.fields["body"].validators.append(MaxLengthValidator(settings.COMMENTS_MAX_LENGTH))
+        self.fields["body"].help_text = _("%(max)d caractères au maximum. Le HTML n’est pas interprété.") % {
+            "max": settings.COMMENTS_MAX_LENGTH
+        }
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website")))
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
+        if parent is None or parent.depth >= settings.COMMENTS_MAX_DEPTH:
+            raise forms.ValidationError(_("Ce commentaire n’accepte pas de réponse."))
+        return parent
+
+    def build_comment(self, ip_address) -> Comment:
+        data = self.cleaned_data
+        return Comment(
+            article=self.article,
+            parent=data["parent"],
+            author_name=data["name"],
+            author_email=data["email"],
+            author_url=data["url"],
+            body=data["body"],
+            ip_address=ip_address,
+        )

@@ -1,0 +1,37 @@
+"""A commenter's rights over their data: a copy of everything, or erasure of everything."""
+
+from django.db import transaction
+
+from .models import Comment
+
+
+def export_comments_of(email: str) -> dict:
+    comments = Comment.objects.by_email(email).select_related("article").order_by("created_at")
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": comment.article.title,
+                "article_url": comment.article.get_absolute_url(),
+                "in_reply_to": comment.parent_id,
+                "name": comment.author_name,
+                "email": comment.author_email,
+                "website": comment.author_url,
+                "text": comment.body,
+                "status": comment.status,
+                "created_at": comment.created_at.isoformat(),
+                "ip_address": comment.ip_address,
+            }
+            for comment in comments
+        ],
+    }
+
+
+def erase_comments_of(email: str) -> int:
+    """Erase every comment of this address; replies by others stay, under a placeholder."""
+    with transaction.atomic():
+        comments = list(Comment.objects.by_email(email).filter(erased_at__isnull=True))
+        for comment in comments:
+            comment.erase()
+    return len(comments)
