@@ -705,3 +705,49 @@ ARTICLES = [
         ],
     },
 ]
+
+# Reader comments on the flagship article: approved ones (one a reply), and one still
+# waiting, so that the moderators' queue is not empty. Addresses use example domains.
+COMMENTS_ARTICLE = "gen4-metz-fintech-iot-sillon-lorrain"
+COMMENTS = [
+    {
+        "key": "sophie",
+        "name": "Sophie L.",
+        "email": "sophie.l@example.org",
+        "url": "",
+        "body": "J’y étais samedi avec mes deux ados : beaucoup plus accessible que je ne le craignais. "
+        "Les démonstrations de capteurs dans les scieries ont passionné tout le monde.\n\n"
+        "Vivement l’édition nancéienne !",
+        "status": "approved",
+        "hours_after": 5,
+    },
+    {
+        "key": "thomas",
+        "name": "Thomas Berthier",
+        "email": "t.berthier@example.net",
+        "url": "https://example.net/thomas",
+        "body": "Bel article. Dommage qu’on ne parle pas davantage du logement des développeurs : "
+        "recruter 500 personnes, c’est aussi leur trouver où vivre à Metz ou à Thionville.",
+        "status": "approved",
+        "hours_after": 9,
+    },
+    {
+        "key": "reponse-thomas",
+        "parent": "thomas",
+        "name": "Karim",
+        "email": "karim.h@example.com",
+        "url": "",
+        "body": "Tout à fait d’accord, c’est la première question que m’ont posée les candidats luxembourgeois.",
+        "status": "approved",
+        "hours_after": 11,
+    },
+    {
+        "key": "en-attente",
+        "name": "Un lecteur d’Épinal",
+        "email": "lecteur.epinal@example.org",
+        "url": "",
+        "body": "Et les Vosges dans tout ça ? On a aussi des entreprises qui innovent !",
+        "status": "pending",
+        "hours_after": 20,
+    },
+]

@@ -57,6 +57,18 @@ class CommentForm(forms.Form):
             "max": settings.COMMENTS_MAX_LENGTH
         }
 
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce each error with its field.
+        for name in self.errors:
+            if name in self.fields:
+                described_by = [f"{self[name].auto_id}_erreur"]
+                if self.fields[name].help_text:
+                    described_by.append(f"{self[name].auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described_by)}
+                )
+
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix("website")))

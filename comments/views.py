@@ -47,12 +47,16 @@ def held_comment_ids(request) -> list[int]:
 
 
 def remembered_author(request) -> dict:
+    """The details this browser asked us to remember, or nothing."""
     raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=COOKIE_SALT)
     try:
         data = json.loads(raw) if raw else {}
     except ValueError:
+        data = {}
+    if not isinstance(data, dict):
         return {}
-    return {key: str(data.get(key, "")) for key in ("name", "email", "url")} if isinstance(data, dict) else {}
+    details = {key: str(data.get(key) or "") for key in ("name", "email", "url")}
+    return details if any(details.values()) else {}
 
 
 def _requested_parent_id(request) -> int | None:

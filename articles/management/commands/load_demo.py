@@ -34,6 +34,7 @@ class Command(BaseCommand):
             personalities = self.load(Personality, demo.PERSONALITIES)
             users = self.load_users()
             self.load_articles(sections, territories, personalities, users)
+            self.load_comments()
         self.print_logins(users)
 
     def report(self, label: str, created: int, total: int) -> None:
@@ -124,6 +125,29 @@ class Command(BaseCommand):
         for article, row in created:
             article.related_articles.add(*(by_slug[slug] for slug in row.get("related", ())))
         self.report("Articles", len(created), len(demo.ARTICLES))
+
+    def load_comments(self) -> None:
+        from comments.models import Comment, refresh_comment_count
+
+        article = Article.objects.filter(slug=demo.COMMENTS_ARTICLE).first()
+        if article is None or article.comments.exists() or article.published_at is None:
+            self.report("Commentaires", 0, len(demo.COMMENTS))
+            return
+        created = {}
+        for row in demo.COMMENTS:
+            created[row["key"]] = Comment.objects.create(
+                article=article,
+                parent=created.get(row.get("parent")),
+                author_name=row["name"],
+                author_email=row["email"],
+                author_url=row["url"],
+                body=row["body"],
+                status=row["status"],
+                created_at=min(article.published_at + timedelta(hours=row["hours_after"]), timezone.now()),
+                ip_address="192.0.2.1",  # documentation range (RFC 5737)
+            )
+        refresh_comment_count(article.pk)
+        self.report("Commentaires", len(created), len(demo.COMMENTS))
 
     def print_logins(self, users: dict) -> None:
         self.stdout.write("")
