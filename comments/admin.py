@@ -35,6 +35,11 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [*Comment.Status.choices, ("tous", _("Tous"))]
 
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # A search looks through every comment unless a status is chosen.
+        self.default = "tous" if request.GET.get("q") else Comment.Status.PENDING
+
     def queryset(self, request, queryset):
         value = self.value() or self.default
         if value == "tous":
@@ -104,13 +109,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("commentaire"))
     def excerpt_column(self, comment):
-        return str(comment)
+        return _("Commentaire supprimé") if comment.erased_at else comment.excerpt
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_link(self, comment):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[comment.article_id]), comment.article
-        )
+        # The public page: moderators need not be allowed to open articles in the admin.
+        return format_html('<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article)
 
     @admin.display(description=_("modérer"))
     def moderation_buttons(self, comment):

@@ -11,9 +11,8 @@ from .models import Comment
 class WebsiteField(forms.URLField):
     """A link to the commenter's site: web addresses only, never javascript: or data:."""
 
-    default_validators = [
-        URLValidator(schemes=["http", "https"], message=_("Saisissez une adresse web valide, commençant par https://."))
-    ]
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {"invalid": _("Saisissez une adresse web valide, commençant par https://.")}
 
 
 class CommentForm(forms.Form):
@@ -79,7 +78,12 @@ class CommentForm(forms.Form):
             return None
         parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
         if parent is None or parent.depth >= settings.COMMENTS_MAX_DEPTH:
-            raise forms.ValidationError(_("Ce commentaire n’accepte pas de réponse."))
+            raise forms.ValidationError(
+                _(
+                    "Ce commentaire n’accepte pas de réponse. Envoyez à nouveau votre texte : "
+                    "il sera publié comme un nouveau commentaire."
+                )
+            )
         return parent
 
     def build_comment(self, ip_address) -> Comment:

@@ -84,9 +84,8 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx")]
 
     def __str__(self):
-        if self.erased_at:
-            return str(_("Commentaire supprimé"))
-        return _("%(name)s : « %(excerpt)s »") % {"name": self.author_name, "excerpt": self.excerpt}
+        # No name or text here: this string is kept in the admin's history, which erasure must not miss.
+        return _("Commentaire n° %(number)s") % {"number": self.pk}
 
     def save(self, *args, **kwargs):
         self.depth = self.parent.depth + 1 if self.parent_id else 1

@@ -1,6 +1,9 @@
 """A commenter's rights over their data: a copy of everything, or erasure of everything."""
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Comment
 
@@ -29,9 +32,17 @@ def export_comments_of(email: str) -> dict:
 
 
 def erase_comments_of(email: str) -> int:
-    """Erase every comment of this address; replies by others stay, under a placeholder."""
+    """Erase every comment of this address; replies by others stay, under a placeholder.
+
+    The admin's history of these comments is scrubbed too: older entries may hold
+    what the comment looked like when it was moderated.
+    """
     with transaction.atomic():
         comments = list(Comment.objects.by_email(email).filter(erased_at__isnull=True))
         for comment in comments:
             comment.erase()
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment),
+            object_id__in=[str(comment.pk) for comment in comments],
+        ).update(object_repr=str(_("Commentaire supprimé")), change_message="")
     return len(comments)

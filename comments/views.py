@@ -103,7 +103,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
             article=article,
             initial={**author, "remember": bool(author), "parent": reply_to.pk if reply_to else None},
         )
-    elif form is not None and form.is_bound:
+    elif form is not None and form.is_bound and "parent" not in form.errors:
         reply_to = by_id.get(_as_int(form.data.get("parent")))
     if form is not None:
         form.fields["token"].initial = make_form_token(article)
@@ -111,6 +111,8 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
             # A fresh token with the typed text kept: the next attempt is judged afresh.
             form.data = form.data.copy()
             form.data["token"] = form.fields["token"].initial
+            if "parent" in form.errors:
+                form.data["parent"] = ""  # the next attempt becomes a new comment, not a failing reply
     return {
         "comment_roots": roots,
         "comments_open": is_open,
@@ -172,7 +174,9 @@ def post_comment(request, article_id: int):
         return _render_article(request, article, form, 429)
 
     comment = form.build_comment(ip_address)
+    # A double click from this very browser: only its own held comments can match.
     duplicate = Comment.objects.filter(
+        pk__in=held_comment_ids(request),
         article=article,
         author_email__iexact=comment.author_email,
         body=comment.body,
@@ -202,7 +206,8 @@ def post_comment(request, article_id: int):
             secure=request.is_secure(),
         )
     if form.cleaned_data["remember"]:
-        details = {"name": comment.author_name, "email": comment.author_email, "url": comment.author_url}
+        data = form.cleaned_data
+        details = {"name": data["name"], "email": data["email"], "url": data["url"]}
         response.set_signed_cookie(
             AUTHOR_COOKIE,
             json.dumps(details),

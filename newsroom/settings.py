@@ -229,3 +229,6 @@ COMMENTS_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_RATE_WINDOW_SECONDS", 
 COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS = env_bool("NEWSROOM_COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS", False)
 # Behind a reverse proxy, the client's address is the last one the proxy appended.
 TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
+
+# Links readers type without a scheme become https:// links (the Django 2028 default, today).
+URLIZE_ASSUME_HTTPS = True

@@ -1,0 +1,587 @@
+"""The moderators' desk, used as moderators use it: the queue, one-click decisions, readers' data requests."""
+
+import io
+import json
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from articles.models import Article
+from comments.models import BlockedTerm, Comment, refresh_comment_count
+
+pytestmark = pytest.mark.django_db
+
+Status = Comment.Status
+READER_EMAIL = "lecteur.fidele@exemple.fr"
+OTHER_EMAIL = "autre.lecteur@exemple.org"
+
+
+# Helpers ------------------------------------------------------------------------
+
+
+def changelist_url(**params):
+    url = reverse("admin:comments_comment_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def change_url(comment):
+    return reverse("admin:comments_comment_change", args=[comment.pk])
+
+
+def moderate_url(comment, action):
+    return reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+
+
+def personal_data_url():
+    return reverse("admin:comments_comment_personal_data")
+
+
+def listed(response):
+    """The comments the changelist shows, in its order."""
+    return list(response.context["cl"].result_list)
+
+
+def action_post(action, *comments, **extra):
+    return {"action": action, "_selected_action": [comment.pk for comment in comments], "index": "0", **extra}
+
+
+def public_count(client, article):
+    """The « N commentaire(s) » heading of the public article page."""
+    html = client.get(article.get_absolute_url()).content.decode()
+    return re.search(r'id="commentaires-titre">([^<]*)</h2>', html).group(1)
+
+
+def assert_moderated(comment, status, by):
+    comment.refresh_from_db()
+    assert comment.status == status
+    assert comment.moderated_by == by
+    assert timezone.now() - comment.moderated_at < timedelta(minutes=1)
+
+
+def post_through_site(client, settings, article, **fields):
+    """Post the comment form of the article page as a reader's browser does."""
+    settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
+    page = client.get(article.get_absolute_url())
+    data = {"name": "Jeanne", "email": READER_EMAIL, "url": "", "body": "Un avis.", **fields}
+    data["token"] = page.context["comment_form"]["token"].value()
+    return client.post(reverse("comments:post", args=[article.pk]), data)
+
+
+# Fixtures -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article("Le marché couvert de Metz rouvre", slug="marche-couvert")
+
+
+@pytest.fixture
+def make_comment(article):
+    """A reader's comment, pending and a minute older than the previous one unless told otherwise."""
+    minutes_ago = iter(range(1000, 0, -1))
+
+    def make(body="Très bon article.", **fields):
+        fields.setdefault("article", article)
+        fields.setdefault("author_name", "Jeanne Lefèvre")
+        fields.setdefault("author_email", READER_EMAIL)
+        fields.setdefault("status", Status.PENDING)
+        fields.setdefault("ip_address", "203.0.113.7")
+        fields.setdefault("created_at", timezone.now() - timedelta(minutes=next(minutes_ago)))
+        return Comment.objects.create(body=body, **fields)
+
+    return make
+
+
+@pytest.fixture
+def comment(make_comment):
+    return make_comment("Enfin un marché digne de ce nom !")
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    # Its own client, so that a test can also use journalist_client (the shared ``client``).
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+# Who may moderate ---------------------------------------------------------------
+
+
+def test_moderator_opens_the_queue_and_a_comment(moderator_client, comment):
+    assert moderator_client.get(changelist_url()).status_code == 200
+    assert moderator_client.get(change_url(comment)).status_code == 200
+    index = moderator_client.get(reverse("admin:index")).content.decode()
+    assert changelist_url() in index
+
+
+def test_moderator_cannot_touch_articles(moderator_client, article):
+    for url in [
+        reverse("admin:articles_article_changelist"),
+        reverse("admin:articles_article_add"),
+        reverse("admin:articles_article_change", args=[article.pk]),
+    ]:
+        assert moderator_client.get(url).status_code == 403, url
+
+
+def test_nobody_adds_comments_in_the_admin(moderator_client):
+    # Comments come from readers, through the site.
+    assert moderator_client.get(reverse("admin:comments_comment_add")).status_code == 403
+    assert reverse("admin:comments_comment_add") not in moderator_client.get(changelist_url()).content.decode()
+
+
+def test_journalist_cannot_see_or_moderate_comments(journalist_client, comment):
+    assert journalist_client.get(changelist_url()).status_code == 403
+    assert journalist_client.get(change_url(comment)).status_code == 403
+    assert journalist_client.post(moderate_url(comment, "approuver")).status_code == 403
+    assert journalist_client.post(changelist_url(), action_post("approve_selected", comment)).status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.moderated_by is None
+
+
+def test_journalist_who_is_also_a_moderator_can_moderate(client, make_user, comment):
+    both = make_user("journaliste-moderatrice", groups=["Journalistes", "Modérateurs"])
+    client.force_login(both)
+
+    assert client.get(changelist_url()).status_code == 200
+    assert client.post(moderate_url(comment, "approuver")).status_code == 302
+    assert_moderated(comment, Status.APPROVED, by=both)
+
+
+def test_moderators_group_holds_only_comment_permissions():
+    codenames = set(Group.objects.get(name="Modérateurs").permissions.values_list("codename", flat=True))
+    assert "moderate_comment" in codenames
+    assert "add_comment" not in codenames
+    assert not {codename for codename in codenames if codename.endswith("_article")}
+
+
+# The queue ------------------------------------------------------------------------
+
+
+def test_queue_opens_on_pending_comments_newest_first(moderator_client, make_comment):
+    older = make_comment("Le plus ancien.")
+    make_comment("Déjà publié.", status=Status.APPROVED)
+    make_comment("Achetez des montres.", status=Status.SPAM)
+    make_comment("Hors sujet.", status=Status.REJECTED)
+    newer = make_comment("Le plus récent.")
+
+    assert listed(moderator_client.get(changelist_url())) == [newer, older]
+
+
+@pytest.mark.parametrize(
+    ("statut", "expected"),
+    [
+        ("pending", ["Attend."]),
+        ("approved", ["Publié."]),
+        ("rejected", ["Rejeté."]),
+        ("spam", ["Indésirable."]),
+        ("tous", ["Indésirable.", "Rejeté.", "Publié.", "Attend."]),
+        ("inconnu", []),
+    ],
+)
+def test_queue_filters_by_status(moderator_client, make_comment, statut, expected):
+    make_comment("Attend.")
+    make_comment("Publié.", status=Status.APPROVED)
+    make_comment("Rejeté.", status=Status.REJECTED)
+    make_comment("Indésirable.", status=Status.SPAM)
+
+    response = moderator_client.get(changelist_url(statut=statut))
+
+    assert [comment.body for comment in listed(response)] == expected
+
+
+def test_queue_shows_what_a_moderator_needs_to_decide(moderator_client, make_comment, article):
+    comment = make_comment(
+        "Le parking reste un problème, surtout le samedi matin quand les producteurs arrivent.",
+        author_name="Paul Henry",
+        author_email="paul.henry@exemple.fr",
+        ip_address="198.51.100.23",
+    )
+    html = moderator_client.get(changelist_url()).content.decode()
+
+    assert "Le parking reste un problème" in html
+    assert "Paul Henry" in html
+    assert "paul.henry@exemple.fr" in html
+    assert "198.51.100.23" in html
+    assert "Le marché couvert de Metz rouvre" in html
+    assert formats.localize(timezone.template_localtime(comment.created_at)) in html
+    for action in ["approuver", "rejeter", "indesirable"]:
+        assert moderate_url(comment, action) in html
+
+
+def test_article_link_of_the_queue_opens_for_a_moderator(moderator_client, comment):
+    html = moderator_client.get(changelist_url()).content.decode()
+    href = re.search(r'<td class="field-article_link"><a href="([^"]+)"', html).group(1)
+
+    assert moderator_client.get(href).status_code == 200
+
+
+def test_queue_filters_by_article(moderator_client, make_comment, make_article):
+    other_article = make_article("La foire de Thionville")
+    here = make_comment("Sur le marché.")
+    make_comment("Sur la foire.", article=other_article)
+
+    response = moderator_client.get(changelist_url(article__id__exact=here.article_id))
+
+    assert listed(response) == [here]
+
+
+@pytest.mark.parametrize("query", ["parking", "Henry", "paul.henry@exemple", "PAUL.HENRY"])
+def test_queue_search_by_text_name_and_email(moderator_client, make_comment, query):
+    wanted = make_comment("Le parking est trop petit.", author_name="Paul Henry", author_email="paul.henry@exemple.fr")
+    make_comment("Rien à signaler.", author_name="Anne Roy", author_email="anne.roy@exemple.fr")
+
+    assert listed(moderator_client.get(changelist_url(q=query))) == [wanted]
+
+
+# One-click moderation ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("approuver", Status.APPROVED), ("rejeter", Status.REJECTED), ("indesirable", Status.SPAM)]
+)
+def test_one_click_moderation_records_who_and_when(moderator_client, moderator, comment, action, status):
+    response = moderator_client.post(moderate_url(comment, action))
+
+    assert response.status_code == 302
+    assert response["Location"] == changelist_url()
+    assert_moderated(comment, status, by=moderator)
+
+
+def test_one_click_moderation_returns_to_the_page_it_came_from(moderator_client, comment):
+    back = "http://testserver" + changelist_url(statut="tous")
+    response = moderator_client.post(moderate_url(comment, "rejeter"), HTTP_REFERER=back)
+    assert response["Location"] == back
+
+    response = moderator_client.post(moderate_url(comment, "approuver"), HTTP_REFERER="https://ailleurs.example/")
+    assert response["Location"] == changelist_url()
+
+
+def test_one_click_moderation_needs_a_post(moderator_client, comment):
+    assert moderator_client.get(moderate_url(comment, "approuver")).status_code == 405
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_unknown_moderation_action_or_comment_is_refused_cleanly(moderator_client, comment):
+    assert moderator_client.post(moderate_url(comment, "supprimer")).status_code in {403, 404}
+    missing = Comment(pk=comment.pk + 1000)
+    assert moderator_client.post(moderate_url(missing, "approuver")).status_code == 404
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+
+
+def test_public_count_follows_one_click_decisions(moderator_client, client, comment, make_comment, article):
+    second = make_comment("Bravo à la mairie.")
+
+    moderator_client.post(moderate_url(comment, "approuver"))
+    moderator_client.post(moderate_url(second, "approuver"))
+    article.refresh_from_db()
+    assert article.comment_count == 2
+    assert public_count(client, article) == "2 commentaires"
+
+    moderator_client.post(moderate_url(second, "rejeter"))
+    article.refresh_from_db()
+    assert article.comment_count == 1
+    assert public_count(client, article) == "1 commentaire"
+
+
+def test_no_comment_yet_reads_in_the_french_singular(client, comment, article):
+    assert public_count(client, article) in {"0 commentaire", "Aucun commentaire"}
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [("approve_selected", Status.APPROVED), ("reject_selected", Status.REJECTED), ("mark_spam_selected", Status.SPAM)],
+)
+def test_bulk_moderation_records_who_and_when(moderator_client, moderator, make_comment, action, status):
+    chosen = [make_comment("Premier."), make_comment("Second.")]
+    untouched = make_comment("Pas sélectionné.")
+
+    response = moderator_client.post(changelist_url(), action_post(action, *chosen))
+
+    assert response.status_code == 302
+    for comment in chosen:
+        assert_moderated(comment, status, by=moderator)
+    untouched.refresh_from_db()
+    assert untouched.status == Status.PENDING
+    assert untouched.moderated_at is None
+
+
+def test_bulk_actions_are_offered_to_moderators(moderator_client, comment):
+    html = moderator_client.get(changelist_url()).content.decode()
+    for action in ["approve_selected", "reject_selected", "mark_spam_selected", "delete_selected"]:
+        assert f'value="{action}"' in html
+
+
+def test_public_count_follows_bulk_approval_rejection_and_deletion(moderator_client, client, make_comment, article):
+    first, second, third = make_comment("Un."), make_comment("Deux."), make_comment("Trois.")
+
+    moderator_client.post(changelist_url(), action_post("approve_selected", first, second, third))
+    article.refresh_from_db()
+    assert article.comment_count == 3
+    assert public_count(client, article) == "3 commentaires"
+
+    moderator_client.post(changelist_url(statut="approved"), action_post("reject_selected", third))
+    article.refresh_from_db()
+    assert article.comment_count == 2
+
+    # Deleting asks for a confirmation first, and deletes nothing until then.
+    confirmation = moderator_client.post(changelist_url(statut="approved"), action_post("delete_selected", second))
+    assert confirmation.status_code == 200
+    assert Comment.objects.filter(pk=second.pk).exists()
+
+    response = moderator_client.post(
+        changelist_url(statut="approved"), action_post("delete_selected", second, post="yes")
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.filter(pk=second.pk).exists()
+    article.refresh_from_db()
+    assert article.comment_count == 1
+    assert public_count(client, article) == "1 commentaire"
+
+
+def test_deleting_one_comment_from_its_page_updates_the_count(moderator_client, make_comment, article):
+    comment = make_comment(status=Status.APPROVED)
+    make_comment("Un autre.", status=Status.APPROVED)
+    refresh_comment_count(article.pk)
+    article.refresh_from_db()
+    assert article.comment_count == 2
+
+    url = reverse("admin:comments_comment_delete", args=[comment.pk])
+    assert moderator_client.post(url, {"post": "yes"}).status_code == 302
+
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+def test_status_change_on_the_comment_form_records_who_and_when(moderator_client, moderator, comment, article):
+    response = moderator_client.post(change_url(comment), {"status": Status.APPROVED, "_save": "Enregistrer"})
+
+    assert response.status_code == 302
+    assert_moderated(comment, Status.APPROVED, by=moderator)
+    article.refresh_from_db()
+    assert article.comment_count == 1
+
+
+def test_comment_form_only_lets_the_status_change(moderator_client, comment):
+    moderator_client.post(
+        change_url(comment),
+        {"status": Status.PENDING, "body": "Texte réécrit.", "author_email": "pirate@exemple.fr", "_save": "1"},
+    )
+    comment.refresh_from_db()
+    assert comment.body == "Enfin un marché digne de ce nom !"
+    assert comment.author_email == READER_EMAIL
+
+
+# The admin's front page -----------------------------------------------------------------
+
+
+def test_front_page_tells_moderators_how_many_comments_wait(moderator_client, make_comment):
+    make_comment("Un.")
+    make_comment("Deux.")
+    make_comment("Publicité.", status=Status.SPAM)
+    make_comment("Publié.", status=Status.APPROVED)
+    make_comment("", status=Status.PENDING, erased_at=timezone.now())
+
+    html = moderator_client.get(reverse("admin:index")).content.decode()
+
+    assert "2 commentaires en attente de modération" in html
+
+
+def test_front_page_says_one_comment_in_the_singular(moderator_client, comment):
+    html = moderator_client.get(reverse("admin:index")).content.decode()
+    assert "1 commentaire en attente de modération" in html
+
+
+def test_front_page_says_nothing_of_comments_to_journalists(journalist_client, comment):
+    html = journalist_client.get(reverse("admin:index")).content.decode()
+    assert "en attente de modération" not in html
+
+
+# Readers' personal data -------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_readers(make_comment, make_article):
+    """Jeanne's comments (one on another article, one still pending), and Paul's reply to her."""
+    other_article = make_article("La foire de Thionville")
+    jeanne = [
+        make_comment("Le marché est superbe.", status=Status.APPROVED, author_url="https://jeanne.example.fr"),
+        make_comment("La foire aussi.", article=other_article, status=Status.APPROVED),
+        make_comment("Et le parking ?"),
+    ]
+    paul = make_comment(
+        "Je ne suis pas d’accord : il manque un parking.",
+        parent=jeanne[0],
+        author_name="Paul Henry",
+        author_email=OTHER_EMAIL,
+        status=Status.APPROVED,
+    )
+    for article in Article.objects.all():
+        refresh_comment_count(article.pk)
+    return {"jeanne": jeanne, "paul": paul, "other_article": other_article}
+
+
+def test_export_gives_every_comment_of_an_address_and_nothing_else(moderator_client, two_readers):
+    response = moderator_client.post(personal_data_url(), {"email": "Lecteur.Fidele@EXEMPLE.fr", "export": "1"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    exported = data["comments"]
+    assert sorted(item["id"] for item in exported) == sorted(comment.pk for comment in two_readers["jeanne"])
+    assert {item["email"] for item in exported} == {READER_EMAIL}
+    assert {item["text"] for item in exported} == {"Le marché est superbe.", "La foire aussi.", "Et le parking ?"}
+    assert "https://jeanne.example.fr" in {item["website"] for item in exported}
+    assert "203.0.113.7" in {item["ip_address"] for item in exported}
+    text = response.content.decode()
+    assert OTHER_EMAIL not in text
+    assert "Paul Henry" not in text
+    assert "il manque un parking" not in text
+
+
+def test_erase_needs_a_confirmation(moderator_client, two_readers):
+    response = moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1"})
+
+    assert response.status_code == 200
+    assert "Cochez cette case pour confirmer l’effacement." in response.content.decode()
+    assert Comment.objects.by_email(READER_EMAIL).count() == 3
+    assert not Comment.objects.filter(erased_at__isnull=False).exists()
+
+
+def test_erase_wipes_every_comment_of_an_address(moderator_client, client, two_readers, article):
+    assert public_count(client, article) == "2 commentaires"
+
+    response = moderator_client.post(
+        personal_data_url(), {"email": READER_EMAIL.upper(), "erase": "1", "confirm_erase": "on"}
+    )
+
+    assert response.status_code == 302
+    for comment in two_readers["jeanne"]:
+        comment.refresh_from_db()
+        assert (comment.author_name, comment.author_email, comment.author_url, comment.body) == ("", "", "", "")
+        assert comment.ip_address is None
+        assert comment.erased_at is not None
+    paul = two_readers["paul"]
+    paul.refresh_from_db()
+    assert paul.author_email == OTHER_EMAIL
+    assert paul.erased_at is None
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Le marché est superbe." not in html
+    assert "Jeanne Lefèvre" not in html
+    assert "jeanne.example.fr" not in html
+    assert "Commentaire supprimé" in html
+    assert "Je ne suis pas d’accord : il manque un parking." in html
+    assert "Paul Henry" in html
+    assert public_count(client, article) == "1 commentaire"
+    other_article = two_readers["other_article"]
+    other_article.refresh_from_db()
+    assert other_article.comment_count == 0
+    assert "La foire aussi." not in client.get(other_article.get_absolute_url()).content.decode()
+
+
+def test_erase_leaves_nothing_in_the_admin_history(moderator_client, comment):
+    moderator_client.post(change_url(comment), {"status": Status.APPROVED, "_save": "Enregistrer"})
+    moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1", "confirm_erase": "on"})
+
+    for url in [reverse("admin:index"), reverse("admin:comments_comment_history", args=[comment.pk])]:
+        html = moderator_client.get(url).content.decode()
+        assert "Jeanne Lefèvre" not in html, url
+        assert "Enfin un marché" not in html, url
+
+
+def test_erased_comment_without_replies_leaves_no_placeholder(moderator_client, client, make_comment, article):
+    make_comment("Seul dans son fil.", status=Status.APPROVED)
+    moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1", "confirm_erase": "on"})
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Seul dans son fil." not in html
+    assert "Commentaire supprimé" not in html
+
+
+def test_journalist_cannot_reach_personal_data(journalist_client, two_readers):
+    assert journalist_client.get(personal_data_url()).status_code == 403
+    response = journalist_client.post(personal_data_url(), {"email": READER_EMAIL, "export": "1"})
+    assert response.status_code == 403
+
+
+def test_personal_data_page_is_linked_from_the_queue(moderator_client):
+    assert personal_data_url() in moderator_client.get(changelist_url()).content.decode()
+    assert moderator_client.get(personal_data_url()).status_code == 200
+
+
+def test_command_exports_as_json(two_readers):
+    out = io.StringIO()
+    call_command("commenter_data", "export", READER_EMAIL.upper(), stdout=out)
+
+    data = json.loads(out.getvalue())
+    assert len(data["comments"]) == 3
+    assert {item["email"] for item in data["comments"]} == {READER_EMAIL}
+    assert OTHER_EMAIL not in out.getvalue()
+
+
+def test_command_erases_with_yes(two_readers):
+    out = io.StringIO()
+    call_command("commenter_data", "erase", READER_EMAIL, "--yes", stdout=out)
+
+    assert "3 commentaire(s) effacé(s)" in out.getvalue()
+    assert not Comment.objects.by_email(READER_EMAIL).exists()
+    assert Comment.objects.filter(erased_at__isnull=False).count() == 3
+    assert Comment.objects.by_email(OTHER_EMAIL).get().erased_at is None
+
+
+def test_command_asks_before_erasing(two_readers, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "non")
+    with pytest.raises(CommandError, match="Effacement annulé"):
+        call_command("commenter_data", "erase", READER_EMAIL, stdout=io.StringIO())
+    assert Comment.objects.by_email(READER_EMAIL).count() == 3
+
+
+@pytest.mark.parametrize("action", ["export", "erase"])
+def test_command_refuses_an_invalid_address_in_french(action):
+    with pytest.raises(CommandError, match="n’est pas une adresse e-mail valide"):
+        call_command("commenter_data", action, "pas-une-adresse", "--yes", stdout=io.StringIO())
+
+
+# Telling the moderators ---------------------------------------------------------------------
+
+
+def test_a_posted_comment_is_announced_to_moderators_by_email(client, settings, make_user, article, mailoutbox):
+    make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
+    make_user("cheffe", is_superuser=True, email="cheffe@redaction.example")
+    make_user("modo-sans-adresse", groups=["Modérateurs"])
+    make_user("modo-parti", groups=["Modérateurs"], email="parti@redaction.example", is_active=False)
+    make_user("plume", groups=["Journalistes"], email="plume@redaction.example")
+
+    response = post_through_site(client, settings, article, body="Quand rouvre le parking ?")
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert sorted(message.to) == ["cheffe@redaction.example", "modo@redaction.example"]
+    assert "Le marché couvert de Metz rouvre" in message.subject
+    assert "Quand rouvre le parking ?" in message.body
+    assert f"http://testserver{change_url(comment)}" in message.body
+
+
+def test_spam_is_not_announced(client, settings, make_user, article, mailoutbox):
+    make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
+    BlockedTerm.objects.create(term="casino")
+
+    post_through_site(client, settings, article, body="Le meilleur casino en ligne.")
+
+    assert Comment.objects.get().status == Status.SPAM
+    assert mailoutbox == []
