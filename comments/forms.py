@@ -21,6 +21,7 @@ class CommentForm(forms.Form):
         label=_("E-mail"),
         max_length=254,
         help_text=_("Ne sera pas publiée."),
+        error_messages={"invalid": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     url = WebsiteField(

@@ -716,7 +716,7 @@ def test_invalid_email_is_explained_in_french(client, article):
     response = post_comment(client, article, **{**VALID, "email": "camille-at-exemple"})
 
     assert response.status_code == 400
-    assert "Saisissez une adresse de courriel valide." in text(field_block(page(response), "email"))
+    assert "Saisissez une adresse e-mail valide" in text(field_block(page(response), "email"))
     assert_kept(response, {"name": VALID["name"], "body": VALID["body"]})
 
 
