@@ -29,6 +29,7 @@ run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed-dev
+	scripts/ensure-browser.sh
 	VENV_BIN=$(BIN) scripts/test.sh
 
 lint: $(BIN)/.installed-dev

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "section",
             "standfirst",
+            "main_image",
             "body",
             "status",
             "published_at",
@@ -91,12 +93,12 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["territories", "personalities", "related_articles"]
+    autocomplete_fields = ["main_image", "territories", "personalities", "related_articles"]
     filter_horizontal = ["authors"]
     readonly_fields = ["site_links", "updated_at", "created_at", "modified_at"]
     actions = ["publish_selected", "unpublish_selected"]
     base_fieldsets = [
-        (None, {"fields": ["site_links", "title", "slug", "section", "standfirst", "body"]}),
+        (None, {"fields": ["site_links", "title", "slug", "section", "standfirst", "main_image", "body"]}),
         (
             _("Publication"),
             {
@@ -117,6 +119,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authors")
+
+    @property
+    def media(self):
+        # The editor's buttons and dialogs in French.
+        return super().media + forms.Media(
+            js=[reverse("prose_editor_jsi18n")], css={"all": ["articles/editor/editor.css"]}
+        )
 
     @admin.display(description=_("auteurs"))
     def author_names(self, article):

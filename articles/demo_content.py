@@ -167,15 +167,25 @@ ARTICLES = [
             "pour les artisans. « Il y a cinq ans, ces entreprises seraient parties à Paris dès leur première levée "
             "de fonds. Aujourd’hui, elles recrutent ici », s’est félicité Bertrand Lavallière, le ministre de "
             "l’Économie, en passant d’un stand à l’autre.",
+            "<h2>Des capteurs jusque dans les scieries</h2>",
             "Sur l’espace consacré à l’IoT, les industriels de Thionville et d’Épinal avaient apporté leurs "
             "prototypes : des sondes qui mesurent l’humidité du bois dans les scieries, des balises qui suivent les "
             "palettes d’un entrepôt à l’autre. Amélie Kessler-Ravel, secrétaire d’État chargée du Numérique, a "
             "longuement interrogé leurs concepteurs sur la sécurité des données. « Un objet connecté mal protégé, "
             "c’est une porte ouverte sur toute l’usine », a-t-elle rappelé.",
+            "<h2>Ce que l’État met sur la table</h2>",
             "Les deux membres du gouvernement ont confirmé l’ouverture, d’ici à la fin de l’année, d’un appel à "
             "projets doté de 15 millions d’euros pour aider les PME de la région à s’équiper de capteurs et à "
             "sécuriser leurs paiements en ligne. Les dossiers devront associer au moins une jeune entreprise et un "
             "industriel.",
+            "<ul><li>15 millions d’euros pour les PME de la région ;</li><li>un binôme obligatoire : une jeune "
+            "entreprise et un industriel ;</li><li>des dossiers à déposer avant la fin de l’année.</li></ul>",
+            "<p>Parmi les exposants, QuetschPay, la jeune pousse thionvilloise <a "
+            'href="/article/thionville-start-up-paiement-sans-contact-3-millions/">qui vient de lever 3 millions '
+            "d’euros</a>, faisait la démonstration de ses terminaux pour marchés couverts.</p>",
+            '<aside data-callout="" data-color="jaune" data-title="À noter"><p>La deuxième édition de GEN4 se '
+            "tiendra au centre des congrès de Nancy les 12 et 13 juin. Entrée libre, inscription conseillée sur le "
+            "site des organisateurs.</p></aside>",
             "Reste à transformer l’essai. Plusieurs exposants ont pointé la difficulté de recruter des développeurs "
             "expérimentés, attirés par les salaires du Luxembourg voisin. Les organisateurs promettent une deuxième "
             "édition, cette fois à Nancy, et des échanges d’étudiants entre les écoles d’ingénieurs du Sillon "

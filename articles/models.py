@@ -10,8 +10,12 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from .body import References, clean_body, outline, plain_text, reading_minutes, render_body
+from .editor import body_editor_extensions
 
 
 class Section(models.Model):
@@ -197,11 +201,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What an article card needs: no body, which can be long and is never shown in lists."""
-        return self.select_related("section").defer("body").order_by("-published_at", "-pk")
+        return self.select_related("section", "main_image").defer("body").order_by("-published_at", "-pk")
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "main_image").prefetch_related(
             Prefetch("authors", queryset=get_user_model().objects.order_by("last_name", "first_name")),
             "tags",
             Prefetch("territories", queryset=Territory.objects.order_by("name")),
@@ -211,6 +215,8 @@ class ArticleQuerySet(models.QuerySet):
                 queryset=Article.objects.published().for_listing(),
                 to_attr="visible_related_articles",
             ),
+            # Images and linked articles of the body, both in one query.
+            Prefetch("body_references", queryset=BodyReference.objects.select_related("target_article", "image")),
         )
 
     def featured(self):
@@ -258,7 +264,24 @@ class Article(models.Model):
     standfirst = models.TextField(
         _("chapô"), max_length=600, help_text=_("Deux ou trois phrases qui résument l’article.")
     )
-    body = models.TextField(_("texte"), help_text=_("Séparez les paragraphes par une ligne vide."))
+    body = ProseEditorField(
+        _("texte"),
+        config={"extensions": body_editor_extensions()},
+        sanitize=clean_body,
+        help_text=_(
+            "Intertitres, listes, citations, liens, images de la photothèque et encadrés : tout se fait avec les "
+            "boutons de l’éditeur. Pour lier un autre article du site, collez simplement son adresse."
+        ),
+    )
+    main_image = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("image principale"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Affichée en tête de l’article, dans les listes et lors des partages."),
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("auteurs"), blank=True, related_name="articles"
     )
@@ -324,6 +347,7 @@ class Article(models.Model):
         previous_slug = getattr(self, "_saved_slug", None)
         with transaction.atomic():
             super().save(*args, **kwargs)
+            BodyReference.objects.rebuild_for(self)
             if previous_slug and previous_slug != self.slug:
                 ArticleSlugRedirect.objects.filter(article=self, old_slug=self.slug).delete()
                 if getattr(self, "_saved_status", None) in self.EDITOR_STATUSES:
@@ -364,6 +388,23 @@ class Article(models.Model):
     @property
     def show_update_date(self) -> bool:
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
+
+    # Reading ------------------------------------------------------------------
+
+    def rendered_body(self):
+        """The body as readers get it; uses the prefetched references, so it runs no query."""
+        images, articles = {}, {}
+        for reference in self.body_references.all():
+            if reference.linked_slug:
+                articles[reference.linked_slug] = reference.target_article
+            elif reference.image is not None:
+                images[reference.image_id] = reference.image
+        # The main image sits above the fold; body images below it load lazily.
+        return render_body(self.body, References(images=images, articles=articles), lazy_after=0)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.title, self.standfirst, plain_text(self.body))
 
     # Workflow -----------------------------------------------------------------
 
@@ -424,6 +465,47 @@ class Article(models.Model):
                         % {"title": taken.article.title}
                     }
                 )
+
+
+class BodyReferenceQuerySet(models.QuerySet):
+    def rebuild_for(self, article: "Article") -> None:
+        """Record what the body points to, so the page loads it with the article."""
+        found = outline(article.body)
+        targets = {}
+        if found.linked_slugs:
+            targets = {a.slug: a for a in Article.objects.filter(slug__in=found.linked_slugs)}
+            for former in ArticleSlugRedirect.objects.filter(old_slug__in=found.linked_slugs - targets.keys()):
+                targets[former.old_slug] = former.article
+        self.filter(article=article).delete()
+        self.bulk_create(
+            [
+                BodyReference(article=article, linked_slug=slug, target_article=targets.get(slug))
+                for slug in found.linked_slugs
+            ]
+            + [BodyReference(article=article, image_id=image_id) for image_id in found.image_ids]
+        )
+
+
+class BodyReference(models.Model):
+    """An image or an article the body of an article points to.
+
+    Links are stored by the slug written in the body and the article it meant,
+    so that a renamed article keeps its links and a deleted one leaves plain text.
+    """
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="body_references")
+    linked_slug = models.SlugField(max_length=200, blank=True)
+    target_article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    image = models.ForeignKey("images.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = BodyReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("référence du texte")
+        verbose_name_plural = _("références du texte")
+
+    def __str__(self):
+        return self.linked_slug or f"image {self.image_id}"
 
 
 class ArticleSlugRedirect(models.Model):

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
+
+from articles.editor import process_callout
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "taggit",
+    "images",
+    "django_prose_editor",
     "articles",
     "comments",
 ]
@@ -232,3 +237,28 @@ TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
 
 # Links readers type without a scheme become https:// links (the Django 2028 default, today).
 URLIZE_ASSUME_HTTPS = True
+
+# Callout notes (« encadrés »): the palette journalists pick from; any valid hex code works too.
+NOTE_PALETTE = {
+    "jaune": "#ffcc00",
+    "bleu": "#cfe3ff",
+    "vert": "#d7f0dd",
+    "rouge": "#a4161a",
+    "gris": "#ecebe7",
+    "marine": "#1d3557",
+}
+
+# The journalists' editor (django-prose-editor): our own node for callout notes.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/editor/callout.js")],
+        "extensions": {"Callout": process_callout},
+    }
+]
+
+# Image library: uploads are checked, stripped of metadata and resized once, when saved.
+IMAGES_MAX_UPLOAD_BYTES = env_int("NEWSROOM_IMAGES_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env_int("NEWSROOM_IMAGES_MAX_PIXELS", 40_000_000)  # refused above, before decoding
+IMAGES_RENDITION_WIDTHS = sorted(
+    int(width) for width in env_list("NEWSROOM_IMAGES_RENDITION_WIDTHS", ["480", "800", "1200", "1600"])
+)

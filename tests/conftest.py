@@ -81,7 +81,7 @@ def make_article(db, section):
         fields.setdefault("section", section)
         fields.setdefault("slug", f"article-{number}")
         fields.setdefault("standfirst", f"Le chapô de l’article {number}.")
-        fields.setdefault("body", f"Premier paragraphe de l’article {number}.\n\nDeuxième paragraphe.")
+        fields.setdefault("body", f"<p>Premier paragraphe de l’article {number}.</p><p>Deuxième paragraphe.</p>")
         if published_at == "default":
             published_at = timezone.now() - timedelta(hours=1) if status == Article.Status.PUBLISHED else None
         article = Article.objects.create(

@@ -1,10 +1,10 @@
 """Small presentation helpers for reader pages, in French typography."""
 
-import re
-
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+
+from articles.typography import fix_french_spacing
 
 register = template.Library()
 
@@ -31,17 +31,7 @@ def names_list(people) -> str:
     return _("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
-# French typography: a narrow no-break space before « ; : ! ? » and inside
-# guillemets, so that « modèle lorrain » never breaks at a line end.
-_NARROW_NBSP = "\u202f"
-_SPACE_BEFORE = re.compile(r"[ \u00a0]+([;:!?»])")
-_SPACE_AFTER = re.compile(r"(«)[ \u00a0]+")
-
-
 @register.filter
 def french_spacing(text) -> str:
     """Fix the spaces around French double punctuation; the result still needs escaping."""
-    if not text:
-        return ""
-    text = _SPACE_BEFORE.sub(_NARROW_NBSP + r"\1", str(text))
-    return _SPACE_AFTER.sub(r"\1" + _NARROW_NBSP, text)
+    return fix_french_spacing(str(text or ""))

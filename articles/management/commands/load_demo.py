@@ -1,6 +1,7 @@
 """Fill the database with a small fictional newsroom, to try the site and the admin in a minute."""
 
 from datetime import datetime, time, timedelta
+from html import escape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,7 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import demo_content as demo
+from articles.body import clean_body
 from articles.models import Article, Personality, Section, Territory
+
+
+def demo_body(blocks: list[str]) -> str:
+    """Plain strings are paragraphs; blocks starting with « < » are already HTML (headings, lists, notes)."""
+    html = "".join(block if block.startswith("<") else f"<p>{escape(block)}</p>" for block in blocks)
+    return clean_body(html)
 
 
 def local_moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
@@ -108,7 +116,7 @@ class Command(BaseCommand):
                 title=row["title"],
                 section=sections[row["section"]],
                 standfirst=row["standfirst"],
-                body="\n\n".join(row["body"]),
+                body=demo_body(row["body"]),
                 status=row.get("status", Article.Status.PUBLISHED),
                 published_at=published_at,
                 updated_at=published_at + timedelta(days=updated_after) if updated_after else None,

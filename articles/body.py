@@ -1,0 +1,397 @@
+"""The article body: what the editor may store, how it is checked, and how readers get it.
+
+The stored form is the HTML the editor produces, reduced to a small allowlist:
+paragraphs, h2/h3, bold, italic, lists, quotations, links, library images
+(``<figure><img data-file="ID"></figure>``) and callout notes
+(``<aside data-callout data-color data-title>``). It is plain, portable HTML that
+we can render, index for search, export and migrate. References to images and
+other articles are kept by id or slug, and resolved when the page is rendered,
+so they follow renamed articles and disappear with unpublished ones.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http.request import validate_host
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .typography import fix_french_spacing
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "figure",
+    "img",
+    "figcaption",
+    "aside",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "data-file"},
+    "aside": {"data-callout", "data-color", "data-title"},
+    "ol": {"start"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+# What old platforms used for asides and images; typed into our editor, it would
+# reach readers as raw text, so it is refused with an explanation instead.
+SHORTCODE = re.compile(
+    r"\[\s*/?\s*(note|notes|encadr[ée]|callout|caption|l[ée]gende|image|img|gallery|galerie|quote|citation)\b[^\]]*\]",
+    re.IGNORECASE,
+)
+WORDS_PER_MINUTE = 230
+
+
+# Colours ------------------------------------------------------------------------
+
+
+def note_palette() -> dict[str, str]:
+    return settings.NOTE_PALETTE
+
+
+def resolve_colour(value: str) -> str | None:
+    """A palette name or a hex code, as a #rrggbb code; None when it is neither."""
+    value = (value or "").strip()
+    palette = {name.casefold(): code for name, code in note_palette().items()}
+    if value.casefold() in palette:
+        value = palette[value.casefold()]
+    if not HEX_COLOUR.match(value):
+        return None
+    if len(value) == 4:
+        value = "#" + "".join(char * 2 for char in value[1:])
+    return value.lower()
+
+
+def _relative_luminance(hex_colour: str) -> float:
+    def channel(component: str) -> float:
+        value = int(component, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(hex_colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((_relative_luminance(first), _relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_for(background: str) -> str:
+    """Black or white, whichever contrasts more: at least 4.58:1, so WCAG AA holds for any background."""
+    black, white = "#000000", "#ffffff"
+    return black if contrast_ratio(background, black) >= contrast_ratio(background, white) else white
+
+
+# Writing: sanitise and check --------------------------------------------------------
+
+
+@dataclass
+class BodyOutline:
+    """What a stored body refers to and contains, read in one pass."""
+
+    image_ids: set[int] = field(default_factory=set)
+    linked_slugs: set[str] = field(default_factory=set)
+    bad_colours: list[str] = field(default_factory=list)
+    foreign_images: int = 0
+    text: list[str] = field(default_factory=list)
+
+
+class _OutlineReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.outline = BodyOutline()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "img":
+            file_id = attributes.get("data-file") or ""
+            if file_id.isdigit():
+                self.outline.image_ids.add(int(file_id))
+            else:
+                self.outline.foreign_images += 1
+        elif tag == "a":
+            slug = article_slug_in(attributes.get("href") or "")
+            if slug:
+                self.outline.linked_slugs.add(slug)
+        elif tag == "aside" and resolve_colour(attributes.get("data-color") or "") is None:
+            self.outline.bad_colours.append(attributes.get("data-color") or "")
+
+    def handle_data(self, data):
+        self.outline.text.append(data)
+
+
+def outline(html: str) -> BodyOutline:
+    reader = _OutlineReader()
+    reader.feed(html or "")
+    reader.close()
+    return reader.outline
+
+
+def _site_path(href: str) -> str | None:
+    """The path of a link to this very site (relative, or absolute with one of our hosts), else None."""
+    match = re.match(r"^(?:https?://(?P<host>[^/?#]+))?(?P<path>/[^?#]*)", (href or "").strip())
+    if not match:
+        return None
+    host = match.group("host")
+    if host and not validate_host(host.lower(), [*settings.ALLOWED_HOSTS, "testserver"]):
+        return None
+    return match.group("path")
+
+
+def article_slug_in(href: str) -> str | None:
+    """The slug of the article a stored link points to (``/article/<slug>/``), without any query."""
+    path = _site_path(href)
+    try:
+        match = resolve(path) if path else None
+    except Resolver404:
+        return None
+    return match.kwargs["slug"] if match and match.view_name == "articles:article" else None
+
+
+def canonical_article_href(href: str) -> str | None:
+    """Journalists paste addresses as they see them: relative, absolute, or the staff preview.
+
+    Any of them pointing to an article of this site is stored as ``/article/<slug>/``.
+    """
+    path = _site_path(href)
+    try:
+        match = resolve(path) if path else None
+    except Resolver404:
+        return None
+    if match is None:
+        return None
+    if match.view_name == "articles:article":
+        return reverse("articles:article", kwargs={"slug": match.kwargs["slug"]})
+    if match.view_name == "articles:preview":
+        from .models import Article
+
+        slug = Article.objects.filter(pk=match.kwargs["pk"]).values_list("slug", flat=True).first()
+        return reverse("articles:article", kwargs={"slug": slug}) if slug else None
+    return None
+
+
+def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return canonical_article_href(value) or value
+    return value
+
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    clean_content_tags={"script", "style"},
+    link_rel=None,
+    strip_comments=True,
+    attribute_filter=_normalise_attribute,
+)
+
+
+def clean_body(html: str) -> str:
+    """Reduce whatever was pasted or POSTed to what the editor produces, then check it.
+
+    Raises a ValidationError with a French message for what must not be published:
+    a note with an invalid colour, an image that is not from the library, or text
+    that looks like an old platform's shortcode.
+    """
+    cleaned = _cleaner.clean(html or "").strip()
+    if re.fullmatch(r"(<p>\s*(<br>)?\s*</p>\s*)*", cleaned):
+        return ""
+    found = outline(cleaned)
+    errors = []
+    for colour in found.bad_colours:
+        errors.append(
+            _(
+                "Couleur d’encadré invalide : « %(colour)s ». Choisissez une couleur de la palette "
+                "(%(palette)s) ou un code hexadécimal comme #ffcc00."
+            )
+            % {"colour": colour or _("aucune"), "palette": ", ".join(note_palette())}
+        )
+    if found.foreign_images:
+        errors.append(_("Les images doivent venir de la photothèque : insérez-les avec le bouton « Parcourir… »."))
+    shortcode = SHORTCODE.search(" ".join(found.text))
+    if shortcode:
+        errors.append(
+            _(
+                "Le texte contient « %(code)s », qui s’afficherait tel quel. Pour un encadré, utilisez le bouton "
+                "« Encadré » de l’éditeur ; pour une image, le bouton « Image »."
+            )
+            % {"code": shortcode.group(0)}
+        )
+    if found.image_ids:
+        from images.models import Image
+
+        missing = found.image_ids - set(Image.objects.filter(pk__in=found.image_ids).values_list("pk", flat=True))
+        if missing:
+            errors.append(
+                _("Une image insérée n’existe plus dans la photothèque : retirez-la ou choisissez-en une autre.")
+            )
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def plain_text(html: str) -> str:
+    """The words of the body, for search, excerpts and the reading time."""
+    return re.sub(r"\s+", " ", strip_tags(re.sub(r"<(/p|br|/h[23]|/li|/figcaption)>", " ", html or ""))).strip()
+
+
+def reading_minutes(*texts: str) -> int:
+    words = sum(len(text.split()) for text in texts)
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+# Reading: render for readers -------------------------------------------------------
+
+
+@dataclass
+class References:
+    """What the body points to, loaded with the article (no query while rendering)."""
+
+    images: dict[int, object]
+    articles: dict[str, object | None]  # slug as written → target article, None when gone
+
+
+class _BodyRenderer(HTMLParser):
+    """Rewrites the stored HTML for readers: pictures, resolved links, coloured notes.
+
+    The input has already been through ``clean_body``; every piece of text and every
+    attribute is escaped again on the way out all the same.
+    """
+
+    def __init__(self, references: References, lazy_after: int):
+        super().__init__(convert_charrefs=True)
+        self.references = references
+        self.out: list[str] = []
+        self.dropped_links = 0  # depth of <a> we unwrapped, to drop their </a>
+        self.link_stack: list[bool] = []
+        self.figure: dict | None = None
+        self.images_seen = 0
+        self.lazy_after = lazy_after
+
+    # Figures are rebuilt from the library; their own markup is collected, then replaced.
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if self.figure is not None:
+            if tag == "img":
+                self.figure["file"] = attributes.get("data-file") or ""
+            elif tag == "figcaption":
+                self.figure["in_caption"] = True
+            elif self.figure.get("in_caption"):
+                self.figure["caption"].append(self._start(tag, attributes))
+            return
+        if tag == "figure":
+            self.figure = {"file": "", "caption": [], "in_caption": False}
+            return
+        if tag == "img":  # an image outside a figure
+            self._emit_picture(attributes.get("data-file") or "", "")
+            return
+        if tag == "a":
+            href = self._link_target(attributes.get("href") or "") if attributes.get("href") else None
+            self.link_stack.append(href is not None)
+            if href is None:
+                return
+            attributes["href"] = href
+        if tag == "aside":
+            self.out.append(self._callout_start(attributes))
+            return
+        self.out.append(self._start(tag, attributes))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if self.figure is not None:
+            if tag == "figcaption":
+                self.figure["in_caption"] = False
+            elif tag == "figure":
+                figure, self.figure = self.figure, None
+                self._emit_picture(figure["file"], "".join(figure["caption"]).strip())
+            elif self.figure.get("in_caption") and tag not in {"br", "img"}:
+                self.figure["caption"].append(f"</{tag}>")
+            return
+        if tag == "a" and self.link_stack and not self.link_stack.pop():
+            return
+        if tag in {"br", "img"}:
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.figure is not None:
+            if self.figure.get("in_caption"):
+                self.figure["caption"].append(escape(fix_french_spacing(data), quote=False))
+            return
+        self.out.append(escape(fix_french_spacing(data), quote=False))
+
+    @staticmethod
+    def _start(tag: str, attributes: dict) -> str:
+        if tag == "br":
+            return "<br>"
+        rendered = "".join(f' {name}="{escape(value or "")}"' for name, value in attributes.items())
+        return f"<{tag}{rendered}>"
+
+    def _link_target(self, href: str) -> str | None:
+        """The address a link takes readers to, or None to show its text without a link."""
+        slug = article_slug_in(href)
+        if slug is None:
+            return href
+        target = self.references.articles.get(slug)
+        if target is None or not target.is_visible:
+            return None
+        return target.get_absolute_url()
+
+    def _callout_start(self, attributes: dict) -> str:
+        background = resolve_colour(attributes.get("data-color") or "") or resolve_colour(
+            next(iter(note_palette().values()))
+        )
+        foreground = text_colour_for(background)
+        title = (attributes.get("data-title") or "").strip()
+        heading = f'<p class="callout-title">{escape(title)}</p>' if title else ""
+        return (
+            f'<aside class="callout" style="--callout-bg: {background}; --callout-fg: {foreground}" '
+            f'aria-label="{escape(title or _("Encadré"))}">{heading}'
+        )
+
+    def _emit_picture(self, file_id: str, caption_html: str):
+        """The library's picture, its alt text and credit; the caption typed in the body wins over the library's."""
+        image = self.references.images.get(int(file_id)) if file_id.isdigit() else None
+        if image is None:
+            return  # deleted from the library: nothing rather than a broken image
+        self.images_seen += 1
+        self.out.append(
+            render_to_string(
+                "articles/includes/figure.html",
+                {
+                    "image": image,
+                    "caption": mark_safe(caption_html) if caption_html else image.caption,
+                    "lazy": self.images_seen > self.lazy_after,
+                },
+            )
+        )
+
+
+def render_body(html: str, references: References, lazy_after: int = 0) -> SafeString:
+    renderer = _BodyRenderer(references, lazy_after)
+    renderer.feed(html or "")
+    renderer.close()
+    return mark_safe("".join(renderer.out))

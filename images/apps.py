@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImagesConfig(AppConfig):
+    name = "images"
+    verbose_name = _("Photothèque")
+
+    def ready(self):
+        from . import signals  # noqa: F401

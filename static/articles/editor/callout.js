@@ -1,0 +1,129 @@
+// Callout notes (« encadrés ») for the journalists' editor: a boxed aside with an
+// optional title and a background colour from the site's palette or a hex code.
+// Stored as <aside data-callout data-color="…" data-title="…">…</aside>; the server
+// checks the colour and renders it for readers with a contrasting text colour.
+import {
+  Node,
+  mergeAttributes,
+  updateAttrsDialog,
+} from "django-prose-editor/editor"
+
+const HEX = /^#(?:[0-9a-f]{3}){1,2}$/i
+
+const colourDialog = (editor, attrs, palette) => {
+  const names = Object.keys(palette)
+  const isPaletteName = names.includes(attrs.color)
+  return updateAttrsDialog(
+    {
+      title: { type: "string", title: "Titre (facultatif)" },
+      color: { type: "string", title: "Couleur de la palette", enum: names },
+      customColor: {
+        type: "string",
+        title: "Ou un code couleur (facultatif)",
+        description: " par exemple #ffcc00",
+      },
+    },
+    { title: "Encadré", submitText: "Valider" },
+  )(editor, {
+    title: attrs.title || "",
+    color: isPaletteName ? attrs.color : names[0],
+    customColor: isPaletteName ? "" : attrs.color || "",
+  })
+}
+
+export const Callout = Node.create({
+  name: "callout",
+  group: "block",
+  content: "block+",
+  defining: true,
+
+  addOptions() {
+    return { palette: { jaune: "#ffcc00" } }
+  },
+
+  addAttributes() {
+    return {
+      color: {
+        default: "jaune",
+        parseHTML: (element) => element.getAttribute("data-color") || "jaune",
+        renderHTML: (attributes) => ({ "data-color": attributes.color }),
+      },
+      title: {
+        default: "",
+        parseHTML: (element) => element.getAttribute("data-title") || "",
+        renderHTML: (attributes) =>
+          attributes.title ? { "data-title": attributes.title } : {},
+      },
+    }
+  },
+
+  parseHTML() {
+    return [{ tag: "aside[data-callout]" }]
+  },
+
+  renderHTML({ node, HTMLAttributes }) {
+    const background = this.options.palette[node.attrs.color] || node.attrs.color
+    return [
+      "aside",
+      mergeAttributes(
+        {
+          "data-callout": "",
+          class: "newsroom-callout",
+          // Only for the editor's own display; the server renders the real colours.
+          style: HEX.test(background) ? `background: ${background}` : "",
+        },
+        HTMLAttributes,
+      ),
+      0,
+    ]
+  },
+
+  addCommands() {
+    return {
+      editCallout:
+        () =>
+        ({ editor }) => {
+          const active = editor.isActive(this.name)
+          const attrs = active ? editor.getAttributes(this.name) : {}
+          colourDialog(editor, attrs, this.options.palette).then((result) => {
+            if (!result) return
+            const custom = (result.customColor || "").trim()
+            const values = { color: custom || result.color, title: (result.title || "").trim() }
+            const chain = editor.chain().focus()
+            if (active) chain.updateAttributes(this.name, values).run()
+            else chain.wrapIn(this.name, values).run()
+          })
+          return true
+        },
+      removeCallout:
+        () =>
+        ({ commands }) =>
+          commands.lift(this.name),
+    }
+  },
+
+  addMenuItems({ menu, buttons }) {
+    menu.defineItem({
+      name: "callout",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.editCallout()
+      },
+      button: buttons.text("Encadré", "Insérer ou modifier un encadré"),
+      active(editor) {
+        return editor.isActive("callout")
+      },
+    })
+    menu.defineItem({
+      name: "calloutRemove",
+      groups: "nodes",
+      command(editor) {
+        editor.commands.removeCallout()
+      },
+      button: buttons.text("Retirer l’encadré", "Retirer l’encadré, garder le texte"),
+      hidden(editor) {
+        return !editor.isActive("callout")
+      },
+    })
+  },
+})

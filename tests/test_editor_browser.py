@@ -1,0 +1,125 @@
+"""The journalists' editor in a real browser: the JavaScript is what they use, so it is tested as they use it.
+
+Runs headless Chromium through Selenium; skipped, with the reason, on a machine without
+Chromium and its driver (``make test`` installs them where it can).
+"""
+
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+
+EDITABLE = '.prose-editor [contenteditable="true"]'
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+pytestmark = [
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium and chromedriver are not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1600",
+    ]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def logged_in(browser, live_server, admin_user, client):
+    """The browser with an editor's session, as after logging in."""
+    client.force_login(admin_user)
+    browser.get(live_server.url + "/admin/login/")
+    browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    return browser
+
+
+def wait_for(driver, css: str, timeout: float = 10):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
+def test_a_journalist_writes_a_callout_note_with_the_editor(logged_in, live_server, section):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = logged_in
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+
+    editable = wait_for(driver, EDITABLE)
+    editable.click()
+    editable.send_keys("Entrée libre, inscription conseillée.")
+    wait_for(driver, 'button[aria-label="Insérer ou modifier un encadré"]').click()
+
+    dialog = wait_for(driver, "dialog[open]")
+    title_input = dialog.find_element(By.CSS_SELECTOR, "input[type=text]")
+    title_input.send_keys("À noter")
+    Select(dialog.find_element(By.CSS_SELECTOR, "select")).select_by_visible_text("bleu")
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+    body = driver.execute_script("return document.querySelector('#id_body').value")
+    assert "<aside" in body and 'data-callout=""' in body and 'data-color="bleu"' in body
+    assert 'data-title="À noter"' in body
+
+    driver.find_element(By.ID, "id_title").send_keys("Le salon GEN4 revient")
+    driver.find_element(By.ID, "id_slug").clear()
+    driver.find_element(By.ID, "id_slug").send_keys("gen4-revient")
+    Select(driver.find_element(By.ID, "id_section")).select_by_value(str(section.pk))
+    driver.find_element(By.ID, "id_standfirst").send_keys("Deuxième édition à Nancy.")
+    driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
+    wait_for(driver, ".messagelist")
+
+    article = Article.objects.get(slug="gen4-revient")
+    assert '<aside data-callout="" data-color="bleu" data-title="À noter">' in article.body
+    assert "Entrée libre, inscription conseillée." in article.body
+
+
+def test_the_editor_offers_every_tool_a_journalist_needs(logged_in, live_server):
+    driver = logged_in
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+    wait_for(driver, EDITABLE)
+    names = set(
+        driver.execute_script(
+            "return [...document.querySelectorAll('.prose-menubar [data-name]')].map(b => b.dataset.name)"
+        )
+    )
+    for tool in [
+        "heading2",
+        "heading3",
+        "paragraph",
+        "bulletList",
+        "orderedList",
+        "blockquote",
+        "bold",
+        "italic",
+        "link",
+        "callout",
+    ]:
+        assert tool in names, (tool, sorted(names))
+    # Images come from the library through the figure dialog.
+    assert names & {"figure", "image", "editImage"}, sorted(names)
