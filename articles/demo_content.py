@@ -761,3 +761,40 @@ COMMENTS = [
         "hours_after": 20,
     },
 ]
+
+# Demo pictures, drawn by the demo command itself (no photo of anyone, no file to ship):
+# each becomes the main image of its article, or a picture in its body.
+PICTURES = [
+    {
+        "article": "gen4-metz-fintech-iot-sillon-lorrain",
+        "alt": "Illustration : des cartes de paiement et des capteurs reliés entre eux, sur fond bleu nuit.",
+        "caption": "Paiement et objets connectés étaient au cœur du salon GEN4.",
+        "credit": "Illustration : la rédaction",
+        "colours": ("#1d3557", "#457b9d", "#ffcc00"),
+        "in_body": False,
+    },
+    {
+        "article": "gen4-metz-fintech-iot-sillon-lorrain",
+        "alt": "Illustration : des rangées de stands stylisés sous des projecteurs orangés.",
+        "caption": "Plus de 3 000 visiteurs ont parcouru les allées du centre des congrès.",
+        "credit": "Illustration : la rédaction",
+        "colours": ("#7f4f24", "#dda15e", "#fefae0"),
+        "in_body": True,
+    },
+    {
+        "article": "metz-plan-mobilite-centre-ville",
+        "alt": "Illustration : des rues piétonnes et une navette électrique stylisées, en vert et gris.",
+        "caption": "Le plan prévoit d’élargir les zones piétonnes du centre-ville.",
+        "credit": "Illustration : la rédaction",
+        "colours": ("#2a9d8f", "#e9f5f2", "#264653"),
+        "in_body": False,
+    },
+    {
+        "article": "football-sporting-club-seille-finale-regionale",
+        "alt": "Illustration : un ballon de football sur une pelouse rayée, sous les projecteurs.",
+        "caption": "Les joueuses disputeront la première finale régionale de leur histoire.",
+        "credit": "Illustration : la rédaction",
+        "colours": ("#2b9348", "#55a630", "#ffffff"),
+        "in_body": False,
+    },
+]

@@ -1,24 +1,52 @@
 """Fill the database with a small fictional newsroom, to try the site and the admin in a minute."""
 
+import io
 from datetime import datetime, time, timedelta
 from html import escape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image as PillowImage
+from PIL import ImageColor, ImageDraw
 
 from articles import demo_content as demo
 from articles.body import clean_body
 from articles.models import Article, Personality, Section, Territory
+from images.models import Image
+from images.processing import process_upload
 
 
 def demo_body(blocks: list[str]) -> str:
     """Plain strings are paragraphs; blocks starting with « < » are already HTML (headings, lists, notes)."""
     html = "".join(block if block.startswith("<") else f"<p>{escape(block)}</p>" for block in blocks)
     return clean_body(html)
+
+
+def draw_picture(colours: tuple[str, str, str]) -> SimpleUploadedFile:
+    """A 1600×1000 abstract illustration: a gradient and a few shapes, as a JPEG upload."""
+    dark, light, accent = (ImageColor.getrgb(colour) for colour in colours)
+    width, height = 1600, 1000
+    picture = PillowImage.new("RGB", (width, height), dark)
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        mix = y / height
+        draw.line(
+            [(0, y), (width, y)], fill=tuple(round(d * (1 - mix) + li * mix) for d, li in zip(dark, light, strict=True))
+        )
+    for index in range(7):
+        left = 120 + index * 200
+        draw.rounded_rectangle(
+            [left, 380 - index * 20, left + 150, 620 + index * 25], radius=24, outline=accent, width=10
+        )
+        draw.ellipse([left + 45, 230 - index * 10, left + 105, 290 - index * 10], fill=accent)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=88)
+    return SimpleUploadedFile("illustration.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def local_moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
@@ -43,6 +71,7 @@ class Command(BaseCommand):
             users = self.load_users()
             self.load_articles(sections, territories, personalities, users)
             self.load_comments()
+            self.load_pictures()
         self.print_logins(users)
 
     def report(self, label: str, created: int, total: int) -> None:
@@ -156,6 +185,26 @@ class Command(BaseCommand):
             )
         refresh_comment_count(article.pk)
         self.report("Commentaires", len(created), len(demo.COMMENTS))
+
+    def load_pictures(self) -> None:
+        created = 0
+        for row in demo.PICTURES:
+            article = Article.objects.filter(slug=row["article"]).first()
+            if article is None or Image.objects.filter(alt_text=row["alt"]).exists():
+                continue
+            image = Image(alt_text=row["alt"], caption=row["caption"], credit=row["credit"])
+            image.attach(process_upload(draw_picture(row["colours"])))
+            image.save()
+            if not row["in_body"]:
+                article.main_image = image
+            else:
+                figure = f'<figure><img src="" alt="" data-file="{image.pk}"><figcaption>{escape(row["caption"])}</figcaption></figure>'
+                # After the second paragraph, where a reader expects the first picture.
+                paragraphs = article.body.split("</p>")
+                article.body = clean_body("</p>".join(paragraphs[:2]) + "</p>" + figure + "</p>".join(paragraphs[2:]))
+            article.save()
+            created += 1
+        self.report("Images", created, len(demo.PICTURES))
 
     def print_logins(self, users: dict) -> None:
         self.stdout.write("")
