@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -212,6 +213,18 @@ class ArticleAdmin(admin.ModelAdmin):
         article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
         if not change and not article.authors.exists():
             article.authors.add(request.user)
+
+    def _preview_or(self, request, article, response):
+        # « Enregistrer et prévisualiser »: see the page as readers will, before publishing.
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(article.get_preview_url())
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._preview_or(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._preview_or(request, obj, super().response_change(request, obj))
 
     def has_publish_permission(self, request):
         return Article.can_publish(request.user)

@@ -214,7 +214,11 @@ def clean_body(html: str) -> str:
     a note with an invalid colour, an image that is not from the library, or text
     that looks like an old platform's shortcode.
     """
-    cleaned = _cleaner.clean(html or "").strip()
+    html = (html or "").strip()
+    if html and not html.startswith("<"):
+        # Plain text (an import, a script, a form without the editor): paragraphs at blank lines.
+        html = "".join(f"<p>{escape(part.strip())}</p>" for part in re.split(r"\n\s*\n", html) if part.strip())
+    cleaned = _cleaner.clean(html).strip()
     if re.fullmatch(r"(<p>\s*(<br>)?\s*</p>\s*)*", cleaned):
         return ""
     found = outline(cleaned)

@@ -43,7 +43,7 @@ def article_form_data(section, **overrides):
         "slug": "le-port-de-metz-sagrandit",
         "section": section.pk,
         "standfirst": "Le port fluvial double sa surface d’ici à 2027.",
-        "body": "Premier paragraphe.\n\nDeuxième paragraphe.",
+        "body": "<p>Premier paragraphe.</p><p>Deuxième paragraphe.</p>",
         "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
@@ -520,3 +520,20 @@ def test_admin_speaks_french(editor_client):
     html = editor_client.get(reverse("admin:index")).content.decode()
     assert 'lang="fr"' in html
     assert "Déconnexion" in html
+
+
+def test_save_and_preview_shows_the_draft_as_readers_will_see_it(editor_client, section):
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        article_form_data(section, title="Brouillon à relire", slug="brouillon-a-relire", status="draft", _preview="1"),
+    )
+    article = Article.objects.get(slug="brouillon-a-relire")
+    assert response.status_code == 302
+    assert response["Location"] == article.get_preview_url()
+    preview = editor_client.get(response["Location"])
+    assert preview.status_code == 200
+    assert "Brouillon à relire" in preview.content.decode()
+    assert (
+        "Enregistrer et prévisualiser"
+        in editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    )
