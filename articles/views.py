@@ -1,6 +1,7 @@
 """Reader pages. Every one starts from ``Article.objects.published()``."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
@@ -16,6 +17,7 @@ from comments.views import thread_context
 
 from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
 from .navigation import menu_sections
+from .seo import article_jsonld, main_image_url
 
 
 class HomeView(TemplateView):
@@ -151,12 +153,34 @@ class ArticlePageMixin:
         return response
 
 
+class AuthorView(ArticleListView):
+    """A journalist's articles: the page a byline and search engines link to. No email, ever."""
+
+    template_name = "articles/author.html"
+    subject_context_name = "author"
+
+    def get_subject(self):
+        author = get_user_model().objects.filter(pk=self.kwargs["pk"]).first()
+        # Only people who signed a published article have a public page.
+        if author is None or not Article.objects.published().filter(authors=author).exists():
+            raise Http404("Auteur inconnu")
+        return author
+
+    def filter_articles(self, articles):
+        return articles.filter(authors=self.subject)
+
+
 class ArticleView(ArticlePageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().for_reading()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section_slug=self.object.section.slug, **kwargs)
+        return super().get_context_data(
+            current_section_slug=self.object.section.slug,
+            article_jsonld=article_jsonld(self.object, self.request),
+            main_image_url=main_image_url(self.object, self.request),
+            **kwargs,
+        )
 
     def get(self, request, *args, **kwargs):
         try:

@@ -4,6 +4,17 @@ from django.utils.functional import SimpleLazyObject
 from articles.navigation import menu_sections
 
 
+def canonical_url(request) -> str:
+    """The page's one address: absolute, without query string except a page number past the first."""
+    page = request.GET.get("page", "")
+    suffix = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    return request.build_absolute_uri(request.path) + suffix
+
+
 def site(request):
-    """What every page's frame needs: the site's name and the section menu (lazily, cached)."""
-    return {"site_name": settings.SITE_NAME, "menu_sections": SimpleLazyObject(menu_sections)}
+    """What every page's frame needs: the site's name, the section menu (lazily, cached), its canonical URL."""
+    return {
+        "site_name": settings.SITE_NAME,
+        "menu_sections": SimpleLazyObject(menu_sections),
+        "canonical_url": SimpleLazyObject(lambda: canonical_url(request)),
+    }
