@@ -124,9 +124,9 @@ class _OutlineReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "img":
-            file_id = attributes.get("data-file") or ""
-            if file_id.isdigit():
-                self.outline.image_ids.add(int(file_id))
+            file_id = library_image_id(attributes.get("data-file"))
+            if file_id is not None:
+                self.outline.image_ids.add(file_id)
             else:
                 self.outline.foreign_images += 1
         elif tag == "a":
@@ -140,6 +140,11 @@ class _OutlineReader(HTMLParser):
         self.outline.text.append(data)
 
 
+def library_image_id(value: str | None) -> int | None:
+    """The library id an <img data-file> names; anything else (« ² », 10**23, text) is no id at all."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,15}", value) else None
+
+
 def outline(html: str) -> BodyOutline:
     reader = _OutlineReader()
     reader.feed(html or "")
@@ -147,47 +152,50 @@ def outline(html: str) -> BodyOutline:
     return reader.outline
 
 
-def _site_path(href: str) -> str | None:
-    """The path of a link to this very site (relative, or absolute with one of our hosts), else None."""
-    match = re.match(r"^(?:https?://(?P<host>[^/?#]+))?(?P<path>/[^?#]*)", (href or "").strip())
+_SITE_LINK = re.compile(r"^(?:https?://(?P<host>[^/?#]+))?(?P<path>/[^?#]*)(?P<query>\?[^#]*)?(?P<fragment>#.*)?$")
+
+
+def _site_view(href: str):
+    """The view and fragment a link to this very site leads to (relative, or absolute with one of our hosts)."""
+    match = _SITE_LINK.match((href or "").strip())
     if not match:
-        return None
+        return None, ""
     host = match.group("host")
     if host and not validate_host(host.lower(), [*settings.ALLOWED_HOSTS, "testserver"]):
-        return None
-    return match.group("path")
+        return None, ""
+    try:
+        return resolve(match.group("path")), match.group("fragment") or ""
+    except Resolver404:
+        return None, ""
 
 
 def article_slug_in(href: str) -> str | None:
     """The slug of the article a stored link points to (``/article/<slug>/``), without any query."""
-    path = _site_path(href)
-    try:
-        match = resolve(path) if path else None
-    except Resolver404:
-        return None
-    return match.kwargs["slug"] if match and match.view_name == "articles:article" else None
+    view, _fragment = _site_view(href)
+    return view.kwargs["slug"] if view and view.view_name == "articles:article" else None
 
 
 def canonical_article_href(href: str) -> str | None:
     """Journalists paste addresses as they see them: relative, absolute, or the staff preview.
 
-    Any of them pointing to an article of this site is stored as ``/article/<slug>/``.
+    Any of them pointing to an article of this site is stored as ``/article/<slug>/`` (plus its #anchor).
     """
-    path = _site_path(href)
-    try:
-        match = resolve(path) if path else None
-    except Resolver404:
+    view, fragment = _site_view(href)
+    if view is None:
         return None
-    if match is None:
-        return None
-    if match.view_name == "articles:article":
-        return reverse("articles:article", kwargs={"slug": match.kwargs["slug"]})
-    if match.view_name == "articles:preview":
+    if view.view_name == "articles:article":
+        return reverse("articles:article", kwargs={"slug": view.kwargs["slug"]}) + fragment
+    if view.view_name == "articles:preview":
         from .models import Article
 
-        slug = Article.objects.filter(pk=match.kwargs["pk"]).values_list("slug", flat=True).first()
-        return reverse("articles:article", kwargs={"slug": slug}) if slug else None
+        slug = Article.objects.filter(pk=view.kwargs["pk"]).values_list("slug", flat=True).first()
+        return reverse("articles:article", kwargs={"slug": slug}) + fragment if slug else None
     return None
+
+
+def is_staff_only_link(href: str) -> bool:
+    view, _fragment = _site_view(href)
+    return view is not None and view.view_name == "articles:preview"
 
 
 def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -240,7 +248,7 @@ def clean_body(html: str) -> str:
                 "Le texte contient « %(code)s », qui s’afficherait tel quel. Pour un encadré, utilisez le bouton "
                 "« Encadré » de l’éditeur ; pour une image, le bouton « Image »."
             )
-            % {"code": shortcode.group(0)}
+            % {"code": re.sub(r"\s+", " ", shortcode.group(0))}
         )
     if found.image_ids:
         from images.models import Image
@@ -287,8 +295,7 @@ class _BodyRenderer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.references = references
         self.out: list[str] = []
-        self.dropped_links = 0  # depth of <a> we unwrapped, to drop their </a>
-        self.link_stack: list[bool] = []
+        self.link_stack: list[bool] = []  # for each open <a>: was it written, or unwrapped to plain text?
         self.figure: dict | None = None
         self.images_seen = 0
         self.lazy_after = lazy_after
@@ -302,7 +309,9 @@ class _BodyRenderer(HTMLParser):
             elif tag == "figcaption":
                 self.figure["in_caption"] = True
             elif self.figure.get("in_caption"):
-                self.figure["caption"].append(self._start(tag, attributes))
+                self.figure["caption"].append(
+                    self._open_link(attributes) or "" if tag == "a" else self._start(tag, attributes)
+                )
             return
         if tag == "figure":
             self.figure = {"file": "", "caption": [], "in_caption": False}
@@ -311,11 +320,8 @@ class _BodyRenderer(HTMLParser):
             self._emit_picture(attributes.get("data-file") or "", "")
             return
         if tag == "a":
-            href = self._link_target(attributes.get("href") or "") if attributes.get("href") else None
-            self.link_stack.append(href is not None)
-            if href is None:
-                return
-            attributes["href"] = href
+            self.out.append(self._open_link(attributes) or "")
+            return
         if tag == "aside":
             self.out.append(self._callout_start(attributes))
             return
@@ -332,9 +338,10 @@ class _BodyRenderer(HTMLParser):
                 figure, self.figure = self.figure, None
                 self._emit_picture(figure["file"], "".join(figure["caption"]).strip())
             elif self.figure.get("in_caption") and tag not in {"br", "img"}:
-                self.figure["caption"].append(f"</{tag}>")
+                self.figure["caption"].append(self._close_link() if tag == "a" else f"</{tag}>")
             return
-        if tag == "a" and self.link_stack and not self.link_stack.pop():
+        if tag == "a":
+            self.out.append(self._close_link())
             return
         if tag in {"br", "img"}:
             return
@@ -356,13 +363,25 @@ class _BodyRenderer(HTMLParser):
 
     def _link_target(self, href: str) -> str | None:
         """The address a link takes readers to, or None to show its text without a link."""
+        if not href or is_staff_only_link(href):
+            return None
         slug = article_slug_in(href)
         if slug is None:
             return href
         target = self.references.articles.get(slug)
         if target is None or not target.is_visible:
             return None
-        return target.get_absolute_url()
+        fragment = href[href.index("#") :] if "#" in href else ""
+        return target.get_absolute_url() + fragment
+
+    def _open_link(self, attributes: dict) -> str | None:
+        """The <a> tag to write, or None when the link is dropped (its text stays)."""
+        href = self._link_target(attributes.get("href") or "")
+        self.link_stack.append(href is not None)
+        return None if href is None else self._start("a", {**attributes, "href": href})
+
+    def _close_link(self) -> str:
+        return "</a>" if self.link_stack and self.link_stack.pop() else ""
 
     def _callout_start(self, attributes: dict) -> str:
         background = resolve_colour(attributes.get("data-color") or "") or resolve_colour(
@@ -378,7 +397,8 @@ class _BodyRenderer(HTMLParser):
 
     def _emit_picture(self, file_id: str, caption_html: str):
         """The library's picture, its alt text and credit; the caption typed in the body wins over the library's."""
-        image = self.references.images.get(int(file_id)) if file_id.isdigit() else None
+        image_id = library_image_id(file_id)
+        image = self.references.images.get(image_id) if image_id is not None else None
         if image is None:
             return  # deleted from the library: nothing rather than a broken image
         self.images_seen += 1
@@ -394,8 +414,20 @@ class _BodyRenderer(HTMLParser):
         )
 
 
+# The same allowlist, applied again on the way out: a body written by a script, an
+# import or a migration never went through the form, and must be just as harmless.
+_render_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    clean_content_tags={"script", "style"},
+    link_rel=None,
+    strip_comments=True,
+)
+
+
 def render_body(html: str, references: References, lazy_after: int = 0) -> SafeString:
     renderer = _BodyRenderer(references, lazy_after)
-    renderer.feed(html or "")
+    renderer.feed(_render_cleaner.clean(html or ""))
     renderer.close()
     return mark_safe("".join(renderer.out))

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from images.models import Image
@@ -43,14 +43,13 @@ class FeedImage:
     width: int
     height: int
     length: int  # in bytes; 0 when the storage cannot tell, as the RSS Best Practices Profile asks
-    description: str
     credit: str
 
 
 def feed_image(image: Image | None) -> FeedImage | None:
-    """The JPEG (or PNG) rendition of the image closest to 1200 px: the format every feed reader displays.
+    """The JPEG (or PNG) rendition of the image closest to 1200 px (the wider on a tie): what every reader displays.
 
-    Only that rendition's size is read from the storage, once per item.
+    Only that rendition's size is read from the storage: one call per item, no query.
     """
     if image is None:
         return None
@@ -69,7 +68,6 @@ def feed_image(image: Image | None) -> FeedImage | None:
         width=rendition["width"],
         height=rendition["height"],
         length=length,
-        description=image.alt_text,
         credit=image.credit,
     )
 
@@ -99,35 +97,37 @@ class MediaRssFeed(Rss201rev2Feed):
                 "fileSize": str(image.length),
             },
         )
-        if image.description:
-            handler.addQuickElement("media:description", image.description, {"type": "plain"})
+        # No <media:description>: feedparser, and the readers built on it, take it for the article's text.
         if image.credit:
             handler.addQuickElement("media:credit", image.credit)
         handler.endElement("media:content")
 
 
-def public_name(person) -> bool:
-    """Whether the byline of this person can be shown: a username that is an email address never is."""
+def has_public_name(person) -> bool:
+    """Whether this person can be named in a byline: a username that is an email address never is shown."""
     return bool(person.get_full_name()) or "@" not in person.get_username()
 
 
 class LatestArticlesFeed(Feed):
-    """The latest published articles of the whole site; subclasses narrow it to one subject."""
+    """The latest published articles of the whole site; subclasses narrow it to one subject, found by its slug."""
 
     feed_type = MediaRssFeed
     language = "fr"
     item_guid_is_permalink = True  # the guid is the article's address, which never changes for readers
+    subject_model = None
+    # %(site)s: the site's name; %(name)s: the subject's.
+    channel_description = _("%(site)s : les derniers articles.")
 
-    def get_object(self, request, *args, **kwargs):
-        return None
+    def get_object(self, request, slug=None):
+        return None if self.subject_model is None else get_object_or_404(self.subject_model, slug=slug)
 
     def filter_articles(self, articles, subject):
         return articles
 
     def items(self, subject):
-        authors = get_user_model().objects.order_by("last_name", "first_name", "pk")
+        user = get_user_model()
         # Only what a byline needs: the email address is never even read.
-        authors = authors.only("first_name", "last_name", get_user_model().USERNAME_FIELD)
+        authors = user.objects.only("first_name", "last_name", user.USERNAME_FIELD).order_by("last_name", "first_name")
         articles = self.filter_articles(Article.objects.published(), subject).for_listing()
         return articles.prefetch_related(Prefetch("authors", queryset=authors), "tags")[:FEED_LENGTH]
 
@@ -140,10 +140,7 @@ class LatestArticlesFeed(Feed):
         return reverse("articles:home") if subject is None else subject.get_absolute_url()
 
     def description(self, subject):
-        return fix_french_spacing(self.describe(subject))
-
-    def describe(self, subject) -> str:
-        return _("%(site)s : les derniers articles.") % {"site": settings.SITE_NAME}
+        return fix_french_spacing(self.channel_description % {"site": settings.SITE_NAME, "name": subject})
 
     # Each article -------------------------------------------------------------------
 
@@ -163,7 +160,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
-        return names_list([author for author in article.authors.all() if public_name(author)]) or None
+        return names_list([author for author in article.authors.all() if has_public_name(author)]) or None
 
     def item_categories(self, article):
         return [article.section.name, *sorted(tag.name for tag in article.tags.all())]
@@ -173,50 +170,34 @@ class LatestArticlesFeed(Feed):
 
 
 class SectionFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+    subject_model = Section
+    channel_description = _("%(site)s : les derniers articles de la rubrique « %(name)s ».")
 
     def filter_articles(self, articles, section):
         return articles.in_section(section)
-
-    def describe(self, section):
-        return _("%(site)s : les derniers articles de la rubrique « %(name)s ».") % {
-            "site": settings.SITE_NAME,
-            "name": section.name,
-        }
 
 
 class TerritoryFeed(LatestArticlesFeed):
     """Articles about the territory or any place inside it, as on its page."""
 
-    def get_object(self, request, slug):
-        return get_object_or_404(Territory, slug=slug)
+    subject_model = Territory
+    channel_description = _("%(site)s : l’actualité de %(name)s et des lieux qui en font partie.")
 
     def filter_articles(self, articles, territory):
         return articles.about_territory(territory)
 
-    def describe(self, territory):
-        return _("%(site)s : l’actualité de %(name)s et des lieux qui en font partie.") % {
-            "site": settings.SITE_NAME,
-            "name": territory.name,
-        }
-
 
 class PersonalityFeed(LatestArticlesFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Personality, slug=slug)
+    subject_model = Personality
+    channel_description = _("%(site)s : les derniers articles sur %(name)s.")
 
     def filter_articles(self, articles, personality):
         return articles.about_personality(personality)
 
-    def describe(self, personality):
-        return _("%(site)s : les derniers articles sur %(name)s.") % {
-            "site": settings.SITE_NAME,
-            "name": personality.name,
-        }
-
 
 class TagFeed(LatestArticlesFeed):
+    channel_description = _("%(site)s : les derniers articles sur le thème « %(name)s ».")
+
     def get_object(self, request, slug):
         # As for the tag page: a tag exists for readers once a published article carries it.
         carried = TaggedArticle.objects.filter(content_object__in=Article.objects.published()).values("tag_id")
@@ -229,10 +210,4 @@ class TagFeed(LatestArticlesFeed):
         return articles.tagged(tag.slug)
 
     def link(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
-
-    def describe(self, tag):
-        return _("%(site)s : les derniers articles sur le thème « %(name)s ».") % {
-            "site": settings.SITE_NAME,
-            "name": tag.name,
-        }
+        return reverse("articles:tag", kwargs={"slug": tag.slug})  # taggit's Tag knows nothing of our addresses

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -201,11 +203,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What an article card needs: no body, which can be long and is never shown in lists."""
-        return self.select_related("section", "main_image").defer("body").order_by("-published_at", "-pk")
+        return (
+            self.select_related("section", "main_image")
+            .defer("body", *Article.SEARCH_FIELDS)
+            .order_by("-published_at", "-pk")
+        )
 
     def for_reading(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("section", "main_image").prefetch_related(
+        articles = self.defer(*Article.SEARCH_FIELDS)
+        return articles.select_related("section", "main_image").prefetch_related(
             Prefetch("authors", queryset=get_user_model().objects.order_by("last_name", "first_name")),
             "tags",
             Prefetch("territories", queryset=Territory.objects.order_by("name")),
@@ -237,6 +244,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def tagged(self, tag_slug: str):
         return self.filter(pk__in=TaggedArticle.objects.filter(tag__slug=tag_slug).values("content_object_id"))
+
+    def refresh_search_data(self) -> None:
+        """Recompute the search data of these articles (see ``search.indexing``), in batches."""
+        from search.indexing import refresh
+
+        refresh(self.model, self.order_by().values_list("pk", flat=True), using=self.db)
 
 
 class Article(models.Model):
@@ -324,6 +337,12 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Search data, derived from the text and the names of tags, places and people; kept
+    # current by signals (articles/signals.py) through refresh_search_data(). PostgreSQL
+    # fills search_vector; other databases fill search_text with normalised words.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(default="", editable=False)
+    SEARCH_FIELDS = ("search_vector", "search_text")  # never shown: lists and pages defer them
 
     objects = ArticleQuerySet.as_manager()
 
@@ -336,6 +355,8 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_visibility_idx"),
             # The front page ranks each section's latest articles.
             models.Index(fields=["section", "-published_at"], name="article_section_latest_idx"),
+            # Full-text search on PostgreSQL (a plain, unused index on SQLite).
+            GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
         ]
 
     def __str__(self):
@@ -368,6 +389,9 @@ class Article(models.Model):
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    def refresh_search_data(self) -> None:
+        type(self).objects.filter(pk=self.pk).refresh_search_data()
 
     @property
     def is_visible(self) -> bool:

@@ -55,9 +55,11 @@ class ArticleListView(ListView):
     """A paginated list of published articles about one thing (section, place, person, tag)."""
 
     template_name = "articles/article_list.html"
-    paginate_by = settings.ARTICLES_PER_PAGE
     context_object_name = "articles"
     subject_context_name = "subject"
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
 
     def get_subject(self):
         raise NotImplementedError

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
@@ -7,7 +9,8 @@ from articles.navigation import menu_sections
 def canonical_url(request) -> str:
     """The page's one address: absolute, without query string except a page number past the first."""
     page = request.GET.get("page", "")
-    suffix = f"?page={int(page)}" if page.isdigit() and int(page) > 1 else ""
+    # Plain ASCII digits only: « ² » is a digit to str.isdigit(), and 5,000 digits overflow int().
+    suffix = f"?page={int(page)}" if re.fullmatch(r"[0-9]{1,9}", page) and int(page) > 1 else ""
     return request.build_absolute_uri(request.path) + suffix
 
 

@@ -72,12 +72,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.contrib.sitemaps",
     "taggit",
     "images",
     "django_prose_editor",
     "articles",
     "comments",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -452,25 +451,12 @@ def test_an_image_missing_from_the_library_is_refused(editor_client, section, ma
     assert "n’existe plus dans la photothèque" in row
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="articles/body.py _OutlineReader.handle_starttag: '²'.isdigit() is True but int('²') raises ValueError: "
-    "the admin answers 500 instead of refusing the image",
-)
 def test_a_data_file_that_is_not_a_plain_number_is_refused_not_a_crash(editor_client, section):
     row = refused_by_admin(editor_client, section, '<figure><img src="/x.jpg" alt="" data-file="²"></figure>')
 
     assert FOREIGN_IMAGE_MESSAGE in row
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    raises=OverflowError,
-    reason='articles/body.py clean_body: an image id too large for the database (data-file="99…9") reaches '
-    "Image.objects.filter(pk__in=…); SQLite raises OverflowError and the admin answers 500",
-)
 def test_an_image_id_too_large_for_the_database_is_refused_not_a_crash(editor_client, section):
     row = refused_by_admin(editor_client, section, figure(10**23))
 
@@ -594,11 +580,6 @@ def test_addresses_of_our_articles_are_stored_in_one_form(editor_client, make_ar
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/body.py canonical_article_href (and _BodyRenderer._link_target) rebuild the address from the "
-    "slug alone: « /article/cible/#commentaires » is stored and shown as « /article/cible/ », the anchor is lost",
-)
 def test_a_link_to_a_part_of_another_article_keeps_its_anchor(editor_client, reader, section, make_article):
     make_article("Cible", slug="cible")
 
@@ -749,19 +730,9 @@ def test_onerror_on_a_library_image_is_dropped(editor_client, reader, section, m
     assert "<picture>" in body_of(html)
 
 
-RENDERER_TRUSTS_STORED_HTML = pytest.mark.xfail(
-    strict=True,
-    reason="articles/body.py _BodyRenderer.handle_starttag/_start (l. 293-318, 347) re-emits every stored tag and "
-    "attribute, and _link_target (l. 354) returns any non-article href as is: a body saved without the form "
-    "(ORM, import, migration 0006 which keeps bodies starting with '<' as they are) reaches readers with "
-    "<script>, on* handlers and javascript: links. Fix: sanitise in render_body too (nh3 with the same allowlist, "
-    "without the DB-querying attribute filter), or enforce ALLOWED_TAGS/ALLOWED_ATTRIBUTES/URL_SCHEMES in _start.",
-)
-
-
 @pytest.mark.parametrize(
     "payload",
-    [pytest.param(payload, id=name, marks=RENDERER_TRUSTS_STORED_HTML) for name, payload in XSS_PAYLOADS.items()]
+    [pytest.param(payload, id=name) for name, payload in XSS_PAYLOADS.items()]
     + [pytest.param("<p>Texte <img src=x onerror=alert(1)> suite.</p>", id="img onerror")],
 )
 def test_hostile_body_saved_without_the_form_is_still_inert_for_readers(reader, make_article, payload):
@@ -770,11 +741,6 @@ def test_hostile_body_saved_without_the_form_is_still_inert_for_readers(reader, 
     assert_inert(page(reader, article))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/body.py _BodyRenderer.handle_starttag l. 301: tags inside a <figcaption> are copied with "
-    "self._start, bypassing _link_target: a javascript: link stored in a caption reaches readers",
-)
 def test_hostile_link_in_a_stored_caption_is_inert(reader, make_article, make_image):
     image = make_image()
     caption = '<a href="javascript:alert(1)">Légende</a>'
@@ -783,12 +749,6 @@ def test_hostile_link_in_a_stored_caption_is_inert(reader, make_article, make_im
     assert_inert(page(reader, article))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/body.py _BodyRenderer.handle_starttag l. 301: a link in a <figcaption> is copied as is, not "
-    "resolved by _link_target: a caption linking to a draft gives readers a dead link (and a renamed target is "
-    "not followed)",
-)
 def test_a_link_in_a_caption_follows_the_rules_of_body_links(editor_client, reader, section, make_article, make_image):
     image = make_image()
     make_article("En préparation", slug="en-preparation", status=Article.Status.DRAFT)

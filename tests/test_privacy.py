@@ -17,7 +17,6 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Personality, Section, Territory
-from articles.views import ArticleListView
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -144,11 +143,11 @@ def posted(client, article, **fields) -> Comment:
 
 
 @pytest.fixture
-def commenting(settings, monkeypatch):
+def commenting(settings):
     """Readers may post at once, as often as the test needs; lists paginate after two articles."""
     settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
     settings.COMMENTS_RATE_LIMIT = 0
-    monkeypatch.setattr(ArticleListView, "paginate_by", 2)
+    settings.ARTICLES_PER_PAGE = 2
 
 
 @pytest.fixture

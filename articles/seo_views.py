@@ -1,0 +1,34 @@
+"""What crawlers read besides the pages: robots.txt, the sitemap index and the Google News sitemap."""
+
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
+from django.urls import reverse
+
+from .sitemaps import SITEMAPS, NewsSitemap
+
+# Staff pages, the search results (endless combinations of queries) and staff previews.
+DISALLOWED_PATHS = ("/admin/", "/recherche/", "/apercu/")
+
+
+def sitemap_index(request):
+    """Django's index of the sitemaps in SITEMAPS (each page of each), plus the Google News sitemap."""
+    response = sitemap_views.index(request, sitemaps=SITEMAPS)
+    # A TemplateResponse: its context can still change before it is rendered.
+    response.context_data["sitemaps"].append(
+        sitemap_views.SitemapIndexItem(request.build_absolute_uri(reverse("news_sitemap")))
+    )
+    return response
+
+
+def news_sitemap(request):
+    """The articles of the last 48 hours with their Google News details (publication, date, title)."""
+    response = sitemap_views.sitemap(request, sitemaps={"news": NewsSitemap}, template_name="sitemaps/news.xml")
+    response.context_data.update(publication_name=settings.SITE_NAME, publication_language="fr")
+    return response
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED_PATHS), ""]
+    lines += [f"Sitemap: {request.build_absolute_uri(reverse(name))}" for name in ("sitemap_index", "news_sitemap")]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchAppConfig(AppConfig):
+    """Reader search over published articles: PostgreSQL full text, or a simpler fallback on SQLite."""
+
+    name = "search"
+    verbose_name = _("Recherche")
