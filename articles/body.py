@@ -204,15 +204,15 @@ def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    clean_content_tags={"script", "style"},
-    link_rel=None,
-    strip_comments=True,
-    attribute_filter=_normalise_attribute,
-)
+ALLOWLIST = {
+    "tags": ALLOWED_TAGS,
+    "attributes": ALLOWED_ATTRIBUTES,
+    "url_schemes": URL_SCHEMES,
+    "clean_content_tags": {"script", "style"},
+    "link_rel": None,
+    "strip_comments": True,
+}
+_cleaner = nh3.Cleaner(**ALLOWLIST, attribute_filter=_normalise_attribute)
 
 
 def clean_body(html: str) -> str:
@@ -416,14 +416,7 @@ class _BodyRenderer(HTMLParser):
 
 # The same allowlist, applied again on the way out: a body written by a script, an
 # import or a migration never went through the form, and must be just as harmless.
-_render_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    clean_content_tags={"script", "style"},
-    link_rel=None,
-    strip_comments=True,
-)
+_render_cleaner = nh3.Cleaner(**ALLOWLIST)
 
 
 def render_body(html: str, references: References, lazy_after: int = 0) -> SafeString:

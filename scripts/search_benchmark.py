@@ -420,15 +420,21 @@ def measure(queries: list[str], content: dict, rng: random.Random) -> dict:
 
 
 def plan_of(query: str) -> list[str]:
-    """EXPLAIN ANALYZE of the first page of a search (PostgreSQL), to show the index at work."""
-    from django.core.paginator import Paginator
+    """EXPLAIN ANALYZE of a search's two queries (PostgreSQL): finding the candidates, ranking a page."""
+    from articles.models import Article
+    from search import backends
 
-    from search.backends import search_articles
-
-    queryset = Paginator(search_articles(query), PER_PAGE).get_page(1).object_list
-    lines = queryset.explain(analyze=True).splitlines()
-    keep = ("Limit", "Sort", "Bitmap", "Index", "Execution", "Planning", "Seq Scan")
-    return [line for line in lines if any(word in line for word in keep)][:12]
+    backend = backends.get_backend()
+    matching = backend.match(Article.objects.published(), query).order_by("-published_at", "-pk")
+    candidates = matching.values_list("pk", flat=True)[: backends.MAX_CANDIDATES]
+    ranked = backends.search_articles(query).ranked[:PER_PAGE]
+    keep = ("Limit", "Sort Key", "Bitmap", "Index Scan", "Seq Scan", "Execution")
+    lines = []
+    for label, queryset in [("candidates", candidates), ("page", ranked)]:
+        lines.append(f"{label}: {query!r}")
+        plan = queryset.explain(analyze=True).splitlines()
+        lines += ["  " + line.strip() for line in plan if any(word in line for word in keep)][:6]
+    return lines
 
 
 def worker(args) -> None:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from admin_pages import field_row, form_errors
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -84,21 +85,6 @@ def article_change_data(article, **overrides):
     }
     fields.update(overrides)
     return article_form_data(article.section, **fields)
-
-
-def form_errors(response):
-    """The admin form's errors, to make a failed save readable in the assertion message."""
-    context = response.context
-    if context and "adminform" in context:
-        return context["adminform"].form.errors
-    return f"status {response.status_code}"
-
-
-def field_row(html, name):
-    """The HTML of the admin form row holding the field ``name``: its label, widget and errors."""
-    start = html.index(f' field-{name}"')
-    end = html.find('<div class="form-row', start)
-    return html[start : end if end != -1 else None]
 
 
 def action_post(action, *articles):

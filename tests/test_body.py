@@ -12,6 +12,7 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
+from admin_pages import field_row, form_errors
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -26,9 +27,9 @@ from images.processing import process_upload
 pytestmark = pytest.mark.django_db
 
 READER_PAGE_BUDGET = 8
-# article+section+main image, authors, tags, territories, personalities, related,
+# article+section+main image, authors, tags, places and people, related,
 # body references (images and linked articles), comments
-ARTICLE_PAGE_QUERIES = 8
+ARTICLE_PAGE_QUERIES = 7
 # Named like a phone photo, and saying more than the newsroom wants readers to know.
 UPLOAD_NAME = "IMG_20240612_source-confidentielle.jpg"
 ALT_TEXT = "Le pont des Roches à Metz, sous la neige"
@@ -166,20 +167,6 @@ def article_change_data(article, **overrides):
     )
     data.update(overrides)
     return data
-
-
-def form_errors(response):
-    context = response.context
-    if context and "adminform" in context:
-        return context["adminform"].form.errors
-    return f"status {response.status_code}"
-
-
-def field_row(html, name):
-    """The HTML of the admin form row holding the field ``name``: its label, widget and errors."""
-    start = html.index(f' field-{name}"')
-    end = html.find('<div class="form-row', start)
-    return html[start : end if end != -1 else None]
 
 
 def add_through_admin(client, section, body, **overrides) -> Article:

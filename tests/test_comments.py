@@ -29,9 +29,8 @@ CLOSED = "Les commentaires sont fermés"
 REMEMBER_LABEL = "Enregistrer mon nom et mon e-mail dans ce navigateur pour mon prochain commentaire"
 # A person needs longer than settings.COMMENTS_MIN_SECONDS_TO_WRITE to write a comment.
 WRITING_TIME = timedelta(seconds=10)
-EXPECTED_ARTICLE_QUERIES = (
-    8  # article+section+main image, authors, tags, territories, personalities, related, body references, comments
-)
+# article+section+main image, authors, tags, places and people, related, body references, comments
+EXPECTED_ARTICLE_QUERIES = 7
 READER_PAGE_BUDGET = 8
 
 _numbers = itertools.count(1)

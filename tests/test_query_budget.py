@@ -51,9 +51,9 @@ def populate(make_article, make_territory, make_personality, make_user, section)
 
 
 EXPECTED_QUERIES = {
-    # article: article+section+main image, authors, tags, territories, personalities, related,
-    # body references (images and linked articles), comments
-    "article": 8,
+    # article: article+section+main image, authors, tags, territories and personalities (one query),
+    # related, body references (images and linked articles), comments
+    "article": 7,
     # lists: subject, count, page of articles
     "section": 3,
     "territory": 4,  # + places inside

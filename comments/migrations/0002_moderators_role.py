@@ -1,37 +1,29 @@
 """Give the « Modérateurs » group the comments, and only the comments."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODERATORS = "Modérateurs"
-PERMISSIONS = [
-    "view_comment",
-    "change_comment",
-    "delete_comment",
-    "moderate_comment",
-    "add_blockedterm",
-    "change_blockedterm",
-    "delete_blockedterm",
-    "view_blockedterm",
-]
+from newsroom.roles import grant_app_permissions, revoke_app_permissions
+
+ROLE_PERMISSIONS = {
+    "Modérateurs": [
+        "view_comment",
+        "change_comment",
+        "delete_comment",
+        "moderate_comment",
+        "add_blockedterm",
+        "change_blockedterm",
+        "delete_blockedterm",
+        "view_blockedterm",
+    ]
+}
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("comments")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=MODERATORS)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="comments", codename__in=PERMISSIONS))
+    grant_app_permissions(apps, "comments", ROLE_PERMISSIONS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=MODERATORS):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="comments"))
+    revoke_app_permissions(apps, "comments", ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
