@@ -119,7 +119,8 @@ class ArticleAdmin(admin.ModelAdmin):
     history_fieldset = (_("Historique"), {"classes": ["collapse"], "fields": ["created_at", "modified_at"]})
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("authors")
+        # The search columns can be large and the desk never shows them.
+        return super().get_queryset(request).prefetch_related("authors").defer("search_vector", "search_text")
 
     @property
     def media(self):

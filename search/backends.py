@@ -16,7 +16,8 @@ one), read once; a page ranks them, and the page says when there were more.
   ``french_unaccent`` configuration; any input parses (``websearch_to_tsquery``),
   ``ts_rank`` orders, ``ts_headline`` writes the excerpt.
 - SQLite (the embedded default): every normalised query word must appear as a word of
-  ``Article.search_text``; title matches count ten times; the excerpt is made in Python.
+  ``Article.search_text``; matches are counted, those in the title, the standfirst and
+  the names weighing more; the excerpt is made in Python.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank

@@ -15,6 +15,7 @@ fields can fill them with its historical model.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from unicodedata import normalize
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connections
@@ -69,7 +70,13 @@ def documents(article_model, pks: Iterable[int], using: str = "default") -> dict
         ):
             names[article_id].append(name)
     return {
-        pk: SearchDocument(title=title, standfirst=standfirst, names=" ".join(sorted(names[pk])), body=body_text(body))
+        pk: SearchDocument(
+            # Composed accents, as unaccent expects them (text pasted from a Mac may be decomposed).
+            title=normalize("NFC", title),
+            standfirst=normalize("NFC", standfirst),
+            names=normalize("NFC", " ".join(sorted(names[pk]))),
+            body=body_text(body),
+        )
         for pk, title, standfirst, body in article_model.objects.using(using)
         .filter(pk__in=pks)
         .values_list("pk", "title", "standfirst", "body")

@@ -38,10 +38,11 @@ STOP_WORDS = frozenset(_STOP_WORDS.split())
 def clean_query(raw: str | None) -> tuple[str, bool]:
     """What a reader typed, made safe to search with: (text, whether it was cut).
 
-    Control characters become spaces, runs of spaces one space, and the text is cut
-    at ``MAX_QUERY_LENGTH`` characters.
+    Control characters become spaces, runs of spaces one space, accents are composed
+    (« e » + combining accent → « é », as the texts store them), and the text is cut at
+    ``MAX_QUERY_LENGTH`` characters.
     """
-    text = " ".join(_CONTROL.sub(" ", raw or "").split())
+    text = " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", raw or "")).split())
     if len(text) <= MAX_QUERY_LENGTH:
         return text, False
     return text[:MAX_QUERY_LENGTH].rstrip(), True
@@ -108,7 +109,7 @@ def number_twins(query: str) -> list[tuple[str, str]]:
 
 def body_text(body_html: str) -> str:
     """The words of an article body as plain text, entities decoded (« &amp; » → « & »)."""
-    return html.unescape(plain_text(body_html))
+    return unicodedata.normalize("NFC", html.unescape(plain_text(body_html)))
 
 
 def highlight(text: str, wanted: set[str], *, words: int = 30, before: int = 8) -> SafeString:

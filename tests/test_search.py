@@ -669,3 +669,23 @@ def test_the_configuration_migration_is_idempotent():
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_tsvector('french_unaccent', 'Économie Épinal emplois')::text")
         assert cursor.fetchone()[0] == "'econom':1 'emplois':3 'epinal':2"
+
+
+@postgres_only
+def test_batched_and_single_updates_write_the_same_vector(make_article, make_personality, places):
+    for number in range(3):
+        make_article(f"Les élus n°{number}", territories=[places["metz"]], tags=["Tramway"])
+    expected = dict(Article.objects.values_list("pk", "search_vector"))  # written one by one, by the signals
+    Article.objects.update(search_vector=None)
+
+    Article.objects.all().refresh_search_data()  # one UPDATE for the three
+
+    assert dict(Article.objects.values_list("pk", "search_vector")) == expected
+
+
+def test_decomposed_accents_are_found_both_ways(client, make_article):
+    make_article("Le musée d’E\u0301pinal rouvre")  # pasted from a Mac: « E » then a combining accent
+    make_article("La fête à Épinal")
+
+    assert set(found(client, "épinal")) == {"Le musée d’E\u0301pinal rouvre", "La fête à Épinal"}
+    assert set(found(client, "e\u0301pinal")) == {"Le musée d’E\u0301pinal rouvre", "La fête à Épinal"}
