@@ -1,7 +1,8 @@
 """The newsroom's roles as groups, so that an administrator only has to put people in them."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from newsroom.roles import grant_app_permissions
 
 JOURNALISTS = "Journalistes"
 EDITORS = "Rédaction en chef"
@@ -41,18 +42,12 @@ ROLE_PERMISSIONS = {
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in codenames:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for app_label in ("articles", "taggit"):
+        grant_app_permissions(
+            apps,
+            app_label,
+            {group: [code for app, code in pairs if app == app_label] for group, pairs in ROLE_PERMISSIONS.items()},
+        )
 
 
 def remove_roles(apps, schema_editor):
