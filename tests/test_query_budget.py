@@ -45,6 +45,7 @@ def populate(make_article, make_territory, make_personality, make_user, section)
             "territory": region.get_absolute_url(),
             "personality": people[0].get_absolute_url(),
             "tag": reverse("articles:tag", args=["theme-0"]),
+            "author": reverse("articles:author", args=[authors[0].pk]),
         }
 
     return build
@@ -61,6 +62,8 @@ EXPECTED_QUERIES = {
     "tag": 4,  # + « does a published article carry it? »
     # home: featured, latest per section
     "home": 2,
+    # author: the person, « has a published article? », count, page of articles
+    "author": 4,
 }
 
 
