@@ -25,6 +25,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from newsroom.inputs import plain_number
+
 from .typography import fix_french_spacing
 
 ALLOWED_TAGS = {
@@ -142,7 +144,7 @@ class _OutlineReader(HTMLParser):
 
 def library_image_id(value: str | None) -> int | None:
     """The library id an <img data-file> names; anything else (« ² », 10**23, text) is no id at all."""
-    return int(value) if value and re.fullmatch(r"[0-9]{1,15}", value) else None
+    return plain_number(value)
 
 
 def outline(html: str) -> BodyOutline:

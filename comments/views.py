@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from newsroom.inputs import plain_number
 
 from .forms import CommentForm
 from .models import Comment, refresh_comment_count
@@ -43,7 +44,8 @@ def client_ip(request) -> str | None:
 
 def held_comment_ids(request) -> list[int]:
     raw = request.get_signed_cookie(HELD_COOKIE, default="", salt=COOKIE_SALT)
-    return [int(part) for part in raw.split(",") if part.isdigit()][-MAX_HELD_IDS:]
+    ids = (plain_number(part) for part in raw.split(","))
+    return [pk for pk in ids if pk is not None][-MAX_HELD_IDS:]
 
 
 def remembered_author(request) -> dict:
@@ -57,11 +59,6 @@ def remembered_author(request) -> dict:
         return {}
     details = {key: str(data.get(key) or "") for key in ("name", "email", "url")}
     return details if any(details.values()) else {}
-
-
-def _requested_parent_id(request) -> int | None:
-    value = request.GET.get("repondre", "")
-    return int(value) if value.isdigit() else None
 
 
 def thread_context(request, article: Article, form: CommentForm | None = None) -> dict:
@@ -95,7 +92,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
     author = remembered_author(request)
     reply_to = None
     if is_open and form is None:
-        requested = by_id.get(_requested_parent_id(request))
+        requested = by_id.get(plain_number(request.GET.get("repondre")))
         can_reply = requested and requested.status == Comment.Status.APPROVED and not requested.erased_at
         if can_reply and requested.depth < settings.COMMENTS_MAX_DEPTH:
             reply_to = requested
@@ -104,7 +101,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
             initial={**author, "remember": bool(author), "parent": reply_to.pk if reply_to else None},
         )
     elif form is not None and form.is_bound and "parent" not in form.errors:
-        reply_to = by_id.get(_as_int(form.data.get("parent")))
+        reply_to = by_id.get(plain_number(form.data.get("parent")))
     if form is not None:
         form.fields["token"].initial = make_form_token(article)
         if form.is_bound:
@@ -121,11 +118,6 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
         "comments_max_depth": settings.COMMENTS_MAX_DEPTH,
         "comments_personal": bool(held_ids or author),
     }
-
-
-def _as_int(value) -> int | None:
-    value = str(value or "")
-    return int(value) if value.isdigit() else None
 
 
 def _render_article(request, article, form, status, message=""):

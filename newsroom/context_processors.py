@@ -1,16 +1,14 @@
-import re
-
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from articles.navigation import menu_sections
+from newsroom.inputs import plain_number
 
 
 def canonical_url(request) -> str:
     """The page's one address: absolute, without query string except a page number past the first."""
-    page = request.GET.get("page", "")
-    # Plain ASCII digits only: « ² » is a digit to str.isdigit(), and 5,000 digits overflow int().
-    suffix = f"?page={int(page)}" if re.fullmatch(r"[0-9]{1,9}", page) and int(page) > 1 else ""
+    page = plain_number(request.GET.get("page"))
+    suffix = f"?page={page}" if page and page > 1 else ""
     return request.build_absolute_uri(request.path) + suffix
 
 

@@ -853,3 +853,10 @@ def test_article_page_runs_the_same_queries_whatever_the_number_of_comments(
 
     assert EXPECTED_ARTICLE_QUERIES <= READER_PAGE_BUDGET
     assert len(re.findall(r'<li class="comment" id="c\d+"', response.content.decode())) == count
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "-1", "abc", ""])
+def test_a_forged_reply_address_shows_the_page_not_an_error(client, article, value):
+    response = client.get(article.get_absolute_url(), {"repondre": value})
+    assert response.status_code == 200
+    assert "Laisser un commentaire" in response.content.decode()
