@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from .models import BlockedTerm, Comment, refresh_comment_count
 from .personal_data import erase_comments_of, export_comments_of
 
+# The one-click buttons: address slug → the status it gives, and its label.
 MODERATION_ACTIONS = {
-    "approuver": (Comment.approve, _("Approuver")),
-    "rejeter": (Comment.reject, _("Rejeter")),
-    "indesirable": (Comment.mark_spam, _("Indésirable")),
+    "approuver": (Comment.Status.APPROVED, _("Approuver")),
+    "rejeter": (Comment.Status.REJECTED, _("Rejeter")),
+    "indesirable": (Comment.Status.SPAM, _("Indésirable")),
 }
 
 
@@ -125,10 +126,8 @@ class CommentAdmin(admin.ModelAdmin):
                 reverse("admin:comments_comment_moderate", args=[comment.pk, slug]),
                 label,
             )
-            for slug, (operation, label) in MODERATION_ACTIONS.items()
-            if not (operation is Comment.approve and comment.status == Comment.Status.APPROVED)
-            and not (operation is Comment.reject and comment.status == Comment.Status.REJECTED)
-            and not (operation is Comment.mark_spam and comment.status == Comment.Status.SPAM)
+            for slug, (status, label) in MODERATION_ACTIONS.items()
+            if status != comment.status
         ]
         return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
 
@@ -157,8 +156,8 @@ class CommentAdmin(admin.ModelAdmin):
         if not self.has_moderate_permission(request) or action not in MODERATION_ACTIONS:
             raise PermissionDenied
         comment = get_object_or_404(Comment, pk=object_id)
-        operation, label = MODERATION_ACTIONS[action]
-        operation(comment, by=request.user)
+        status, _label = MODERATION_ACTIONS[action]
+        comment.moderate(status, by=request.user)
         self.message_user(
             request,
             _("Commentaire de %(name)s : %(status)s.")
