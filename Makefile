@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench demo migrate clean
+.PHONY: run serve test lint format bench bench-http demo migrate clean
 
 $(BIN)/.installed: requirements.txt
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -28,8 +28,12 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production settings on this machine: DEBUG off, gunicorn, WhiteNoise (see README, « Deploying »).
+serve: $(BIN)/.installed
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/serve.py
+
 test: $(BIN)/.installed-dev
-	scripts/ensure-browser.sh
+	scripts/ensure-packages.sh
 	VENV_BIN=$(BIN) scripts/test.sh
 
 lint: $(BIN)/.installed-dev
@@ -42,6 +46,11 @@ format: $(BIN)/.installed-dev
 
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py
+
+# Reader pages under load (gunicorn, PostgreSQL, Redis, wrk) at 1,000 and 100,000 articles;
+# SIZE=1000 for one size, BENCH_ARGS for more (see README, « Benchmark »).
+bench-http: $(BIN)/.installed
+	$(BIN)/python scripts/bench_http.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

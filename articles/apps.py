@@ -7,4 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Rédaction")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # signals first: it rebuilds the territories' containers, which the page-cache receivers then read.
+        from . import signals  # noqa: F401, I001
+        from . import caching  # noqa: F401

@@ -7,17 +7,33 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.db.models import Prefetch, Q, Value
+from django.db import connections, models, transaction
+from django.db.models import (
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .body import References, clean_body, outline, plain_text, reading_minutes, render_body
+from images.models import Image
+
+from .body import BodyOutline, References, clean_body, outline, plain_text, render_body
+from .body import reading_minutes as count_reading_minutes
 from .editor import body_editor_extensions
 
 
@@ -49,6 +65,22 @@ class TerritoryQuerySet(models.QuerySet):
     def containing(self, territory: "Territory"):
         """The territory itself and every place inside it, at any depth."""
         return self.filter(Q(pk=territory.pk) | Q(containers=territory))
+
+    def with_places_inside(self):
+        """Load each territory with the ids of every place inside it, in the same query.
+
+        ``Article.objects.about_territory()`` then filters on these ids themselves, which
+        PostgreSQL's planner estimates from its statistics; behind a subquery it has to
+        guess, and its guess sent a town's page to a parallel scan.
+        """
+        closure = Territory.containers.through.objects.filter(to_territory_id=OuterRef("pk"))
+        ids = (
+            closure.order_by()
+            .values("to_territory_id")
+            .annotate(ids=StringAgg(Cast("from_territory_id", TextField()), Value(",")))
+        )
+        inside_ids = Coalesce(Subquery(ids.values("ids")), Value(""), output_field=TextField())
+        return self.annotate(places_inside_ids=inside_ids)
 
     def rebuild_containers(self) -> None:
         """Recompute every territory's transitive containers from parents and groupings.
@@ -191,9 +223,24 @@ class TaggedArticle(TaggedItemBase):
     class Meta:
         verbose_name = _("mot-clé d’article")
         verbose_name_plural = _("mots-clés d’articles")
+        indexes = [
+            # A tag page reads its articles' ids from the index alone; a list filtered by tag checks
+            # each article against the other one.
+            models.Index(fields=["tag", "content_object"], name="taggedarticle_by_tag_idx"),
+            models.Index(fields=["content_object", "tag"], name="taggedarticle_by_article_idx"),
+        ]
+
+
+def bylines(users):
+    """What a byline shows of its authors (never their email address or password), in byline order."""
+    username = get_user_model().USERNAME_FIELD
+    return users.only("first_name", "last_name", username).order_by("last_name", "first_name")
 
 
 class ArticleQuerySet(models.QuerySet):
+    # Beyond this, about_territory() leaves the places in a subquery rather than in the SQL text.
+    MAX_LISTED_PLACES = 500
+
     def published(self):
         """What readers may see: published, and the publication date has come.
 
@@ -206,24 +253,54 @@ class ArticleQuerySet(models.QuerySet):
         """What an article card needs: no body, which can be long and is never shown in lists."""
         return (
             self.select_related("section", "main_image")
-            .defer("body", *Article.SEARCH_FIELDS)
+            .defer("body", "body_html", *Article.SEARCH_FIELDS)
             .order_by("-published_at", "-pk")
         )
 
     def for_reading(self):
-        """Everything the article page shows, in a fixed number of queries."""
+        """Everything the article page shows, in a fixed number of queries.
+
+        The body comes already rendered (``body_html``): what it points to is not loaded.
+        """
         articles = self.defer(*Article.SEARCH_FIELDS)
         return articles.select_related("section", "main_image").prefetch_related(
-            Prefetch("authors", queryset=get_user_model().objects.order_by("last_name", "first_name")),
+            Prefetch("authors", queryset=bylines(get_user_model().objects)),
             "tags",
             Prefetch(
                 "related_articles",
                 queryset=Article.objects.published().for_listing(),
                 to_attr="visible_related_articles",
             ),
-            # Images and linked articles of the body, both in one query.
-            Prefetch("body_references", queryset=BodyReference.objects.select_related("target_article", "image")),
         )
+
+    def linking_to(self, article: "Article"):
+        """The articles whose body links to this one."""
+        return self.filter(pk__in=BodyReference.objects.filter(target_article=article).values("article_id"))
+
+    def showing_image(self, image):
+        """The articles whose body shows this library image."""
+        return self.filter(pk__in=BodyReference.objects.filter(image=image).values("article_id"))
+
+    def rerender_bodies(self, batch_size: int = 500) -> list[int]:
+        """Render the stored HTML of these articles' bodies again, from what their references are now.
+
+        For changes the articles themselves did not see: a linked article renamed or
+        unpublished, a library image edited, new rendering rules (``manage.py rerender_articles``).
+        In batches by primary key, each with its references in one query. Returns their ids.
+        """
+        articles = (
+            self.order_by("pk")
+            .only("pk", "title", "standfirst", "body")
+            .prefetch_related(Prefetch("body_references", queryset=BodyReference.objects.for_rendering()))
+        )
+        rendered, last_pk = [], 0
+        while batch := list(articles.filter(pk__gt=last_pk)[:batch_size]):
+            for article in batch:
+                article.render_body_html(references_from(article.body_references.all()))
+            Article.objects.bulk_update(batch, Article.RENDERED_FIELDS)
+            rendered += [article.pk for article in batch]
+            last_pk = batch[-1].pk
+        return rendered
 
     def featured(self):
         return self.filter(is_featured=True)
@@ -232,19 +309,52 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(section=section)
 
     def about_territory(self, territory: Territory):
-        """Articles tagged with the territory or with any place inside it, each once."""
-        # The place and the places inside it as a UNION of two index lookups: an OR across
-        # the closure join made PostgreSQL's planner scan (450 ms instead of 60 ms at 100,000).
-        inside = Territory.containers.through.objects.filter(to_territory_id=territory.pk).values("from_territory_id")
-        places = Territory.objects.filter(pk=territory.pk).order_by().values("pk").union(inside, all=True)
+        """Articles tagged with the territory or with any place inside it, each once.
+
+        Give a territory loaded ``with_places_inside()``: its places are then listed by id.
+        """
+        loaded = getattr(territory, "places_inside_ids", None)
+        if loaded is not None and loaded.count(",") < self.MAX_LISTED_PLACES:
+            places = [territory.pk, *(int(pk) for pk in loaded.split(",") if pk)]
+        else:
+            # The place and the places inside it as a UNION of two index lookups: an OR across
+            # the closure join made PostgreSQL's planner scan (450 ms instead of 60 ms at 100,000).
+            # Large sets of places (a région) are planned well this way too.
+            inside = Territory.containers.through.objects.filter(to_territory_id=territory.pk)
+            places = (
+                Territory.objects.filter(pk=territory.pk)
+                .order_by()
+                .values("pk")
+                .union(inside.values("from_territory_id"), all=True)
+            )
         links = Article.territories.through.objects.filter(territory__in=places)
         return self.filter(pk__in=links.values("article_id"))
 
     def about_personality(self, personality: Personality):
         return self.filter(personalities=personality)
 
-    def tagged(self, tag_slug: str):
-        return self.filter(pk__in=TaggedArticle.objects.filter(tag__slug=tag_slug).values("content_object_id"))
+    def tagged(self, tag):
+        # By the tag's id, which PostgreSQL's statistics know, rather than through a join on its slug.
+        return self.filter(pk__in=TaggedArticle.objects.filter(tag_id=tag.pk).values("content_object_id"))
+
+    def latest_in_sections(self, section_ids, per_section: int):
+        """The ``per_section`` latest articles of each of these sections, in one query, newest first."""
+        newest_first = self.order_by("-published_at", "-pk")
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            # One short scan of article_section_published_idx per section, glued with UNION ALL:
+            # the same cost at 1,000 and at 100,000 articles.
+            firsts = [newest_first.filter(section_id=pk).values("pk")[:per_section] for pk in section_ids]
+            if not firsts:
+                return self.none()
+            return self.filter(pk__in=firsts[0].union(*firsts[1:], all=True) if len(firsts) > 1 else firsts[0])
+        # SQLite allows no LIMIT inside a UNION: number each section's articles by date instead,
+        # which reads the whole archive (fine for the embedded default, too slow for a large one).
+        rank = Window(RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("pk").desc()])
+        return (
+            self.filter(section_id__in=section_ids)
+            .annotate(rank_in_section=rank)
+            .filter(rank_in_section__lte=per_section)
+        )
 
     def refresh_search_data(self) -> None:
         """Recompute the search data of these articles (see ``search.indexing``), in batches."""
@@ -344,6 +454,16 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(default="", editable=False)
     SEARCH_FIELDS = ("search_vector", "search_text")  # never shown: lists and pages defer them
+    # The body as readers get it, rendered when the article is saved (``render_body_html``) and
+    # again when what it shows of other articles and images changes (articles/signals.py).
+    # NULL until rendered: a row written behind the model's back (bulk insert, COPY) is rendered
+    # at its first view, or by ``manage.py rerender_articles``.
+    body_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: not rendered yet)
+    # A scheduled article the body links to appears at this moment: the body is rendered again
+    # at the first view after it (the link then becomes live), without any write at that time.
+    body_html_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(_("temps de lecture"), default=1, editable=False)
+    RENDERED_FIELDS = ("body_html", "body_html_expires_at", "reading_minutes")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -353,9 +473,23 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", _("Peut publier et dépublier des articles"))]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_visibility_idx"),
-            # The front page ranks each section's latest articles.
-            models.Index(fields=["section", "-published_at"], name="article_section_latest_idx"),
+            # Readers' lists, newest first, only ever show published articles: partial indexes in
+            # exactly their order, so that a page is a short index scan at any archive size.
+            models.Index(
+                fields=["-published_at", "-id"], condition=Q(status="published"), name="article_published_idx"
+            ),
+            # « À la une »: found at once, however rarely the desk features an article.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", is_featured=True),
+                name="article_featured_idx",
+            ),
+            # A section's page and the front page's latest articles per section.
+            models.Index(
+                fields=["section", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="article_section_published_idx",
+            ),
             # Full-text search on PostgreSQL (a plain, unused index on SQLite).
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
         ]
@@ -367,15 +501,22 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         previous_slug = getattr(self, "_saved_slug", None)
+        # The body is rendered for readers now, once, rather than on every view.
+        found = outline(self.body)
+        targets = BodyReference.objects.targets_of(found.linked_slugs, self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "standfirst", "body"} & set(update_fields):
+            self.render_body_html(References(images=Image.objects.in_bulk(found.image_ids), articles=targets))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *self.RENDERED_FIELDS}
         with transaction.atomic():
             super().save(*args, **kwargs)
-            BodyReference.objects.rebuild_for(self)
+            BodyReference.objects.rebuild_for(self, found, targets)
             if previous_slug and previous_slug != self.slug:
                 ArticleSlugRedirect.objects.filter(article=self, old_slug=self.slug).delete()
                 if getattr(self, "_saved_status", None) in self.EDITOR_STATUSES:
                     ArticleSlugRedirect.objects.update_or_create(old_slug=previous_slug, defaults={"article": self})
-        self._saved_slug = self.slug
-        self._saved_status = self.status
+        self._remember_saved_state()
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
@@ -383,10 +524,23 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
-        # Remembered so that save() can tell a renamed or re-statused article.
-        instance._saved_slug = instance.slug
-        instance._saved_status = instance.status
+        # Remembered so that save() can tell a renamed or re-statused article (not when
+        # deferred: reading them here would cost a query per article).
+        if not {"slug", "status", "published_at"} & instance.get_deferred_fields():
+            instance._remember_saved_state()
         return instance
+
+    def _remember_saved_state(self):
+        # Read by save() (a renamed or re-statused article) and by the receivers that render
+        # again the bodies linking here (articles/signals.py).
+        self._saved_slug = self.slug
+        self._saved_status = self.status
+        self._saved_published_at = self.published_at
+
+    def link_target_changed(self) -> bool:
+        """Whether links to this article now lead elsewhere, or appear or vanish (address, status, date)."""
+        saved = (getattr(self, "_saved_slug", None), getattr(self, "_saved_status", None))
+        return saved != (self.slug, self.status) or getattr(self, "_saved_published_at", None) != self.published_at
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
@@ -416,16 +570,33 @@ class Article(models.Model):
 
     # Reading ------------------------------------------------------------------
 
-    def rendered_body(self):
-        """The body as readers get it; uses the prefetched references, so it runs no query."""
-        images, articles = {}, {}
-        for reference in self.body_references.all():
-            if reference.linked_slug:
-                articles[reference.linked_slug] = reference.target_article
-            elif reference.image is not None:
-                images[reference.image_id] = reference.image
+    @property
+    def rendered_body(self) -> SafeString:
+        """The body as readers get it: stored when saved, so reading it runs no query and no parser."""
+        return mark_safe(self.body_html or "")
+
+    def render_body_html(self, references: References) -> None:
+        """Render the body and the reading time from the body and what it points to (not saved here)."""
         # The main image sits above the fold; body images below it load lazily.
-        return render_body(self.body, References(images=images, articles=articles), lazy_after=0)
+        self.body_html = render_body(self.body, references, lazy_after=0)
+        scheduled = [target.published_at for target in references.articles.values() if target and target.is_scheduled]
+        self.body_html_expires_at = min(scheduled, default=None)
+        self.reading_minutes = count_reading_minutes(self.title, self.standfirst, plain_text(self.body))
+
+    @property
+    def body_html_is_stale(self) -> bool:
+        """Never rendered, or a scheduled article it links to has appeared since."""
+        expires_at = self.body_html_expires_at
+        return self.body_html is None or (expires_at is not None and expires_at <= timezone.now())
+
+    def refresh_body_html_if_stale(self) -> None:
+        """Before showing the body: render it again and store it if it is stale (two queries, once)."""
+        if not self.pk or not self.body_html_is_stale:
+            return
+        # Kept as if prefetched: whoever reads body_references.all() next runs no query.
+        prefetch_related_objects([self], Prefetch("body_references", queryset=BodyReference.objects.for_rendering()))
+        self.render_body_html(references_from(self.body_references.all()))
+        type(self).objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in self.RENDERED_FIELDS})
 
     @cached_property
     def places_and_people(self) -> dict:
@@ -443,10 +614,6 @@ class Article(models.Model):
             else:
                 found["personalities"].append(Personality(pk=row["pk"], name=row["name"], slug=row["slug"]))
         return found
-
-    @property
-    def reading_minutes(self) -> int:
-        return reading_minutes(self.title, self.standfirst, plain_text(self.body))
 
     # Workflow -----------------------------------------------------------------
 
@@ -510,14 +677,32 @@ class Article(models.Model):
 
 
 class BodyReferenceQuerySet(models.QuerySet):
-    def rebuild_for(self, article: "Article") -> None:
-        """Record what the body points to, so the page loads it with the article."""
-        found = outline(article.body)
+    def targets_of(self, linked_slugs: set[str], article: "Article") -> dict:
+        """The article each slug written in ``article``'s body means (a former slug: its article now)."""
         targets = {}
-        if found.linked_slugs:
-            targets = {a.slug: a for a in Article.objects.filter(slug__in=found.linked_slugs)}
-            for former in ArticleSlugRedirect.objects.filter(old_slug__in=found.linked_slugs - targets.keys()):
+        if linked_slugs:
+            linked = Article.objects.filter(slug__in=linked_slugs).defer(*LINKED_ARTICLE_UNUSED_FIELDS)
+            targets = {a.slug: a for a in linked}
+            missing = linked_slugs - targets.keys()
+            for former in self._former_slugs(missing):
                 targets[former.old_slug] = former.article
+        if article.slug in linked_slugs:
+            targets[article.slug] = article  # a link to itself: as being saved, not as stored
+        return targets
+
+    @staticmethod
+    def _former_slugs(slugs):
+        if not slugs:
+            return []
+        return ArticleSlugRedirect.objects.filter(old_slug__in=slugs).select_related("article")
+
+    def for_rendering(self):
+        """With what rendering needs of the linked articles and images, in one query."""
+        unused = [f"target_article__{name}" for name in LINKED_ARTICLE_UNUSED_FIELDS]
+        return self.select_related("target_article", "image").defer(*unused)
+
+    def rebuild_for(self, article: "Article", found: BodyOutline, targets: dict) -> None:
+        """Record what the body points to (``found``, ``targets_of``), so that changes to those things find it."""
         self.filter(article=article).delete()
         self.bulk_create(
             [
@@ -526,6 +711,21 @@ class BodyReferenceQuerySet(models.QuerySet):
             ]
             + [BodyReference(article=article, image_id=image_id) for image_id in found.image_ids]
         )
+
+
+def references_from(body_references) -> References:
+    """What a body points to, from its BodyReference rows (with their target articles and images)."""
+    images, articles = {}, {}
+    for reference in body_references:
+        if reference.linked_slug:
+            articles[reference.linked_slug] = reference.target_article
+        elif reference.image is not None:
+            images[reference.image_id] = reference.image
+    return References(images=images, articles=articles)
+
+
+# What rendering a link never reads of the article it points to.
+LINKED_ARTICLE_UNUSED_FIELDS = ("body", "body_html", "standfirst", *Article.SEARCH_FIELDS)
 
 
 class BodyReference(models.Model):

@@ -5,14 +5,22 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.urls import reverse
 
+import pagecache
+
+from . import caching
 from .sitemaps import SITEMAPS, NewsSitemap
 
 # Staff pages, the search results (endless combinations of queries) and staff previews.
 DISALLOWED_PATHS = ("/admin/", "/recherche/", "/apercu/")
 
 
+def _tag_sitemap():
+    pagecache.tag(caching.SITEMAPS, caching.SUBJECTS)
+
+
 def sitemap_index(request):
     """Django's index of the sitemaps in SITEMAPS (each page of each), plus the Google News sitemap."""
+    _tag_sitemap()
     response = sitemap_views.index(request, sitemaps=SITEMAPS)
     # A TemplateResponse: its context can still change before it is rendered.
     response.context_data["sitemaps"].append(
@@ -23,9 +31,16 @@ def sitemap_index(request):
 
 def news_sitemap(request):
     """The articles of the last 48 hours with their Google News details (publication, date, title)."""
+    _tag_sitemap()
     response = sitemap_views.sitemap(request, sitemaps={"news": NewsSitemap}, template_name="sitemaps/news.xml")
     response.context_data.update(publication_name=settings.SITE_NAME, publication_language="fr")
     return response
+
+
+def sitemap_section(request, section):
+    """One sitemap of SITEMAPS (/sitemap-<section>.xml), one page of it with ?p=N."""
+    _tag_sitemap()
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
 
 
 def robots_txt(request):

@@ -5,6 +5,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag
 
+from images.models import Image
+
 from .models import Article, Personality, Section, Territory
 from .navigation import MENU_CACHE_KEY
 
@@ -108,3 +110,46 @@ def named_thing_deleted(sender, instance, **kwargs):
 @receiver(post_delete, sender=Personality)
 def named_thing_deleted_refresh_search(sender, instance, **kwargs):
     Article.objects.filter(pk__in=instance.__dict__.pop("_search_articles_to_refresh", [])).refresh_search_data()
+
+
+# Stored bodies ----------------------------------------------------------------------
+# An article's body is rendered when the article is saved (Article.save()). What it shows
+# of other articles (their address, whether readers may see them) and of library images
+# (alt text, caption, credit, renditions) is rendered again here when those change, at
+# once, inside the caller's transaction. Scheduled links need no write: see
+# Article.body_html_expires_at.
+
+
+@receiver(post_save, sender=Article)
+def linked_article_saved_rerender_bodies(sender, instance, created, raw=False, **kwargs):
+    if raw or created or not instance.link_target_changed():
+        return
+    Article.objects.linking_to(instance).exclude(pk=instance.pk).rerender_bodies()
+
+
+@receiver(pre_delete, sender=Article)
+def linked_article_deleted_remember_bodies(sender, instance, **kwargs):
+    # Their references lose the article on deletion: remember who linked here before.
+    instance._bodies_to_rerender = list(Article.objects.linking_to(instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Article)
+def linked_article_deleted_rerender_bodies(sender, instance, **kwargs):
+    pks = instance.__dict__.pop("_bodies_to_rerender", [])
+    Article.objects.filter(pk__in=pks).exclude(pk=instance.pk).rerender_bodies()
+
+
+@receiver(post_save, sender=Image)
+def image_saved_rerender_bodies(sender, instance, created, raw=False, **kwargs):
+    if not raw and not created:
+        Article.objects.showing_image(instance).rerender_bodies()
+
+
+@receiver(pre_delete, sender=Image)
+def image_deleted_remember_bodies(sender, instance, **kwargs):
+    instance._bodies_to_rerender = list(Article.objects.showing_image(instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Image)
+def image_deleted_rerender_bodies(sender, instance, **kwargs):
+    Article.objects.filter(pk__in=instance.__dict__.pop("_bodies_to_rerender", [])).rerender_bodies()

@@ -5,10 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+
+from .text import render_comment_text
+from .thread import build_tree, page_of, page_url
 
 
 class CommentQuerySet(models.QuerySet):
@@ -57,6 +61,10 @@ class Comment(models.Model):
     author_email = models.EmailField(_("e-mail"), max_length=254, help_text=_("Jamais publiée."))
     author_url = models.URLField(_("site web"), max_length=200, blank=True)
     body = models.TextField(_("commentaire"))
+    # The body as readers get it, rendered once when saved (see save()); NULL for rows written
+    # behind the model's back (bulk inserts, COPY), which the page renders on the fly until
+    # ``manage.py rerender_comments`` fills them. NULL, not "": an erased comment renders as "".
+    body_html = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     held_reason = models.CharField(_("motif de mise à l’écart"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("envoyé le"), default=timezone.now, db_index=True)
@@ -89,10 +97,34 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.depth = self.parent.depth + 1 if self.parent_id else 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = self.render_body()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#{self.anchor}"
+        """Its anchor on the page of the thread where it appears (one query, the thread's shape)."""
+        shape = Comment.objects.for_thread(self.article, held_ids=[self.pk]).only(
+            "pk", "parent_id", "erased_at", "status"
+        )
+        page = page_of(self, build_tree(list(shape)))
+        return f"{page_url(self.article.get_absolute_url(), page)}#{self.anchor}"
+
+    @property
+    def is_held(self) -> bool:
+        """Shown to its author's browser only, with a notice, until a moderator approves it."""
+        return self.status != self.Status.APPROVED
+
+    def render_body(self) -> str:
+        """The body as readers get it: escaped text, paragraphs, nofollow links (``comments.text``)."""
+        return render_comment_text(self.body)
+
+    @property
+    def html(self) -> SafeString:
+        """The stored rendering, or a fresh one for a row that has none yet."""
+        return mark_safe(self.body_html if self.body_html is not None else self.render_body())
 
     @property
     def excerpt(self) -> str:
@@ -145,6 +177,22 @@ def refresh_comment_count(article_id: int) -> None:
     """Keep the article's public comment count, shown on lists without a query, in step."""
     count = Comment.objects.approved().filter(article_id=article_id).count()
     Article.objects.filter(pk=article_id).update(comment_count=count)
+
+
+def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:
+    """Render the stored HTML of these comments (all by default) again, e.g. after the rendering rules changed.
+
+    In batches by primary key (not one long cursor, which SQLite cannot keep open while writing).
+    """
+    comments = (Comment.objects.all() if comments is None else comments).only("pk", "body").order_by("pk")
+    count, last_pk = 0, 0
+    while batch := list(comments.filter(pk__gt=last_pk)[:batch_size]):
+        for comment in batch:
+            comment.body_html = comment.render_body()
+        Comment.objects.bulk_update(batch, ["body_html"])
+        count += len(batch)
+        last_pk = batch[-1].pk
+    return count
 
 
 class BlockedTerm(models.Model):

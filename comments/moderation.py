@@ -26,10 +26,16 @@ def comments_open(article: Article, now=None) -> bool:
     """Open while the article's flag is on and, if set, for COMMENTS_CLOSE_AFTER_DAYS after publication."""
     if not article.comments_open or not article.is_visible:
         return False
+    closing = comments_close_at(article)
+    return closing is None or (now or timezone.now()) < closing
+
+
+def comments_close_at(article: Article):
+    """When the comments of this article close by themselves, or None if they never do."""
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
-    if days:
-        return (now or timezone.now()) < article.published_at + timedelta(days=days)
-    return True
+    if not days or not article.comments_open or article.published_at is None:
+        return None
+    return article.published_at + timedelta(days=days)
 
 
 # The signed timestamp: a bot that posts straight away, or replays an old form, is spotted

@@ -10,15 +10,18 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
 from newsroom.inputs import plain_number
+from pagecache.origin import cross_site
 
 from .forms import CommentForm
 from .models import Comment, refresh_comment_count
 from .moderation import TokenProblem, check_form_token, comments_open, initial_verdict, make_form_token, rate_limited
 from .notifications import notify_moderators
+from .thread import PAGE_PARAMETER, THREAD_FIELDS, build_tree, paginate
 
 # Cookies set only in the commenter's own browser, signed so they cannot be forged.
 HELD_COOKIE = "commentaires_en_attente"
@@ -68,26 +71,12 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
     comments or remembered details, so it must never be served from a shared cache.
     """
     held_ids = held_comment_ids(request)
-    comments = list(Comment.objects.for_thread(article, held_ids)) if article.pk else []
+    # The whole thread in one query, whatever its length; only one page of it is shown.
+    comments = list(Comment.objects.for_thread(article, held_ids).only(*THREAD_FIELDS)) if article.pk else []
     by_id = {comment.pk: comment for comment in comments}
-    roots = []
-    for comment in comments:
-        comment.thread_replies = []
-        comment.is_held = comment.status != Comment.Status.APPROVED
-    for comment in comments:
-        parent = by_id.get(comment.parent_id)
-        (parent.thread_replies if parent else roots).append(comment)
-
-    def prune(nodes):
-        # An erased comment only stays, as a placeholder, when replies hang below it.
-        kept = []
-        for node in nodes:
-            node.thread_replies = prune(node.thread_replies)
-            if not node.erased_at or node.thread_replies:
-                kept.append(node)
-        return kept
-
-    roots = prune(roots)
+    page = paginate(
+        build_tree(comments), plain_number(request.GET.get(PAGE_PARAMETER)), article_url=article.get_absolute_url()
+    )
     is_open = comments_open(article)
     author = remembered_author(request)
     reply_to = None
@@ -111,7 +100,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
             if "parent" in form.errors:
                 form.data["parent"] = ""  # the next attempt becomes a new comment, not a failing reply
     return {
-        "comment_roots": roots,
+        "comment_page": page,
         "comments_open": is_open,
         "comment_form": form,
         "reply_to": reply_to,
@@ -135,14 +124,26 @@ def _render_article(request, article, form, status, message=""):
 
 def _neutral_redirect(article, comment=None) -> HttpResponseRedirect:
     """The same answer whatever happened to the comment, so that a bot learns nothing."""
-    anchor = comment.anchor if comment else "commentaires"
-    return HttpResponseRedirect(f"{article.get_absolute_url()}#{anchor}")
+    # A comment's address leads to the page of the thread where it shows.
+    return HttpResponseRedirect(comment.get_absolute_url() if comment else f"{article.get_absolute_url()}#commentaires")
 
 
+# No CSRF cookie: the form sits on pages kept in a shared cache. Cross-site posts are refused
+# by their Origin / Sec-Fetch-Site headers instead, and the signed form token does the rest.
+@csrf_exempt
 @require_POST
 def post_comment(request, article_id: int):
     article = get_object_or_404(Article.objects.published().for_reading(), pk=article_id)
     form = CommentForm(request.POST, article=article)
+    if cross_site(request):
+        form.is_valid()
+        return _render_article(
+            request,
+            article,
+            form,
+            403,
+            _("Ce formulaire doit être envoyé depuis notre site. Votre texte est ci-dessous."),
+        )
     if not comments_open(article):
         return _render_article(request, article, form, 403, _("Les commentaires sont fermés pour cet article."))
     if form.is_bot:

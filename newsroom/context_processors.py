@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+import pagecache
+from articles.caching import MENU
 from articles.navigation import menu_sections
 from newsroom.inputs import plain_number
 
@@ -12,10 +14,15 @@ def canonical_url(request) -> str:
     return request.build_absolute_uri(request.path) + suffix
 
 
+def tagged_menu_sections():
+    pagecache.depends_on(MENU)
+    return menu_sections()
+
+
 def site(request):
     """What every page's frame needs: the site's name, the section menu (lazily, cached), its canonical URL."""
     return {
         "site_name": settings.SITE_NAME,
-        "menu_sections": SimpleLazyObject(menu_sections),
+        "menu_sections": SimpleLazyObject(tagged_menu_sections),
         "canonical_url": SimpleLazyObject(lambda: canonical_url(request)),
     }

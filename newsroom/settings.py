@@ -5,6 +5,7 @@ variables (documented in the README). With none set, the embedded default runs:
 DEBUG on, SQLite and media files under ``var/``.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "taggit",
+    "pagecache",
     "images",
     "django_prose_editor",
     "articles",
@@ -84,6 +86,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions, CSRF and authentication: a cached page costs none of them.
+    "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,16 +135,66 @@ DATABASES = {
 if not os.environ.get("DATABASE_URL"):
     # The embedded default must work on a fresh checkout with nothing prepared.
     VAR_DIR.mkdir(exist_ok=True)
+if env_bool("DATABASE_POOL", False):
+    # psycopg's pool keeps each worker's connections open and checked between
+    # requests (see README, « Deploying »). Django opens it lazily, on the first
+    # query, so each gunicorn worker gets its own pool after the fork.
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOL needs PostgreSQL (a postgres:// DATABASE_URL); unset it for SQLite.")
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_POOL replaces persistent connections: unset DATABASE_CONN_MAX_AGE (Django requires 0 with a pool)."
+        )
+    # A sync gunicorn worker runs one request at a time: one connection is enough.
+    _pool_min_size = env_int("DATABASE_POOL_MIN_SIZE", 1)
+    _pool_max_size = env_int("DATABASE_POOL_MAX_SIZE", _pool_min_size)
+    if not 0 < _pool_min_size <= _pool_max_size:
+        raise ImproperlyConfigured("DATABASE_POOL_MIN_SIZE must be at least 1 and at most DATABASE_POOL_MAX_SIZE.")
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": _pool_min_size, "max_size": _pool_max_size}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A shared cache (Redis, memcached) is needed once there are several app
-# servers; the default keeps everything in the process.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+# The cache holds the page cache, the section menu and the comment rate limits, so it
+# must be shared by every worker process of every app server: Redis in production
+# (REDIS_URL), otherwise files under var/cache, which the processes of one machine share.
+# A per-process memory cache would be wrong: a purge could not reach the other processes.
+if os.environ.get("REDIS_URL"):
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_KEY_PREFIX", "newsroom"),
+    }
+elif os.environ.get("DJANGO_CACHE_BACKEND"):
+    _default_cache = {
+        "BACKEND": os.environ["DJANGO_CACHE_BACKEND"],
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "newsroom"),
     }
-}
+else:
+    _default_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
+        # Sites on one machine with different databases (make run, make serve on PostgreSQL)
+        # share this folder: each keeps to its own keys.
+        "KEY_PREFIX": hashlib.sha256(
+            f"{DATABASES['default']['HOST']}|{DATABASES['default']['NAME']}".encode()
+        ).hexdigest()[:12],
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+CACHES = {"default": _default_cache}
+
+# The page cache for anonymous readers (see README, « Page cache »). 0 turns it off; off by
+# default with DEBUG on, where a developer changes templates and CSS that no purge follows.
+PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
+PAGE_CACHE_STALE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_STALE_SECONDS", 30)  # stale-while-revalidate, for a CDN
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
+# The only query parameters reader pages read; an address with any other is served but never kept.
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "p", "repondre", "commentaires"}
+CDN_PURGE_URL = os.environ.get("NEWSROOM_CDN_PURGE_URL", "")
+CDN_PURGE_TOKEN = os.environ.get("NEWSROOM_CDN_PURGE_TOKEN", "")
+CDN_PURGE_TIMEOUT_SECONDS = env_int("NEWSROOM_CDN_PURGE_TIMEOUT_SECONDS", 3)
+PAGE_CACHE_PURGE_HOOK = os.environ.get(
+    "NEWSROOM_PAGE_CACHE_PURGE_HOOK", "pagecache.cdn.post_tags" if CDN_PURGE_URL else ""
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,6 +215,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# In production the proxy serves MEDIA_ROOT; `make serve` turns this on so the
+# app serves it itself when tried without a proxy. DEBUG always does.
+SERVE_MEDIA = DEBUG or env_bool("NEWSROOM_SERVE_MEDIA", False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -189,8 +246,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Off only for `make serve`'s local trial over plain HTTP (scripts/serve.py).
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", True)
+    CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -229,6 +287,8 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 # Reader comments (see README, « Commentaires »)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never close by age
 COMMENTS_MAX_DEPTH = env_int("NEWSROOM_COMMENTS_MAX_DEPTH", 3)
+# Comments per page of a thread, whole conversations at a time: keeps the article page light.
+COMMENTS_PER_PAGE = env_int("NEWSROOM_COMMENTS_PER_PAGE", 30)
 COMMENTS_MAX_LENGTH = env_int("NEWSROOM_COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_MAX_LINKS = env_int("NEWSROOM_COMMENTS_MAX_LINKS", 2)
 COMMENTS_MIN_SECONDS_TO_WRITE = env_int("NEWSROOM_COMMENTS_MIN_SECONDS_TO_WRITE", 3)

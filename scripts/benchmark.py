@@ -66,165 +66,23 @@ MIN_ARTICLES = 100  # below this, a section has no page 2 to measure
 
 # Synthetic content ---------------------------------------------------------------
 
-SECTIONS = [
-    ("Actualité", "Les faits du jour dans le Sillon Lorrain."),
-    ("Économie & emploi", "Entreprises, commerce, emploi et formation."),
-    ("Politique", "Communes, département, région : la vie publique locale."),
-    ("Sport", "Clubs, résultats et portraits d’athlètes de la région."),
-    ("Culture & loisirs", "Concerts, expositions, festivals et sorties."),
-]
-REGION = "Grand Est"
-COMMUNES_BY_DEPARTEMENT = {
-    "Moselle": [
-        "Metz",
-        "Thionville",
-        "Forbach",
-        "Sarreguemines",
-        "Sarrebourg",
-        "Hayange",
-        "Yutz",
-        "Montigny-lès-Metz",
-        "Woippy",
-        "Saint-Avold",
-    ],
-    "Meurthe-et-Moselle": [
-        "Nancy",
-        "Lunéville",
-        "Toul",
-        "Pont-à-Mousson",
-        "Vandœuvre-lès-Nancy",
-        "Laxou",
-        "Villers-lès-Nancy",
-        "Longwy",
-        "Briey",
-        "Jarny",
-    ],
-    "Vosges": [
-        "Épinal",
-        "Saint-Dié-des-Vosges",
-        "Gérardmer",
-        "Remiremont",
-        "Neufchâteau",
-        "Vittel",
-        "Contrexéville",
-        "Rambervillers",
-        "Thaon-les-Vosges",
-        "Golbey",
-    ],
-}
-GROUPING = ("Sillon Lorrain", ["Thionville", "Metz", "Nancy", "Épinal"])
-FIRST_NAMES = ["Claire", "Julien", "Nadia", "Thomas", "Élodie", "Karim", "Sophie", "Marc", "Inès", "Laurent"]
-LAST_NAMES = ["Muller", "Schmitt", "Weber", "Klein", "Hoffmann", "Becker", "Lambert", "Mathieu", "Girard", "Colin"]
-ROLES = [
-    "maire",
-    "adjointe chargée des mobilités",
-    "conseiller départemental",
-    "députée",
-    "président de la chambre de commerce",
-    "directrice d’usine",
-    "entraîneur du club de handball",
-    "cheffe étoilée",
-    "secrétaire départemental d’un syndicat",
-    "autrice de romans policiers",
-]
-TAG_NAMES = [
-    "FinTech",
-    "IoT",
-    "Hydrogène",
-    "Sidérurgie",
-    "Transfrontalier",
-    "Luxembourg",
-    "Mobilités",
-    "Tramway",
-    "Logement",
-    "Rénovation énergétique",
-    "Agriculture",
-    "Viticulture",
-    "Forêt",
-    "Tourisme",
-    "Thermalisme",
-    "Santé",
-    "Hôpital",
-    "Éducation",
-    "Université",
-    "Recherche",
-    "Start-up",
-    "Commerce",
-    "Artisanat",
-    "Industrie",
-    "Emploi",
-    "Formation",
-    "Budget",
-    "Élections",
-    "Conseil municipal",
-    "Intercommunalité",
-    "Environnement",
-    "Climat",
-    "Eau",
-    "Biodiversité",
-    "Patrimoine",
-    "Musées",
-    "Musique",
-    "Théâtre",
-    "Cinéma",
-    "Festival",
-    "Football",
-    "Handball",
-    "Basket",
-    "Cyclisme",
-    "Course à pied",
-    "Faits divers",
-    "Justice",
-    "Sécurité routière",
-    "Météo",
-    "Gastronomie",
-]
-HEADLINES = [
-    "la ville lance un plan de rénovation des écoles",
-    "les commerçants du centre-ville s’inquiètent de la baisse de fréquentation",
-    "le festival d’été affiche déjà complet",
-    "une usine annonce 120 embauches d’ici l’automne",
-    "le club signe une victoire à l’arraché",
-    "la nouvelle piste cyclable divise les riverains",
-    "le conseil municipal adopte un budget en hausse",
-    "le chantier du tramway perturbe la circulation jusqu’en juin",
-    "les frontaliers face à la hausse du prix des carburants",
-    "la médiathèque rouvre après deux ans de travaux",
-    "une start-up lève trois millions d’euros",
-    "l’hôpital recrute des infirmiers jusqu’en Belgique",
-    "le marché de Noël attend 300 000 visiteurs",
-    "les agriculteurs manifestent devant la préfecture",
-    "la piscine fermée tout l’été, les familles déçues",
-]
-QUOTES = [
-    "Nous ne lâcherons rien",
-    "Le territoire a tous les atouts pour réussir",
-    "Il faut d’abord écouter les habitants",
-    "Cette saison sera décisive",
-    "L’industrie a de l’avenir ici",
-]
-SENTENCES = [
-    "Le projet, présenté mardi soir en conseil municipal, doit aboutir avant la fin de l’année.",
-    "À {place}, les habitants rencontrés sur le marché se montrent partagés.",
-    "« Nous avons pris le temps de consulter tout le monde », assure {person}.",
-    "Le coût total de l’opération est estimé à 4,5 millions d’euros, dont un tiers financé par la Région.",
-    "Les premiers travaux commenceront au printemps, si la météo le permet.",
-    "L’opposition dénonce un calendrier trop serré et réclame une étude indépendante.",
-    "Plusieurs associations locales ont déjà annoncé leur soutien.",
-    "Selon la chambre de commerce, près de 300 emplois pourraient être concernés.",
-    "Le sujet revient régulièrement dans les discussions depuis une dizaine d’années.",
-    "{person} promet un premier bilan d’étape à la rentrée.",
-    "Du côté des riverains, on attend surtout des réponses concrètes sur le stationnement.",
-    "La préfecture n’a pas souhaité réagir dans l’immédiat.",
-    "Les chiffres de la dernière saison montrent une nette progression de la fréquentation.",
-    "Une réunion publique est prévue le mois prochain à la salle des fêtes de {place}.",
-    "Le dossier devrait également être examiné par le conseil départemental.",
-    "Dans les villages voisins, l’initiative suscite déjà des envies.",
-    "Les frontaliers, nombreux dans le secteur, suivent le dossier de près.",
-    "« C’est une étape importante, mais le plus dur reste à faire », résume un élu.",
-    "Les entreprises du secteur peinent toujours à recruter des profils qualifiés.",
-    "La fréquentation a retrouvé son niveau d’avant la crise sanitaire.",
-]
+# The vocabulary and the table layout are shared with the HTTP benchmark (bench/).
+sys.path.insert(0, str(PROJECT_ROOT))
+from bench.tools import format_table  # noqa: E402
+from bench.vocabulary import (  # noqa: E402
+    COMMUNES_BY_DEPARTEMENT,
+    FIRST_NAMES,
+    GROUPING,
+    HEADLINES,
+    LAST_NAMES,
+    QUOTES,
+    REGION,
+    ROLES,
+    SECTIONS,
+    SENTENCES,
+    TAG_NAMES,
+)
+
 PARAGRAPHS_PER_ARTICLE = 5
 SENTENCES_PER_PARAGRAPH = 5
 
@@ -264,6 +122,11 @@ def setup_django(database_url: str) -> None:
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     # The test client speaks plain HTTP; TLS belongs to the proxy in production.
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+    # What is measured here is each page's own work, as the tests count it: the page cache off
+    # (scripts/bench_http.py measures it under load) and a cache of this process alone.
+    os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_CACHE_BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"
     os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="newsroom-bench-static-")
 
     import django
@@ -469,6 +332,9 @@ def create_articles(count: int, rng: random.Random) -> ReaderPages:
         people.append(person)
     log(f"Creating {count} articles and their links…")
     articles = bulk_create(Article, articles)
+    # bulk_create() skips Article.save(), which stores the body as readers get it: render them all
+    # now, or each article's first view would render and store its body (a cold-cache artefact).
+    Article.objects.all().rerender_bodies()
 
     links: dict[Any, list[Any]] = {
         TaggedArticle: [],
@@ -687,19 +553,6 @@ def measure_article_weight(url: str, html: bytes) -> ArticleWeight:
 
 def thousands(number: float | int) -> str:
     return f"{number:,}".replace(",", " ")
-
-
-def format_table(headers: list[str], rows: list[list[str]], left_columns: int) -> list[str]:
-    """Columns padded to their widest cell: the first ``left_columns`` left-aligned, the rest right-aligned."""
-    widths = [max(len(row[column]) for row in [headers, *rows]) for column in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if column < left_columns else cell.rjust(width)
-            for column, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return [line(headers), line(["-" * width for width in widths]), *(line(row) for row in rows)]
 
 
 def render_text(report: dict[str, Any], pages: list[PageResult], weight: ArticleWeight) -> str:

@@ -52,6 +52,9 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+from bench.tools import create_database  # noqa: E402
+from bench.tools import throwaway_postgres as postgres_server  # noqa: E402
 
 SECTIONS = ["Actualité", "Économie & emploi", "Politique", "Sport", "Culture & loisirs"]
 PLACES = {
@@ -509,57 +512,11 @@ def worker(args) -> None:
 # Orchestration -------------------------------------------------------------------------------------
 
 
-def pg_bin() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).resolve().parent  # Debian links some programs into /usr/local/bin, not all
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: [int(x) for x in p.parent.name.split(".") if x.isdigit()],
-    )
-    return candidates[-1] if candidates else None
-
-
 @contextmanager
 def throwaway_postgres(shared_buffers: str):
-    """initdb + pg_ctl in a temporary folder, Unix socket only (as scripts/test.sh does)."""
-    binaries = pg_bin()
-    if binaries is None or not (binaries / "initdb").exists():
-        raise SystemExit("PostgreSQL server programs (initdb, pg_ctl) not found.")
-    folder = Path(tempfile.mkdtemp(prefix="newsroom-search-bench-pg."))
-    as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(folder, "postgres")
-
-    def run(*command):
-        subprocess.run([*prefix, *map(str, command)], check=True, capture_output=True)
-
-    try:
-        run(
-            binaries / "initdb",
-            "-D",
-            folder / "data",
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        )
-        options = f"-c listen_addresses='' -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        # PostgreSQL's default (128MB) is sized for a laptop; a server holds its working set.
-        options += f" -c shared_buffers={shared_buffers}"
-        run(binaries / "pg_ctl", "-D", folder / "data", "-l", folder / "server.log", "-w", "-o", options, "start")
-        run(binaries / "createdb", "-h", folder, "-U", "postgres", "search_bench")
-        yield "postgres://postgres@" + str(folder).replace("/", "%2F") + "/search_bench"
-    finally:
-        subprocess.run(
-            [*prefix, str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+    """A throwaway server (bench.tools) with one database for the benchmark; yields its URL."""
+    with postgres_server(shared_buffers, prefix="newsroom-search-bench-pg.") as folder:
+        yield create_database(folder, "search_bench")
 
 
 def run_worker(database_url: str, articles: int, queries: int, deadline: float, throwaway: bool) -> dict | None:

@@ -27,11 +27,12 @@ if [ "$(id -u)" = 0 ]; then
 else
   as_pg() { "$@"; }
 fi
-stop_pg() {
+stop_services() {
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  [ -f "$PG_DIR/redis.pid" ] && kill "$(cat "$PG_DIR/redis.pid")" 2>/dev/null || true
   rm -rf "$PG_DIR"
 }
-trap stop_pg EXIT INT TERM
+trap stop_services EXIT INT TERM
 
 echo "== starting PostgreSQL ($PG_BIN) in $PG_DIR"
 as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
@@ -40,6 +41,14 @@ as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C
 as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
   -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
   || { cat "$PG_DIR/server.log" >&2; exit 1; }
+
+# Redis, for the page cache shared by app servers: a unix socket too, no persistence.
+echo "== starting Redis"
+redis-server --port 0 --unixsocket "$PG_DIR/redis.sock" --unixsocketperm 700 --save "" --appendonly no \
+  --daemonize yes --pidfile "$PG_DIR/redis.pid" --logfile "$PG_DIR/redis.log" \
+  || { cat "$PG_DIR/redis.log" >&2; exit 1; }
+for _ in $(seq 50); do [ -S "$PG_DIR/redis.sock" ] && break; sleep 0.1; done
+export NEWSROOM_TEST_REDIS_URL="unix://$PG_DIR/redis.sock"
 
 SOCKET_HOST=$(printf '%s' "$PG_DIR" | sed 's|/|%2F|g')
 echo "== pytest on PostgreSQL"

@@ -15,7 +15,10 @@ _counter = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
-    """Each test starts with an empty cache and writes media to its own folder."""
+    """Each test starts with an empty cache of its own, writes media to its own folder, and sees
+    every page rendered (the page cache is tested on its own, in test_page_cache.py)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

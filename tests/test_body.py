@@ -12,15 +12,18 @@ from html import escape
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from admin_pages import field_row, form_errors
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as Pillow
 
-from articles.models import Article
+from articles.body import render_body
+from articles.models import Article, references_from
 from images.models import Image
 from images.processing import process_upload
 
@@ -28,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 READER_PAGE_BUDGET = 8
 # article+section+main image, authors, tags, places and people, related,
-# body references (images and linked articles), comments
+# body references (page-cache tags only: the body is stored rendered), comments
 ARTICLE_PAGE_QUERIES = 7
 # Named like a phone photo, and saying more than the newsroom wants readers to know.
 UPLOAD_NAME = "IMG_20240612_source-confidentielle.jpg"
@@ -879,3 +882,128 @@ def test_preview_of_a_draft_renders_the_body_like_the_public_page(editor_client,
     assert body_of(preview_html) == body_of(public_html)
     assert main_figure_of(preview_html) == main_figure_of(public_html)
     assert body_of(preview_html).count("<picture>") == 2
+
+
+# 9. Rendered once, when saved ----------------------------------------------------------------------
+
+
+def stored_body(article) -> str:
+    return Article.objects.values_list("body_html", flat=True).get(pk=article.pk)
+
+
+def fresh_rendering(article) -> str:
+    """What rendering the stored body from its references gives now (the reference implementation)."""
+    article = Article.objects.get(pk=article.pk)
+    return render_body(article.body, references_from(article.body_references.for_rendering()), lazy_after=0)
+
+
+def test_the_stored_body_is_what_rendering_gives_and_what_readers_get(reader, make_article, make_image):
+    image = make_image(caption="Légende de la photothèque")
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+    body = body_with(
+        "<h2>Intertitre</h2><p>Un paragraphe : voilà.</p>",
+        figure(image.pk),
+        note("<p>Dedans.</p>", color="marine", title="À savoir"),
+        link(target.get_absolute_url(), "le tram"),
+    )
+    article = make_article(body=body)
+
+    assert stored_body(article) == fresh_rendering(article)
+    assert body_of(page(reader, article)) == stored_body(article).strip()
+    assert "<picture>" in stored_body(article)
+    assert '<a href="/article/le-tram-arrive/">le tram</a>' in stored_body(article)
+
+
+def test_reading_time_is_stored_with_the_body(make_article):
+    article = make_article("Titre", standfirst="Chapô.", body=body_with(*[f"<p>{words(100)}</p>"] * 7))
+
+    assert Article.objects.get(pk=article.pk).reading_minutes == 4  # 702 words at 230 a minute
+
+
+def test_a_renamed_linked_article_is_followed_in_the_stored_body(reader, make_article):
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+    source = make_article(body=link(target.get_absolute_url(), "le tram"))
+
+    target.slug = "le-tram-arrive-a-nancy"
+    target.save()
+
+    assert '<a href="/article/le-tram-arrive-a-nancy/">le tram</a>' in stored_body(source)
+    assert stored_body(source) == fresh_rendering(source)
+
+
+def test_an_unpublished_linked_article_leaves_its_text_in_the_stored_body(reader, make_article, editor):
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+    source = make_article(body=link(target.get_absolute_url(), "le tram"))
+    assert "<a " in stored_body(source)
+
+    target.unpublish(by=editor)
+
+    assert stored_body(source) == "<p>Lire aussi le tram pour comprendre.</p>"
+    assert body_of(page(reader, source)) == "<p>Lire aussi le tram pour comprendre.</p>"
+
+
+def test_a_changed_image_caption_reaches_the_stored_body(reader, make_article, make_image):
+    image = make_image(caption="Ancienne légende", alt_text="Ancien texte")
+    article = make_article(body=figure(image.pk))
+
+    image.caption = "Nouvelle légende"
+    image.alt_text = "Le pont des Roches, de nuit"
+    image.save()
+
+    rendered = body_of(page(reader, article))
+    assert "Nouvelle légende" in rendered
+    assert 'alt="Le pont des Roches, de nuit"' in rendered
+    assert "Ancienne" not in stored_body(article)
+
+
+def test_a_deleted_image_leaves_the_stored_body(make_article, make_image):
+    image = make_image()
+    article = make_article(body=body_with("<p>Avant.</p>", figure(image.pk), "<p>Après.</p>"))
+
+    image.delete()
+
+    assert stored_body(article) == "<p>Avant.</p><p>Après.</p>"
+
+
+def test_a_scheduled_linked_article_becomes_a_link_at_its_time_without_any_write(
+    reader, make_article, django_assert_max_num_queries, django_assert_num_queries
+):
+    at = timezone.now() + timedelta(hours=2)
+    target = make_article("Bientôt", slug="bientot", published_at=at)
+    source = make_article(body=link(target.get_absolute_url(), "ce dossier"))
+    assert "<a " not in body_of(page(reader, source))
+    assert Article.objects.get(pk=source.pk).body_html_expires_at == at
+
+    with time_machine.travel(at + timedelta(seconds=1)):
+        reader.get(reverse("articles:home"))  # the section menu, cached five minutes, is read again
+        with django_assert_max_num_queries(READER_PAGE_BUDGET):
+            rendered = body_of(page(reader, source))
+        assert '<a href="/article/bientot/">ce dossier</a>' in rendered
+        # Rendered once, then stored: the next readers get it without rendering.
+        assert '<a href="/article/bientot/">' in stored_body(source)
+        assert Article.objects.get(pk=source.pk).body_html_expires_at is None
+        with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+            page(reader, source)
+
+
+def test_an_article_written_without_its_rendering_is_rendered_at_its_first_view(reader, make_article):
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+    article = make_article(body=link(target.get_absolute_url(), "le tram"))
+    Article.objects.filter(pk=article.pk).update(body_html=None, reading_minutes=1)  # as a bulk import leaves it
+
+    assert '<a href="/article/le-tram-arrive/">le tram</a>' in body_of(page(reader, article))
+    assert stored_body(article) == fresh_rendering(article)
+
+
+def test_the_rerender_command_renders_every_body_again(make_article, make_image):
+    image = make_image()
+    articles = [make_article(body=body_with(figure(image.pk), f"<p>Texte {i}.</p>")) for i in range(3)]
+    Article.objects.update(body_html="<p>ancienne règle</p>", reading_minutes=9)
+
+    out = io.StringIO()
+    call_command("rerender_articles", "--batch-size", "2", stdout=out)
+
+    assert "3 article(s)" in out.getvalue()
+    for article in articles:
+        assert stored_body(article) == fresh_rendering(article)
+        assert Article.objects.get(pk=article.pk).reading_minutes == 1

@@ -4,6 +4,7 @@ Every action goes through the test client. Comments that are only the scenery of
 earlier, already moderated comment) are created directly with ``make_comment``.
 """
 
+import io
 import itertools
 import re
 from datetime import datetime, timedelta
@@ -12,12 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import signing
+from django.core.management import call_command
 from django.test import Client
 from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import BlockedTerm, Comment, refresh_comment_count
+from comments.text import render_comment_text
 from comments.views import AUTHOR_COOKIE, HELD_COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +32,8 @@ CLOSED = "Les commentaires sont fermés"
 REMEMBER_LABEL = "Enregistrer mon nom et mon e-mail dans ce navigateur pour mon prochain commentaire"
 # A person needs longer than settings.COMMENTS_MIN_SECONDS_TO_WRITE to write a comment.
 WRITING_TIME = timedelta(seconds=10)
-# article+section+main image, authors, tags, places and people, related, body references, comments
+# article+section+main image, authors, tags, places and people, related, body references (page-cache
+# tags), comments (the whole thread, whatever its length)
 EXPECTED_ARTICLE_QUERIES = 7
 READER_PAGE_BUDGET = 8
 
@@ -62,9 +66,11 @@ def post_comment(client, article, *, token=None, wait=WRITING_TIME, ip="127.0.0.
 
 
 def posted_comment(response, article) -> Comment:
-    """The comment a successful post redirects to (its anchor on the article page)."""
+    """The comment a successful post redirects to (its anchor on its page of the article's thread)."""
     assert response.status_code == 302, response.status_code
-    match = re.fullmatch(re.escape(article.get_absolute_url()) + r"#c(\d+)", response["Location"])
+    match = re.fullmatch(
+        re.escape(article.get_absolute_url()) + r"(?:\?commentaires=\d+)?#c(\d+)", response["Location"]
+    )
     assert match, response["Location"]
     return Comment.objects.get(pk=match[1])
 
@@ -137,6 +143,11 @@ def prefilled_parent(client, article, comment_id):
 
 def comment_item(tree, comment):
     return find(tree, "li", id=comment.anchor)
+
+
+def shown_comment_ids(response) -> list[int]:
+    """The comments this page of the thread shows, in document order."""
+    return [int(pk) for pk in re.findall(r'<li id="c(\d+)"', response.content.decode())]
 
 
 # Fixtures ---------------------------------------------------------------------------------------
@@ -842,7 +853,7 @@ def add_thread(article, count: int) -> None:
 
 @pytest.mark.parametrize("count", [0, 1, 200])
 def test_article_page_runs_the_same_queries_whatever_the_number_of_comments(
-    client, article, django_assert_num_queries, count
+    client, article, django_assert_num_queries, count, settings
 ):
     add_thread(article, count)
     url = article.get_absolute_url()
@@ -852,7 +863,8 @@ def test_article_page_runs_the_same_queries_whatever_the_number_of_comments(
         response = client.get(url)
 
     assert EXPECTED_ARTICLE_QUERIES <= READER_PAGE_BUDGET
-    assert len(re.findall(r'<li class="comment" id="c\d+"', response.content.decode())) == count
+    # The whole thread is read in that one query; the page shows its first 30 comments.
+    assert len(shown_comment_ids(response)) == min(count, settings.COMMENTS_PER_PAGE)
 
 
 @pytest.mark.parametrize("value", ["²", "9" * 5000, "-1", "abc", ""])
@@ -860,3 +872,141 @@ def test_a_forged_reply_address_shows_the_page_not_an_error(client, article, val
     response = client.get(article.get_absolute_url(), {"repondre": value})
     assert response.status_code == 200
     assert "Laisser un commentaire" in response.content.decode()
+
+
+# 9. Stored text and long threads ----------------------------------------------------------------
+
+
+def test_comment_text_is_rendered_once_when_saved(article, make_comment):
+    comment = make_comment(article, body="Premier point.\n\nVoir https://exemple.fr/page <b>ici</b>.")
+
+    stored = Comment.objects.values_list("body_html", flat=True).get(pk=comment.pk)
+    assert stored == render_comment_text(comment.body)
+    assert 'href="https://exemple.fr/page"' in stored
+    assert "&lt;b&gt;ici&lt;/b&gt;" in stored
+
+
+def test_erased_comment_keeps_no_rendered_text(article, make_comment):
+    comment = make_comment(article, body="Un texte à effacer.")
+
+    comment.erase()
+
+    assert Comment.objects.values_list("body_html", flat=True).get(pk=comment.pk) == ""
+
+
+def test_the_rerender_command_renders_every_comment_again(article, make_comment):
+    comments = [make_comment(article, body=f"Texte {i} : https://exemple.fr/{i}") for i in range(3)]
+    Comment.objects.update(body_html="<p>ancienne règle</p>")
+
+    call_command("rerender_comments", "--batch-size", "2", stdout=io.StringIO())
+
+    for comment in comments:
+        assert Comment.objects.get(pk=comment.pk).body_html == render_comment_text(comment.body)
+
+
+def conversation(article, make_comment, replies=0, **fields):
+    """A top-level comment and ``replies`` answers to it."""
+    root = make_comment(article, **fields)
+    for _ in range(replies):
+        make_comment(article, parent=root)
+    return root
+
+
+def thread_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_long_thread_is_read_page_by_page(client, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = 5
+    roots = [conversation(article, make_comment, replies=1) for _ in range(4)]  # 2 comments each
+    refresh_comment_count(article.pk)
+
+    first = thread_page(client, article.get_absolute_url())
+    second = thread_page(client, f"{article.get_absolute_url()}?commentaires=2")
+
+    # Whole conversations, never more than 5 comments a page: 2 + 2, then 2 + 2.
+    assert [pk for pk in shown_comment_ids(first) if pk in {r.pk for r in roots}] == [roots[0].pk, roots[1].pk]
+    assert [pk for pk in shown_comment_ids(second) if pk in {r.pk for r in roots}] == [roots[2].pk, roots[3].pk]
+    assert len(shown_comment_ids(first)) == len(shown_comment_ids(second)) == 4
+    assert text(find(page(first), "h2", id="commentaires-titre")) == "8 commentaires"
+    assert find(page(first), "a", rel="next", href=f"{article.get_absolute_url()}?commentaires=2#commentaires")
+    assert not find_all(page(first), "a", rel="prev")
+    assert find(page(second), "a", rel="prev", href=f"{article.get_absolute_url()}#commentaires")
+    assert text(find(page(second), "a", rel="prev")) == "Commentaires précédents"
+    assert not find_all(page(second), "a", rel="next")
+
+
+@pytest.mark.parametrize(("value", "shown_page"), [("abc", 1), ("²", 1), ("0", 1), ("99", 2), ("9" * 500, 1)])
+def test_a_forged_page_number_shows_a_page_not_an_error(client, article, make_comment, settings, value, shown_page):
+    settings.COMMENTS_PER_PAGE = 1
+    roots = [make_comment(article) for _ in range(2)]
+
+    response = thread_page(client, f"{article.get_absolute_url()}?commentaires={value}")
+
+    assert shown_comment_ids(response) == [roots[shown_page - 1].pk]
+
+
+def test_a_conversation_longer_than_a_page_is_never_cut(client, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = 3
+    first = conversation(article, make_comment, replies=5)
+    second = make_comment(article)
+
+    assert len(shown_comment_ids(thread_page(client, article.get_absolute_url()))) == 6
+    assert shown_comment_ids(thread_page(client, f"{article.get_absolute_url()}?commentaires=2")) == [second.pk]
+    assert first.get_absolute_url() == f"{article.get_absolute_url()}#{first.anchor}"
+
+
+def test_a_comment_address_leads_to_its_page(client, article, make_comment, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    roots = [conversation(article, make_comment, replies=1) for _ in range(3)]
+    reply = roots[2].replies.get()
+
+    url = reply.get_absolute_url()
+
+    assert url == f"{article.get_absolute_url()}?commentaires=3#{reply.anchor}"
+    path, anchor = url.split("#")
+    assert find(page(thread_page(client, path)), "li", id=anchor)
+
+
+def test_replying_on_a_later_page_keeps_the_page_and_returns_to_it(
+    client, other_reader, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    make_comment(article)
+    later = make_comment(article, author_name="Dominique")
+    second_page = f"{article.get_absolute_url()}?commentaires=2"
+
+    reply_link = find(
+        page(thread_page(client, second_page)), "a", href=f"?commentaires=2&repondre={later.pk}#laisser-un-commentaire"
+    )
+    assert text(reply_link) == "Répondre à Dominique"
+    response = client.get(f"{second_page}&repondre={later.pk}")
+    assert response.context["comment_form"]["parent"].value() == later.pk
+    assert shown_comment_ids(response) == [later.pk]
+
+    response = post_comment(client, article, parent=later.pk, body="Bien d’accord.")
+
+    reply = Comment.objects.get(body="Bien d’accord.")
+    assert response["Location"] == f"{second_page}#{reply.anchor}"
+    assert WAITING in text(comment_item(page(thread_page(client, second_page)), reply))
+    assert reply.pk not in shown_comment_ids(thread_page(other_reader, second_page))
+
+
+def test_a_held_comment_shows_on_the_page_where_it_was_written_and_shifts_no_page(
+    client, other_reader, article, make_comment, settings
+):
+    settings.COMMENTS_PER_PAGE = 1
+    first, second = make_comment(article), make_comment(article)
+
+    held = posted_comment(post_comment(client, article, body="Mon avis en attente."), article)
+
+    # Pages count approved comments only: the same for everyone, held comments join the last one.
+    assert held.status == Comment.Status.PENDING
+    assert shown_comment_ids(thread_page(client, article.get_absolute_url())) == [first.pk]
+    assert shown_comment_ids(thread_page(client, f"{article.get_absolute_url()}?commentaires=2")) == [
+        second.pk,
+        held.pk,
+    ]
+    assert shown_comment_ids(thread_page(other_reader, f"{article.get_absolute_url()}?commentaires=2")) == [second.pk]

@@ -1,7 +1,8 @@
 """Small presentation helpers for reader pages, in French typography."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from articles.typography import fix_french_spacing
@@ -16,7 +17,8 @@ def french_date(value, with_time: bool = False) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     day = _("1er") if local.day == 1 else str(local.day)
-    text = f"{day} {dateformat.format(local, 'F Y')}"
+    # The month's name as the date filter's « F » gives it, without building a formatter (hot on long threads).
+    text = f"{day} {MONTHS[local.month]} {local.year}"
     if with_time:
         text = _("%(date)s à %(hour)d h %(minute)02d") % {"date": text, "hour": local.hour, "minute": local.minute}
     return text

@@ -1,16 +1,22 @@
 from django import template
 
-from comments.text import render_comment_text
+from comments.thread import render_thread
 
 register = template.Library()
-
-
-@register.filter
-def comment_body(text: str) -> str:
-    return render_comment_text(text)
 
 
 @register.inclusion_tag("comments/includes/count.html")
 def comment_count(count: int) -> dict:
     """« Aucun commentaire », « 1 commentaire », « 2 commentaires »: the French rule, where 0 and 1 are singular."""
     return {"count": count}
+
+
+@register.simple_tag(takes_context=True)
+def comment_thread(context, page) -> str:
+    """The comments of this page of the thread, with their replies (see ``comments.thread``)."""
+    return render_thread(
+        page.roots,
+        can_reply=context.get("comments_open", False),
+        max_depth=context.get("comments_max_depth", 1),
+        page_number=page.number,
+    )

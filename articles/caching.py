@@ -1,0 +1,422 @@
+"""The newsroom's page-cache tags: what each reader page shows, and what each change makes stale.
+
+Two kinds of tags per subject (section, territory, personality, tag, author):
+
+- ``section:3`` — the thing itself (its name, its description): every page that names it;
+- ``section:3:articles`` — the list of articles about it: its page and its feed.
+
+An article has two tags too: ``article:42`` for what its card shows everywhere (title,
+standfirst, picture, date, comment count) and ``article:42:page`` for the rest of its
+page (text, places, people, related articles). A list carries its subject's two tags
+and ``article:N`` for each card it shows. So editing an article's title purges the
+pages that show it; adding a town to it purges its page and the town's lists, not the
+front page; publishing it purges the lists it enters; renaming a town purges the pages
+that name it — and nothing else.
+
+A scheduled article appears without any write: the lists it will enter are kept no
+later than its publication time (``next_publication``).
+"""
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from taggit.models import Tag
+
+import pagecache
+from images.models import Image
+from pagecache.core import pending_on_commit
+
+from .models import Article, BodyReference, Personality, Section, TaggedArticle, Territory
+
+# Lists of the latest articles of the whole site: the front page and the main feed.
+LATEST = "articles"
+SITEMAPS = "sitemaps"
+# The section menu, on every HTML page.
+MENU = "menu"
+# The sections, places, people and tags that have a page: the sitemaps list them.
+SUBJECTS = "subjects"
+
+
+def article_tag(pk) -> str:
+    return f"article:{pk}"
+
+
+def page_tag(pk) -> str:
+    return f"article:{pk}:page"
+
+
+def subject_tag(kind: str, pk) -> str:
+    return f"{kind}:{pk}"
+
+
+def listing_tag(kind: str, pk) -> str:
+    return f"{kind}:{pk}:articles"
+
+
+def places_tag(pk) -> str:
+    """The list of places inside a territory, on its page."""
+    return f"territory:{pk}:places"
+
+
+# What pages show ---------------------------------------------------------------------
+
+
+def tag_cards(articles) -> None:
+    """A list of article cards: each card shows the article, its section's name and its picture."""
+    tags = []
+    for article in articles:
+        tags += [article_tag(article.pk), subject_tag("section", article.section_id)]
+        if article.main_image_id:
+            tags.append(subject_tag("image", article.main_image_id))
+    pagecache.tag(*tags)
+
+
+def tag_subject_page(kind: str, subject) -> None:
+    pagecache.tag(subject_tag(kind, subject.pk), listing_tag(kind, subject.pk))
+
+
+def tag_article_page(article: Article) -> None:
+    """Everything the article page names: uses what ``for_reading()`` prefetched, no query."""
+    tags = {article_tag(article.pk), page_tag(article.pk), subject_tag("section", article.section_id)}
+    places_and_people = article.places_and_people
+    tags.update(subject_tag("territory", place.pk) for place in places_and_people["territories"])
+    tags.update(subject_tag("personality", person.pk) for person in places_and_people["personalities"])
+    tags.update(subject_tag("tag", topic.pk) for topic in article.tags.all())
+    tags.update(subject_tag("author", author.pk) for author in article.authors.all())
+    if article.main_image_id:
+        tags.add(subject_tag("image", article.main_image_id))
+    for reference in article.body_references.all():
+        if reference.image_id:
+            tags.add(subject_tag("image", reference.image_id))
+        if reference.target_article_id:
+            tags.add(article_tag(reference.target_article_id))
+    pagecache.tag(*tags)
+    tag_cards(article.visible_related_articles)
+
+
+# What changes make stale -----------------------------------------------------------------
+
+
+def _containers_of(territory_ids) -> dict[int, set[int]]:
+    found = defaultdict(set)
+    links = Territory.containers.through.objects.filter(from_territory_id__in=territory_ids)
+    for member_id, container_id in links.values_list("from_territory_id", "to_territory_id"):
+        found[member_id].add(container_id)
+    return found
+
+
+def territory_listing_tags(territory_ids) -> set[str]:
+    """A territory's list shows the articles about any place inside it: tagging a place changes them all."""
+    territory_ids = set(territory_ids)
+    containers = _containers_of(territory_ids)
+    places = territory_ids.union(*containers.values())
+    return {listing_tag("territory", pk) for pk in places}
+
+
+def memberships(articles) -> dict[int, set[str]]:
+    """For each article, the tags of every list it appears in and of every page that links to it.
+
+    A fixed number of queries for any number of articles (staff side, and the schedule).
+    """
+    found = {
+        pk: {LATEST, SITEMAPS, listing_tag("section", section_id)}
+        for pk, section_id in articles.order_by().values_list("pk", "section_id")
+    }
+    if not found:
+        return found
+    ids = list(found)
+    place_links = list(
+        Article.territories.through.objects.filter(article_id__in=ids).values_list("article_id", "territory_id")
+    )
+    containers = _containers_of({territory_id for _, territory_id in place_links})
+    for article_id, territory_id in place_links:
+        found[article_id].update(listing_tag("territory", pk) for pk in {territory_id, *containers[territory_id]})
+    simple_links = [
+        ("personality", Article.personalities.through.objects, "article_id", "personality_id"),
+        ("tag", TaggedArticle.objects, "content_object_id", "tag_id"),
+        ("author", Article.authors.through.objects, "article_id", get_user_model()._meta.model_name + "_id"),
+    ]
+    for kind, links, article_column, subject_column in simple_links:
+        for article_id, subject_id in links.filter(**{f"{article_column}__in": ids}).values_list(
+            article_column, subject_column
+        ):
+            found[article_id].add(listing_tag(kind, subject_id))
+    # Pages that show it as a related article or link to it from their text.
+    related = Article.related_articles.through.objects.filter(to_article_id__in=ids)
+    for article_id, page_id in related.values_list("to_article_id", "from_article_id"):
+        found[article_id].add(page_tag(page_id))
+    for article_id, page_id in BodyReference.objects.filter(target_article_id__in=ids).values_list(
+        "target_article_id", "article_id"
+    ):
+        found[article_id].add(page_tag(page_id))
+    return found
+
+
+def membership_tags(article: Article) -> set[str]:
+    return memberships(Article.objects.filter(pk=article.pk)).get(article.pk, set())
+
+
+# Scheduled articles -------------------------------------------------------------------------
+
+SCHEDULE_KEY = "articles:page-schedule"
+
+
+def build_schedule() -> dict[str, list[float]]:
+    """Tag → the moments (Unix times) at which a scheduled article enters the pages carrying it."""
+    scheduled = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    moments = dict(scheduled.values_list("pk", "published_at"))
+    schedule = defaultdict(list)
+    for pk, tags in memberships(Article.objects.filter(pk__in=list(moments))).items():
+        for tag in tags:
+            schedule[tag].append(moments[pk].timestamp())
+    return {tag: sorted(times) for tag, times in schedule.items()}
+
+
+def next_publication(tags: set[str], now: float) -> float | None:
+    schedule = cache.get(SCHEDULE_KEY)
+    if schedule is None:  # first use, or evicted: rebuilt from the database
+        schedule = build_schedule()
+        cache.set(SCHEDULE_KEY, schedule, timeout=None)
+    return min((moment for tag in tags for moment in schedule.get(tag, ()) if moment > now), default=None)
+
+
+pagecache.register_expiry_source(next_publication)
+
+
+class _RefreshSchedule:
+    def __call__(self) -> None:
+        cache.set(SCHEDULE_KEY, build_schedule(), timeout=None)
+
+
+def schedule_changed() -> None:
+    """Forget the schedule now (readers rebuild it if they need it first), and rebuild it once committed."""
+    cache.delete(SCHEDULE_KEY)
+    if pending_on_commit(_RefreshSchedule) is None:
+        transaction.on_commit(_RefreshSchedule())
+
+
+# Receivers ------------------------------------------------------------------------------
+
+PLACEMENT_FIELDS = ("status", "section_id", "published_at", "is_featured")
+# What an article's card shows, besides its section and date (comment counts purge on their own).
+CARD_FIELDS = ("title", "slug", "standfirst", "main_image_id")
+
+
+def _is_listed(status) -> bool:
+    # Published, visible or scheduled: a scheduled article's lists must learn its time.
+    return status == Article.Status.PUBLISHED
+
+
+@receiver(pre_save, sender=Article)
+def article_about_to_change(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        instance._placement_before = None
+        return
+    fields = (*PLACEMENT_FIELDS, *CARD_FIELDS)
+    instance._placement_before = Article.objects.filter(pk=instance.pk).values(*fields).first()
+
+
+@receiver(post_save, sender=Article)
+def article_changed(sender, instance, raw=False, **kwargs):
+    before = instance.__dict__.pop("_placement_before", None)
+    if raw:
+        return
+    was_listed = bool(before) and _is_listed(before["status"])
+    if not (was_listed or _is_listed(instance.status)):
+        return  # a draft: no reader page shows it
+    tags = {page_tag(instance.pk), SITEMAPS}
+    moved = not before or any(before[name] != getattr(instance, name) for name in PLACEMENT_FIELDS)
+    if moved or any(before[name] != getattr(instance, name) for name in CARD_FIELDS):
+        tags.add(article_tag(instance.pk))
+    if moved:
+        tags |= membership_tags(instance)
+        if before:
+            tags.add(listing_tag("section", before["section_id"]))
+        schedule_changed()
+    pagecache.purge(*tags)
+
+
+@receiver(pre_delete, sender=Article)
+def article_about_to_go(sender, instance, **kwargs):
+    # Its links go with it: the lists it was in are read before.
+    instance._memberships_before = membership_tags(instance) if _is_listed(instance.status) else set()
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    tags = instance.__dict__.pop("_memberships_before", set())
+    if tags:
+        pagecache.purge(article_tag(instance.pk), page_tag(instance.pk), *tags)
+        schedule_changed()
+
+
+LINK_KINDS = {
+    Article.territories.through: "territory",
+    Article.personalities.through: "personality",
+    TaggedArticle: "tag",
+    Article.authors.through: "author",
+}
+
+
+def _listing_tags(kind: str, pks) -> set[str]:
+    if kind == "territory":
+        return territory_listing_tags(pks)
+    return {listing_tag(kind, pk) for pk in pks}
+
+
+@receiver(m2m_changed, sender=Article.territories.through)
+@receiver(m2m_changed, sender=Article.personalities.through)
+@receiver(m2m_changed, sender=TaggedArticle)
+@receiver(m2m_changed, sender=Article.authors.through)
+def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    kind = LINK_KINDS[sender]
+    if action == "pre_clear":
+        # clear() does not say what it removes: read it before.
+        if reverse:
+            articles = Article.objects.filter(**{_forward_field(kind): instance})
+            instance._cleared_pks = set(articles.values_list("pk", flat=True))
+        else:
+            instance._cleared_pks = set(getattr(instance, _forward_field(kind)).values_list("pk", flat=True))
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    pks = instance.__dict__.pop("_cleared_pks", set()) if action == "post_clear" else set(pk_set or ())
+    if not pks:
+        return
+    if reverse:
+        listed = list(Article.objects.filter(pk__in=pks, status=Article.Status.PUBLISHED).values_list("pk", flat=True))
+        if not listed:
+            return
+        tags = {SITEMAPS, *_listing_tags(kind, [instance.pk]), *(page_tag(pk) for pk in listed)}
+    else:
+        if not _is_listed(instance.status):
+            return
+        tags = {page_tag(instance.pk), SITEMAPS, *_listing_tags(kind, pks)}
+    pagecache.purge(*tags)
+    schedule_changed()
+
+
+def _forward_field(kind: str) -> str:
+    return {"territory": "territories", "personality": "personalities", "tag": "tags", "author": "authors"}[kind]
+
+
+@receiver(m2m_changed, sender=Article.related_articles.through)
+def related_articles_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        pages = set(pk_set or ()) if reverse else {instance.pk}
+        pagecache.purge(*(page_tag(pk) for pk in pages))
+        schedule_changed()
+
+
+# Subjects: their names are on many pages.
+
+SUBJECT_KINDS = {Section: "section", Territory: "territory", Personality: "personality", Tag: "tag"}
+MENU_FIELDS = ("name", "slug", "menu_position")
+
+
+@receiver(pre_save, sender=Section)
+def section_about_to_change(sender, instance, raw=False, **kwargs):
+    instance._menu_before = (
+        None if raw or instance.pk is None else Section.objects.filter(pk=instance.pk).values(*MENU_FIELDS).first()
+    )
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_save, sender=Personality)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Section)
+@receiver(post_delete, sender=Personality)
+@receiver(post_delete, sender=Tag)
+def subject_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    tags = {subject_tag(SUBJECT_KINDS[sender], instance.pk), SUBJECTS}
+    if sender is Section:
+        before = instance.__dict__.pop("_menu_before", None)
+        if before is None or any(before[name] != getattr(instance, name) for name in MENU_FIELDS):
+            tags.add(MENU)
+    pagecache.purge(*tags)
+
+
+@receiver(pre_save, sender=Territory)
+def territory_about_to_change(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        instance._parent_before = Territory.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        instance._containers_before = _containers_of([instance.pk])[instance.pk]
+
+
+def _territory_moved(territory, containers_before: set[int]) -> None:
+    """Its containers' lists and their lists of places inside change with it."""
+    containers = containers_before | _containers_of([territory.pk])[territory.pk]
+    tags = {subject_tag("territory", territory.pk), SUBJECTS, *territory_listing_tags([territory.pk])}
+    tags.update(places_tag(pk) for pk in containers)
+    tags.update(listing_tag("territory", pk) for pk in containers)
+    pagecache.purge(*tags)
+    schedule_changed()
+
+
+# Registered after articles.signals, which rebuilds the containers first.
+@receiver(post_save, sender=Territory)
+def territory_changed(sender, instance, created=False, raw=False, **kwargs):
+    if raw:
+        return
+    containers_before = instance.__dict__.pop("_containers_before", set())
+    if created or instance.__dict__.pop("_parent_before", None) != instance.parent_id:
+        _territory_moved(instance, containers_before)
+    else:
+        pagecache.purge(subject_tag("territory", instance.pk), SUBJECTS)
+
+
+@receiver(pre_delete, sender=Territory)
+def territory_about_to_go(sender, instance, **kwargs):
+    instance._containers_before = _containers_of([instance.pk])[instance.pk]
+
+
+@receiver(post_delete, sender=Territory)
+def territory_deleted(sender, instance, **kwargs):
+    containers = instance.__dict__.pop("_containers_before", set())
+    tags = {subject_tag("territory", instance.pk), SUBJECTS, listing_tag("territory", instance.pk)}
+    tags.update(places_tag(pk) for pk in containers)
+    tags.update(listing_tag("territory", pk) for pk in containers)
+    pagecache.purge(*tags)
+    schedule_changed()
+
+
+@receiver(m2m_changed, sender=Territory.groupings.through)
+def territory_groupings_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        members = [instance.pk] if not reverse else list(pk_set or instance.members.values_list("pk", flat=True))
+        instance._moved_before = {pk: _containers_of([pk])[pk] for pk in members}
+    elif action in {"post_add", "post_remove", "post_clear"}:
+        for pk, before in instance.__dict__.pop("_moved_before", {}).items():
+            _territory_moved(Territory(pk=pk), before)
+
+
+AUTHOR_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+@receiver(pre_save, sender=get_user_model())
+def person_about_to_change(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or (update_fields is not None and not set(update_fields) & set(AUTHOR_NAME_FIELDS)):
+        instance._name_before = None
+        return
+    instance._name_before = sender.objects.filter(pk=instance.pk).values(*AUTHOR_NAME_FIELDS).first()
+
+
+@receiver(post_save, sender=get_user_model())
+def person_changed(sender, instance, created=False, raw=False, **kwargs):
+    before = instance.__dict__.pop("_name_before", None)
+    if not raw and before and any(before[name] != getattr(instance, name) for name in AUTHOR_NAME_FIELDS):
+        pagecache.purge(subject_tag("author", instance.pk), SUBJECTS)
+
+
+@receiver(post_save, sender=Image)
+@receiver(post_delete, sender=Image)
+def image_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        pagecache.purge(subject_tag("image", instance.pk))

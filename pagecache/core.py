@@ -1,0 +1,228 @@
+"""Tags, the invalidation clock and purging: what pages say they show, and how a change reaches every server.
+
+Each cached page records the *tags* of what it shows (``article:42``, ``section:3``,
+``territory:7:articles``…). A change purges tags; every page carrying one of them is
+stale from then on, on every app server, because the bookkeeping lives in the shared
+cache (Redis in production), never in a process.
+
+The bookkeeping is a counter, the *clock*, also in the shared cache:
+
+- purging a tag increments the clock and records the new value as the tag's
+  *invalidation mark*;
+- a page being rendered reads the clock *before* it reads the database, and is stored
+  with that value;
+- a stored page is valid while every one of its tags has a mark no later than the
+  page's clock value.
+
+A purge runs once when it is asked for and again after the transaction commits. A
+page that read the database before the commit therefore always has an older clock
+value than the second purge, and is never kept, whatever the timing between servers.
+Clocks of machines are never compared: only the shared counter is.
+
+A tag whose mark is missing (never purged yet, or evicted by the cache) makes its
+pages invalid until it is given a mark again, so an eviction can only cost a render,
+never serve a stale page.
+"""
+
+import contextvars
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+CLOCK_KEY = "pagecache:clock"
+TAG_KEY_PREFIX = "pagecache:tag:"
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def tag_key(tag: str) -> str:
+    return TAG_KEY_PREFIX + tag
+
+
+@dataclass
+class PageRecord:
+    """What the page being rendered shows (its tags) and until when it may be kept, at most."""
+
+    clock: int
+    tags: set[str] = field(default_factory=set)
+    until: float | None = None  # a Unix time
+    keepable: bool = False  # only a view that tags its page opts it in
+
+
+_current_page: contextvars.ContextVar[PageRecord | None] = contextvars.ContextVar("pagecache_page", default=None)
+
+
+def tag(*tags: str) -> None:
+    """Say that the page being rendered shows these things, and may be kept. Outside a request, does nothing."""
+    record = _current_page.get()
+    if record is not None:
+        record.tags.update(tags)
+        record.keepable = True
+
+
+def depends_on(*tags: str) -> None:
+    """Add tags to the page if its view keeps it, without opting it in (the menu of every page, say)."""
+    record = _current_page.get()
+    if record is not None:
+        record.tags.update(tags)
+
+
+def cache_until(moment: datetime | float | None) -> None:
+    """Say that the page being rendered changes by itself at this moment (a comment form closing, say)."""
+    record = _current_page.get()
+    if record is None or moment is None:
+        return
+    timestamp = moment.timestamp() if isinstance(moment, datetime) else float(moment)
+    if timestamp <= time.time():
+        return  # a change already behind us: the page shows it
+    record.until = timestamp if record.until is None else min(record.until, timestamp)
+
+
+def _seed() -> int:
+    # Microseconds since the epoch: a clock lost with an evicted key comes back above
+    # every value it ever gave, unless it counted more than one purge per microsecond.
+    return time.time_ns() // 1000
+
+
+def read_clock() -> int:
+    cache = page_cache()
+    value = cache.get(CLOCK_KEY)
+    if value is None:
+        cache.add(CLOCK_KEY, _seed(), timeout=None)
+        value = cache.get(CLOCK_KEY)
+    return int(value)
+
+
+def _tick() -> int:
+    cache = page_cache()
+    try:
+        return int(cache.incr(CLOCK_KEY))
+    except ValueError:  # no clock yet, or evicted
+        cache.add(CLOCK_KEY, _seed(), timeout=None)
+        return int(cache.incr(CLOCK_KEY))
+
+
+def tag_marks(tags: Iterable[str]) -> dict[str, int | None]:
+    """Each tag's invalidation mark, None where the cache holds none."""
+    tags = list(tags)
+    found = page_cache().get_many([tag_key(t) for t in tags])
+    return {t: found.get(tag_key(t)) for t in tags}
+
+
+def ensure_marks(tags: Iterable[str]) -> None:
+    """Give a mark to tags that have none: the current clock, so that no page older than now passes."""
+    missing = [t for t, mark in tag_marks(tags).items() if mark is None]
+    if missing:
+        now = read_clock()
+        for t in missing:
+            page_cache().add(tag_key(t), now, timeout=None)
+
+
+def _mark(tags: set[str]) -> None:
+    if not tags:
+        return
+    cache = page_cache()
+    mark = _tick()
+    keys = {tag_key(t): mark for t in tags}
+    cache.set_many(keys, timeout=None)
+    # Two purges of one tag may cross: never let a later mark be overwritten by an earlier one.
+    for _attempt in range(3):
+        behind = {key: mark for key, value in cache.get_many(list(keys)).items() if value is None or value < mark}
+        if not behind:
+            break
+        cache.set_many(behind, timeout=None)
+
+
+def purge(*tags: str) -> None:
+    """Make every cached page that shows one of these tags stale, here and on every app server.
+
+    Runs at once (so the next request in this process already sees it) and again once the
+    current transaction commits (so that no page rendered from the data before the commit
+    survives). The CDN purge hook, if any, runs after the commit.
+    """
+    tags = {t for t in tags if t}
+    if not tags:
+        return
+    try:
+        _mark(tags)
+    except Exception:  # the cache may be down: the change itself must still be saved
+        logger.exception("Page cache: purge of %s failed", sorted(tags))
+    pending = pending_on_commit(_PurgeAfterCommit)
+    if pending is None:
+        pending = _PurgeAfterCommit()
+        transaction.on_commit(pending)
+    pending.tags |= tags
+
+
+def pending_on_commit(kind: type):
+    """The callback of this kind already waiting for the current transaction's commit, if any.
+
+    One saved article sends several signals; their after-commit work is done once.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    return next((entry[1] for entry in connection.run_on_commit if isinstance(entry[1], kind)), None)
+
+
+class _PurgeAfterCommit:
+    def __init__(self):
+        self.tags: set[str] = set()
+
+    def __call__(self) -> None:
+        tags = sorted(self.tags)
+        try:
+            _mark(self.tags)
+        except Exception:
+            logger.exception("Page cache: purge of %s failed", tags)
+        hook = purge_hook()
+        if hook is not None:
+            try:
+                hook(tags)
+            except Exception:
+                logger.exception("CDN purge hook failed for %s", tags)
+
+
+def purge_hook() -> Callable[[list[str]], None] | None:
+    path = settings.PAGE_CACHE_PURGE_HOOK
+    return import_string(path) if path else None
+
+
+# Moments at which pages change without any write (a scheduled article appearing), by tag.
+
+_expiry_sources: list[Callable[[set[str], float], float | None]] = []
+
+
+def register_expiry_source(source: Callable[[set[str], float], float | None]) -> None:
+    """``source(tags, now)`` returns the next moment after ``now`` at which a page with these tags changes."""
+    if source not in _expiry_sources:
+        _expiry_sources.append(source)
+
+
+def next_change(tags: set[str], now: float) -> float | None:
+    moments = [moment for source in _expiry_sources if (moment := source(tags, now)) is not None]
+    return min(moments, default=None)
+
+
+# Cookies that make a page someone's own: requests that carry one are never served from, nor stored in, the cache.
+
+_personal_cookies: set[str] = set()
+
+
+def register_personal_cookies(*names: str) -> None:
+    _personal_cookies.update(names)
+
+
+def personal_cookie_names() -> set[str]:
+    return {settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages", *_personal_cookies}

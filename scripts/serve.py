@@ -1,0 +1,203 @@
+"""`make serve`: the site with production settings on this machine, under gunicorn.
+
+DEBUG off, a secret key, migrations, collectstatic (WhiteNoise serves the result),
+then gunicorn replaces this process.
+Everything can be overridden from the environment (see README, « Deploying »):
+
+- HOST, PORT: the address to listen on (127.0.0.1:8000), as for `make run`;
+- NEWSROOM_WORKERS (or WEB_CONCURRENCY, the variable platforms set): gunicorn
+  workers, 2 × CPUs + 1 by default;
+- DJANGO_SECRET_KEY: otherwise one is generated once and kept in var/secret-key;
+- DATABASE_URL, DATABASE_POOL, DJANGO_CACHE_*…: read by the settings as usual.
+
+Without DJANGO_ALLOWED_HOSTS this is a local trial: plain HTTP on the address it
+listens on (no HTTPS redirect, no Secure-only cookies, no HSTS), media files
+served by the app, and the demo newsroom loaded into an empty database. A deployment
+sets DJANGO_ALLOWED_HOSTS to its public names and keeps every production default
+(TLS at the proxy, media served by the proxy), and never gets demo content.
+"""
+
+import ipaddress
+import os
+import secrets
+import sys
+from collections.abc import MutableMapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = PROJECT_ROOT / "var" / "secret-key"
+WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (a container's share, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(environ: MutableMapping[str, str]) -> tuple[int, str]:
+    for name in ("NEWSROOM_WORKERS", "WEB_CONCURRENCY"):
+        value = environ.get(name, "").strip()
+        if value:
+            if not value.isdigit() or int(value) < 1:
+                sys.exit(f"{name} must be a positive whole number, got {value!r}.")
+            return int(value), f"from {name}"
+    cores = cpu_count()
+    # gunicorn's rule of thumb for sync workers: one busy on the CPU while others wait on the database.
+    return 2 * cores + 1, f"2 × {cores} CPU + 1"
+
+
+def secret_key(environ: MutableMapping[str, str], key_file: Path = SECRET_KEY_FILE) -> str:
+    """The environment's key, else one made once for this checkout (var/ is not in git)."""
+    if environ.get("DJANGO_SECRET_KEY"):
+        return environ["DJANGO_SECRET_KEY"]
+    if not key_file.exists():
+        key_file.parent.mkdir(exist_ok=True)
+        # Created readable by its owner only, before anything is written to it.
+        with os.fdopen(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(secrets.token_urlsafe(50))
+        print(f"Generated a secret key in {key_file} (mode 600).")
+    return key_file.read_text().strip()
+
+
+def url_host(host: str) -> str:
+    """An IPv6 address goes in brackets in URLs, bind addresses and ALLOWED_HOSTS."""
+    try:
+        return f"[{host}]" if ipaddress.ip_address(host).version == 6 else host
+    except ValueError:
+        return host
+
+
+def prepare_environment(host: str, environ: MutableMapping[str, str]) -> bool:
+    """Set the production environment for the settings; return True for a local, plain-HTTP trial."""
+    environ["DJANGO_DEBUG"] = "0"  # what this command is for: the production code paths
+    environ["DJANGO_SECRET_KEY"] = secret_key(environ)
+    environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    local_trial = not environ.get("DJANGO_ALLOWED_HOSTS")
+    if local_trial:
+        listening = [] if host in WILDCARD_HOSTS else [url_host(host)]
+        environ["DJANGO_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*listening, "127.0.0.1", "localhost", "[::1]"]))
+        # Tried in a browser over http:// without a TLS proxy: a redirect to https, a Secure-only
+        # session or CSRF cookie or an HSTS header would each make it unusable. Variables set
+        # in the environment still win.
+        for name in (
+            "DJANGO_SECURE_SSL_REDIRECT",
+            "DJANGO_SESSION_COOKIE_SECURE",
+            "DJANGO_CSRF_COOKIE_SECURE",
+            "DJANGO_SECURE_HSTS_SECONDS",
+        ):
+            environ.setdefault(name, "0")
+        environ.setdefault("NEWSROOM_SERVE_MEDIA", "1")
+    elif host not in WILDCARD_HOSTS:
+        # Lets the machine itself (a health check, curl) reach the address gunicorn listens on.
+        hosts = environ["DJANGO_ALLOWED_HOSTS"].split(",")
+        environ["DJANGO_ALLOWED_HOSTS"] = ",".join(dict.fromkeys([*hosts, url_host(host)]))
+    return local_trial
+
+
+def prepare_site(load_demo: bool) -> None:
+    """Migrate, load the demo newsroom into an empty database if asked, collect static files."""
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    from articles.models import Article
+
+    print("== migrate")
+    call_command("migrate", interactive=False)
+    if load_demo and not Article.objects.exists():
+        print("== empty database: loading the demo newsroom (no demo logins with DEBUG off)")
+        call_command("load_demo")
+    print("== collectstatic")
+    call_command("collectstatic", interactive=False, verbosity=1)
+    # Nothing of this process survives the exec: gunicorn's workers open their own connections (and pools).
+    for connection in connections.all():
+        connection.close()
+        if getattr(connection, "pool", None):
+            connection.close_pool()
+
+
+def describe_settings(workers: int, workers_reason: str, bind_url: str, local_trial: bool) -> None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        where = f"SQLite {database['NAME']}"
+    else:
+        where = f"PostgreSQL {database['NAME']} on {database['HOST'] or 'the default socket'}"
+        pool = database.get("OPTIONS", {}).get("pool")
+        where += f", psycopg pool {pool}" if pool else f", CONN_MAX_AGE={database['CONN_MAX_AGE']}"
+    cache = settings.CACHES["default"]
+    cache_location = cache.get("LOCATION", "")
+    if isinstance(cache_location, str) and urlsplit(cache_location).password:
+        # A Redis URL may carry a password: never print it.
+        cache_location = cache_location.replace(f":{urlsplit(cache_location).password}@", ":***@")
+    lines = [
+        ("DEBUG", str(settings.DEBUG)),
+        ("database", where),
+        ("cache", f"{cache['BACKEND']} ({cache_location})"),
+        ("workers", f"{workers} sync ({workers_reason})"),
+        ("address", bind_url),
+        ("allowed hosts", ", ".join(settings.ALLOWED_HOSTS)),
+        ("static files", f"{settings.STATIC_ROOT}, served by WhiteNoise"),
+        ("media files", f"{settings.MEDIA_ROOT}, " + ("served by the app" if settings.SERVE_MEDIA else "not served")),
+        (
+            "HTTPS",
+            "plain HTTP (local trial: no redirect, no Secure-only cookies, no HSTS)"
+            if not settings.SECURE_SSL_REDIRECT
+            else "redirect to https; expects a TLS proxy setting X-Forwarded-Proto",
+        ),
+    ]
+    if local_trial:
+        lines.append(("mode", "local trial (no DJANGO_ALLOWED_HOSTS): set it for a real deployment"))
+    print("== settings in force")
+    for label, value in lines:
+        print(f"  {label + ':':<15} {value}")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    os.chdir(PROJECT_ROOT)
+    sys.path.insert(0, str(PROJECT_ROOT))
+    host = os.environ.get("HOST") or "127.0.0.1"
+    port = os.environ.get("PORT") or "8000"
+    workers, workers_reason = worker_count(os.environ)
+    local_trial = prepare_environment(host, os.environ)
+    prepare_site(load_demo=local_trial)
+    bind = f"{url_host(host)}:{port}"
+    describe_settings(workers, workers_reason, f"http://{bind}/", local_trial)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsroom.wsgi:application",
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        # Recycle each worker now and then (jittered so they never restart together):
+        # a slow leak in any library cannot grow for ever.
+        "--max-requests=2000",
+        "--max-requests-jitter=200",
+        "--timeout=30",
+        "--graceful-timeout=20",  # on SIGTERM, requests in flight get this long to finish
+        "--access-logfile=-",  # to standard output, for the process manager's log
+        "--error-logfile=-",
+        # No gunicornc control socket: its default path in $HOME is shared by every
+        # gunicorn of the user, and we do not use it.
+        "--no-control-socket",
+        # No --preload: each worker imports the app itself, after the fork. It costs a
+        # little memory but no database connection, pool thread or open file can be
+        # shared by accident between workers, and `kill -HUP` reloads new code on release.
+    ]
+    print(f"== {' '.join(command[1:])}", flush=True)
+    # exec: gunicorn takes this process's place, so make's Ctrl-C and a process
+    # manager's SIGTERM reach it directly.
+    os.execv(sys.executable, command)
+
+
+if __name__ == "__main__":
+    main()

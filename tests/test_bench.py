@@ -1,0 +1,96 @@
+"""The HTTP benchmark's pieces: the synthetic archive generator and the hello-world baseline."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, Q
+from taggit.models import Tag
+
+from articles.body import clean_body
+from articles.models import Article, Personality, Section, Territory
+from bench.generator import THREAD_APPROVED, generate
+from bench.pages import reader_pages
+from comments.models import Comment
+
+
+@pytest.fixture
+def archive(db):
+    summary = generate(30, 250, seed=3, stream=io.StringIO())
+    return summary
+
+
+def test_generator_writes_the_requested_archive(archive):
+    assert (archive.articles, archive.comments) == (30, 250)
+    assert Article.objects.published().count() == 30
+    assert Comment.objects.count() == 250
+    assert Section.objects.count() == 8
+    assert Territory.objects.filter(kind=Territory.Kind.COMMUNE).count() == 40
+    assert Territory.objects.filter(kind=Territory.Kind.DEPARTEMENT).count() == 4
+    region = Territory.objects.get(kind=Territory.Kind.REGION)
+    # Containers were rebuilt: every commune is inside the région.
+    assert Territory.objects.filter(kind=Territory.Kind.COMMUNE, containers=region).count() == 40
+    assert Personality.objects.count() == 200
+    assert Tag.objects.count() == 500
+    assert get_user_model().objects.filter(is_staff=True, articles__isnull=False).exists()
+
+    links = Article.objects.annotate(
+        places=Count("territories", distinct=True),
+        people=Count("personalities", distinct=True),
+        topics=Count("tags", distinct=True),
+        writers=Count("authors", distinct=True),
+        approved=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED), distinct=True),
+    )
+    for article in links:
+        assert 1 <= article.places <= 3
+        assert 0 <= article.people <= 2
+        assert 0 <= article.topics <= 4
+        assert 1 <= article.writers <= 2
+        assert article.comment_count == article.approved
+
+
+def test_the_newest_articles_have_exactly_fifty_approved_comments(archive):
+    threads = Article.objects.filter(pk__in=archive.thread_article_ids)
+    assert len(archive.thread_article_ids) == 3
+    assert list(threads.values_list("comment_count", flat=True)) == [THREAD_APPROVED] * 3
+    newest = Article.objects.published().order_by("-published_at")[:3]
+    assert {article.pk for article in newest} == set(archive.thread_article_ids)
+    # Replies answer an approved comment of the same article, three levels deep at most.
+    replies = Comment.objects.filter(parent__isnull=False).select_related("parent")
+    assert replies.exists()
+    for reply in replies:
+        assert reply.parent.article_id == reply.article_id
+        assert reply.parent.status == Comment.Status.APPROVED
+        assert reply.depth == reply.parent.depth + 1 <= 3
+
+
+def test_generated_text_is_what_the_editor_stores_and_is_searchable(archive, client):
+    article = Article.objects.published().order_by("-published_at").first()
+    assert "<h2>" in article.body and "<ul>" in article.body
+    assert clean_body(article.body) == article.body
+    if connection.vendor == "postgresql":
+        assert not Article.objects.filter(search_vector__isnull=True).exists()
+    else:
+        assert not Article.objects.filter(search_text="").exists()
+    # Every page the benchmark measures answers.
+    for name, url in reader_pages():
+        assert client.get(url).status_code == 200, name
+
+
+def test_generator_refuses_a_database_with_articles(archive):
+    with pytest.raises(RuntimeError, match="empty"):
+        generate(10, 0, stream=io.StringIO())
+
+
+@pytest.mark.urls("bench.urls")
+@pytest.mark.parametrize("size", [5, 12_345])
+def test_hello_world_returns_exactly_the_bytes_asked_for(client, size):
+    response = client.get(f"/__bench__/hello/{size}/")
+    assert response.status_code == 200
+    assert len(response.content) == size
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_hello_world_is_not_routed_by_the_site(client, db):
+    assert client.get("/__bench__/hello/100/").status_code == 404
