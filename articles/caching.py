@@ -31,6 +31,7 @@ import pagecache
 from images.models import Image
 from pagecache.core import pending_on_commit
 
+from .changes import has_changed, stored_values
 from .models import Article, BodyReference, Personality, Section, TaggedArticle, Territory
 
 # Lists of the latest articles of the whole site: the front page and the main feed.
@@ -214,11 +215,7 @@ def _is_listed(status) -> bool:
 
 @receiver(pre_save, sender=Article)
 def article_about_to_change(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        instance._placement_before = None
-        return
-    fields = (*PLACEMENT_FIELDS, *CARD_FIELDS)
-    instance._placement_before = Article.objects.filter(pk=instance.pk).values(*fields).first()
+    instance._placement_before = None if raw else stored_values(instance, *PLACEMENT_FIELDS, *CARD_FIELDS)
 
 
 @receiver(post_save, sender=Article)
@@ -230,8 +227,8 @@ def article_changed(sender, instance, raw=False, **kwargs):
     if not (was_listed or _is_listed(instance.status)):
         return  # a draft: no reader page shows it
     tags = {page_tag(instance.pk), SITEMAPS}
-    moved = not before or any(before[name] != getattr(instance, name) for name in PLACEMENT_FIELDS)
-    if moved or any(before[name] != getattr(instance, name) for name in CARD_FIELDS):
+    moved = has_changed(before, instance, PLACEMENT_FIELDS)
+    if moved or has_changed(before, instance, CARD_FIELDS):
         tags.add(article_tag(instance.pk))
     if moved:
         tags |= membership_tags(instance)
@@ -321,9 +318,7 @@ MENU_FIELDS = ("name", "slug", "menu_position")
 
 @receiver(pre_save, sender=Section)
 def section_about_to_change(sender, instance, raw=False, **kwargs):
-    instance._menu_before = (
-        None if raw or instance.pk is None else Section.objects.filter(pk=instance.pk).values(*MENU_FIELDS).first()
-    )
+    instance._menu_before = None if raw else stored_values(instance, *MENU_FIELDS)
 
 
 @receiver(post_save, sender=Section)
@@ -336,17 +331,15 @@ def subject_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     tags = {subject_tag(SUBJECT_KINDS[sender], instance.pk), SUBJECTS}
-    if sender is Section:
-        before = instance.__dict__.pop("_menu_before", None)
-        if before is None or any(before[name] != getattr(instance, name) for name in MENU_FIELDS):
-            tags.add(MENU)
+    if sender is Section and has_changed(instance.__dict__.pop("_menu_before", None), instance, MENU_FIELDS):
+        tags.add(MENU)
     pagecache.purge(*tags)
 
 
 @receiver(pre_save, sender=Territory)
 def territory_about_to_change(sender, instance, raw=False, **kwargs):
     if not raw and instance.pk is not None:
-        instance._parent_before = Territory.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+        instance._parent_before = stored_values(instance, "parent_id")
         instance._containers_before = _containers_of([instance.pk])[instance.pk]
 
 
@@ -366,7 +359,7 @@ def territory_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw:
         return
     containers_before = instance.__dict__.pop("_containers_before", set())
-    if created or instance.__dict__.pop("_parent_before", None) != instance.parent_id:
+    if created or has_changed(instance.__dict__.pop("_parent_before", None), instance, ["parent_id"]):
         _territory_moved(instance, containers_before)
     else:
         pagecache.purge(subject_tag("territory", instance.pk), SUBJECTS)
@@ -402,16 +395,14 @@ AUTHOR_NAME_FIELDS = ("first_name", "last_name", "username")
 
 @receiver(pre_save, sender=get_user_model())
 def person_about_to_change(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or instance.pk is None or (update_fields is not None and not set(update_fields) & set(AUTHOR_NAME_FIELDS)):
-        instance._name_before = None
-        return
-    instance._name_before = sender.objects.filter(pk=instance.pk).values(*AUTHOR_NAME_FIELDS).first()
+    skipped = raw or (update_fields is not None and not set(update_fields) & set(AUTHOR_NAME_FIELDS))
+    instance._name_before = None if skipped else stored_values(instance, *AUTHOR_NAME_FIELDS)
 
 
 @receiver(post_save, sender=get_user_model())
 def person_changed(sender, instance, created=False, raw=False, **kwargs):
     before = instance.__dict__.pop("_name_before", None)
-    if not raw and before and any(before[name] != getattr(instance, name) for name in AUTHOR_NAME_FIELDS):
+    if not raw and before and has_changed(before, instance, AUTHOR_NAME_FIELDS):
         pagecache.purge(subject_tag("author", instance.pk), SUBJECTS)
 
 

@@ -7,6 +7,7 @@ from taggit.models import Tag
 
 from images.models import Image
 
+from .changes import has_changed, stored_values
 from .models import Article, Personality, Section, Territory
 from .navigation import MENU_CACHE_KEY
 
@@ -84,16 +85,16 @@ def article_links_changed_refresh_search(sender, instance, action, reverse, pk_s
 @receiver(pre_save, sender=Territory)
 @receiver(pre_save, sender=Personality)
 def name_may_change(sender, instance, raw=False, **kwargs):
-    if not raw and instance.pk is not None:
-        instance._search_previous_name = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    if not raw:
+        instance._search_previous = stored_values(instance, "name")
 
 
 @receiver(post_save, sender=Tag)
 @receiver(post_save, sender=Territory)
 @receiver(post_save, sender=Personality)
 def renamed_refresh_search(sender, instance, created, raw=False, **kwargs):
-    previous = instance.__dict__.pop("_search_previous_name", None)
-    if not raw and not created and previous is not None and previous != instance.name:
+    previous = instance.__dict__.pop("_search_previous", None)
+    if not raw and not created and previous is not None and has_changed(previous, instance, ["name"]):
         _articles_naming(instance).refresh_search_data()
 
 
