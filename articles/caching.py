@@ -82,20 +82,17 @@ def tag_subject_page(kind: str, subject) -> None:
 
 
 def tag_article_page(article: Article) -> None:
-    """Everything the article page names: uses what ``for_reading()`` prefetched, no query."""
+    """Everything the article page names: from what the page reads anyway, no query of its own."""
     tags = {article_tag(article.pk), page_tag(article.pk), subject_tag("section", article.section_id)}
-    places_and_people = article.places_and_people
-    tags.update(subject_tag("territory", place.pk) for place in places_and_people["territories"])
-    tags.update(subject_tag("personality", person.pk) for person in places_and_people["personalities"])
-    tags.update(subject_tag("tag", topic.pk) for topic in article.tags.all())
-    tags.update(subject_tag("author", author.pk) for author in article.authors.all())
+    subjects = article.page_subjects
+    for kind, key in [("territory", "territories"), ("personality", "personalities"), ("tag", "tags")]:
+        tags.update(subject_tag(kind, thing.pk) for thing in subjects[key])
+    tags.update(subject_tag("author", author.pk) for author in subjects["authors"])
     if article.main_image_id:
         tags.add(subject_tag("image", article.main_image_id))
-    for reference in article.body_references.all():
-        if reference.image_id:
-            tags.add(subject_tag("image", reference.image_id))
-        if reference.target_article_id:
-            tags.add(article_tag(reference.target_article_id))
+    tags.update(subject_tag("image", pk) for pk in subjects["image_ids"])
+    # A link's address follows its target's slug, which its card tag covers.
+    tags.update(article_tag(pk) for pk in subjects["linked_article_ids"])
     pagecache.tag(*tags)
     tag_cards(article.visible_related_articles)
 

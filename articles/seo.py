@@ -39,7 +39,7 @@ def article_jsonld(article, request) -> SafeString:
                 "name": author.get_full_name() or author.get_username(),
                 "url": request.build_absolute_uri(author_url(author)),
             }
-            for author in article.authors.all()
+            for author in article.page_subjects["authors"]
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
@@ -54,7 +54,7 @@ def article_jsonld(article, request) -> SafeString:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "articleSection": article.section.name,
-        "keywords": ", ".join(tag.name for tag in article.tags.all()),
+        "keywords": ", ".join(tag.name for tag in article.page_subjects["tags"]),
         "inLanguage": "fr",
     }
     if image:

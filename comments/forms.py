@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
+from .rendering import comment_form_renderer
 
 
 class WebsiteField(forms.URLField):
@@ -47,6 +48,7 @@ class CommentForm(forms.Form):
 
     error_css_class = "has-error"
     required_css_class = "required"
+    default_renderer = comment_form_renderer
 
     def __init__(self, *args, article, **kwargs):
         self.article = article
