@@ -17,15 +17,20 @@ The bookkeeping is a counter, the *clock*, also in the shared cache:
 A purge runs once when it is asked for and again after the transaction commits. A
 page that read the database before the commit therefore always has an older clock
 value than the second purge, and is never kept, whatever the timing between servers.
-Clocks of machines are never compared: only the shared counter is.
+Clocks of machines are never compared: only the shared counter is. A mark only ever
+goes up (``raise_marks``), so two purges of one tag that cross cannot undo each other.
 
 A tag whose mark is missing (never purged yet, or evicted by the cache) makes its
 pages invalid until it is given a mark again, so an eviction can only cost a render,
 never serve a stale page.
 """
 
+import contextlib
 import contextvars
+import fcntl
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -33,6 +38,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils.module_loading import import_string
 
@@ -130,18 +137,49 @@ def ensure_marks(tags: Iterable[str]) -> None:
 
 
 def _mark(tags: set[str]) -> None:
-    if not tags:
-        return
+    if tags:
+        raise_marks([tag_key(t) for t in tags], _tick())
+
+
+# Two purges of one tag may cross: the earlier one's mark must never overwrite the later one's,
+# or a page rendered before the later commit would pass. So a mark only ever goes up, atomically.
+_RAISE_MARKS_SCRIPT = """
+for _, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key))
+  if current == nil or current < tonumber(ARGV[1]) then redis.call('SET', key, ARGV[1]) end
+end
+"""
+_local_lock = threading.Lock()
+
+
+def raise_marks(keys: list[str], mark: int) -> None:
+    """Set each key to ``mark`` unless it already holds a higher one: in one Lua script on Redis,
+    under a file lock for the file cache (one machine), under a process lock otherwise."""
     cache = page_cache()
-    mark = _tick()
-    keys = {tag_key(t): mark for t in tags}
-    cache.set_many(keys, timeout=None)
-    # Two purges of one tag may cross: never let a later mark be overwritten by an earlier one.
-    for _attempt in range(3):
-        behind = {key: mark for key, value in cache.get_many(list(keys)).items() if value is None or value < mark}
-        if not behind:
-            break
-        cache.set_many(behind, timeout=None)
+    if isinstance(cache, RedisCache):
+        redis_keys = [cache.make_and_validate_key(key) for key in keys]
+        cache._cache.get_client(write=True).eval(_RAISE_MARKS_SCRIPT, len(redis_keys), *redis_keys, mark)
+        return
+    with _marks_lock(cache):
+        current = cache.get_many(keys)
+        behind = {key: mark for key in keys if current.get(key) is None or current[key] < mark}
+        if behind:
+            cache.set_many(behind, timeout=None)
+
+
+@contextlib.contextmanager
+def _marks_lock(cache):
+    with _local_lock:
+        if not isinstance(cache, FileBasedCache):
+            yield
+            return
+        os.makedirs(cache._dir, exist_ok=True)
+        with open(os.path.join(cache._dir, "pagecache-marks.lock"), "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def purge(*tags: str) -> None:

@@ -555,3 +555,13 @@ def test_cdn_purge_hook_receives_the_tags_after_commit(page_cache, newsroom, set
         server.server_close()
     assert len(received) == 1 and received[0][0] == "Bearer secret-token"
     assert {f"article:{article.pk}", f"article:{article.pk}:page", "sitemaps"} <= set(received[0][1]["tags"])
+
+
+def test_a_purge_mark_only_ever_goes_up(page_cache):
+    """Two purges of one tag that cross: the earlier one's mark arriving last must not win."""
+    from pagecache.core import raise_marks, tag_key, tag_marks
+
+    raise_marks([tag_key("article:1"), tag_key("article:2")], 10)
+    raise_marks([tag_key("article:1")], 7)  # a purge that ticked earlier, landing later
+    raise_marks([tag_key("article:2")], 12)
+    assert tag_marks(["article:1", "article:2", "article:3"]) == {"article:1": 10, "article:2": 12, "article:3": None}
