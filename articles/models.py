@@ -256,16 +256,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything the article page shows, in a fixed number of queries.
 
         The body comes already rendered (``body_html``): what it points to is not loaded.
+        Authors, tags, places, people, the text's references and the related articles' ids
+        come next, in one query (``page_subjects``); the related articles' cards after, if any.
         """
-        articles = self.defer(*Article.SEARCH_FIELDS)
-        # Authors, tags, places and people come with what the text points to: see page_subjects.
-        return articles.select_related("section", "main_image").prefetch_related(
-            Prefetch(
-                "related_articles",
-                queryset=Article.objects.published().for_listing(),
-                to_attr="visible_related_articles",
-            ),
-        )
+        return self.defer(*Article.SEARCH_FIELDS).select_related("section", "main_image")
 
     def linking_to(self, article: "Article"):
         """The articles whose body links to this one."""
@@ -598,13 +592,14 @@ class Article(models.Model):
 
         Its places, people, topic tags and authors (``territories``, ``personalities``, ``tags``,
         ``authors``, as model instances with what the page shows of them, never an email
-        address), and what its text points to (``image_ids``, ``linked_article_ids``). One
+        address), what its text points to (``image_ids``, ``linked_article_ids``) and its related
+        articles (``related_article_ids``). One
         UNION instead of five queries, in SQL: building it from six querysets took the page
         longer than running it.
         """
         found = defaultdict(list)
         with connections[self._state.db or "default"].cursor() as cursor:
-            cursor.execute(_page_subjects_sql(), [self.pk] * 6)
+            cursor.execute(_page_subjects_sql(), [self.pk] * 7)
             for kind, *row in cursor.fetchall():
                 found[kind].append(row)
 
@@ -624,7 +619,14 @@ class Article(models.Model):
             ],
             "image_ids": {row[0] for row in found["image"]},
             "linked_article_ids": {row[0] for row in found["link"]},
+            "related_article_ids": [row[0] for row in found["related"]],
         }
+
+    @cached_property
+    def visible_related_articles(self) -> list:
+        """The « À lire aussi » cards: the related articles readers may see, newest first."""
+        ids = self.page_subjects["related_article_ids"]
+        return list(Article.objects.published().for_listing().filter(pk__in=ids)) if ids else []
 
     # Workflow -----------------------------------------------------------------
 
@@ -791,6 +793,7 @@ def _page_subjects_sql() -> str:
 
     user = get_user_model()
     places, people, authors = (Article.territories.through, Article.personalities.through, Article.authors.through)
+    related = Article.related_articles.through
 
     def linked(kind, target, through, target_field, article_field, name, slug, extra="''"):
         return (
@@ -822,5 +825,9 @@ def _page_subjects_sql() -> str:
         ),
         referenced("image", "image"),
         referenced("link", "target_article"),
+        (
+            f"SELECT 'related', {column(related, 'to_article')}, '', '', '' FROM {table(related)} "
+            f"WHERE {column(related, 'from_article')} = %s"
+        ),
     ]
     return " UNION ALL ".join(parts)

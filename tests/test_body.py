@@ -30,9 +30,9 @@ from images.processing import process_upload
 pytestmark = pytest.mark.django_db
 
 READER_PAGE_BUDGET = 8
-# article+section+main image, its places, people, tags, authors and body references (one UNION),
-# related, comments: the body is stored rendered
-ARTICLE_PAGE_QUERIES = 4
+# article+section+main image, its places, people, tags, authors, body references and related ids
+# (one UNION), comments: the body is stored rendered; these articles have no related articles
+ARTICLE_PAGE_QUERIES = 3
 # Named like a phone photo, and saying more than the newsroom wants readers to know.
 UPLOAD_NAME = "IMG_20240612_source-confidentielle.jpg"
 ALT_TEXT = "Le pont des Roches à Metz, sous la neige"

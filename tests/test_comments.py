@@ -32,9 +32,9 @@ CLOSED = "Les commentaires sont fermés"
 REMEMBER_LABEL = "Enregistrer mon nom et mon e-mail dans ce navigateur pour mon prochain commentaire"
 # A person needs longer than settings.COMMENTS_MIN_SECONDS_TO_WRITE to write a comment.
 WRITING_TIME = timedelta(seconds=10)
-# article+section+main image, its places, people, tags, authors and body references (one UNION), related,
-# comments (the whole thread, whatever its length)
-EXPECTED_ARTICLE_QUERIES = 4
+# article+section+main image, its places, people, tags, authors, body references and related ids (one
+# UNION), comments (the whole thread, whatever its length); no related articles here
+EXPECTED_ARTICLE_QUERIES = 3
 READER_PAGE_BUDGET = 8
 
 _numbers = itertools.count(1)

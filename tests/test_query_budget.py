@@ -56,9 +56,10 @@ def populate(make_article, make_territory, make_personality, make_user, section)
 
 
 EXPECTED_QUERIES = {
-    # article: article+section+main image; its places, people, tags, authors and what its text points to
-    # (one UNION: Article.page_subjects); related articles; comments (the whole thread, one page shown).
-    # The body itself is stored rendered.
+    # article: article+section+main image; its places, people, tags, authors, what its text points to
+    # and its related articles' ids (one UNION: Article.page_subjects); the related articles' cards
+    # (only when it has some, as here); comments (the whole thread, one page shown). The body itself
+    # is stored rendered.
     "article": 4,
     # lists: subject, ids of the page and of the next few (no count), the page's articles;
     # a tag or an author without published articles is a 404 found by the second one
