@@ -105,11 +105,6 @@ class MediaRssFeed(Rss201rev2Feed):
         handler.endElement("media:content")
 
 
-def has_public_name(person) -> bool:
-    """Whether this person can be named in a byline: a username that is an email address never is shown."""
-    return bool(person.get_full_name()) or "@" not in person.get_username()
-
-
 def attach_topic_tags(articles: list[Article]) -> None:
     """Give each article its tags as ``topic_tags``, read in one plain query.
 
@@ -186,7 +181,7 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_author_name(self, article):
-        return names_list([author for author in article.authors.all() if has_public_name(author)]) or None
+        return names_list(article.authors.all()) or None
 
     def item_categories(self, article):
         return [article.section.name, *sorted(tag.name for tag in article.topic_tags)]

@@ -7,6 +7,8 @@ from django.templatetags.static import static
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from .people import credited, public_name
+
 # Inside <script>, only these characters can end the element or start markup:
 # escaped as JSON unicode escapes, the data stays identical for a parser.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -36,10 +38,10 @@ def article_jsonld(article, request) -> SafeString:
         "author": [
             {
                 "@type": "Person",
-                "name": author.get_full_name() or author.get_username(),
+                "name": public_name(author),
                 "url": request.build_absolute_uri(author_url(author)),
             }
-            for author in article.page_subjects["authors"]
+            for author in credited(article.page_subjects["authors"])
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",

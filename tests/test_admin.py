@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleSlugRedirect
+from articles.models import Article, ArticleSlugRedirect, Section
 
 pytestmark = pytest.mark.django_db
 
@@ -523,3 +523,22 @@ def test_save_and_preview_shows_the_draft_as_readers_will_see_it(editor_client, 
         "Enregistrer et prévisualiser"
         in editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     )
+
+
+def test_deleting_a_section_that_still_has_articles_explains_why_it_cannot(editor_client, section, make_article):
+    make_article("Un article de la rubrique")
+    response = editor_client.get(reverse("admin:articles_section_delete", args=[section.pk]))
+    assert response.status_code == 200
+    assert "protégés" in response.content.decode()  # Django's « cannot delete » page, in French
+    response = editor_client.post(reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"})
+    assert response.status_code == 200 and Section.objects.filter(pk=section.pk).exists()
+
+
+def test_articles_load_with_any_deferred_fields(make_article):
+    article = make_article("Titre seul", slug="titre-seul")
+    (loaded,) = Article.objects.only("title")
+    assert loaded.title == "Titre seul"
+    assert loaded.slug == "titre-seul"  # read on demand, as Django does
+    loaded.title = "Titre changé"
+    loaded.save()
+    assert Article.objects.get(pk=article.pk).title == "Titre changé"

@@ -363,3 +363,35 @@ def test_resending_someone_elses_comment_reveals_nothing_about_them(commenting, 
         assert "Marie Dupont" not in sent
         assert "marie-dupont.example.org" not in sent
         assert MARIE not in sent  # case-sensitive: the stranger typed it lower-cased
+
+
+# Staff members -----------------------------------------------------------------------------------
+
+STAFF_ADDRESS = "stagiaire@example.org"
+
+
+def test_no_public_page_gives_away_a_staff_login_that_is_an_email_address(client, make_article, make_user):
+    """A journalist known only by a login that is their address is credited as « La rédaction »."""
+    trainee = make_user(STAFF_ADDRESS, first_name="", last_name="", email=STAFF_ADDRESS)
+    alone = make_article("Article signé par la stagiaire", slug="stagiaire", authors=[trainee], tags=["Stage"])
+    named = make_user("anne", first_name="Anne", last_name="Martin", email="anne.martin@example.org")
+    make_article("Article à deux signatures", slug="a-deux", authors=[named, trainee])
+    start = [
+        reverse("articles:home"),
+        alone.get_absolute_url(),
+        reverse("articles:author", args=[trainee.pk]),
+        reverse("articles:feed"),
+        reverse("sitemap_index"),
+        reverse("news_sitemap"),
+        reverse("search:results") + "?q=stagiaire",
+    ]
+    responses = crawl(client, start)
+
+    assert leaks_in(responses, [STAFF_ADDRESS, "anne.martin@example.org"]) == {}
+    assert responses[alone.get_absolute_url()].status_code == 200
+    article_page = responses[alone.get_absolute_url()].content.decode()
+    assert "La rédaction" in article_page  # the byline and the JSON-LD
+    author_page = responses[reverse("articles:author", args=[trainee.pk])].content.decode()
+    assert "<h1>La rédaction</h1>" in author_page
+    both = client.get("/article/a-deux/").content.decode()
+    assert ">Anne Martin</a>" in both and "La rédaction" not in both.split("<main", 1)[1].split("</header>", 1)[0]

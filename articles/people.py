@@ -1,0 +1,26 @@
+"""How staff members appear to readers: by their name, never by a login that is an email address."""
+
+from django.utils.translation import gettext_lazy as _
+
+# What readers see for a staff member who has no name to show.
+NEWSROOM = _("La rédaction")
+
+
+def has_public_name(person) -> bool:
+    """A full name, or a login that is not (and does not hold) an email address."""
+    return bool(person.get_full_name().strip()) or "@" not in person.get_username()
+
+
+def public_name(person) -> str:
+    """The one way a staff member is named to readers: bylines, author pages, feeds, structured data."""
+    if full_name := person.get_full_name().strip():
+        return full_name
+    username = person.get_username()
+    return username if username and "@" not in username else str(NEWSROOM)
+
+
+def credited(people) -> list:
+    """The authors a byline names: those with a public name; if none has one, the first (« La rédaction »)."""
+    people = list(people)
+    named = [person for person in people if has_public_name(person)]
+    return named or people[:1]
