@@ -93,7 +93,7 @@ class ArticleSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        # Only the columns a URL needs; Article.from_db reads slug and status.
+        # Only the columns a URL and its date need.
         return (
             Article.objects.published()
             .only("slug", "status", "published_at", "updated_at")
