@@ -206,6 +206,9 @@ def manage(env: dict, *arguments: str, stream_stderr: bool = False) -> str:
     return run(command, env=env, cwd=PROJECT_ROOT).stdout
 
 
+SERVER_LOGS: dict[str, Path] = {}  # base URL → its gunicorn's log (the workers' stderr too)
+
+
 def start_gunicorn(env: dict, workers: int, log_file: Path, stack: ExitStack) -> str:
     port = free_port()
     gunicorn = Path(PYTHON).with_name("gunicorn")
@@ -224,6 +227,7 @@ def start_gunicorn(env: dict, workers: int, log_file: Path, stack: ExitStack) ->
             raise SystemExit(f"gunicorn stopped at start-up; see its log:\n{log_file.read_text()[-3000:]}")
         try:
             fetch(f"{base}/__bench__/hello/10/")
+            SERVER_LOGS[base] = log_file
             return base
         except OSError:
             time.sleep(0.2)
@@ -263,11 +267,21 @@ def parse_wrk(output: str) -> dict:
 
 def run_wrk(wrk: str, url: str, args: argparse.Namespace) -> dict:
     # A few requests first: the cached server stores the page, the workers open their connections.
+    # A failure is reported with the server's log and counted, but does not stop a long run.
+    failures = 0
     for _ in range(3):
-        fetch(url)
+        try:
+            fetch(url)
+        except OSError as error:
+            failures += 1
+            log_file = SERVER_LOGS.get("/".join(url.split("/", 3)[:3]))
+            tail = log_file.read_text(errors="replace")[-2000:] if log_file and log_file.exists() else ""
+            log(f"   ! {url}: {error}\n{tail}")
     command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", url]
     result = subprocess.run(command, capture_output=True, text=True, timeout=args.duration + 60)
-    return parse_wrk(result.stdout)
+    figures = parse_wrk(result.stdout)
+    figures["errors"] += failures
+    return figures
 
 
 # The run -------------------------------------------------------------------------------

@@ -39,12 +39,14 @@ It always exits 0 once the figures are printed: pages over budget are reported, 
 """
 
 import argparse
+import atexit
 import json
 import math
 import os
 import platform
 import random
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -127,7 +129,9 @@ def setup_django(database_url: str) -> None:
     os.environ["NEWSROOM_PAGE_CACHE_SECONDS"] = "0"
     os.environ.pop("REDIS_URL", None)
     os.environ["DJANGO_CACHE_BACKEND"] = "django.core.cache.backends.locmem.LocMemCache"
-    os.environ["DJANGO_STATIC_ROOT"] = tempfile.mkdtemp(prefix="newsroom-bench-static-")
+    static_root = tempfile.mkdtemp(prefix="newsroom-bench-static-")
+    atexit.register(shutil.rmtree, static_root, ignore_errors=True)
+    os.environ["DJANGO_STATIC_ROOT"] = static_root
 
     import django
     from django.core.management import call_command

@@ -27,10 +27,13 @@ class Command(BaseCommand):
             counts = []
             cache.clear()
             for _ in range(2):
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(url)
+                try:
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(url)
+                except Exception as error:
+                    raise CommandError(f"The {name} page ({url}) failed: {error!r}") from error
                 if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}.")
+                    raise CommandError(f"The {name} page ({url}) answered {response.status_code}.")
                 counts.append(len(queries.captured_queries))
             pages.append({"name": name, "url": url, "queries_cold": counts[0], "queries_warm": counts[1]})
         self.stdout.write(json.dumps(pages))
