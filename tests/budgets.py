@@ -1,0 +1,6 @@
+"""The site's query budget and the article page's pinned count, one definition for every test."""
+
+# The promise to readers: every reader page in at most this many SQL queries, whatever it shows.
+READER_PAGE_BUDGET = 8
+# The article page without related articles: the article, its subjects (one UNION), its comments.
+ARTICLE_PAGE_QUERIES = 3
