@@ -13,7 +13,9 @@ compression; its ETag is a hash of the page, stable while the page is.
 import gzip
 import hashlib
 import math
+import os
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -46,27 +48,47 @@ NOT_STORED_HEADERS = {
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"}
 
 
-def _release_id() -> str:
-    """Pages name fingerprinted CSS files: a deployment with new static files starts a new set of pages."""
-    release = settings.PAGE_CACHE_RELEASE
-    if release:
-        return release
+# What makes a page: the code and templates that render it, and the static files it names.
+RELEASE_FILE_SUFFIXES = (".py", ".html", ".txt", ".xml", ".po", ".mo")
+RELEASE_SKIPPED_FOLDERS = {"var", "tests", "node_modules", "__pycache__"}
+
+
+def code_fingerprint(root: Path) -> str:
+    """A hash of the project's code and templates under ``root`` (names and contents)."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in RELEASE_SKIPPED_FOLDERS)
+        for name in sorted(files):
+            if name.endswith(RELEASE_FILE_SUFFIXES):
+                path = Path(folder, name)
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def release_id() -> str:
+    """Pages kept by one release are never served by another: a deployment that changes a template,
+    the code or the fingerprinted CSS starts a new set of pages (and servers of two releases, during a
+    rolling deployment, never share one)."""
+    if settings.PAGE_CACHE_RELEASE:
+        return settings.PAGE_CACHE_RELEASE
     from django.contrib.staticfiles.storage import staticfiles_storage
 
+    parts = [code_fingerprint(Path(settings.BASE_DIR))]
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if manifest:
         try:
             with staticfiles_storage.open(manifest) as handle:
-                return hashlib.sha256(handle.read()).hexdigest()[:16]
+                parts.append(hashlib.sha256(handle.read()).hexdigest()[:16])
         except OSError:
             pass
-    return "dev"
+    return "-".join(parts)
 
 
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.release = _release_id()
+        self.release = release_id()
         # A page's tags rarely change: knowing them lets one read fetch the page and its marks together.
         self.known_tags: dict[str, tuple[str, ...]] = {}
 

@@ -565,3 +565,32 @@ def test_a_purge_mark_only_ever_goes_up(page_cache):
     raise_marks([tag_key("article:1")], 7)  # a purge that ticked earlier, landing later
     raise_marks([tag_key("article:2")], 12)
     assert tag_marks(["article:1", "article:2", "article:3"]) == {"article:1": 10, "article:2": 12, "article:3": None}
+
+
+def test_a_new_release_does_not_serve_the_pages_of_the_previous_one(page_cache, newsroom, settings):
+    url = url_of(newsroom["article"])
+    settings.PAGE_CACHE_RELEASE = "v1"
+    old = Client()
+    old.get(url)
+    assert old.get(url)["X-Cache"] == "HIT"
+    settings.PAGE_CACHE_RELEASE = "v2"  # a server of the next release, during a rolling deployment
+    new = Client()
+    assert new.get(url)["X-Cache"] == "MISS"
+    assert new.get(url)["X-Cache"] == "HIT"
+    assert old.get(url)["X-Cache"] == "HIT"  # each release keeps its own pages
+
+
+def test_the_release_follows_code_and_templates(tmp_path):
+    from pagecache.middleware import code_fingerprint
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>{{ title }}</p>")
+    (tmp_path / "views.py").write_text("TITLE = 1\n")
+    first = code_fingerprint(tmp_path)
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "db.sqlite3").write_text("data")
+    (tmp_path / "notes.md").write_text("not code")
+    assert code_fingerprint(tmp_path) == first  # data and prose are not the release
+    page.write_text("<p class=titre>{{ title }}</p>")
+    assert code_fingerprint(tmp_path) != first
