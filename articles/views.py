@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 import pagecache
 from comments.moderation import comments_close_at
-from comments.views import thread_context
+from comments.views import forget_held_comments, thread_context
 
 from . import caching
 from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
@@ -176,6 +176,8 @@ class ArticlePageMixin:
         if context.get("comments_personal"):
             # This browser's own held comments or saved details: never for anyone else.
             patch_cache_control(response, private=True, no_store=True)
+        if context.get("held_cookie_spent"):
+            forget_held_comments(response)
         return response
 
 

@@ -51,6 +51,11 @@ def held_comment_ids(request) -> list[int]:
     return [pk for pk in ids if pk is not None][-MAX_HELD_IDS:]
 
 
+def forget_held_comments(response) -> None:
+    """Drop the held-comments cookie once all it named are moderated, so the reader gets cached pages again."""
+    response.delete_cookie(HELD_COOKIE, samesite="Lax")
+
+
 def remembered_author(request) -> dict:
     """The details this browser asked us to remember, or nothing."""
     raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=COOKIE_SALT)
@@ -77,6 +82,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
     page = paginate(
         build_tree(comments), plain_number(request.GET.get(PAGE_PARAMETER)), article_url=article.get_absolute_url()
     )
+    still_held = any(comment.is_held for comment in comments)
     is_open = comments_open(article)
     author = remembered_author(request)
     reply_to = None
@@ -105,7 +111,12 @@ def thread_context(request, article: Article, form: CommentForm | None = None) -
         "comment_form": form,
         "reply_to": reply_to,
         "comments_max_depth": settings.COMMENTS_MAX_DEPTH,
-        "comments_personal": bool(held_ids or author),
+        "comments_personal": bool(still_held or author),
+        # Every comment it names, on any article, has been moderated: the cookie would only keep
+        # this browser off the cache. (One more query, for these few readers only.)
+        "held_cookie_spent": bool(held_ids)
+        and not still_held
+        and not Comment.objects.filter(pk__in=held_ids, status__in=Comment.HELD_STATUSES).exists(),
     }
 
 

@@ -96,7 +96,7 @@ class PageCacheMiddleware:
 
     def personal(self, request) -> bool:
         """A request carrying one of our cookies gets its own page: a held comment, a staff session…"""
-        return any(name in request.COOKIES for name in core.personal_cookie_names())
+        return any(request.COOKIES.get(name) for name in core.personal_cookie_names())
 
     def page_key(self, request) -> str | None:
         """The key of the page for this address, or None if the address is not one we keep."""

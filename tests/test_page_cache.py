@@ -594,3 +594,36 @@ def test_the_release_follows_code_and_templates(tmp_path):
     assert code_fingerprint(tmp_path) == first  # data and prose are not the release
     page.write_text("<p class=titre>{{ title }}</p>")
     assert code_fingerprint(tmp_path) != first
+
+
+def test_once_its_comments_are_moderated_a_reader_gets_cached_pages_again(
+    servers, newsroom, comment_data, moderator, settings
+):
+    reader, author = servers
+    url, other = url_of(newsroom["article"]), url_of(newsroom["match"])
+    response = author.post(post_url(newsroom["article"]), comment_data(), headers={"sec-fetch-site": "same-origin"})
+    assert response.status_code == 302 and HELD_COOKIE in author.cookies
+    assert "X-Cache" not in author.get(other)  # held somewhere: this browser's pages are its own
+    comment = Comment.objects.get()
+    comment.approve(by=moderator)
+
+    spent = author.get(other)  # a page of another article: the cookie is spent all the same
+    assert author.cookies[HELD_COOKIE].value == "" and spent.cookies[HELD_COOKIE]["max-age"] == 0
+    assert "no-store" not in spent.get("Cache-Control", "")
+    author.get(url)
+    assert author.get(url)["X-Cache"] == "HIT"
+
+
+def test_a_comment_still_held_elsewhere_keeps_its_cookie(servers, newsroom, comment_data, moderator):
+    from comments.moderation import make_form_token
+
+    _reader, author = servers
+    same_origin = {"sec-fetch-site": "same-origin"}
+    author.post(post_url(newsroom["article"]), comment_data("Premier commentaire, posé."), headers=same_origin)
+    data = {**comment_data("Second commentaire, ailleurs."), "token": make_form_token(newsroom["match"])}
+    author.post(post_url(newsroom["match"]), data, headers=same_origin)
+    Comment.objects.get(article=newsroom["match"]).approve(by=moderator)
+
+    page = author.get(url_of(newsroom["match"]))  # its own comment there is approved…
+    assert HELD_COOKIE not in page.cookies  # …but the other one still waits: the cookie stays
+    assert "Premier commentaire, posé." in author.get(url_of(newsroom["article"])).content.decode()
