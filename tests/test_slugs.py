@@ -74,3 +74,25 @@ def test_slugs_are_unique(make_article):
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
     assert "slug" in error.value.message_dict
+
+
+@pytest.mark.parametrize("prefix", ["/", "/journal/"])
+def test_addresses_are_those_django_reverses(prefix, make_article, make_territory, make_personality, section):
+    from django.urls import reverse, set_script_prefix
+
+    from articles.models import slug_address
+
+    things = {
+        "articles:article": make_article(slug="metz-accueille-2026"),
+        "articles:section": section,
+        "articles:territory": make_territory(slug="grand-est"),
+        "articles:personality": make_personality(slug="roland-lescure"),
+    }
+    set_script_prefix(prefix)
+    try:
+        for url_name, thing in things.items():
+            expected = reverse(url_name, kwargs={"slug": thing.slug})
+            assert thing.get_absolute_url() == slug_address(url_name, thing.slug) == expected
+            assert expected.startswith(prefix)
+    finally:
+        set_script_prefix("/")
