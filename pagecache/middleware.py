@@ -20,9 +20,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from . import core
 
@@ -202,29 +202,16 @@ class PageCacheMiddleware:
 
     # The answer --------------------------------------------------------------------
 
-    @staticmethod
-    def not_modified(request, entry: dict) -> bool:
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match is not None:
-            ours = entry["etag"].removeprefix("W/")
-            theirs = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            return "*" in theirs or ours in theirs
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        return since is not None and since >= int(entry["stored"])
-
     def answer(self, request, entry: dict, outcome: str):
-        if self.not_modified(request, entry):
-            response = HttpResponseNotModified()
-        else:
-            response = HttpResponse()
-            for name, value in entry["headers"]:
-                response[name] = value
-            compressed = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
-            body = entry["gzip"] if compressed else entry["body"]
-            if compressed:
-                response["Content-Encoding"] = "gzip"
-            response["Content-Length"] = str(len(body))
-            response.content = b"" if request.method == "HEAD" else body
+        response = HttpResponse()
+        for name, value in entry["headers"]:
+            response[name] = value
+        compressed = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+        body = entry["gzip"] if compressed else entry["body"]
+        if compressed:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(body))
+        response.content = b"" if request.method == "HEAD" else body
         remaining = max(1, int(entry["expires"] - time.time()))
         response["ETag"] = entry["etag"]
         response["Last-Modified"] = http_date(entry["stored"])
@@ -236,4 +223,7 @@ class PageCacheMiddleware:
         response["Cache-Tag"] = ",".join(entry["tags"])
         response["Surrogate-Key"] = " ".join(entry["tags"])
         response["X-Cache"] = outcome
-        return response
+        # A repeat visit with the same ETag (or not modified since) gets a 304, by Django's own rules.
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=int(entry["stored"]), response=response
+        )
