@@ -249,11 +249,12 @@ def article_deleted(sender, instance, **kwargs):
         schedule_changed()
 
 
-LINK_KINDS = {
-    Article.territories.through: "territory",
-    Article.personalities.through: "personality",
-    TaggedArticle: "tag",
-    Article.authors.through: "author",
+# Each link table: the kind of subject it links, and the article's field for it.
+LINKS = {
+    Article.territories.through: ("territory", "territories"),
+    Article.personalities.through: ("personality", "personalities"),
+    TaggedArticle: ("tag", "tags"),
+    Article.authors.through: ("author", "authors"),
 }
 
 
@@ -268,14 +269,14 @@ def _listing_tags(kind: str, pks) -> set[str]:
 @receiver(m2m_changed, sender=TaggedArticle)
 @receiver(m2m_changed, sender=Article.authors.through)
 def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    kind = LINK_KINDS[sender]
+    kind, field = LINKS[sender]
     if action == "pre_clear":
         # clear() does not say what it removes: read it before.
         if reverse:
-            articles = Article.objects.filter(**{_forward_field(kind): instance})
+            articles = Article.objects.filter(**{field: instance})
             instance._cleared_pks = set(articles.values_list("pk", flat=True))
         else:
-            instance._cleared_pks = set(getattr(instance, _forward_field(kind)).values_list("pk", flat=True))
+            instance._cleared_pks = set(getattr(instance, field).values_list("pk", flat=True))
         return
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
@@ -293,10 +294,6 @@ def article_subjects_changed(sender, instance, action, reverse, model, pk_set, *
         tags = {page_tag(instance.pk), SITEMAPS, *_listing_tags(kind, pks)}
     pagecache.purge(*tags)
     schedule_changed()
-
-
-def _forward_field(kind: str) -> str:
-    return {"territory": "territories", "personality": "personalities", "tag": "tags", "author": "authors"}[kind]
 
 
 @receiver(m2m_changed, sender=Article.related_articles.through)
