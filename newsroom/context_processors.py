@@ -4,7 +4,7 @@ from django.utils.functional import SimpleLazyObject
 import pagecache
 from articles.caching import MENU
 from articles.navigation import menu_sections
-from newsroom.inputs import plain_number
+from common.inputs import plain_number
 
 
 def canonical_url(request) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -72,8 +73,6 @@ def release_id() -> str:
     rolling deployment, never share one)."""
     if settings.PAGE_CACHE_RELEASE:
         return settings.PAGE_CACHE_RELEASE
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     parts = [code_fingerprint(Path(settings.BASE_DIR))]
     manifest = getattr(staticfiles_storage, "manifest_name", None)
     if manifest:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole check suite: ruff, then pytest against a throwaway PostgreSQL server,
+# The whole check suite: ruff and import-linter, then pytest against a throwaway PostgreSQL server,
 # then pytest again against SQLite (the embedded default). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,10 @@ VENV_BIN=${VENV_BIN:-.venv/bin}
 echo "== ruff"
 "$VENV_BIN/ruff" check .
 "$VENV_BIN/ruff" format --check .
+
+# The apps depend one way (pyproject.toml, [tool.importlinter]).
+echo "== import-linter"
+"$VENV_BIN/lint-imports" --no-cache
 
 # PostgreSQL's server programs are not on PATH on Debian; find them.
 PG_BIN=$(command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)" || true)

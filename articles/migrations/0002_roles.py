@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from newsroom.roles import grant_app_permissions
+from common.roles import grant_app_permissions
 
 JOURNALISTS = "Journalistes"
 EDITORS = "Rédaction en chef"

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from newsroom.roles import grant_app_permissions, revoke_app_permissions
+from common.roles import grant_app_permissions, revoke_app_permissions
 
 ROLE_PERMISSIONS = {
     "Journalistes": ["add_image", "change_image", "view_image"],
