@@ -1,25 +1,27 @@
 """Find the known places and people an article names but is not tagged with."""
 
 import re
-import unicodedata
+
+from common.text import fold, whole_words_pattern
 
 from .models import Article, Personality, Territory
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, so « epinal » in a text still names « Épinal »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).replace("’", "'")
-
-
-def _named_in(text: str, candidates):
-    folded_text = _fold(text)
-    found = []
-    for candidate in candidates:
-        name = _fold(candidate.name).strip()
-        if name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text):
-            found.append(candidate)
-    return found
+def _named_in(text: str, candidates) -> list:
+    """The candidates named in the text, whole, accents and case aside (see ``common.text``)."""
+    candidates = list(candidates)
+    pattern = whole_words_pattern(candidate.name for candidate in candidates)
+    if pattern is None:
+        return []
+    found = set()
+    # At every place, the longest name found there; names overlap (« Metz Métropole » names
+    # « Metz » and « Métropole » too), so look at every place rather than after each match.
+    for match in re.finditer(f"(?=({pattern.pattern}))", fold(text)):
+        phrase = match.group(1)
+        found.add(phrase)
+        # Shorter names starting at the same place end where a word does: « metz » of « metz metropole ».
+        found.update(phrase[: end.start()] for end in re.finditer(r"\W", phrase))
+    return [candidate for candidate in candidates if fold(candidate.name).strip() in found]
 
 
 def untagged_mentions(article: Article) -> tuple[list[Territory], list[Personality]]:

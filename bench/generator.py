@@ -20,7 +20,7 @@ generator does not know gets its field's default, so a new column with a default
 needs no change here; one without a default stops the run with its name. Derived data
 is computed by the project's own code: the stored HTML of bodies and comments by the
 models' rendering methods as rows are written, the search data afterwards by
-``Article.objects.refresh_search_data()``, in batches.
+``search.indexing.refresh_articles()``, in batches.
 """
 
 import itertools
@@ -569,6 +569,7 @@ def generate(
 def refresh_search_data(plans: list[ArticlePlan], using: str, stream) -> None:
     """The project's own indexer (what signals and rebuild_search_index run), in ranges of ids."""
     from articles.models import Article
+    from search.indexing import refresh_articles
 
     if not plans:
         return
@@ -576,5 +577,5 @@ def refresh_search_data(plans: list[ArticlePlan], using: str, stream) -> None:
     pks = [plan.pk for plan in plans]
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
-        Article.objects.using(using).filter(pk__gte=chunk[0], pk__lte=chunk[-1]).refresh_search_data()
+        refresh_articles(Article.objects.using(using).filter(pk__gte=chunk[0], pk__lte=chunk[-1]))
         progress.advance(len(chunk))

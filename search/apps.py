@@ -7,3 +7,9 @@ class SearchAppConfig(AppConfig):
 
     name = "search"
     verbose_name = _("Recherche")
+
+    def ready(self):
+        # Its receivers keep the search data current: articles never calls search.
+        from . import signals
+
+        signals.connect()

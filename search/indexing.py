@@ -1,29 +1,41 @@
 """Keeping articles' search data current.
 
 The text to index is computed here, in Python, from the title, the standfirst, the
-names of the article's tags, territories and personalities, and the words of its
-body; it is then written with one UPDATE per batch of articles:
+names of the article's searched subjects (those declared with ``name_is_searched`` in
+``articles.subjects``: places, people, tags…), and the words of its body; it is then
+written with one UPDATE per batch of articles:
 
-- on PostgreSQL into ``search_vector``, weighted (title A, standfirst B, names C,
-  body D) with the ``french_unaccent`` configuration;
+- on PostgreSQL into ``search_vector``, weighted (``WEIGHTS``: title A, standfirst B,
+  names C, body D) with the ``french_unaccent`` configuration;
 - elsewhere (SQLite) into ``search_text``, as normalised words (see ``search.text``).
 
-Functions take the Article model as a parameter so that the migration creating the
-fields can fill them with its historical model.
+``refresh_articles()`` is what the receivers (``search.signals``), the rebuild command and
+the tools call. ``refresh()`` and ``documents()`` take the Article model and the link
+tables as parameters, so that a migration can fill the data with historical models.
 """
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import reduce
 from unicodedata import normalize
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connections
-from django.db.models import Value
+from django.db.models import QuerySet, Value
+
+from articles.models import Article
+from articles.subjects import SUBJECTS, ArticleLink, Subject
 
 from .text import body_text, terms
 
 SEARCH_CONFIG = "french_unaccent"
+# The weight of each part of a document (see SearchDocument), for ranking: A counts most.
+WEIGHTS = {"title": "A", "standfirst": "B", "names": "C", "body": "D"}
+# The subjects whose names are indexed with their articles, and where those names are read.
+SEARCHED_SUBJECTS: tuple[Subject, ...] = tuple(subject for subject in SUBJECTS if subject.name_is_searched)
+SEARCHED_LINKS: tuple[ArticleLink, ...] = tuple(subject.link for subject in SEARCHED_SUBJECTS)
 BATCH_SIZE = 500
 # In ``search_text``, after the title's words, then after the standfirst's and the names':
 # the SQLite ranking counts matches there apart. ``terms()`` only yields letters and digits.
@@ -41,10 +53,12 @@ class SearchDocument:
     body: str
 
     def vector(self):
-        def part(text: str, weight: str):
-            return SearchVector(Value(text), config=SEARCH_CONFIG, weight=weight)
-
-        return part(self.title, "A") + part(self.standfirst, "B") + part(self.names, "C") + part(self.body, "D")
+        """The weighted vector, as an expression for the ORM's UPDATE (PostgreSQL)."""
+        parts = (
+            SearchVector(Value(getattr(self, part)), config=SEARCH_CONFIG, weight=weight)
+            for part, weight in WEIGHTS.items()
+        )
+        return reduce(operator.add, parts)
 
     def normalised_text(self) -> str:
         """Title words | standfirst and names # body, each word surrounded by single spaces."""
@@ -52,22 +66,21 @@ class SearchDocument:
         return " ".join(["", *terms(self.title), TITLE_END, *head, HEAD_END, *terms(self.body), ""])
 
 
-def documents(article_model, pks: Iterable[int], using: str = "default") -> dict[int, SearchDocument]:
-    """The search documents of these articles, read in four queries whatever their number."""
+def documents(
+    article_model,
+    pks: Iterable[int],
+    using: str = "default",
+    links: Iterable[ArticleLink] = SEARCHED_LINKS,
+) -> dict[int, SearchDocument]:
+    """The search documents of these articles: one query, plus one per searched subject.
+
+    ``links`` say where the subjects' names are (``<subject_field>__name``).
+    """
     pks = list(pks)
     names = defaultdict(list)
-    tagged_items = article_model._meta.get_field("tagged_items").related_model
-    for article_id, name in (
-        tagged_items.objects.using(using)
-        .filter(content_object_id__in=pks)
-        .values_list("content_object_id", "tag__name")
-    ):
-        names[article_id].append(name)
-    for relation, target in (("territories", "territory"), ("personalities", "personality")):
-        through = article_model._meta.get_field(relation).remote_field.through
-        for article_id, name in (
-            through.objects.using(using).filter(article_id__in=pks).values_list("article_id", f"{target}__name")
-        ):
+    for link in links:
+        rows = link.table.objects.using(using).filter(**{f"{link.article_column}__in": pks})
+        for article_id, name in rows.values_list(link.article_column, f"{link.subject_field}__name"):
             names[article_id].append(name)
     return {
         pk: SearchDocument(
@@ -83,13 +96,32 @@ def documents(article_model, pks: Iterable[int], using: str = "default") -> dict
     }
 
 
-def refresh(article_model, pks: Iterable[int], using: str = "default") -> None:
-    """Recompute and store the search data of these articles: one UPDATE per batch."""
+def refresh_articles(articles: QuerySet | Iterable[int]) -> None:
+    """Recompute and store the search data of these articles (a queryset, or ids), in batches.
+
+    What follows every change to what is indexed (``search.signals``), and rebuilds.
+    """
+    if isinstance(articles, QuerySet):
+        refresh(articles.model, articles.order_by().values_list("pk", flat=True), using=articles.db)
+    else:
+        refresh(Article, articles)
+
+
+def refresh(
+    article_model,
+    pks: Iterable[int],
+    using: str = "default",
+    links: Iterable[ArticleLink] = SEARCHED_LINKS,
+) -> None:
+    """Recompute and store the search data of these articles: one UPDATE per batch.
+
+    ``article_model`` and ``links`` may be historical (a migration's); see ``documents()``.
+    """
     pks = sorted(set(pks))
     connection = connections[using]
     articles = article_model.objects.using(using)
     for start in range(0, len(pks), BATCH_SIZE):
-        found = documents(article_model, pks[start : start + BATCH_SIZE], using)
+        found = documents(article_model, pks[start : start + BATCH_SIZE], using, links)
         if connection.vendor != "postgresql":
             articles.bulk_update(
                 [article_model(pk=pk, search_text=document.normalised_text()) for pk, document in found.items()],
@@ -109,19 +141,17 @@ def _update_vectors(connection, opts, found: dict[int, SearchDocument]) -> None:
     bulk_update() would build and compile a CASE of four weighted vectors per article,
     which makes rebuilding a large archive several times slower.
     """
-    config = "%s::regconfig"
     vector = " || ".join(
-        f"setweight(to_tsvector({config}, v.{part}), '{weight}')"
-        for part, weight in [("title", "A"), ("standfirst", "B"), ("names", "C"), ("body", "D")]
+        f"setweight(to_tsvector(%s::regconfig, v.{part}), '{weight}')" for part, weight in WEIGHTS.items()
     )
-    rows = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text, %s::text)"] * len(found))
-    params = [SEARCH_CONFIG] * 4
+    rows = ", ".join([f"(%s::bigint{', %s::text' * len(WEIGHTS)})"] * len(found))
+    params = [SEARCH_CONFIG] * len(WEIGHTS)
     for pk, document in found.items():
-        params += [pk, document.title, document.standfirst, document.names, document.body]
+        params += [pk, *(getattr(document, part) for part in WEIGHTS)]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(opts.db_table)} AS a SET search_vector = {vector} "
-            f"FROM (VALUES {rows}) AS v(id, title, standfirst, names, body) WHERE a.{quote(opts.pk.column)} = v.id",
+            f"FROM (VALUES {rows}) AS v(id, {', '.join(WEIGHTS)}) WHERE a.{quote(opts.pk.column)} = v.id",
             params,
         )

@@ -2,10 +2,11 @@
 
 PostgreSQL does its own word handling (the ``french_unaccent`` configuration:
 accents removed, then the Snowball French stemmer). The SQLite fallback cannot, so
-it stores and queries words reduced here the same way on both sides: lower case,
-no accents, no stop words, and a small French suffix stemmer (« emplois » and
-« emploi » both become ``emploi``). It is deliberately cruder than Snowball; it
-only has to make the same reduction to the text and to the query.
+it stores and queries words reduced here the same way on both sides: folded as
+everywhere on the site (``common.text.fold``: lower case, no accents), no stop
+words, and a small French suffix stemmer (« emplois » and « emploi » both become
+``emploi``). It is deliberately cruder than Snowball; it only has to make the same
+reduction to the text and to the query.
 """
 
 import html
@@ -17,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.body import plain_text
+from common.text import fold
 
 MAX_QUERY_LENGTH = 200
 
@@ -24,7 +26,6 @@ MAX_QUERY_LENGTH = 200
 # and none of them means anything in a search box.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[^\W_]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 # PostgreSQL's French stop words (accents removed), and « les », which PostgreSQL stems instead.
 _STOP_WORDS = """
@@ -46,12 +47,6 @@ def clean_query(raw: str | None) -> tuple[str, bool]:
     if len(text) <= MAX_QUERY_LENGTH:
         return text, False
     return text[:MAX_QUERY_LENGTH].rstrip(), True
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or ligatures: « Économie » → « economie »."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def stem(word: str) -> str:

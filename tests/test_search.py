@@ -21,7 +21,7 @@ from taggit.models import Tag
 from articles.models import Article, Territory
 from search import backends
 from search.backends import FrenchSearchQuery, search_articles
-from search.indexing import SEARCH_CONFIG
+from search.indexing import SEARCH_CONFIG, refresh_articles
 from search.text import MAX_QUERY_LENGTH, clean_query, headline_to_html, highlight, terms
 
 pytestmark = pytest.mark.django_db
@@ -678,7 +678,7 @@ def test_batched_and_single_updates_write_the_same_vector(make_article, make_per
     expected = dict(Article.objects.values_list("pk", "search_vector"))  # written one by one, by the signals
     Article.objects.update(search_vector=None)
 
-    Article.objects.all().refresh_search_data()  # one UPDATE for the three
+    refresh_articles(Article.objects.all())  # one UPDATE for the three
 
     assert dict(Article.objects.values_list("pk", "search_vector")) == expected
 

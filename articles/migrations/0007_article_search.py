@@ -6,7 +6,8 @@ configuration (French stemming after removing accents, so « epinal » finds
 ``search_text`` column of normalised words. Both columns exist everywhere; each
 database fills its own. The configuration steps are idempotent and reversed by the
 backwards migration (except the extension, which other objects may use). SQLite
-has no GIN: there the index is a plain one, on a column that stays empty.
+has no GIN: there the index is a plain one, on a column that stays empty. The
+``search`` app fills the columns of existing articles (``search/migrations``).
 """
 
 import django.contrib.postgres.indexes
@@ -47,14 +48,6 @@ def drop_configuration(apps, schema_editor):
         schema_editor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")
 
 
-def fill_search_data(apps, schema_editor):
-    from search.indexing import refresh
-
-    Article = apps.get_model("articles", "Article")
-    alias = schema_editor.connection.alias
-    refresh(Article, Article.objects.using(alias).values_list("pk", flat=True), using=alias)
-
-
 class Migration(migrations.Migration):
     dependencies = [("articles", "0006_plain_bodies_to_html")]
 
@@ -70,8 +63,6 @@ class Migration(migrations.Migration):
             name="search_text",
             field=models.TextField(default="", editable=False),
         ),
-        # Filled before the index exists: one bulk index build instead of one update per row.
-        migrations.RunPython(fill_search_data, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="article",
             index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="article_search_vector_idx"),

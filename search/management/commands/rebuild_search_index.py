@@ -27,7 +27,7 @@ class Command(BaseCommand):
         for start in range(0, len(pks), batch_size):
             # One transaction per batch: a long rebuild never holds every row locked.
             with transaction.atomic():
-                indexing.refresh(Article, pks[start : start + batch_size])
+                indexing.refresh_articles(pks[start : start + batch_size])
             if options["verbosity"] > 1:
                 self.stdout.write(f"{min(start + batch_size, len(pks))}/{len(pks)}")
         self.stdout.write(
