@@ -6,6 +6,13 @@ make sense. Dates are given as (days before today, hour, minute) in local time,
 so the demo always looks fresh; a negative number of days is in the future.
 """
 
+from django.dispatch import Signal
+
+# Sent by ``manage.py load_demo`` once the demo articles exist, inside its transaction, with
+# ``report(label, created, total)`` for its summary: the apps above ``articles``, which it
+# never imports, add their own demo content (``comments.demo`` adds the COMMENTS below).
+demo_articles_loaded = Signal()
+
 JOURNALISTS = "Journalistes"
 EDITORS = "Rédaction en chef"
 MODERATORS = "Modérateurs"

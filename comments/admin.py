@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .models import BlockedTerm, Comment, refresh_comment_count
+from .models import BlockedTerm, Comment
 from .personal_data import erase_comments_of, export_comments_of
 
 # The one-click buttons: address slug → the status it gives, and its label.
@@ -47,7 +47,9 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset
         if value not in Comment.Status.values:
             return queryset.none()
-        return queryset.filter(status=value, erased_at__isnull=True)
+        if value == Comment.Status.PENDING:
+            return queryset.in_moderation()  # the moderators' queue
+        return queryset.with_status(value)
 
     def choices(self, changelist):
         current = self.value() or self.default
@@ -166,15 +168,9 @@ class CommentAdmin(admin.ModelAdmin):
         )
         return self._back(request)
 
-    def _moderate_selected(self, request, queryset, operation):
-        comments = list(queryset.select_related("article"))
-        for comment in comments:
-            operation(comment, by=request.user)
-        return len(comments)
-
     @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
     def approve_selected(self, request, queryset):
-        count = self._moderate_selected(request, queryset, Comment.approve)
+        count = queryset.set_status(Comment.Status.APPROVED, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d commentaire approuvé.", "%(count)d commentaires approuvés.", count) % {"count": count},
@@ -182,7 +178,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Rejeter les commentaires sélectionnés"), permissions=["moderate"])
     def reject_selected(self, request, queryset):
-        count = self._moderate_selected(request, queryset, Comment.reject)
+        count = queryset.set_status(Comment.Status.REJECTED, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d commentaire rejeté.", "%(count)d commentaires rejetés.", count) % {"count": count},
@@ -190,22 +186,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Marquer comme indésirables"), permissions=["moderate"])
     def mark_spam_selected(self, request, queryset):
-        count = self._moderate_selected(request, queryset, Comment.mark_spam)
+        count = queryset.set_status(Comment.Status.SPAM, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d commentaire indésirable.", "%(count)d commentaires indésirables.", count)
             % {"count": count},
         )
-
-    def delete_queryset(self, request, queryset):
-        article_ids = set(queryset.values_list("article_id", flat=True))
-        super().delete_queryset(request, queryset)
-        for article_id in article_ids:
-            refresh_comment_count(article_id)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        refresh_comment_count(obj.article_id)
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

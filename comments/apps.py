@@ -8,9 +8,12 @@ class CommentsConfig(AppConfig):
 
     def ready(self):
         import pagecache
+        from articles import page_parts
 
-        from . import signals  # noqa: F401
-        from .views import AUTHOR_COOKIE, HELD_COOKIE
+        from . import demo, signals  # noqa: F401
+        from .page_part import AUTHOR_COOKIE, HELD_COOKIE, CommentThreadPart
 
         # A reader's own held comments and saved details: their pages are theirs alone.
         pagecache.register_personal_cookies(HELD_COOKIE, AUTHOR_COOKIE)
+        # The thread and its form below every article: articles never imports comments.
+        page_parts.register(CommentThreadPart())

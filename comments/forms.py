@@ -75,12 +75,17 @@ class CommentForm(forms.Form):
     def is_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix("website")))
 
+    @property
+    def token_sent(self) -> str:
+        """The signed timestamp the form came back with, before any validation (``CommentPolicy``)."""
+        return self.data.get(self.add_prefix("token"), "")
+
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")
         if not parent_id:
             return None
-        parent = Comment.objects.approved().filter(pk=parent_id, article=self.article).first()
-        if parent is None or parent.depth >= settings.COMMENTS_MAX_DEPTH:
+        parent = Comment.objects.filter(pk=parent_id, article=self.article).first()
+        if parent is None or not parent.accepts_replies:
             raise forms.ValidationError(
                 _(
                     "Ce commentaire n’accepte pas de réponse. Envoyez à nouveau votre texte : "

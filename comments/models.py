@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -16,11 +17,15 @@ from .thread import build_tree, page_of, page_url
 
 
 class CommentQuerySet(models.QuerySet):
+    def with_status(self, status: str):
+        """Comments in this status, erased ones left out: nobody reads or moderates those."""
+        return self.filter(status=status, erased_at__isnull=True)
+
     def approved(self):
-        return self.filter(status=Comment.Status.APPROVED, erased_at__isnull=True)
+        return self.with_status(Comment.Status.APPROVED)
 
     def pending(self):
-        return self.filter(status=Comment.Status.PENDING, erased_at__isnull=True)
+        return self.with_status(Comment.Status.PENDING)
 
     def in_moderation(self):
         """The moderators' queue: waiting comments, newest first; spam stays out of it."""
@@ -36,6 +41,36 @@ class CommentQuerySet(models.QuerySet):
 
     def by_email(self, email: str):
         return self.filter(author_email__iexact=email.strip())
+
+    # State changes: each keeps the articles' public counts in step, once per article.
+
+    def set_status(self, status: str, *, by) -> int:
+        """Approve, reject or mark as spam these comments, as moderator ``by``; how many there were."""
+        comments = list(self)
+        _set_status(comments, status, by)
+        return len(comments)
+
+    set_status.alters_data = True
+    set_status.queryset_only = True  # never on the manager: Comment.objects.set_status() would take them all
+
+    def erase(self) -> int:
+        """Erase these comments' personal data (see ``Comment.erase``); how many there were."""
+        comments = list(self)
+        _erase(comments)
+        return len(comments)
+
+    erase.alters_data = True
+    erase.queryset_only = True
+
+    def delete(self):
+        with transaction.atomic():
+            article_ids = set(self.values_list("article_id", flat=True))
+            deleted = super().delete()
+            refresh_comment_count(*article_ids)
+        return deleted
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Comment(models.Model):
@@ -99,13 +134,19 @@ class Comment(models.Model):
         return _("Commentaire n° %(number)s") % {"number": self.pk}
 
     def save(self, *args, **kwargs):
+        """Its status is given once, when it is first saved (``CommentPolicy``); ``set_status`` changes it later."""
+        adding = self._state.adding
         self.depth = self.parent.depth + 1 if self.parent_id else 1
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.body_html = self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
-        super().save(*args, **kwargs)
+        if not (adding and self.status == self.Status.APPROVED):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():  # an approved new comment counts at once
+            super().save(*args, **kwargs)
+            refresh_comment_count(self.article_id)
 
     def get_absolute_url(self):
         """Its anchor on the page of the thread where it appears (one query, the thread's shape)."""
@@ -115,10 +156,26 @@ class Comment(models.Model):
         page = page_of(self, build_tree(list(shape)))
         return f"{page_url(self.article.get_absolute_url(), page)}#{self.anchor}"
 
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            deleted = super().delete(*args, **kwargs)
+            refresh_comment_count(self.article_id)
+        return deleted
+
+    delete.alters_data = True
+
     @property
     def is_held(self) -> bool:
         """Shown to its author's browser only, with a notice, until a moderator approves it."""
         return self.status != self.Status.APPROVED
+
+    @property
+    def accepts_replies(self) -> bool:
+        """Readers may answer it: approved, not erased, and not yet at ``COMMENTS_MAX_DEPTH``.
+
+        The one rule behind the « Répondre » links, the reply form and the check of a posted reply.
+        """
+        return self.status == self.Status.APPROVED and not self.erased_at and self.depth < settings.COMMENTS_MAX_DEPTH
 
     def render_body(self) -> str:
         """The body as readers get it: escaped text, paragraphs, nofollow links (``comments.text``)."""
@@ -145,14 +202,7 @@ class Comment(models.Model):
 
     def moderate(self, status: str, by) -> None:
         """Approve, reject or mark as spam, recording who did it and when."""
-        if not self.can_moderate(by):
-            raise PermissionDenied("Seuls les modérateurs peuvent modérer les commentaires.")
-        self.status = status
-        self.moderated_by = by
-        self.moderated_at = timezone.now()
-        with transaction.atomic():
-            self.save(update_fields=["status", "moderated_by", "moderated_at"])
-            refresh_comment_count(self.article_id)
+        _set_status([self], status, by)
 
     def approve(self, by) -> None:
         self.moderate(self.Status.APPROVED, by)
@@ -165,21 +215,50 @@ class Comment(models.Model):
 
     def erase(self) -> None:
         """Remove the author's personal data for good; replies keep a « commentaire supprimé » placeholder."""
-        self.author_name = ""
-        self.author_email = ""
-        self.author_url = ""
-        self.body = ""
-        self.ip_address = None
-        self.erased_at = timezone.now()
-        with transaction.atomic():
-            self.save(update_fields=["author_name", "author_email", "author_url", "body", "ip_address", "erased_at"])
-            refresh_comment_count(self.article_id)
+        _erase([self])
 
 
-def refresh_comment_count(article_id: int) -> None:
-    """Keep the article's public comment count, shown on lists without a query, in step."""
-    count = Comment.objects.approved().filter(article_id=article_id).count()
-    Article.objects.filter(pk=article_id).update(comment_count=count)
+def _set_status(comments: list[Comment], status: str, by) -> None:
+    # The one way a comment's status changes once posted. Saved one by one, so that the
+    # page-cache receivers (comments.signals) see each change; counted once per article.
+    if not Comment.can_moderate(by):
+        raise PermissionDenied("Seuls les modérateurs peuvent modérer les commentaires.")
+    now = timezone.now()
+    with transaction.atomic():
+        for comment in comments:
+            comment.status, comment.moderated_by, comment.moderated_at = status, by, now
+            comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+        refresh_comment_count(*{comment.article_id for comment in comments})
+
+
+def _erase(comments: list[Comment]) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        for comment in comments:
+            comment.author_name = comment.author_email = comment.author_url = comment.body = ""
+            comment.ip_address = None
+            comment.erased_at = now
+            comment.save(update_fields=["author_name", "author_email", "author_url", "body", "ip_address", "erased_at"])
+        refresh_comment_count(*{comment.article_id for comment in comments})
+
+
+def refresh_comment_count(*article_ids: int) -> None:
+    """Count these articles' approved comments again, in one query: the one place ``Article.comment_count``
+    (shown on lists without a query) is written.
+
+    The operations above call it; so must code that writes comments behind the model's back (``bulk_create``).
+    """
+    if not article_ids:
+        return
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
 
 
 def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:

@@ -131,8 +131,11 @@ def _contains(node, pk: int) -> bool:
 # Markup -------------------------------------------------------------------------------------
 
 
-def render_thread(roots: list, *, can_reply: bool, max_depth: int, page_number: int = 1) -> SafeString:
-    """The <ol> of these comments and their replies; the text is the stored, already safe HTML."""
+def render_thread(roots: list, *, can_reply: bool, page_number: int = 1) -> SafeString:
+    """The <ol> of these comments and their replies; the text is the stored, already safe HTML.
+
+    ``can_reply``: the article takes comments, so each comment that accepts replies gets a link.
+    """
     strings = {
         "erased": escape(_("Commentaire supprimé")),
         "held": escape(_("Votre commentaire est en attente de modération.")),
@@ -140,18 +143,18 @@ def render_thread(roots: list, *, can_reply: bool, max_depth: int, page_number: 
         "page": f"{PAGE_PARAMETER}={page_number}&amp;" if page_number > 1 else "",
     }
     out: list[str] = []
-    _render_list(out, roots, strings, can_reply, max_depth, replies=False)
+    _render_list(out, roots, strings, can_reply, replies=False)
     return mark_safe("".join(out))
 
 
-def _render_list(out, comments, strings, can_reply, max_depth, replies):
+def _render_list(out, comments, strings, can_reply, replies):
     out.append('<ol class="comment-list comment-replies">' if replies else '<ol class="comment-list">')
     for comment in comments:
-        _render_comment(out, comment, strings, can_reply, max_depth)
+        _render_comment(out, comment, strings, can_reply)
     out.append("</ol>")
 
 
-def _render_comment(out, comment, strings, can_reply, max_depth):
+def _render_comment(out, comment, strings, can_reply):
     anchor = f"c{comment.pk}"
     held = comment.is_held
     held_class = ' class="held"' if held else ""
@@ -170,7 +173,7 @@ def _render_comment(out, comment, strings, can_reply, max_depth):
         if held:
             out.append(f'<p class="comment-held" role="status">{strings["held"]}</p>')
         out.append(f'<div class="comment-body">{comment.html}</div>')
-        if can_reply and not held and comment.depth < max_depth:
+        if can_reply and comment.accepts_replies:
             label = escape(strings["reply"] % {"name": comment.author_name})
             out.append(
                 f'<p class="comment-reply"><a href="?{strings["page"]}repondre={comment.pk}#laisser-un-commentaire">'
@@ -178,5 +181,5 @@ def _render_comment(out, comment, strings, can_reply, max_depth):
             )
     out.append("</article>")
     if comment.thread_replies:
-        _render_list(out, comment.thread_replies, strings, can_reply, max_depth, replies=True)
+        _render_list(out, comment.thread_replies, strings, can_reply, replies=True)
     out.append("</li>")

@@ -1,4 +1,4 @@
-"""The newsroom's admin site: in French, with the moderation queue on its front page."""
+"""The newsroom's admin site, in French. Its front page shows the moderation queue (templates/admin/index.html)."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -12,11 +12,3 @@ class NewsroomAdminSite(admin.AdminSite):
     @property
     def site_header(self):
         return _("%(site)s — rédaction") % {"site": settings.SITE_NAME}
-
-    def index(self, request, extra_context=None):
-        from comments.models import Comment
-
-        extra_context = extra_context or {}
-        if Comment.can_moderate(request.user):
-            extra_context["pending_comment_count"] = Comment.objects.pending().count()
-        return super().index(request, extra_context)

@@ -14,9 +14,4 @@ def comment_count(count: int) -> dict:
 @register.simple_tag(takes_context=True)
 def comment_thread(context, page) -> str:
     """The comments of this page of the thread, with their replies (see ``comments.thread``)."""
-    return render_thread(
-        page.roots,
-        can_reply=context.get("comments_open", False),
-        max_depth=context.get("comments_max_depth", 1),
-        page_number=page.number,
-    )
+    return render_thread(page.roots, can_reply=context.get("comments_accepted", False), page_number=page.number)

@@ -70,7 +70,8 @@ class Command(BaseCommand):
             personalities = self.load(Personality, demo.PERSONALITIES)
             users = self.load_users()
             self.load_articles(sections, territories, personalities, users)
-            self.load_comments()
+            # Reader comments come from the comments app, which articles never imports (comments.demo).
+            demo.demo_articles_loaded.send(sender=type(self), report=self.report)
             self.load_pictures()
         self.print_logins(users)
 
@@ -162,29 +163,6 @@ class Command(BaseCommand):
         for article, row in created:
             article.related_articles.add(*(by_slug[slug] for slug in row.get("related", ())))
         self.report("Articles", len(created), len(demo.ARTICLES))
-
-    def load_comments(self) -> None:
-        from comments.models import Comment, refresh_comment_count
-
-        article = Article.objects.filter(slug=demo.COMMENTS_ARTICLE).first()
-        if article is None or article.comments.exists() or article.published_at is None:
-            self.report("Commentaires", 0, len(demo.COMMENTS))
-            return
-        created = {}
-        for row in demo.COMMENTS:
-            created[row["key"]] = Comment.objects.create(
-                article=article,
-                parent=created.get(row.get("parent")),
-                author_name=row["name"],
-                author_email=row["email"],
-                author_url=row["url"],
-                body=row["body"],
-                status=row["status"],
-                created_at=min(article.published_at + timedelta(hours=row["hours_after"]), timezone.now()),
-                ip_address="192.0.2.1",  # documentation range (RFC 5737)
-            )
-        refresh_comment_count(article.pk)
-        self.report("Commentaires", len(created), len(demo.COMMENTS))
 
     def load_pictures(self) -> None:
         created = 0

@@ -1,0 +1,130 @@
+"""The comments on the article page: its thread and form, plugged into ``articles.page_parts``.
+
+Also this browser's own comment cookies: the comments it sent that still wait, and the
+details it asked us to remember. Signed, set only in the commenter's browser; a page that
+shows what they hold is that reader's alone, never stored in a shared cache.
+"""
+
+import json
+import time
+
+from django.utils.cache import patch_cache_control
+
+from articles.models import Article
+from articles.page_parts import ArticlePagePart
+from common.inputs import plain_number
+
+from .forms import CommentForm
+from .models import Comment
+from .moderation import CommentPolicy, make_form_token
+from .thread import PAGE_PARAMETER, THREAD_FIELDS, build_tree, paginate
+
+HELD_COOKIE = "commentaires_en_attente"
+AUTHOR_COOKIE = "commentaire_auteur"
+COOKIE_SALT = "comments.cookies"
+MAX_HELD_IDS = 20
+
+
+def held_comment_ids(request) -> list[int]:
+    raw = request.get_signed_cookie(HELD_COOKIE, default="", salt=COOKIE_SALT)
+    ids = (plain_number(part) for part in raw.split(","))
+    return [pk for pk in ids if pk is not None][-MAX_HELD_IDS:]
+
+
+def forget_held_comments(response) -> None:
+    """Drop the held-comments cookie once all it named are moderated, so the reader gets cached pages again."""
+    response.delete_cookie(HELD_COOKIE, samesite="Lax")
+
+
+def remembered_author(request) -> dict:
+    """The details this browser asked us to remember, or nothing."""
+    raw = request.get_signed_cookie(AUTHOR_COOKIE, default="", salt=COOKIE_SALT)
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        return {}
+    details = {key: str(data.get(key) or "") for key in ("name", "email", "url")}
+    return details if any(details.values()) else {}
+
+
+def thread_context(request, article: Article, form: CommentForm | None = None, message: str = "") -> dict:
+    """The article's comment thread and form, built from one query.
+
+    ``form`` is a refused comment's, shown again with its errors and ``message``.
+    ``comments_personal`` says that the page holds this browser's own held comments,
+    remembered details or typed text, so it must never be served from a shared cache.
+    """
+    held_ids = held_comment_ids(request)
+    # The whole thread in one query, whatever its length; only one page of it is shown.
+    comments = list(Comment.objects.for_thread(article, held_ids).only(*THREAD_FIELDS)) if article.pk else []
+    by_id = {comment.pk: comment for comment in comments}
+    page = paginate(
+        build_tree(comments), plain_number(request.GET.get(PAGE_PARAMETER)), article_url=article.get_absolute_url()
+    )
+    still_held = any(comment.is_held for comment in comments)
+    accepted = CommentPolicy().accepts_comments(article)
+    author = remembered_author(request)
+    sent_again = form is not None
+    reply_to = None
+    if accepted and form is None:
+        requested = by_id.get(plain_number(request.GET.get("repondre")))
+        if requested is not None and requested.accepts_replies:
+            reply_to = requested
+        form = CommentForm(
+            article=article,
+            initial={**author, "remember": bool(author), "parent": reply_to.pk if reply_to else None},
+        )
+    elif form is not None and form.is_bound and "parent" not in form.errors:
+        reply_to = by_id.get(plain_number(form.data.get("parent")))
+    if form is not None:
+        form.fields["token"].initial = make_form_token(article)
+        if form.is_bound:
+            # A fresh token with the typed text kept: the next attempt is judged afresh.
+            form.data = form.data.copy()
+            form.data["token"] = form.fields["token"].initial
+            if "parent" in form.errors:
+                form.data["parent"] = ""  # the next attempt becomes a new comment, not a failing reply
+    return {
+        "comment_page": page,
+        "comments_accepted": accepted,
+        "comment_form": form,
+        "comment_message": message,
+        "reply_to": reply_to,
+        "comments_personal": bool(still_held or author or sent_again),
+        # Every comment it names, on any article, has been moderated: the cookie would only keep
+        # this browser off the cache. (One more query, for these few readers only.)
+        "held_cookie_spent": bool(held_ids)
+        and not still_held
+        and not Comment.objects.filter(pk__in=held_ids, status__in=Comment.HELD_STATUSES).exists(),
+    }
+
+
+class CommentThreadPart(ArticlePagePart):
+    """The comments below the article: registered by ``CommentsConfig.ready()``."""
+
+    name = "comments"
+    template_name = "comments/thread.html"
+
+    def get_context(self, request, article, *, form: CommentForm | None = None, message: str = "") -> dict:
+        return thread_context(request, article, form=form, message=message)
+
+    def cache_until(self, article) -> float:
+        # The page changes by itself when its comments close, and its form's token must stay
+        # usable: whichever comes first of what is still ahead.
+        policy = CommentPolicy()
+        token_half_life = time.time() + policy.form_max_age_seconds / 2
+        closing = policy.closes_at(article)
+        if closing is not None and time.time() < closing.timestamp() < token_half_life:
+            return closing.timestamp()
+        return token_half_life
+
+    def finish_response(self, request, response, context) -> None:
+        # No Vary: Cookie: the page is the same for every reader but those who carry our comment
+        # cookies, and the page cache never stores nor serves theirs (see pagecache.core).
+        if context.get("comments_personal"):
+            # This browser's own held comments, saved details or text: never for anyone else.
+            patch_cache_control(response, private=True, no_store=True)
+        if context.get("held_cookie_spent"):
+            forget_held_comments(response)
