@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
+from .people import names_list
 from .suggestions import untagged_mentions
 
 
@@ -131,7 +132,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("auteurs"))
     def author_names(self, article):
-        return ", ".join(author.get_full_name() or author.get_username() for author in article.authors.all())
+        return names_list(article.authors.all())  # as readers see the byline
 
     @admin.display(description=_("sur le site"))
     def site_links(self, article):
@@ -202,10 +203,9 @@ class ArticleAdmin(admin.ModelAdmin):
         return initial
 
     def save_model(self, request, obj, form, change):
-        obj.check_status_change(request.user)
         if form.cleaned_data.get("mark_as_updated"):
             obj.updated_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        obj.save(by=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

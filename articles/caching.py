@@ -25,14 +25,14 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
-from taggit.models import Tag
 
 import pagecache
 from images.models import Image
 from pagecache.core import pending_on_commit
 
 from .changes import has_changed, stored_values
-from .models import Article, BodyReference, Personality, Section, TaggedArticle, Territory
+from .models import Article, BodyReference, Section, Territory
+from .subjects import BY_LINK_TABLE, BY_MODEL, SECTIONS, SUBJECTS, TERRITORIES, Subject
 
 # Lists of the latest articles of the whole site: the front page and the main feed.
 LATEST = "articles"
@@ -40,7 +40,7 @@ SITEMAPS = "sitemaps"
 # The section menu, on every HTML page.
 MENU = "menu"
 # The sections, places, people and tags that have a page: the sitemaps list them.
-SUBJECTS = "subjects"
+SUBJECT_PAGES = "subjects"
 
 
 def article_tag(pk) -> str:
@@ -77,17 +77,23 @@ def tag_cards(articles) -> None:
     pagecache.tag(*tags)
 
 
-def tag_subject_page(kind: str, subject) -> None:
-    pagecache.tag(subject_tag(kind, subject.pk), listing_tag(kind, subject.pk))
+def tag_subject_page(subject: Subject, thing, context=None) -> None:
+    """A subject's page or feed (``thing`` is the section, the place…), and what else its page names."""
+    tags = [subject_tag(subject.kind, thing.pk), listing_tag(subject.kind, thing.pk)]
+    if subject is TERRITORIES and context is not None:
+        named = [*context["places_inside"], *([thing.parent] if thing.parent_id else [])]
+        tags += [places_tag(thing.pk), *(subject_tag(subject.kind, place.pk) for place in named)]
+    pagecache.tag(*tags)
 
 
 def tag_article_page(article: Article) -> None:
     """Everything the article page names: from what the page reads anyway, no query of its own."""
     tags = {article_tag(article.pk), page_tag(article.pk), subject_tag("section", article.section_id)}
     subjects = article.page_subjects
-    for kind, key in [("territory", "territories"), ("personality", "personalities"), ("tag", "tags")]:
-        tags.update(subject_tag(kind, thing.pk) for thing in subjects[key])
-    tags.update(subject_tag("author", author.pk) for author in subjects["authors"])
+    for subject in SUBJECTS:
+        # The subjects the page names (``page_subjects`` holds those it shows); the section's is above.
+        if subject.link.is_link_table:
+            tags.update(subject_tag(subject.kind, thing.pk) for thing in subjects.get(subject.article_field, ()))
     if article.main_image_id:
         tags.add(subject_tag("image", article.main_image_id))
     tags.update(subject_tag("image", pk) for pk in subjects["image_ids"])
@@ -108,12 +114,15 @@ def _containers_of(territory_ids) -> dict[int, set[int]]:
     return found
 
 
-def territory_listing_tags(territory_ids) -> set[str]:
-    """A territory's list shows the articles about any place inside it: tagging a place changes them all."""
-    territory_ids = set(territory_ids)
-    containers = _containers_of(territory_ids)
-    places = territory_ids.union(*containers.values())
-    return {listing_tag("territory", pk) for pk in places}
+def listing_tags(subject: Subject, pks) -> set[str]:
+    """The lists that show the articles about these subjects.
+
+    A territory's list shows the articles about any place inside it: tagging a place changes them all.
+    """
+    pks = set(pks)
+    if subject is TERRITORIES:
+        pks = pks.union(*_containers_of(pks).values())
+    return {listing_tag(subject.kind, pk) for pk in pks}
 
 
 def memberships(articles) -> dict[int, set[str]]:
@@ -121,29 +130,17 @@ def memberships(articles) -> dict[int, set[str]]:
 
     A fixed number of queries for any number of articles (staff side, and the schedule).
     """
-    found = {
-        pk: {LATEST, SITEMAPS, listing_tag("section", section_id)}
-        for pk, section_id in articles.order_by().values_list("pk", "section_id")
-    }
+    ids = list(articles.order_by().values_list("pk", flat=True))
+    found = {pk: {LATEST, SITEMAPS} for pk in ids}
     if not found:
         return found
-    ids = list(found)
-    place_links = list(
-        Article.territories.through.objects.filter(article_id__in=ids).values_list("article_id", "territory_id")
-    )
-    containers = _containers_of({territory_id for _, territory_id in place_links})
-    for article_id, territory_id in place_links:
-        found[article_id].update(listing_tag("territory", pk) for pk in {territory_id, *containers[territory_id]})
-    simple_links = [
-        ("personality", Article.personalities.through.objects, "article_id", "personality_id"),
-        ("tag", TaggedArticle.objects, "content_object_id", "tag_id"),
-        ("author", Article.authors.through.objects, "article_id", get_user_model()._meta.model_name + "_id"),
-    ]
-    for kind, links, article_column, subject_column in simple_links:
-        for article_id, subject_id in links.filter(**{f"{article_column}__in": ids}).values_list(
-            article_column, subject_column
-        ):
-            found[article_id].add(listing_tag(kind, subject_id))
+    for subject in SUBJECTS:
+        pairs = subject.link.pairs(ids)
+        subject_ids = {subject_id for _, subject_id in pairs}
+        lists = {pk: listing_tags(subject, [pk]) for pk in subject_ids} if subject is TERRITORIES else None
+        for article_id, subject_id in pairs:
+            if subject_id is not None:
+                found[article_id].update(lists[subject_id] if lists else {listing_tag(subject.kind, subject_id)})
     # Pages that show it as a related article or link to it from their text.
     related = Article.related_articles.through.objects.filter(to_article_id__in=ids)
     for article_id, page_id in related.values_list("to_article_id", "from_article_id"):
@@ -230,7 +227,7 @@ def article_changed(sender, instance, raw=False, **kwargs):
     if moved:
         tags |= membership_tags(instance)
         if before:
-            tags.add(listing_tag("section", before["section_id"]))
+            tags.add(listing_tag(SECTIONS.kind, before["section_id"]))
         schedule_changed()
     pagecache.purge(*tags)
 
@@ -249,27 +246,9 @@ def article_deleted(sender, instance, **kwargs):
         schedule_changed()
 
 
-# Each link table: the kind of subject it links, and the article's field for it.
-LINKS = {
-    Article.territories.through: ("territory", "territories"),
-    Article.personalities.through: ("personality", "personalities"),
-    TaggedArticle: ("tag", "tags"),
-    Article.authors.through: ("author", "authors"),
-}
-
-
-def _listing_tags(kind: str, pks) -> set[str]:
-    if kind == "territory":
-        return territory_listing_tags(pks)
-    return {listing_tag(kind, pk) for pk in pks}
-
-
-@receiver(m2m_changed, sender=Article.territories.through)
-@receiver(m2m_changed, sender=Article.personalities.through)
-@receiver(m2m_changed, sender=TaggedArticle)
-@receiver(m2m_changed, sender=Article.authors.through)
 def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    kind, field = LINKS[sender]
+    subject = BY_LINK_TABLE[sender]
+    field = subject.article_field
     if action == "pre_clear":
         # clear() does not say what it removes: read it before.
         if reverse:
@@ -287,13 +266,17 @@ def article_subjects_changed(sender, instance, action, reverse, model, pk_set, *
         listed = list(Article.objects.filter(pk__in=pks, status=Article.Status.PUBLISHED).values_list("pk", flat=True))
         if not listed:
             return
-        tags = {SITEMAPS, *_listing_tags(kind, [instance.pk]), *(page_tag(pk) for pk in listed)}
+        tags = {SITEMAPS, *listing_tags(subject, [instance.pk]), *(page_tag(pk) for pk in listed)}
     else:
         if not _is_listed(instance.status):
             return
-        tags = {page_tag(instance.pk), SITEMAPS, *_listing_tags(kind, pks)}
+        tags = {page_tag(instance.pk), SITEMAPS, *listing_tags(subject, pks)}
     pagecache.purge(*tags)
     schedule_changed()
+
+
+for _table in BY_LINK_TABLE:
+    m2m_changed.connect(article_subjects_changed, sender=_table, dispatch_uid=f"pagecache-links-{_table._meta.label}")
 
 
 @receiver(m2m_changed, sender=Article.related_articles.through)
@@ -306,7 +289,6 @@ def related_articles_changed(sender, instance, action, reverse, pk_set, **kwargs
 
 # Subjects: their names are on many pages.
 
-SUBJECT_KINDS = {Section: "section", Territory: "territory", Personality: "personality", Tag: "tag"}
 MENU_FIELDS = ("name", "slug", "menu_position")
 
 
@@ -315,19 +297,19 @@ def section_about_to_change(sender, instance, raw=False, **kwargs):
     instance._menu_before = None if raw else stored_values(instance, *MENU_FIELDS)
 
 
-@receiver(post_save, sender=Section)
-@receiver(post_save, sender=Personality)
-@receiver(post_save, sender=Tag)
-@receiver(post_delete, sender=Section)
-@receiver(post_delete, sender=Personality)
-@receiver(post_delete, sender=Tag)
 def subject_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    tags = {subject_tag(SUBJECT_KINDS[sender], instance.pk), SUBJECTS}
+    tags = {subject_tag(BY_MODEL[sender].kind, instance.pk), SUBJECT_PAGES}
     if sender is Section and has_changed(instance.__dict__.pop("_menu_before", None), instance, MENU_FIELDS):
         tags.add(MENU)
     pagecache.purge(*tags)
+
+
+for _subject in SUBJECTS:
+    if _subject.purged_on_save:
+        for _signal in (post_save, post_delete):
+            _signal.connect(subject_changed, sender=_subject.model, dispatch_uid=f"pagecache-{_subject.kind}")
 
 
 @receiver(pre_save, sender=Territory)
@@ -340,7 +322,7 @@ def territory_about_to_change(sender, instance, raw=False, **kwargs):
 def _territory_moved(territory, containers_before: set[int]) -> None:
     """Its containers' lists and their lists of places inside change with it."""
     containers = containers_before | _containers_of([territory.pk])[territory.pk]
-    tags = {subject_tag("territory", territory.pk), SUBJECTS, *territory_listing_tags([territory.pk])}
+    tags = {subject_tag("territory", territory.pk), SUBJECT_PAGES, *listing_tags(TERRITORIES, [territory.pk])}
     tags.update(places_tag(pk) for pk in containers)
     tags.update(listing_tag("territory", pk) for pk in containers)
     pagecache.purge(*tags)
@@ -356,7 +338,7 @@ def territory_changed(sender, instance, created=False, raw=False, **kwargs):
     if created or has_changed(instance.__dict__.pop("_parent_before", None), instance, ["parent_id"]):
         _territory_moved(instance, containers_before)
     else:
-        pagecache.purge(subject_tag("territory", instance.pk), SUBJECTS)
+        pagecache.purge(subject_tag("territory", instance.pk), SUBJECT_PAGES)
 
 
 @receiver(pre_delete, sender=Territory)
@@ -367,7 +349,7 @@ def territory_about_to_go(sender, instance, **kwargs):
 @receiver(post_delete, sender=Territory)
 def territory_deleted(sender, instance, **kwargs):
     containers = instance.__dict__.pop("_containers_before", set())
-    tags = {subject_tag("territory", instance.pk), SUBJECTS, listing_tag("territory", instance.pk)}
+    tags = {subject_tag("territory", instance.pk), SUBJECT_PAGES, listing_tag("territory", instance.pk)}
     tags.update(places_tag(pk) for pk in containers)
     tags.update(listing_tag("territory", pk) for pk in containers)
     pagecache.purge(*tags)
@@ -397,7 +379,7 @@ def person_about_to_change(sender, instance, raw=False, update_fields=None, **kw
 def person_changed(sender, instance, created=False, raw=False, **kwargs):
     before = instance.__dict__.pop("_name_before", None)
     if not raw and before and has_changed(before, instance, AUTHOR_NAME_FIELDS):
-        pagecache.purge(subject_tag("author", instance.pk), SUBJECTS)
+        pagecache.purge(subject_tag("author", instance.pk), SUBJECT_PAGES)
 
 
 @receiver(post_save, sender=Image)

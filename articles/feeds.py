@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
@@ -25,8 +24,9 @@ import pagecache
 from images.models import Image
 
 from . import caching
-from .models import Article, Personality, Section, TaggedArticle, Territory
-from .templatetags.newsroom import names_list
+from .models import Article, TaggedArticle
+from .people import names_list
+from .subjects import AUTHORS, TAGS, Subject
 from .typography import fix_french_spacing
 
 FEED_LENGTH = 30
@@ -120,25 +120,18 @@ def attach_topic_tags(articles: list[Article]) -> None:
 
 
 class LatestArticlesFeed(Feed):
-    """The latest published articles of the whole site; subclasses narrow it to one subject, found by its slug."""
+    """The latest published articles of the whole site."""
 
     feed_type = MediaRssFeed
     language = "fr"
     item_guid_is_permalink = True  # the guid is the article's address, which never changes for readers
-    subject_model = None
-    subject_kind = None  # its page-cache tags: see articles.caching
-    # %(site)s: the site's name; %(name)s: the subject's.
-    channel_description = _("%(site)s : les derniers articles.")
 
     def get_feed(self, obj, request):
-        if obj is None:
-            pagecache.tag(caching.LATEST)
-        else:
-            caching.tag_subject_page(self.subject_kind, obj)
+        self.tag_page(obj)
         return super().get_feed(obj, request)
 
-    def get_object(self, request, slug=None):
-        return None if self.subject_model is None else get_object_or_404(self.subject_model, slug=slug)
+    def tag_page(self, subject) -> None:
+        pagecache.tag(caching.LATEST)
 
     def filter_articles(self, articles, subject):
         return articles
@@ -155,13 +148,13 @@ class LatestArticlesFeed(Feed):
     # The channel --------------------------------------------------------------------
 
     def title(self, subject):
-        return settings.SITE_NAME if subject is None else f"{subject} – {settings.SITE_NAME}"
+        return settings.SITE_NAME
 
     def link(self, subject):
-        return reverse("articles:home") if subject is None else subject.get_absolute_url()
+        return reverse("articles:home")
 
     def description(self, subject):
-        return fix_french_spacing(self.channel_description % {"site": settings.SITE_NAME, "name": subject})
+        return fix_french_spacing(_("%(site)s : les derniers articles.") % {"site": settings.SITE_NAME})
 
     # Each article -------------------------------------------------------------------
 
@@ -188,58 +181,39 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article):
         caching.tag_cards([article])
-        pagecache.tag(*(caching.subject_tag("author", author.pk) for author in article.authors.all()))
-        pagecache.tag(*(caching.subject_tag("tag", topic.pk) for topic in article.topic_tags))
+        pagecache.tag(*(caching.subject_tag(AUTHORS.kind, author.pk) for author in article.authors.all()))
+        pagecache.tag(*(caching.subject_tag(TAGS.kind, topic.pk) for topic in article.topic_tags))
         return {"image": feed_image(article.main_image)}
 
 
-class SectionFeed(LatestArticlesFeed):
-    subject_model = Section
-    subject_kind = "section"
-    channel_description = _("%(site)s : les derniers articles de la rubrique « %(name)s ».")
+class SubjectFeed(LatestArticlesFeed):
+    """The latest published articles about one subject (articles.subjects), as on its page."""
 
-    def filter_articles(self, articles, section):
-        return articles.in_section(section)
+    def __init__(self, subject: Subject):
+        super().__init__()
+        self.subject = subject
 
+    def get_object(self, request, **url_kwargs):
+        return self.subject.get_object(**url_kwargs)
 
-class TerritoryFeed(LatestArticlesFeed):
-    """Articles about the territory or any place inside it, as on its page."""
+    def tag_page(self, subject) -> None:
+        caching.tag_subject_page(self.subject, subject)
 
-    subject_model = Territory
-    subject_kind = "territory"
-    channel_description = _("%(site)s : l’actualité de %(name)s et des lieux qui en font partie.")
+    def filter_articles(self, articles, subject):
+        return self.subject.articles_about(articles, subject)
 
-    def get_object(self, request, slug):
-        # With the ids of the places inside it, in the same query: see about_territory().
-        return get_object_or_404(Territory.objects.with_places_inside(), slug=slug)
+    def items(self, subject):
+        articles = super().items(subject)
+        if not articles and self.subject.exists_through_articles:
+            raise Http404("Aucun article publié")  # as its page: it does not exist for readers yet
+        return articles
 
-    def filter_articles(self, articles, territory):
-        return articles.about_territory(territory)
+    def title(self, subject):
+        return f"{self.subject.name(subject)} – {settings.SITE_NAME}"
 
+    def link(self, subject):
+        return self.subject.url(subject)
 
-class PersonalityFeed(LatestArticlesFeed):
-    subject_model = Personality
-    subject_kind = "personality"
-    channel_description = _("%(site)s : les derniers articles sur %(name)s.")
-
-    def filter_articles(self, articles, personality):
-        return articles.about_personality(personality)
-
-
-class TagFeed(LatestArticlesFeed):
-    subject_kind = "tag"
-    channel_description = _("%(site)s : les derniers articles sur le thème « %(name)s ».")
-
-    def get_object(self, request, slug):
-        # As for the tag page: a tag exists for readers once a published article carries it.
-        carried = TaggedArticle.objects.filter(content_object__in=Article.objects.published()).values("tag_id")
-        tag = Tag.objects.filter(slug=slug, pk__in=carried).first()
-        if tag is None:
-            raise Http404("Mot-clé inconnu")
-        return tag
-
-    def filter_articles(self, articles, tag):
-        return articles.tagged(tag)
-
-    def link(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})  # taggit's Tag knows nothing of our addresses
+    def description(self, subject):
+        texts = {"site": settings.SITE_NAME, "name": self.subject.name(subject)}
+        return fix_french_spacing(self.subject.feed_description % texts)

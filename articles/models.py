@@ -201,6 +201,10 @@ class Territory(models.Model):
     def get_absolute_url(self):
         return slug_address("articles:territory", self.slug)
 
+    def places_directly_inside(self):
+        """The places whose parent it is or that belong to it as a grouping (not their own places)."""
+        return Territory.objects.filter(Q(parent=self) | Q(groupings=self)).distinct()
+
     def clean(self):
         if (
             self.parent_id
@@ -249,6 +253,16 @@ class TaggedArticle(TaggedItemBase):
             models.Index(fields=["tag", "content_object"], name="taggedarticle_by_tag_idx"),
             models.Index(fields=["content_object", "tag"], name="taggedarticle_by_article_idx"),
         ]
+
+
+def _subject_value(subject):
+    """What an article's column is compared with: the subject's id, or the OuterRef given."""
+    return subject.pk if isinstance(subject, models.Model) else subject
+
+
+def _linked_value(subject):
+    """The same, for a link table queried as a subquery of the articles' query (an OuterRef goes one level out)."""
+    return OuterRef(subject) if isinstance(subject, OuterRef) else _subject_value(subject)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -312,37 +326,56 @@ class ArticleQuerySet(models.QuerySet):
     def featured(self):
         return self.filter(is_featured=True)
 
-    def in_section(self, section: Section):
-        return self.filter(section=section)
+    # Articles about one subject (articles.subjects declares which method serves which). Each
+    # takes the subject, its id, or ``OuterRef("pk")`` from a query over subjects (the sitemaps).
 
-    def about_territory(self, territory: Territory):
+    def in_section(self, section):
+        return self.filter(section_id=_subject_value(section))
+
+    def about_territory(self, territory):
         """Articles tagged with the territory or with any place inside it, each once.
 
         Give a territory loaded ``with_places_inside()``: its places are then listed by id.
         """
+        links = Article.territories.through.objects
+        closure = Territory.containers.through.objects
         loaded = getattr(territory, "places_inside_ids", None)
-        if loaded is not None and loaded.count(",") < self.MAX_LISTED_PLACES:
-            places = [territory.pk, *(int(pk) for pk in loaded.split(",") if pk)]
+        if isinstance(territory, OuterRef):
+            # Per subject, from a query over territories: the link table is one query deeper.
+            outer, outer_twice = OuterRef(territory), OuterRef(OuterRef(territory))
+            inside = closure.filter(to_territory_id=outer_twice).values("from_territory_id")
+            links = links.filter(Q(territory_id=outer) | Q(territory_id__in=inside))
+        elif loaded is not None and loaded.count(",") < self.MAX_LISTED_PLACES:
+            links = links.filter(territory_id__in=[territory.pk, *(int(pk) for pk in loaded.split(",") if pk)])
         else:
             # The place and the places inside it as a UNION of two index lookups: an OR across
             # the closure join made PostgreSQL's planner scan (450 ms instead of 60 ms at 100,000).
             # Large sets of places (a région) are planned well this way too.
-            inside = Territory.containers.through.objects.filter(to_territory_id=territory.pk)
+            pk = _subject_value(territory)
+            inside = closure.filter(to_territory_id=pk)
             places = (
-                Territory.objects.filter(pk=territory.pk)
+                Territory.objects.filter(pk=pk)
                 .order_by()
                 .values("pk")
                 .union(inside.values("from_territory_id"), all=True)
             )
-        links = Article.territories.through.objects.filter(territory__in=places)
+            links = links.filter(territory__in=places)
         return self.filter(pk__in=links.values("article_id"))
 
-    def about_personality(self, personality: Personality):
-        return self.filter(personalities=personality)
+    def about_personality(self, personality):
+        links = Article.personalities.through.objects.filter(personality_id=_linked_value(personality))
+        return self.filter(pk__in=links.values("article_id"))
 
     def tagged(self, tag):
         # By the tag's id, which PostgreSQL's statistics know, rather than through a join on its slug.
-        return self.filter(pk__in=TaggedArticle.objects.filter(tag_id=tag.pk).values("content_object_id"))
+        links = TaggedArticle.objects.filter(tag_id=_linked_value(tag))
+        return self.filter(pk__in=links.values("content_object_id"))
+
+    def signed_by(self, author):
+        # The user model is swappable: its column in the link table is named after it.
+        author_column = Article.authors.field.m2m_reverse_name()
+        links = Article.authors.through.objects.filter(**{author_column: _linked_value(author)})
+        return self.filter(pk__in=links.values("article_id"))
 
     def latest_in_sections(self, section_ids, per_section: int):
         """The ``per_section`` latest articles of each of these sections, in one query, newest first."""
@@ -362,12 +395,6 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(rank_in_section=rank)
             .filter(rank_in_section__lte=per_section)
         )
-
-    def refresh_search_data(self) -> None:
-        """Recompute the search data of these articles (see ``search.indexing``), in batches."""
-        from search.indexing import refresh
-
-        refresh(self.model, self.order_by().values_list("pk", flat=True), using=self.db)
 
 
 class Article(models.Model):
@@ -455,9 +482,10 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
-    # Search data, derived from the text and the names of tags, places and people; kept
-    # current by signals (articles/signals.py) through refresh_search_data(). PostgreSQL
-    # fills search_vector; other databases fill search_text with normalised words.
+    # Search data, derived from the text and the names of the subjects search indexes (tags,
+    # places, people); written and kept current by the search app (search.indexing, whose
+    # receivers are in search/signals.py). PostgreSQL fills search_vector; other databases
+    # fill search_text with normalised words.
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(default="", editable=False)
     SEARCH_FIELDS = ("search_vector", "search_text")  # never shown: lists and pages defer them
@@ -504,7 +532,14 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, by=None, **kwargs):
+        """Save; with ``by`` (the person saving), first refuse what they may not change (``check_changes``).
+
+        Every person's write passes ``by``: the admin, the workflow methods below, the
+        importers. Without it, the write is the system's own (migrations, scripts, fixtures).
+        """
+        if by is not None:
+            self.check_changes(by)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         previous_slug = getattr(self, "_saved_slug", None)
@@ -533,16 +568,18 @@ class Article(models.Model):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
         # Remembered so that save() can tell a renamed or re-statused article (not when
         # deferred: reading them here would cost a query per article).
-        if not {"slug", "status", "published_at"} & instance.get_deferred_fields():
+        if not set(cls.SAVED_STATE_FIELDS) & instance.get_deferred_fields():
             instance._remember_saved_state()
         return instance
 
+    # What save() compares with the stored row: a rename, a status, a date or a feature changed.
+    SAVED_STATE_FIELDS = ("slug", "status", "published_at", "is_featured")
+
     def _remember_saved_state(self):
-        # Read by save() (a renamed or re-statused article) and by the receivers that render
-        # again the bodies linking here (articles/signals.py).
-        self._saved_slug = self.slug
-        self._saved_status = self.status
-        self._saved_published_at = self.published_at
+        # Read by save() and check_changes() and by the receivers that render again the
+        # bodies linking here (articles/signals.py).
+        for name in self.SAVED_STATE_FIELDS:
+            setattr(self, f"_saved_{name}", getattr(self, name))
 
     def link_target_changed(self) -> bool:
         """Whether links to this article now lead elsewhere, or appear or vanish (address, status, date)."""
@@ -551,9 +588,6 @@ class Article(models.Model):
 
     def get_preview_url(self):
         return reverse("articles:preview", kwargs={"pk": self.pk})
-
-    def refresh_search_data(self) -> None:
-        type(self).objects.filter(pk=self.pk).refresh_search_data()
 
     @property
     def is_visible(self) -> bool:
@@ -662,30 +696,38 @@ class Article(models.Model):
             return [current]
         return [cls.Status.DRAFT, cls.Status.SUBMITTED]
 
-    def check_status_change(self, user) -> None:
-        """Refuse, on the server, a status change the user has no right to make."""
-        previous = getattr(self, "_saved_status", None)
-        if previous == self.status:
+    def check_changes(self, user) -> None:
+        """Refuse, on the server, what only editors (« publish_article ») may change, from the stored row.
+
+        - the status, to or from Publié / Dépublié;
+        - « À la une », set or removed;
+        - the publication date of an article that is or was public.
+
+        The admin hides these fields from journalists; this is the rule itself, for every writer.
+        """
+        if self.can_publish(user):
             return
-        if (self.status in self.EDITOR_STATUSES or previous in self.EDITOR_STATUSES) and not self.can_publish(user):
-            raise PermissionDenied("Seule la rédaction en chef peut publier ou dépublier un article.")
+        stored_status = getattr(self, "_saved_status", None)
+        if stored_status != self.status and {stored_status, self.status} & self.EDITOR_STATUSES:
+            raise PermissionDenied(_("Seule la rédaction en chef peut publier ou dépublier un article."))
+        if bool(getattr(self, "_saved_is_featured", False)) != bool(self.is_featured):
+            raise PermissionDenied(_("Seule la rédaction en chef peut mettre un article à la une."))
+        if stored_status in self.EDITOR_STATUSES and getattr(self, "_saved_published_at", None) != self.published_at:
+            raise PermissionDenied(_("Seule la rédaction en chef peut changer la date d’un article publié."))
 
     def publish(self, by, at=None) -> None:
         self.status = self.Status.PUBLISHED
         if at is not None:
             self.published_at = at
-        self.check_status_change(by)
-        self.save()
+        self.save(by=by)
 
     def unpublish(self, by) -> None:
         self.status = self.Status.UNPUBLISHED
-        self.check_status_change(by)
-        self.save()
+        self.save(by=by)
 
     def submit_for_review(self, by) -> None:
         self.status = self.Status.SUBMITTED
-        self.check_status_change(by)
-        self.save()
+        self.save(by=by)
 
     # Validation and saving ------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """How staff members appear to readers: by their name, never by a login that is an email address."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # What readers see for a staff member who has no name to show.
@@ -24,3 +25,11 @@ def credited(people) -> list:
     people = list(people)
     named = [person for person in people if has_public_name(person)]
     return named or people[:1]
+
+
+def names_list(people) -> str:
+    """« Anne Martin », « Anne Martin et Paul Durand », « A, B et C »: the people a byline credits."""
+    names = [public_name(person) for person in credited(people)]
+    if len(names) <= 1:
+        return "".join(names)
+    return gettext("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}

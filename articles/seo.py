@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from .people import credited, public_name
+from .subjects import AUTHORS
 
 # Inside <script>, only these characters can end the element or start markup:
 # escaped as JSON unicode escapes, the data stays identical for a parser.
@@ -39,7 +40,7 @@ def article_jsonld(article, request) -> SafeString:
             {
                 "@type": "Person",
                 "name": public_name(author),
-                "url": request.build_absolute_uri(author_url(author)),
+                "url": request.build_absolute_uri(AUTHORS.url(author)),
             }
             for author in credited(article.page_subjects["authors"])
         ],
@@ -62,9 +63,3 @@ def article_jsonld(article, request) -> SafeString:
     if image:
         data["image"] = [image]
     return json_for_script({key: value for key, value in data.items() if value not in (None, "", [])})
-
-
-def author_url(author) -> str:
-    from django.urls import reverse
-
-    return reverse("articles:author", kwargs={"pk": author.pk})

@@ -15,7 +15,7 @@ DISALLOWED_PATHS = ("/admin/", "/recherche/", "/apercu/")
 
 
 def _tag_sitemap():
-    pagecache.tag(caching.SITEMAPS, caching.SUBJECTS)
+    pagecache.tag(caching.SITEMAPS, caching.SUBJECT_PAGES)
 
 
 def sitemap_index(request):

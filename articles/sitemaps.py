@@ -8,42 +8,47 @@ index; 50,000 is the protocol's limit.
 """
 
 from datetime import timedelta
+from functools import partial
 
-from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
-from taggit.models import Tag
 
-from .models import Article, Personality, Section, Territory
+from .models import Article
+from .subjects import SUBJECTS, Subject
 
 # The protocol allows 50,000 URLs a file; at 100,000 articles such a file took 2.9 s to build,
 # which every purge of the sitemaps repeats. Ten thousand keeps each file a fifth of that.
 SITEMAP_LIMIT = 10_000
 
 
-class ListingSitemap(Sitemap):
-    """Pages listing the articles about one subject: a section, a place, a person or a tag."""
+class SubjectSitemap(Sitemap):
+    """The pages of one kind of subject (articles.subjects) that list at least one published article.
+
+    Each subject's latest article is found with the same filter as its page
+    (``Subject.articles_about``), given ``OuterRef("pk")``: one query per sitemap page.
+    """
 
     limit = SITEMAP_LIMIT
-    changefreq = "daily"
-    priority = 0.5
-    model = None
-    ordering = ["name", "pk"]
 
-    def articles_about(self, subject):
-        """The published articles shown on the subject's page; ``subject`` is an OuterRef to its pk."""
-        raise NotImplementedError
+    def __init__(self, subject: Subject):
+        self.subject = subject
+        self.priority = subject.sitemap_priority
+        self.changefreq = subject.sitemap_changefreq
 
     def items(self):
-        latest = self.articles_about(OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
+        articles = self.subject.articles_about(Article.objects.published(), OuterRef("pk"))
+        latest = articles.order_by("-published_at").values("published_at")[:1]
         return (
-            self.model.objects.annotate(latest_published_at=Subquery(latest))
+            self.subject.model.objects.annotate(latest_published_at=Subquery(latest))
             .filter(latest_published_at__isnull=False)
-            .order_by(*self.ordering)
+            .order_by(*self.subject.ordering)
         )
+
+    def location(self, subject):
+        return self.subject.url(subject)
 
     def lastmod(self, subject):
         return subject.latest_published_at
@@ -53,42 +58,6 @@ class ListingSitemap(Sitemap):
         return self.items().aggregate(latest=Max("latest_published_at"))["latest"]
 
 
-class SectionSitemap(ListingSitemap):
-    model = Section
-    changefreq = "hourly"
-    priority = 0.7
-
-    def articles_about(self, section):
-        return Article.objects.published().filter(section=section)
-
-
-class TerritorySitemap(ListingSitemap):
-    model = Territory
-
-    def articles_about(self, territory):
-        # As on the territory page: articles about the place or about any place inside it.
-        return Article.objects.published().filter(Q(territories=territory) | Q(territories__containers=territory))
-
-
-class PersonalitySitemap(ListingSitemap):
-    model = Personality
-
-    def articles_about(self, personality):
-        return Article.objects.published().filter(personalities=personality)
-
-
-class TagSitemap(ListingSitemap):
-    model = Tag
-    priority = 0.4
-
-    def articles_about(self, tag):
-        return Article.objects.published().filter(tagged_items__tag=tag)
-
-    def location(self, tag):
-        # taggit's Tag knows nothing of our addresses.
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
-
-
 class ArticleSitemap(Sitemap):
     limit = SITEMAP_LIMIT
     changefreq = "monthly"
@@ -96,11 +65,7 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         # Only the columns a URL and its date need.
-        return (
-            Article.objects.published()
-            .only("slug", "status", "published_at", "updated_at")
-            .order_by("-published_at", "-pk")
-        )
+        return Article.objects.published().only("slug", "published_at", "updated_at").order_by("-published_at", "-pk")
 
     def lastmod(self, article):
         return max(date for date in (article.published_at, article.updated_at) if date is not None)
@@ -127,19 +92,6 @@ class NewsSitemap(Sitemap):
         )
 
 
-class AuthorSitemap(ListingSitemap):
-    """Journalists' pages, which bylines and structured data point to."""
-
-    model = get_user_model()
-    ordering = ["last_name", "first_name", "pk"]
-
-    def articles_about(self, author):
-        return Article.objects.published().filter(authors=author)
-
-    def location(self, author):
-        return reverse("articles:author", kwargs={"pk": author.pk})
-
-
 class HomeSitemap(Sitemap):
     changefreq = "hourly"
     priority = 1.0
@@ -154,13 +106,10 @@ class HomeSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
 
-# The sections of /sitemap.xml, each served at /sitemap-<key>.xml.
+# The sections of /sitemap.xml, each served at /sitemap-<key>.xml. Django makes a sitemap
+# per request from each (it writes on the instance while rendering).
 SITEMAPS = {
     "accueil": HomeSitemap,
-    "auteurs": AuthorSitemap,
-    "rubriques": SectionSitemap,
-    "territoires": TerritorySitemap,
-    "personnalites": PersonalitySitemap,
-    "mots-cles": TagSitemap,
+    **{subject.sitemap_key: partial(SubjectSitemap, subject) for subject in SUBJECTS},
     "articles": ArticleSitemap,
 }

@@ -1,28 +1,21 @@
 """Reader pages. Every one starts from ``Article.objects.published()``."""
 
-import time
-
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import patch_cache_control
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 import pagecache
-from comments.moderation import comments_close_at
-from comments.views import forget_held_comments, thread_context
 
-from . import caching
-from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
+from . import caching, page_parts
+from .models import Article, ArticleSlugRedirect
 from .navigation import menu_sections
 from .pagination import LookaheadPaginator
 from .seo import article_jsonld, main_image_url
+from .subjects import Subject
 
 
 class HomeView(TemplateView):
@@ -54,147 +47,67 @@ class HomeView(TemplateView):
         return context
 
 
-class ArticleListView(ListView):
-    """A paginated list of published articles about one thing (section, place, person, tag)."""
+class SubjectArticlesView(ListView):
+    """The page of one subject (a section, a place, a person, a tag, an author): its published articles, paginated.
 
-    template_name = "articles/article_list.html"
+    ``subject`` is its declaration (articles.subjects); the template is ``articles/<kind>.html``,
+    where the subject itself is named ``<kind>`` (and ``subject``).
+    """
+
+    subject: Subject = None
     context_object_name = "articles"
-    subject_context_name = "subject"
-    subject_kind = None  # its page-cache tags: see articles.caching
     paginator_class = LookaheadPaginator
-    # A subject that exists for readers only through its published articles (a tag, an
-    # author) answers 404 when its first page is empty: the page's own query finds out.
-    empty_subject_is_404 = False
+
+    def get_template_names(self):
+        return [f"articles/{self.subject.kind}.html"]
 
     def get_paginate_by(self, queryset):
         return settings.ARTICLES_PER_PAGE
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        kwargs["allow_empty_first_page"] = not self.empty_subject_is_404
+        # A subject that exists for readers only through its published articles (a tag, an
+        # author) answers 404 when its first page is empty: the page's own query finds out.
+        kwargs["allow_empty_first_page"] = not self.subject.exists_through_articles
         return super().get_paginator(queryset, per_page, **kwargs)
 
-    def get_subject(self):
-        raise NotImplementedError
-
-    def filter_articles(self, articles):
-        raise NotImplementedError
-
     def get_queryset(self):
-        self.subject = self.get_subject()
-        return self.filter_articles(Article.objects.published().for_listing())
+        self.object = self.subject.get_object(**self.kwargs)
+        return self.subject.articles_about(Article.objects.published().for_listing(), self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context[self.subject_context_name] = self.subject
-        caching.tag_subject_page(self.subject_kind, self.subject)
+        context.update(self.subject.page_context(self.object))
+        context["subject"] = context[self.subject.kind] = self.object
+        context["feed_url"] = self.subject.feed_url(self.object)
+        caching.tag_subject_page(self.subject, self.object, context)
         caching.tag_cards(context["object_list"])
         return context
 
 
-class SectionView(ArticleListView):
-    template_name = "articles/section.html"
-    subject_context_name = "section"
-    subject_kind = "section"
-
-    def get_subject(self):
-        return get_object_or_404(Section, slug=self.kwargs["slug"])
-
-    def filter_articles(self, articles):
-        return articles.in_section(self.subject)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(current_section_slug=self.subject.slug, **kwargs)
-
-
-class TerritoryView(ArticleListView):
-    template_name = "articles/territory.html"
-    subject_context_name = "territory"
-    subject_kind = "territory"
-
-    def get_subject(self):
-        territories = Territory.objects.select_related("parent").with_places_inside()
-        return get_object_or_404(territories, slug=self.kwargs["slug"])
-
-    def filter_articles(self, articles):
-        return articles.about_territory(self.subject)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["places_inside"] = places_inside = list(
-            Territory.objects.filter(Q(parent=self.subject) | Q(groupings=self.subject)).distinct()
-        )
-        named = [*places_inside, *([self.subject.parent] if self.subject.parent_id else [])]
-        pagecache.tag(
-            caching.places_tag(self.subject.pk), *(caching.subject_tag("territory", place.pk) for place in named)
-        )
-        return context
-
-
-class PersonalityView(ArticleListView):
-    template_name = "articles/personality.html"
-    subject_context_name = "personality"
-    subject_kind = "personality"
-
-    def get_subject(self):
-        return get_object_or_404(Personality, slug=self.kwargs["slug"])
-
-    def filter_articles(self, articles):
-        return articles.about_personality(self.subject)
-
-
-class TagView(ArticleListView):
-    template_name = "articles/tag.html"
-    subject_context_name = "tag"
-    subject_kind = "tag"
-    # A tag only exists for readers once a published article carries it.
-    empty_subject_is_404 = True
-
-    def get_subject(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
-
-    def filter_articles(self, articles):
-        return articles.tagged(self.subject)
-
-
 class ArticlePageMixin:
-    """The article page, for readers and for the staff preview alike: text, then its comments."""
+    """The article page, for readers and for the staff preview alike: text, then the parts other
+    apps add below it (``articles.page_parts``: the comments)."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    # Arguments for the page's parts, by part name: how a view shows, say, a refused comment again.
+    part_kwargs: dict = {}
 
-    def get_context_data(self, comment_form=None, **kwargs):
+    def get_context_data(self, **kwargs):
         # Stored when saved; rendered again here only once a scheduled article it links to appears.
         self.object.refresh_body_html_if_stale()
         context = super().get_context_data(**kwargs)
-        context.update(thread_context(self.request, self.object, form=comment_form))
+        parts = page_parts.registered()
+        for part in parts:
+            context.update(part.get_context(self.request, self.object, **self.part_kwargs.get(part.name, {})))
+        context["page_part_templates"] = [part.template_name for part in parts if part.template_name]
         return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
-        # No Vary: Cookie: the page is the same for every reader but those who carry our comment
-        # cookies, and the page cache never stores nor serves theirs (see pagecache.core).
-        if context.get("comments_personal"):
-            # This browser's own held comments or saved details: never for anyone else.
-            patch_cache_control(response, private=True, no_store=True)
-        if context.get("held_cookie_spent"):
-            forget_held_comments(response)
+        for part in page_parts.registered():
+            part.finish_response(self.request, response, context)
         return response
-
-
-class AuthorView(ArticleListView):
-    """A journalist's articles: the page a byline and search engines link to. No email, ever."""
-
-    template_name = "articles/author.html"
-    subject_context_name = "author"
-    subject_kind = "author"
-    # Only people who signed a published article have a public page.
-    empty_subject_is_404 = True
-
-    def get_subject(self):
-        return get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
-
-    def filter_articles(self, articles):
-        return articles.filter(authors=self.subject)
 
 
 class ArticleView(ArticlePageMixin, DetailView):
@@ -209,11 +122,10 @@ class ArticleView(ArticlePageMixin, DetailView):
             **kwargs,
         )
         caching.tag_article_page(self.object)
-        # The page changes by itself when its comments close, and its form's token must stay usable.
-        pagecache.cache_until(comments_close_at(self.object))
         # A link in the text to a scheduled article becomes a link at that article's time.
         pagecache.cache_until(self.object.body_html_expires_at)
-        pagecache.cache_until(time.time() + settings.COMMENTS_FORM_MAX_AGE_SECONDS / 2)
+        for part in page_parts.registered():
+            pagecache.cache_until(part.cache_until(self.object))
         return context
 
     def get(self, request, *args, **kwargs):

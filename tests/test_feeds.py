@@ -1,22 +1,19 @@
 """RSS feeds as feed readers get them: valid, newest first, published articles only, with their picture."""
 
 import html
-import io
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import feedparser
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
+from factories import encoded, jpeg
 from lxml import etree
 from PIL import Image as Pillow
 
 from articles.models import Article, Territory
-from images.models import Image
-from images.processing import process_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -43,26 +40,6 @@ def read_feed(client, url):
 def titles(feed) -> list[str]:
     # Titles are HTML in RSS: what a reader displays is the unescaped text.
     return [html.unescape(entry.title) for entry in feed.entries]
-
-
-def picture(size=(1600, 1000), image_format="JPEG", mode="RGB", colour="white") -> bytes:
-    buffer = io.BytesIO()
-    Pillow.new(mode, size, colour).save(buffer, image_format)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def make_image(db):
-    """A library image, processed as the admin does it (renditions of 480 to 1600 px, WebP and JPEG or PNG)."""
-
-    def make(data=None, name="photo.jpg", **fields):
-        fields.setdefault("alt_text", "Le pont des Roches à Metz, sous la neige")
-        image = Image(**fields)
-        image.attach(process_upload(SimpleUploadedFile(name, data or picture(), content_type="image/jpeg")))
-        image.save()
-        return image
-
-    return make
 
 
 # What appears, in which order ---------------------------------------------------------
@@ -146,7 +123,7 @@ def test_item_has_link_guid_description_date_authors_and_categories(client, make
 
 
 def test_item_carries_the_main_image_as_media_content_and_enclosure(client, make_article, make_image, settings):
-    image = make_image(credit="Photo : Jeanne Martin")
+    image = make_image(jpeg((1600, 1000)), credit="Photo : Jeanne Martin")  # renditions up to 1600 px
     make_article("Avec photo", main_image=image)
     make_article("Sans photo", published_at=timezone.now() - timedelta(days=1))
 
@@ -176,7 +153,7 @@ def test_item_carries_the_main_image_as_media_content_and_enclosure(client, make
 
 
 def test_transparent_image_is_offered_as_png_closest_to_1200_px(client, make_article, make_image):
-    image = make_image(picture((1000, 500), "PNG", mode="RGBA", colour=(0, 0, 0, 0)), name="logo.png")
+    image = make_image(encoded(Pillow.new("RGBA", (1000, 500), (0, 0, 0, 0)), "PNG"), name="logo.png")
     make_article("Avec logo", main_image=image)
 
     (entry,) = read_feed(client, reverse("articles:feed")).entries
@@ -266,6 +243,27 @@ def test_tag_carried_only_by_unpublished_articles_has_no_feed(client, make_artic
     make_article("Programmé", tags=["Secret"], published_at=timezone.now() + timedelta(days=1))
 
     assert client.get(reverse("articles:tag_feed", kwargs={"slug": "secret"})).status_code == 404
+
+
+def test_author_feed_names_the_author_as_readers_see_them(client, make_article, make_user):
+    anne = make_user("anne", first_name="Anne", last_name="Martin", email="anne.martin@example.org")
+    make_article("Signé par Anne", authors=[anne])
+    make_article("Signé par personne")
+    make_article("Brouillon d’Anne", authors=[anne], status=Article.Status.DRAFT)
+
+    feed = read_feed(client, reverse("articles:author_feed", kwargs={"pk": anne.pk}))
+
+    assert titles(feed) == ["Signé par Anne"]
+    assert feed.feed.title == f"Anne Martin – {SITE_NAME}"
+    assert feed.feed.link == f"http://testserver/auteur/{anne.pk}/"
+
+
+def test_author_without_published_article_has_no_feed(client, make_article, make_user):
+    trainee = make_user("stagiaire", email="stagiaire@example.org")
+    make_article("Brouillon", authors=[trainee], status=Article.Status.DRAFT)
+
+    assert client.get(reverse("articles:author_feed", kwargs={"pk": trainee.pk})).status_code == 404
+    assert client.get(reverse("articles:author_feed", kwargs={"pk": trainee.pk + 100})).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,13 @@ from html.parser import HTMLParser
 from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
 
 import pytest
+from comment_form import post_comment
 from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Personality, Section, Territory
+from articles.sitemaps import SITEMAPS
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -124,18 +126,6 @@ def leaks_in(responses: dict, addresses=ADDRESSES) -> dict:
 # The site ------------------------------------------------------------------------------------
 
 
-def post_comment(client, article, *, name, email, body, url="", parent=None, remember=False):
-    """Fill in and send the comment form of the article page, as a reader's browser does."""
-    page = client.get(article.get_absolute_url(), {"repondre": parent.pk} if parent else {})
-    data = {"name": name, "email": email, "url": url, "body": body}
-    data["token"] = page.context["comment_form"]["token"].value()
-    if parent:
-        data["parent"] = parent.pk
-    if remember:
-        data["remember"] = "on"
-    return client.post(reverse("comments:post", args=[article.pk]), data)
-
-
 def posted(client, article, **fields) -> Comment:
     response = post_comment(client, article, **fields)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -196,11 +186,11 @@ def site(commenting, make_article, make_section, make_territory, make_personalit
         email=MARIE,
         url="https://marie-dupont.example.org",
         body="D’accord : il faudrait une navette depuis la gare.",
-        parent=secret,
+        parent=secret.pk,
     )
     marie.approve(by=moderator)
     paul_browser = Client()
-    paul = posted(paul_browser, fintech, name="Paul Henry", email=PAUL, body="Combien d’emplois créés ?", remember=True)
+    paul = posted(paul_browser, fintech, name="Paul Henry", email=PAUL, body="Combien d’emplois créés ?", remember="on")
     paul.approve(by=moderator)
     again = posted(Client(), tram, name="Lecteur discret", email=SECRET, body="Et le dimanche, il circule ?")
     again.approve(by=moderator)
@@ -356,7 +346,7 @@ def test_resending_someone_elses_comment_reveals_nothing_about_them(commenting, 
     posted(Client(), article, name="Marie Dupont", email=MARIE, url="https://marie-dupont.example.org", body="Tenu.")
     stranger = Client()
 
-    response = post_comment(stranger, article, name="Curieux", email=MARIE.lower(), body="Tenu.", remember=True)
+    response = post_comment(stranger, article, name="Curieux", email=MARIE.lower(), body="Tenu.", remember="on")
     page = stranger.get(article.get_absolute_url())
 
     for sent in [everything_sent(response), everything_sent(page)]:
@@ -380,8 +370,11 @@ def test_no_public_page_gives_away_a_staff_login_that_is_an_email_address(client
         reverse("articles:home"),
         alone.get_absolute_url(),
         reverse("articles:author", args=[trainee.pk]),
+        reverse("articles:author_feed", args=[trainee.pk]),
         reverse("articles:feed"),
+        reverse("articles:tag_feed", args=["stage"]),
         reverse("sitemap_index"),
+        *(reverse("django.contrib.sitemaps.views.sitemap", args=[key]) for key in SITEMAPS),
         reverse("news_sitemap"),
         reverse("search:results") + "?q=stagiaire",
     ]
@@ -393,5 +386,7 @@ def test_no_public_page_gives_away_a_staff_login_that_is_an_email_address(client
     assert "La rédaction" in article_page  # the byline and the JSON-LD
     author_page = responses[reverse("articles:author", args=[trainee.pk])].content.decode()
     assert "<h1>La rédaction</h1>" in author_page
+    author_feed = responses[reverse("articles:author_feed", args=[trainee.pk])].content.decode()
+    assert "<title>La rédaction – " in author_feed
     both = client.get("/article/a-deux/").content.decode()
     assert ">Anne Martin</a>" in both and "La rédaction" not in both.split("<main", 1)[1].split("</header>", 1)[0]

@@ -1,14 +1,19 @@
 """Sitemaps, the Google News sitemap and robots.txt, read as a crawler reads them."""
 
+import io
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article, Territory
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import SITEMAPS, ArticleSitemap
+from bench.generator import generate
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +293,46 @@ def test_home_and_author_pages_are_listed(client, make_article, make_user):
     authors = locations(read_xml(client, "/sitemap-auteurs.xml", root_tag="urlset"))
     assert home == ["/"]
     assert authors == [reverse("articles:author", args=[author.pk])]
+
+
+# Queries at a newsroom's size ---------------------------------------------------------------------
+
+# Each sitemap: the paginator's count, then the page (for subjects, each with its latest
+# article found by the same filter as its page); the home page's is a list, with one date.
+# The index: a count and a latest date per sitemap but the home page's, which has no count.
+SITEMAP_QUERIES = {"index": 2 * len(SITEMAPS) - 1, **dict.fromkeys(SITEMAPS, 2), "accueil": 1, "news": 2}
+
+
+def sitemap_query_counts(client) -> dict[str, int]:
+    counts = {}
+    for name, url in [
+        ("index", reverse("sitemap_index")),
+        *((key, section_url(key)) for key in SITEMAPS),
+        ("news", reverse("news_sitemap")),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            read_xml(client, url, root_tag="sitemapindex" if name == "index" else "urlset")
+        counts[name] = len(queries)
+    return counts
+
+
+@pytest.mark.parametrize(
+    "extra_articles",
+    [
+        0,
+        pytest.param(
+            10_000,
+            marks=pytest.mark.skipif(
+                connection.vendor != "postgresql", reason="the size that matters is measured on PostgreSQL"
+            ),
+        ),
+    ],
+)
+def test_every_sitemap_answers_in_a_fixed_number_of_queries(client, journalist, extra_articles):
+    if extra_articles:
+        generate(articles=extra_articles, comments=0, stream=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    assert Article.objects.published().count() > extra_articles
+    Article.objects.published().first().authors.add(journalist)  # the demo's articles are unsigned
+
+    assert sitemap_query_counts(client) == SITEMAP_QUERIES

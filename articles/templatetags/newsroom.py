@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from articles.people import credited, public_name
+from articles.people import credited, names_list, public_name
 from articles.typography import fix_french_spacing
 
 register = template.Library()
@@ -25,15 +25,7 @@ def french_date(value, with_time: bool = False) -> str:
     return text
 
 
-@register.filter
-def names_list(people) -> str:
-    """« Anne Martin », « Anne Martin et Paul Durand », « A, B et C »: the people a byline credits."""
-    names = [public_name(person) for person in credited(people)]
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
-
-
+register.filter("names_list", names_list)
 register.filter("public_name", public_name)
 register.filter("credited", credited)
 

@@ -1,0 +1,210 @@
+"""The subjects of articles — sections, places, people, topic tags, authors — each declared once.
+
+A subject is something readers browse articles by: it has a page listing the published
+articles about it (``/rubrique/<slug>/``…), an RSS feed of them, a sitemap of the pages,
+page-cache tags, and maybe a name the search indexes. One view
+(``views.SubjectArticlesView``), one feed (``feeds.SubjectFeed``), one sitemap
+(``sitemaps.SubjectSitemap``), the URLs, the page cache's receivers (``caching``) and the
+search indexer (``search.indexing``) read these declarations; none of them names a
+subject. Adding a subject is: its model (and migration and admin), one ``Subject`` below,
+one template ``articles/<kind>.html``, and an ``ArticleQuerySet`` method for « the
+articles about it » if none fits.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from .models import Article, ArticleQuerySet, Personality, Section, TaggedArticle, Territory, slug_address
+from .people import public_name
+
+
+@dataclass(frozen=True)
+class ArticleLink:
+    """Where the pairs (article, subject) are stored: a link table, or the article's own foreign key."""
+
+    table: type[models.Model]
+    article_field: str
+    subject_field: str
+
+    @property
+    def article_column(self) -> str:
+        return "pk" if self.table is Article else f"{self.article_field}_id"
+
+    @property
+    def subject_column(self) -> str:
+        return f"{self.subject_field}_id"
+
+    @property
+    def is_link_table(self) -> bool:
+        return self.table is not Article
+
+    def pairs(self, article_ids) -> list[tuple[int, int]]:
+        """(article id, subject id) for these articles, in one query."""
+        rows = self.table.objects.filter(**{f"{self.article_column}__in": article_ids})
+        return list(rows.values_list(self.article_column, self.subject_column))
+
+    def article_ids(self, subject_ids) -> set[int]:
+        rows = self.table.objects.filter(**{f"{self.subject_column}__in": subject_ids})
+        return set(rows.values_list(self.article_column, flat=True))
+
+
+@dataclass(frozen=True, eq=False)
+class Subject:
+    """What the code needs to know of one kind of subject. See the module's docstring."""
+
+    kind: str  # URL names (articles:<kind>, articles:<kind>_feed), templates, page-cache tags
+    path: str  # the address of its pages: /<path>/<slug>/
+    model: type[models.Model]
+    # The ArticleQuerySet method giving the articles about one (the subject, its id or an OuterRef).
+    filter_method: str
+    article_field: str  # Article's field for it (also the key of Article.page_subjects, if listed there)
+    link: ArticleLink
+    # The RSS channel's description: %(site)s the site's name, %(name)s the subject's.
+    feed_description: Promise
+    sitemap_key: str  # /sitemap-<key>.xml
+    sitemap_priority: float = 0.5
+    sitemap_changefreq: str = "daily"
+    ordering: tuple[str, ...] = ("name", "pk")
+    lookup: str = "slug"  # the field its address names it by
+    # A tag or an author exists for readers only through the published articles about it:
+    # its page and feed answer 404 until there is one. Sections, places and people are
+    # published by the desk: their page exists, even empty.
+    exists_through_articles: bool = False
+    # Its name is indexed with the articles about it (search finds « Metz » articles).
+    name_is_searched: bool = False
+    # Its own saves purge the pages that name it (caching.subject_changed); the territories
+    # and authors have receivers of their own (containment, name fields).
+    purged_on_save: bool = True
+    select_related: tuple[str, ...] = field(default=())
+
+    def articles_about(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
+        """The one filter, for its page, its feed, its sitemap and the search form alike."""
+        return getattr(articles, self.filter_method)(subject)
+
+    def queryset(self):
+        objects = self.model.objects.all()
+        return objects.select_related(*self.select_related) if self.select_related else objects
+
+    def get_object(self, **url_kwargs):
+        return get_object_or_404(self.queryset(), **{self.lookup: url_kwargs[self.lookup]})
+
+    def url(self, subject) -> str:
+        if self.lookup == "slug":
+            return slug_address(f"articles:{self.kind}", subject.slug)
+        return reverse(f"articles:{self.kind}", kwargs={self.lookup: getattr(subject, self.lookup)})
+
+    def feed_url(self, subject) -> str:
+        return reverse(f"articles:{self.kind}_feed", kwargs={self.lookup: getattr(subject, self.lookup)})
+
+    def name(self, subject) -> str:
+        """How readers see it named (in feeds, titles)."""
+        return str(subject)
+
+    @property
+    def url_pattern(self) -> str:
+        converter = "slug" if self.lookup == "slug" else "int"
+        return f"{self.path}/<{converter}:{self.lookup}>/"
+
+    def page_context(self, subject) -> dict:
+        """What its page shows besides the list and the subject itself (``SubjectArticlesView``)."""
+        return {}
+
+
+class SectionSubject(Subject):
+    def page_context(self, section) -> dict:
+        return {"current_section_slug": section.slug}  # the menu marks it
+
+
+class TerritorySubject(Subject):
+    """A place's page lists the articles about it or about any place inside it."""
+
+    def queryset(self):
+        # With the ids of the places inside it, in the same query: see about_territory().
+        return super().queryset().with_places_inside()
+
+    def page_context(self, territory) -> dict:
+        return {"places_inside": list(territory.places_directly_inside())}
+
+
+class AuthorSubject(Subject):
+    def name(self, author) -> str:
+        return public_name(author)  # never a login that is an email address
+
+
+SECTIONS = SectionSubject(
+    kind="section",
+    path="rubrique",
+    model=Section,
+    filter_method="in_section",
+    article_field="section",
+    link=ArticleLink(Article, "id", "section"),
+    feed_description=_("%(site)s : les derniers articles de la rubrique « %(name)s »."),
+    sitemap_key="rubriques",
+    sitemap_priority=0.7,
+    sitemap_changefreq="hourly",
+)
+TERRITORIES = TerritorySubject(
+    kind="territory",
+    path="territoire",
+    model=Territory,
+    filter_method="about_territory",
+    article_field="territories",
+    link=ArticleLink(Article.territories.through, "article", "territory"),
+    feed_description=_("%(site)s : l’actualité de %(name)s et des lieux qui en font partie."),
+    sitemap_key="territoires",
+    name_is_searched=True,
+    purged_on_save=False,
+    select_related=("parent",),
+)
+PERSONALITIES = Subject(
+    kind="personality",
+    path="personnalite",
+    model=Personality,
+    filter_method="about_personality",
+    article_field="personalities",
+    link=ArticleLink(Article.personalities.through, "article", "personality"),
+    feed_description=_("%(site)s : les derniers articles sur %(name)s."),
+    sitemap_key="personnalites",
+    name_is_searched=True,
+)
+TAGS = Subject(
+    kind="tag",
+    path="mot-cle",
+    model=Tag,
+    filter_method="tagged",
+    article_field="tags",
+    link=ArticleLink(TaggedArticle, "content_object", "tag"),
+    feed_description=_("%(site)s : les derniers articles sur le thème « %(name)s »."),
+    sitemap_key="mots-cles",
+    sitemap_priority=0.4,
+    exists_through_articles=True,
+    name_is_searched=True,
+)
+AUTHORS = AuthorSubject(
+    kind="author",
+    path="auteur",
+    model=get_user_model(),
+    filter_method="signed_by",
+    article_field="authors",
+    link=ArticleLink(Article.authors.through, "article", Article.authors.field.m2m_reverse_field_name()),
+    feed_description=_("%(site)s : les derniers articles de %(name)s."),
+    sitemap_key="auteurs",
+    ordering=("last_name", "first_name", "pk"),
+    lookup="pk",
+    exists_through_articles=True,
+    purged_on_save=False,
+)
+
+# In the order of the sitemap index.
+SUBJECTS: tuple[Subject, ...] = (AUTHORS, SECTIONS, TERRITORIES, PERSONALITIES, TAGS)
+BY_KIND = {subject.kind: subject for subject in SUBJECTS}
+BY_MODEL = {subject.model: subject for subject in SUBJECTS}
+# The link tables (not the section's foreign key), for receivers of m2m_changed.
+BY_LINK_TABLE = {subject.link.table: subject for subject in SUBJECTS if subject.link.is_link_table}

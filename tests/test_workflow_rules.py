@@ -1,0 +1,108 @@
+"""The editors' rules live in the model: every writer that says who it is (``save(by=user)``) meets them.
+
+The admin hides « Statut », « À la une » and the date of a public article from journalists;
+these tests write around the admin, as a script, an importer or a forged form would.
+"""
+
+from datetime import timedelta
+
+import pytest
+from admin_pages import article_change_data
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+
+@pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
+def test_a_journalist_cannot_save_an_editor_status(make_article, journalist, status):
+    article = make_article(status=Article.Status.DRAFT)
+    article.status = status
+    with pytest.raises(PermissionDenied, match="rédaction en chef"):
+        article.save(by=journalist)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_a_journalist_cannot_create_a_published_article(section, journalist):
+    article = Article(title="Forcé", slug="force", section=section, standfirst="…", status=Article.Status.PUBLISHED)
+    with pytest.raises(PermissionDenied):
+        article.save(by=journalist)
+    assert not Article.objects.filter(slug="force").exists()
+
+
+def test_a_journalist_may_submit_and_edit_a_draft(make_article, journalist):
+    article = make_article(status=Article.Status.DRAFT)
+    article.title = "Nouveau titre"
+    article.submit_for_review(by=journalist)
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("Nouveau titre", Article.Status.SUBMITTED)
+
+
+@pytest.mark.parametrize("featured_before", [False, True])
+def test_only_editors_feature_an_article(make_article, journalist, editor, featured_before):
+    article = make_article(is_featured=featured_before)
+    article.is_featured = not featured_before
+    with pytest.raises(PermissionDenied, match="à la une"):
+        article.save(by=journalist)
+    article.refresh_from_db()
+    assert article.is_featured is featured_before
+
+    article.is_featured = not featured_before
+    article.save(by=editor)
+    article.refresh_from_db()
+    assert article.is_featured is not featured_before
+
+
+def test_only_editors_change_the_date_of_a_public_article(make_article, journalist, editor):
+    article = make_article(status=Article.Status.PUBLISHED)
+    published_at = article.published_at
+    article.published_at = published_at - timedelta(days=30)
+    with pytest.raises(PermissionDenied, match="date"):
+        article.save(by=journalist)
+    article.refresh_from_db()
+    assert article.published_at == published_at
+
+    article.published_at = published_at - timedelta(days=30)
+    article.save(by=editor)
+    article.refresh_from_db()
+    assert article.published_at == published_at - timedelta(days=30)
+
+
+def test_a_journalist_may_date_a_draft(make_article, journalist):
+    article = make_article(status=Article.Status.DRAFT, published_at=None)
+    article.published_at = timezone.now() + timedelta(days=2)
+    article.save(by=journalist)
+    article.refresh_from_db()
+    assert article.published_at is not None
+
+
+def test_a_journalist_edits_the_text_of_a_public_article_without_touching_the_rest(make_article, journalist):
+    article = make_article(status=Article.Status.PUBLISHED, is_featured=True)
+    article.title = "Titre corrigé"
+    article.save(by=journalist)
+    article.refresh_from_db()
+    assert (article.title, article.is_featured) == ("Titre corrigé", True)
+
+
+def test_system_writes_need_no_person(section):
+    # Migrations, fixtures and the demo loader write as the system itself.
+    article = Article.objects.create(
+        title="Système", slug="systeme", section=section, standfirst="…", status=Article.Status.PUBLISHED
+    )
+    assert article.published_at is not None
+
+
+def test_a_forged_admin_post_cannot_feature_or_redate(journalist_client, make_article):
+    article = make_article(status=Article.Status.PUBLISHED, is_featured=False)
+    published_at = article.published_at
+    data = article_change_data(
+        article, title="Titre corrigé", is_featured=True, published_at_0="01/01/2020", published_at_1="08:00:00"
+    )
+
+    response = journalist_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.is_featured, article.published_at) == ("Titre corrigé", False, published_at)
