@@ -1,16 +1,17 @@
-"""Shared fixtures: small factories for the newsroom's content and its people."""
+"""Shared fixtures: every test isolated, the newsroom's factories, its people and their browsers.
 
-import itertools
-from datetime import timedelta
+The factories themselves live in factories.py, one per kind of thing with one meaning each;
+the ``make_*`` fixtures hand them to tests with the test's database and defaults.
+"""
 
+import functools
+
+import factories
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.utils import timezone
+from django.test import Client
 
-from articles.models import Article, Personality, Section, Territory
-
-_counter = itertools.count(1)
+from comments.models import Comment
 
 
 @pytest.fixture(autouse=True)
@@ -26,18 +27,9 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
-def _named_factory(model, default_name: str, slug_prefix: str):
-    def make(name=None, **fields):
-        number = next(_counter)
-        fields.setdefault("slug", f"{slug_prefix}-{number}")
-        return model.objects.create(name=name or f"{default_name} {number}", **fields)
-
-    return make
-
-
 @pytest.fixture
 def make_section(db):
-    return _named_factory(Section, "Rubrique", "rubrique")
+    return factories.make_section
 
 
 @pytest.fixture
@@ -47,73 +39,43 @@ def section(make_section):
 
 @pytest.fixture
 def make_territory(db):
-    def make(name=None, kind=Territory.Kind.COMMUNE, parent=None, groupings=(), **fields):
-        number = next(_counter)
-        name = name or f"Commune {number}"
-        fields.setdefault("slug", f"territoire-{number}")
-        territory = Territory.objects.create(name=name, kind=kind, parent=parent, **fields)
-        if groupings:
-            territory.groupings.add(*groupings)
-        return territory
-
-    return make
+    return factories.make_territory
 
 
 @pytest.fixture
 def make_personality(db):
-    return _named_factory(Personality, "Personne", "personne")
+    return factories.make_personality
 
 
 @pytest.fixture
 def make_article(db, section):
-    """An article, published an hour ago unless told otherwise."""
-
-    def make(
-        title=None,
-        *,
-        status=Article.Status.PUBLISHED,
-        published_at="default",
-        tags=(),
-        territories=(),
-        personalities=(),
-        authors=(),
-        related=(),
-        **fields,
-    ):
-        number = next(_counter)
-        fields.setdefault("section", section)
-        fields.setdefault("slug", f"article-{number}")
-        fields.setdefault("standfirst", f"Le chapô de l’article {number}.")
-        fields.setdefault("body", f"<p>Premier paragraphe de l’article {number}.</p><p>Deuxième paragraphe.</p>")
-        if published_at == "default":
-            published_at = timezone.now() - timedelta(hours=1) if status == Article.Status.PUBLISHED else None
-        article = Article.objects.create(
-            title=title or f"Article numéro {number}", status=status, published_at=published_at, **fields
-        )
-        if tags:
-            article.tags.add(*tags)
-        article.territories.add(*territories)
-        article.personalities.add(*personalities)
-        article.authors.add(*authors)
-        article.related_articles.add(*related)
-        return article
-
-    return make
+    """An article, published an hour ago unless told otherwise, in ``section`` unless told otherwise."""
+    return functools.partial(factories.make_article, section=section)
 
 
 @pytest.fixture
-def make_user(db, django_user_model):
+def make_user(db):
     """A staff member in the given newsroom groups (by name)."""
+    return factories.make_user
 
-    def make(username=None, groups=(), **fields):
-        username = username or f"user{next(_counter)}"
-        fields.setdefault("is_staff", True)
-        fields.setdefault("first_name", username.capitalize())
-        user = django_user_model.objects.create_user(username=username, password="motdepasse-test-123", **fields)
-        user.groups.add(*Group.objects.filter(name__in=groups))
-        return user
 
-    return make
+@pytest.fixture
+def make_image(db):
+    """A library image, processed as the admin does it; a 900 × 600 JPEG unless given other bytes."""
+    return factories.make_image
+
+
+@pytest.fixture
+def make_comment(db, moderator):
+    """A reader's comment on an article, pending unless told otherwise; any other status is ``moderator``'s
+    decision (recorded, with the article's public count kept in step)."""
+    return functools.partial(factories.make_comment, moderator=moderator)
+
+
+@pytest.fixture
+def make_approved_comment(make_comment):
+    """A comment already in the article's thread: posted earlier and approved by ``moderator``."""
+    return functools.partial(make_comment, status=Comment.Status.APPROVED)
 
 
 @pytest.fixture
@@ -140,4 +102,12 @@ def journalist_client(client, journalist):
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    # A client of its own, so that a test can use it next to journalist_client (the shared ``client``).
+    client = Client()
+    client.force_login(moderator)
     return client

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_pages import field_row, form_errors
+from admin_pages import action_post, article_change_data, article_form_data, field_row, form_errors
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -31,64 +31,6 @@ def change_url(article):
 
 def changelist_url():
     return reverse("admin:articles_article_changelist")
-
-
-def article_form_data(section, **overrides):
-    """The POST the article add form sends, with the given fields changed.
-
-    ``True`` ticks a checkbox, ``False`` or ``None`` leaves the field out of the POST
-    (an unticked checkbox, or a field the browser would not send).
-    """
-    data = {
-        "title": "Le port de Metz s’agrandit",
-        "slug": "le-port-de-metz-sagrandit",
-        "section": section.pk,
-        "standfirst": "Le port fluvial double sa surface d’ici à 2027.",
-        "body": "<p>Premier paragraphe.</p><p>Deuxième paragraphe.</p>",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "authors": [],
-        "tags": "FinTech, IoT",
-        "territories": [],
-        "personalities": [],
-        "related_articles": [],
-        "comments_open": True,
-        "is_featured": False,
-    }
-    data.update(overrides)
-    return {
-        name: "on" if value is True else value
-        for name, value in data.items()
-        if value is not False and value is not None
-    }
-
-
-def article_change_data(article, **overrides):
-    """The POST the change form of ``article`` sends when saved as is, with the given fields changed."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    fields = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": published_at.strftime("%d/%m/%Y") if published_at else "",
-        "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
-        "authors": [user.pk for user in article.authors.all()],
-        "tags": ", ".join(tag.name for tag in article.tags.all()),
-        "territories": [territory.pk for territory in article.territories.all()],
-        "personalities": [personality.pk for personality in article.personalities.all()],
-        "related_articles": [related.pk for related in article.related_articles.all()],
-        "comments_open": article.comments_open,
-        "is_featured": article.is_featured,
-    }
-    fields.update(overrides)
-    return article_form_data(article.section, **fields)
-
-
-def action_post(action, *articles):
-    return {"action": action, "_selected_action": [article.pk for article in articles], "index": "0"}
 
 
 # Roles: journalists write, editors publish --------------------------------------------------

@@ -13,26 +13,22 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
-from admin_pages import field_row, form_errors
+from admin_pages import article_change_data, article_form_data, field_row, form_errors
 from budgets import ARTICLE_PAGE_QUERIES, READER_PAGE_BUDGET
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image as Pillow
+from factories import ALT_TEXT, jpeg
 
 from articles.body import render_body
 from articles.models import Article, references_from
-from images.models import Image
-from images.processing import process_upload
 
 pytestmark = pytest.mark.django_db
 
 # Named like a phone photo, and saying more than the newsroom wants readers to know.
 UPLOAD_NAME = "IMG_20240612_source-confidentielle.jpg"
-ALT_TEXT = "Le pont des Roches à Metz, sous la neige"
 CREDIT = "Photo : Jeanne Martin"
 NARROW_NBSP = "\u202f"
 RAW_NOTE_MARKERS = ["[note", "[encadré", "data-callout", "data-color", "data-title"]
@@ -43,25 +39,6 @@ FOREIGN_IMAGE_MESSAGE = "Les images doivent venir de la photothèque"
 
 
 # Building bodies as the editor stores them -----------------------------------------------
-
-
-def jpeg(size=(900, 600)) -> bytes:
-    buffer = io.BytesIO()
-    Pillow.new("RGB", size, "steelblue").save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def make_image(db):
-    """An image of the library, processed and saved as the admin does it."""
-
-    def make(*, alt_text=ALT_TEXT, caption="", credit=CREDIT, size=(900, 600)):
-        image = Image(alt_text=alt_text, caption=caption, credit=credit)
-        image.attach(process_upload(SimpleUploadedFile(UPLOAD_NAME, jpeg(size), content_type="image/jpeg")))
-        image.save()
-        return image
-
-    return make
 
 
 def figure(image_id: int, caption: str = "", alt: str = "") -> str:
@@ -132,52 +109,20 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def article_form_data(section, body, **overrides):
-    """The POST of the article add form, published at once by an editor, with ``body`` as typed."""
-    data = {
-        "title": "Le port de Metz s’agrandit",
-        "slug": "le-port-de-metz-sagrandit",
-        "section": section.pk,
-        "standfirst": "Le port fluvial double sa surface d’ici à 2027.",
-        "main_image": "",
-        "body": body,
-        "status": Article.Status.PUBLISHED,
-        "published_at_0": "",
-        "published_at_1": "",
-        "tags": "",
-        "comments_open": "on",
-    }
-    data.update(overrides)
-    return data
-
-
-def article_change_data(article, **overrides):
-    """The POST of ``article``'s change form saved as is, with the given fields changed."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    data = article_form_data(
-        article.section,
-        article.body,
-        title=article.title,
-        slug=article.slug,
-        standfirst=article.standfirst,
-        main_image=article.main_image_id or "",
-        status=article.status,
-        published_at_0=published_at.strftime("%d/%m/%Y") if published_at else "",
-        published_at_1=published_at.strftime("%H:%M:%S") if published_at else "",
-    )
-    data.update(overrides)
-    return data
+def published_form_data(section, body, **overrides):
+    """The POST of the article add form, published at once by an editor, untagged, with ``body`` as typed."""
+    return article_form_data(section, **{"status": Article.Status.PUBLISHED, "tags": "", "body": body, **overrides})
 
 
 def add_through_admin(client, section, body, **overrides) -> Article:
-    response = client.post(add_url(), article_form_data(section, body, **overrides))
+    response = client.post(add_url(), published_form_data(section, body, **overrides))
     assert response.status_code == 302, form_errors(response)
     return Article.objects.get(slug=overrides.get("slug", "le-port-de-metz-sagrandit"))
 
 
 def refused_by_admin(client, section, body) -> str:
     """Post ``body``, check it was refused with the typed text kept, and return the body field's row."""
-    response = client.post(add_url(), article_form_data(section, body))
+    response = client.post(add_url(), published_form_data(section, body))
     assert response.status_code == 200, "the admin saved what it should have refused"
     assert not Article.objects.exists()
     form = response.context["adminform"].form
@@ -355,7 +300,7 @@ def test_a_valid_note_is_saved_and_shown(editor_client, reader, section, colour)
 
 
 def test_library_image_in_the_body_becomes_a_responsive_lazy_picture(editor_client, reader, section, make_image):
-    image = make_image(caption="La légende de la photothèque")
+    image = make_image(name=UPLOAD_NAME, caption="La légende de la photothèque", credit=CREDIT)
     body = body_with(
         "<p>Avant.</p>", figure(image.pk, caption="La légende écrite <em>dans l’article</em>", alt=UPLOAD_NAME)
     )
@@ -384,7 +329,7 @@ def test_library_image_in_the_body_becomes_a_responsive_lazy_picture(editor_clie
 
 
 def test_body_image_without_its_own_caption_shows_the_library_caption(reader, make_article, make_image):
-    image = make_image(caption="La légende de la photothèque")
+    image = make_image(caption="La légende de la photothèque", credit=CREDIT)
     article = make_article(body=figure(image.pk))
 
     figcaption = re.search(r"<figcaption>(.*?)</figcaption>", body_of(page(reader, article)), re.DOTALL).group(1)
@@ -394,7 +339,7 @@ def test_body_image_without_its_own_caption_shows_the_library_caption(reader, ma
 
 
 def test_every_body_image_loads_lazily(reader, make_article, make_image):
-    images = [make_image(size=(600, 400)) for _ in range(3)]
+    images = [make_image(jpeg((600, 400))) for _ in range(3)]
     article = make_article(body=body_with(*(figure(image.pk) for image in images)))
 
     rendered = body_of(page(reader, article))
@@ -453,7 +398,7 @@ def test_an_image_id_too_large_for_the_database_is_refused_not_a_crash(editor_cl
 def test_main_image_is_shown_first_with_caption_and_credit_and_loads_eagerly(
     editor_client, reader, section, make_image
 ):
-    image = make_image(caption="Le port au petit matin")
+    image = make_image(name=UPLOAD_NAME, caption="Le port au petit matin", credit=CREDIT)
 
     article = add_through_admin(
         editor_client, section, "<p>Un paragraphe.</p>", main_image=image.pk, title="Le port au petit matin"
@@ -698,7 +643,7 @@ def test_hostile_body_through_the_admin_is_stored_clean_and_shown_inert(editor_c
 def test_an_onerror_image_from_outside_the_library_is_refused_and_echoed_inert(editor_client, section):
     body = "<p>Avant.</p><img src=x onerror=alert(1)>"
 
-    response = editor_client.post(add_url(), article_form_data(section, body))
+    response = editor_client.post(add_url(), published_form_data(section, body))
 
     assert response.status_code == 200
     assert FOREIGN_IMAGE_MESSAGE in field_row(response.content.decode(), "body")
@@ -827,9 +772,9 @@ def test_article_page_query_count_does_not_grow_with_the_body(
     published = make_article("Publié", slug="publie")
     draft = make_article("Brouillon", slug="brouillon", status=Article.Status.DRAFT)
     gone = make_article("Supprimé", slug="supprime")
-    pictures = [make_image(size=(600, 400)) for _ in range(images)]
+    pictures = [make_image(jpeg((600, 400))) for _ in range(images)]
     article = make_article(
-        main_image=make_image(size=(600, 400)),
+        main_image=make_image(jpeg((600, 400))),
         body=body_with(
             *(figure(picture.pk, caption=f"Légende {i}") for i, picture in enumerate(pictures)),
             *(note(f"<p>Encadré {i}</p>", color=["jaune", "#1d3557"][i % 2], title=f"Titre {i}") for i in range(notes)),
@@ -857,7 +802,7 @@ def test_article_page_query_count_does_not_grow_with_the_body(
 
 
 def test_preview_of_a_draft_renders_the_body_like_the_public_page(editor_client, reader, make_article, make_image):
-    image = make_image(caption="Légende de la photothèque")
+    image = make_image(caption="Légende de la photothèque", credit=CREDIT)
     target = make_article("Le tram arrive", slug="le-tram-arrive")
     hidden = make_article("En préparation", slug="en-preparation", status=Article.Status.DRAFT)
     body = body_with(
@@ -895,7 +840,7 @@ def fresh_rendering(article) -> str:
 
 
 def test_the_stored_body_is_what_rendering_gives_and_what_readers_get(reader, make_article, make_image):
-    image = make_image(caption="Légende de la photothèque")
+    image = make_image(caption="Légende de la photothèque", credit=CREDIT)
     target = make_article("Le tram arrive", slug="le-tram-arrive")
     body = body_with(
         "<h2>Intertitre</h2><p>Un paragraphe : voilà.</p>",

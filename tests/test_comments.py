@@ -1,11 +1,10 @@
 """Reader comments, as a reader meets them: the form, moderation, replies, closing, anti-spam and bad input.
 
 Every action goes through the test client. Comments that are only the scenery of a test (an
-earlier, already moderated comment) are created directly with ``make_comment``.
+earlier, already approved comment) are created directly with ``make_approved_comment``.
 """
 
 import io
-import itertools
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from budgets import ARTICLE_PAGE_QUERIES, READER_PAGE_BUDGET
+from comment_form import WRITING_TIME, form_token, post_comment
 from django.core import signing
 from django.core.management import call_command
 from django.test import Client
@@ -31,35 +31,9 @@ WAITING = "Votre commentaire est en attente de modération"
 REQUIRED = "Ce champ est obligatoire."
 CLOSED = "Les commentaires sont fermés"
 REMEMBER_LABEL = "Enregistrer mon nom et mon e-mail dans ce navigateur pour mon prochain commentaire"
-# A person needs longer than settings.COMMENTS_MIN_SECONDS_TO_WRITE to write a comment.
-WRITING_TIME = timedelta(seconds=10)
-
-_numbers = itertools.count(1)
 
 
 # The reader's side ------------------------------------------------------------------------------
-
-
-def form_token(client, article) -> str:
-    """Open the article page as this browser and read the form's signed timestamp."""
-    response = client.get(article.get_absolute_url())
-    assert response.status_code == 200
-    return response.context["comment_form"]["token"].value()
-
-
-def post_comment(client, article, *, token=None, wait=WRITING_TIME, ip="127.0.0.1", **fields):
-    """Open the article, write for ``wait``, send the form; ``fields`` override a valid comment."""
-    data = {
-        "name": "Camille Bernard",
-        "email": "camille@exemple.fr",
-        "url": "",
-        "body": f"Merci pour cet article, le n° {next(_numbers)} que je lis ce mois-ci.",
-        "website": "",
-        **fields,
-    }
-    data["token"] = form_token(client, article) if token is None else token
-    with time_machine.travel(wait, tick=True):
-        return client.post(reverse("comments:post", args=[article.pk]), data, REMOTE_ADDR=ip)
 
 
 def posted_comment(response, article) -> Comment:
@@ -162,23 +136,6 @@ def other_reader():
 
 
 @pytest.fixture
-def make_comment(moderator):
-    """A comment already in the thread, posted earlier and moderated; approved unless told otherwise."""
-
-    def make(article, *, status=Comment.Status.APPROVED, **fields):
-        number = next(_numbers)
-        fields.setdefault("author_name", f"Lecteur {number}")
-        fields.setdefault("author_email", f"lecteur{number}@exemple.fr")
-        fields.setdefault("body", f"Un commentaire déjà là, le n° {number}.")
-        comment = Comment.objects.create(article=article, **fields)
-        if status != Comment.Status.PENDING:
-            comment.moderate(status, by=moderator)
-        return comment
-
-    return make
-
-
-@pytest.fixture
 def moderator_with_email(moderator):
     moderator.email = "moderation@exemple.fr"
     moderator.save()
@@ -266,11 +223,11 @@ def test_spam_is_never_shown_to_other_readers(client, other_reader, article, mod
     assert article.comment_count == 0
 
 
-def test_approved_comments_read_oldest_first(client, article, make_comment):
+def test_approved_comments_read_oldest_first(client, article, make_approved_comment):
     now = timezone.now()
-    newest = make_comment(article, body="Arrivé en dernier.", created_at=now - timedelta(minutes=1))
-    oldest = make_comment(article, body="Arrivé en premier.", created_at=now - timedelta(minutes=30))
-    middle = make_comment(article, body="Arrivé au milieu.", created_at=now - timedelta(minutes=10))
+    newest = make_approved_comment(article, body="Arrivé en dernier.", created_at=now - timedelta(minutes=1))
+    oldest = make_approved_comment(article, body="Arrivé en premier.", created_at=now - timedelta(minutes=30))
+    middle = make_approved_comment(article, body="Arrivé au milieu.", created_at=now - timedelta(minutes=10))
 
     html = read(client, article)
 
@@ -290,8 +247,8 @@ def test_author_name_links_to_their_site_without_lending_it_our_rank(client, oth
     assert dict(author_link.attributes)["rel"] == "nofollow ugc noopener"
 
 
-def test_comment_shows_a_french_date_and_a_permalink(client, article, make_comment):
-    comment = make_comment(article, created_at=datetime(2026, 7, 1, 9, 5, tzinfo=PARIS))
+def test_comment_shows_a_french_date_and_a_permalink(client, article, make_approved_comment):
+    comment = make_approved_comment(article, created_at=datetime(2026, 7, 1, 9, 5, tzinfo=PARIS))
 
     item = comment_item(page(client.get(article.get_absolute_url())), comment)
 
@@ -303,8 +260,10 @@ def test_comment_shows_a_french_date_and_a_permalink(client, article, make_comme
 # 3. Replies -------------------------------------------------------------------------------------
 
 
-def test_reply_link_prefills_the_form_and_the_reply_nests_under_its_parent(client, article, make_comment, moderator):
-    parent = make_comment(article, author_name="Dominique")
+def test_reply_link_prefills_the_form_and_the_reply_nests_under_its_parent(
+    client, article, make_approved_comment, moderator
+):
+    parent = make_approved_comment(article, author_name="Dominique")
 
     reply_link = find(
         page(client.get(article.get_absolute_url())), "a", href=f"?repondre={parent.pk}#laisser-un-commentaire"
@@ -323,10 +282,10 @@ def test_reply_link_prefills_the_form_and_the_reply_nests_under_its_parent(clien
     assert "Je ne suis pas d’accord." in text(find(parent_item, "li", id=reply.anchor))
 
 
-def test_no_reply_link_at_the_deepest_level(client, article, make_comment, settings):
+def test_no_reply_link_at_the_deepest_level(client, article, make_approved_comment, settings):
     settings.COMMENTS_MAX_DEPTH = 2
-    root = make_comment(article)
-    child = make_comment(article, parent=root)
+    root = make_approved_comment(article)
+    child = make_approved_comment(article, parent=root)
 
     tree = page(client.get(article.get_absolute_url()))
 
@@ -336,9 +295,11 @@ def test_no_reply_link_at_the_deepest_level(client, article, make_comment, setti
     assert prefilled_parent(client, article, child.pk) is None
 
 
-def test_forged_reply_below_the_deepest_level_is_refused_and_keeps_the_text(client, article, make_comment, settings):
+def test_forged_reply_below_the_deepest_level_is_refused_and_keeps_the_text(
+    client, article, make_approved_comment, settings
+):
     settings.COMMENTS_MAX_DEPTH = 2
-    child = make_comment(article, parent=make_comment(article))
+    child = make_approved_comment(article, parent=make_approved_comment(article))
 
     response = post_comment(client, article, parent=child.pk, body="Une réponse trop profonde.")
 
@@ -347,9 +308,9 @@ def test_forged_reply_below_the_deepest_level_is_refused_and_keeps_the_text(clie
     assert "Une réponse trop profonde." in text(find(page(response), "textarea", id="id_body"))
 
 
-def test_forged_reply_below_the_deepest_level_says_why(client, article, make_comment, settings):
+def test_forged_reply_below_the_deepest_level_says_why(client, article, make_approved_comment, settings):
     settings.COMMENTS_MAX_DEPTH = 2
-    child = make_comment(article, parent=make_comment(article))
+    child = make_approved_comment(article, parent=make_approved_comment(article))
 
     response = post_comment(client, article, parent=child.pk, body="Une réponse trop profonde.")
 
@@ -357,11 +318,13 @@ def test_forged_reply_below_the_deepest_level_says_why(client, article, make_com
 
 
 @pytest.mark.parametrize("parent_kind", ["pending", "rejected", "other_article", "unknown"])
-def test_reply_to_a_comment_readers_cannot_see_is_refused(client, article, make_article, make_comment, parent_kind):
+def test_reply_to_a_comment_readers_cannot_see_is_refused(
+    client, article, make_article, make_comment, make_approved_comment, parent_kind
+):
     parent_id = {
-        "pending": lambda: make_comment(article, status=Comment.Status.PENDING).pk,
+        "pending": lambda: make_comment(article).pk,
         "rejected": lambda: make_comment(article, status=Comment.Status.REJECTED).pk,
-        "other_article": lambda: make_comment(make_article()).pk,
+        "other_article": lambda: make_approved_comment(make_article()).pk,
         "unknown": lambda: 999_999,
     }[parent_kind]()
 
@@ -382,9 +345,9 @@ def assert_closed(html):
     assert 'name="body"' not in html
 
 
-def test_article_with_comments_switched_off_shows_no_form(client, make_article, make_comment):
+def test_article_with_comments_switched_off_shows_no_form(client, make_article, make_approved_comment):
     article = make_article(comments_open=False)
-    earlier = make_comment(article, body="Écrit avant la fermeture.")
+    earlier = make_approved_comment(article, body="Écrit avant la fermeture.")
 
     html = read(client, article)
 
@@ -646,9 +609,9 @@ def test_double_post_saves_one_comment(client, article):
 
 
 @pytest.fixture
-def known_author(article, make_comment):
+def known_author(article, make_approved_comment):
     """Camille already has an approved comment on the site."""
-    return make_comment(article, author_email="camille@exemple.fr")
+    return make_approved_comment(article, author_email="camille@exemple.fr")
 
 
 def test_known_author_is_held_like_anyone_by_default(client, other_reader, article, known_author):
@@ -874,8 +837,8 @@ def test_a_forged_reply_address_shows_the_page_not_an_error(client, article, val
 # 9. Stored text and long threads ----------------------------------------------------------------
 
 
-def test_comment_text_is_rendered_once_when_saved(article, make_comment):
-    comment = make_comment(article, body="Premier point.\n\nVoir https://exemple.fr/page <b>ici</b>.")
+def test_comment_text_is_rendered_once_when_saved(article, make_approved_comment):
+    comment = make_approved_comment(article, body="Premier point.\n\nVoir https://exemple.fr/page <b>ici</b>.")
 
     stored = Comment.objects.values_list("body_html", flat=True).get(pk=comment.pk)
     assert stored == render_comment_text(comment.body)
@@ -883,16 +846,16 @@ def test_comment_text_is_rendered_once_when_saved(article, make_comment):
     assert "&lt;b&gt;ici&lt;/b&gt;" in stored
 
 
-def test_erased_comment_keeps_no_rendered_text(article, make_comment):
-    comment = make_comment(article, body="Un texte à effacer.")
+def test_erased_comment_keeps_no_rendered_text(article, make_approved_comment):
+    comment = make_approved_comment(article, body="Un texte à effacer.")
 
     comment.erase()
 
     assert Comment.objects.values_list("body_html", flat=True).get(pk=comment.pk) == ""
 
 
-def test_the_rerender_command_renders_every_comment_again(article, make_comment):
-    comments = [make_comment(article, body=f"Texte {i} : https://exemple.fr/{i}") for i in range(3)]
+def test_the_rerender_command_renders_every_comment_again(article, make_approved_comment):
+    comments = [make_approved_comment(article, body=f"Texte {i} : https://exemple.fr/{i}") for i in range(3)]
     Comment.objects.update(body_html="<p>ancienne règle</p>")
 
     call_command("rerender_comments", "--batch-size", "2", stdout=io.StringIO())
@@ -901,11 +864,11 @@ def test_the_rerender_command_renders_every_comment_again(article, make_comment)
         assert Comment.objects.get(pk=comment.pk).body_html == render_comment_text(comment.body)
 
 
-def conversation(article, make_comment, replies=0, **fields):
+def conversation(article, make_approved_comment, replies=0, **fields):
     """A top-level comment and ``replies`` answers to it."""
-    root = make_comment(article, **fields)
+    root = make_approved_comment(article, **fields)
     for _ in range(replies):
-        make_comment(article, parent=root)
+        make_approved_comment(article, parent=root)
     return root
 
 
@@ -915,9 +878,9 @@ def thread_page(client, url):
     return response
 
 
-def test_a_long_thread_is_read_page_by_page(client, article, make_comment, settings):
+def test_a_long_thread_is_read_page_by_page(client, article, make_approved_comment, settings):
     settings.COMMENTS_PER_PAGE = 5
-    roots = [conversation(article, make_comment, replies=1) for _ in range(4)]  # 2 comments each
+    roots = [conversation(article, make_approved_comment, replies=1) for _ in range(4)]  # 2 comments each
     refresh_comment_count(article.pk)
 
     first = thread_page(client, article.get_absolute_url())
@@ -936,28 +899,30 @@ def test_a_long_thread_is_read_page_by_page(client, article, make_comment, setti
 
 
 @pytest.mark.parametrize(("value", "shown_page"), [("abc", 1), ("²", 1), ("0", 1), ("99", 2), ("9" * 500, 1)])
-def test_a_forged_page_number_shows_a_page_not_an_error(client, article, make_comment, settings, value, shown_page):
+def test_a_forged_page_number_shows_a_page_not_an_error(
+    client, article, make_approved_comment, settings, value, shown_page
+):
     settings.COMMENTS_PER_PAGE = 1
-    roots = [make_comment(article) for _ in range(2)]
+    roots = [make_approved_comment(article) for _ in range(2)]
 
     response = thread_page(client, f"{article.get_absolute_url()}?commentaires={value}")
 
     assert shown_comment_ids(response) == [roots[shown_page - 1].pk]
 
 
-def test_a_conversation_longer_than_a_page_is_never_cut(client, article, make_comment, settings):
+def test_a_conversation_longer_than_a_page_is_never_cut(client, article, make_approved_comment, settings):
     settings.COMMENTS_PER_PAGE = 3
-    first = conversation(article, make_comment, replies=5)
-    second = make_comment(article)
+    first = conversation(article, make_approved_comment, replies=5)
+    second = make_approved_comment(article)
 
     assert len(shown_comment_ids(thread_page(client, article.get_absolute_url()))) == 6
     assert shown_comment_ids(thread_page(client, f"{article.get_absolute_url()}?commentaires=2")) == [second.pk]
     assert first.get_absolute_url() == f"{article.get_absolute_url()}#{first.anchor}"
 
 
-def test_a_comment_address_leads_to_its_page(client, article, make_comment, settings):
+def test_a_comment_address_leads_to_its_page(client, article, make_approved_comment, settings):
     settings.COMMENTS_PER_PAGE = 2
-    roots = [conversation(article, make_comment, replies=1) for _ in range(3)]
+    roots = [conversation(article, make_approved_comment, replies=1) for _ in range(3)]
     reply = roots[2].replies.get()
 
     url = reply.get_absolute_url()
@@ -968,11 +933,11 @@ def test_a_comment_address_leads_to_its_page(client, article, make_comment, sett
 
 
 def test_replying_on_a_later_page_keeps_the_page_and_returns_to_it(
-    client, other_reader, article, make_comment, settings
+    client, other_reader, article, make_approved_comment, settings
 ):
     settings.COMMENTS_PER_PAGE = 1
-    make_comment(article)
-    later = make_comment(article, author_name="Dominique")
+    make_approved_comment(article)
+    later = make_approved_comment(article, author_name="Dominique")
     second_page = f"{article.get_absolute_url()}?commentaires=2"
 
     reply_link = find(
@@ -992,10 +957,10 @@ def test_replying_on_a_later_page_keeps_the_page_and_returns_to_it(
 
 
 def test_a_held_comment_shows_on_the_page_where_it_was_written_and_shifts_no_page(
-    client, other_reader, article, make_comment, settings
+    client, other_reader, article, make_approved_comment, settings
 ):
     settings.COMMENTS_PER_PAGE = 1
-    first, second = make_comment(article), make_comment(article)
+    first, second = make_approved_comment(article), make_approved_comment(article)
 
     held = posted_comment(post_comment(client, article, body="Mon avis en attente."), article)
 

@@ -12,8 +12,8 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from django.template import Context, Template
-from django.test import Client
 from django.urls import reverse
+from factories import ALT_TEXT, encoded, jpeg
 from PIL import ExifTags, ImageDraw
 from PIL import Image as Pillow
 
@@ -23,23 +23,12 @@ from images.processing import process_upload
 pytestmark = pytest.mark.django_db
 
 WIDTHS = [480, 800, 1200, 1600]
-ALT_TEXT = "Le pont des Roches à Metz, sous la neige"
 RED = (255, 0, 0)
 GPS_INFO = ExifTags.IFD.GPSInfo  # 0x8825
 ORIENTATION = ExifTags.Base.Orientation  # 0x0112
 
 
 # Files a journalist might send ----------------------------------------------------
-
-
-def encoded(picture: Pillow.Image, image_format: str, **options) -> bytes:
-    buffer = io.BytesIO()
-    picture.save(buffer, image_format, **options)
-    return buffer.getvalue()
-
-
-def jpeg(size=(900, 600), colour="white") -> bytes:
-    return encoded(Pillow.new("RGB", size, colour), "JPEG", quality=90)
 
 
 def phone_photo() -> bytes:
@@ -111,26 +100,6 @@ def open_stored(name: str) -> Pillow.Image:
 
 def all_names(image: Image) -> list[str]:
     return sorted(image.file_names())
-
-
-@pytest.fixture
-def make_image(db):
-    """An image of the library, processed and saved as the admin would."""
-
-    def make(data=None, *, name="photo.jpg", alt_text=ALT_TEXT, **fields):
-        image = Image(alt_text=alt_text, **fields)
-        image.attach(process_upload(upload(data or jpeg(), name=name)))
-        image.save()
-        return image
-
-    return make
-
-
-@pytest.fixture
-def moderator_client(moderator):
-    client = Client()
-    client.force_login(moderator)
-    return client
 
 
 # A phone photo, through the admin ---------------------------------------------------

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from factories import jpeg
 
 from articles.models import Article, Territory
 
@@ -159,20 +160,14 @@ def test_author_page_exists_only_for_bylines_of_published_articles(client, make_
     assert client.get("/auteur/999999/").status_code == 404
 
 
-def test_main_image_is_shared_with_social_networks_and_search_engines(client, make_article):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image as PillowImage
-
-    from images.models import Image
-    from images.processing import process_upload
-
-    buffer = io.BytesIO()
-    PillowImage.new("RGB", (1600, 900), "#336699").save(buffer, "JPEG")
-    image = Image(alt_text="Le centre des congrès de Metz", caption="Le salon", credit="Photo : J. Martin")
-    image.attach(process_upload(SimpleUploadedFile("DSC_0042.jpg", buffer.getvalue(), content_type="image/jpeg")))
-    image.save()
+def test_main_image_is_shared_with_social_networks_and_search_engines(client, make_article, make_image):
+    image = make_image(
+        jpeg((1600, 900), "#336699"),
+        name="DSC_0042.jpg",
+        alt_text="Le centre des congrès de Metz",
+        caption="Le salon",
+        credit="Photo : J. Martin",
+    )
     article = make_article("Avec image", main_image=image)
 
     html = client.get(article.get_absolute_url()).content.decode()

@@ -7,9 +7,10 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from admin_pages import action_post
+from comment_form import post_comment
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -48,10 +49,6 @@ def listed(response):
     return list(response.context["cl"].result_list)
 
 
-def action_post(action, *comments, **extra):
-    return {"action": action, "_selected_action": [comment.pk for comment in comments], "index": "0", **extra}
-
-
 def public_count(client, article):
     """The « N commentaire(s) » heading of the public article page."""
     html = client.get(article.get_absolute_url()).content.decode()
@@ -65,15 +62,6 @@ def assert_moderated(comment, status, by):
     assert timezone.now() - comment.moderated_at < timedelta(minutes=1)
 
 
-def post_through_site(client, settings, article, **fields):
-    """Post the comment form of the article page as a reader's browser does."""
-    settings.COMMENTS_MIN_SECONDS_TO_WRITE = 0
-    page = client.get(article.get_absolute_url())
-    data = {"name": "Jeanne", "email": READER_EMAIL, "url": "", "body": "Un avis.", **fields}
-    data["token"] = page.context["comment_form"]["token"].value()
-    return client.post(reverse("comments:post", args=[article.pk]), data)
-
-
 # Fixtures -----------------------------------------------------------------------
 
 
@@ -83,33 +71,22 @@ def article(make_article):
 
 
 @pytest.fixture
-def make_comment(article):
-    """A reader's comment, pending and a minute older than the previous one unless told otherwise."""
-    minutes_ago = iter(range(1000, 0, -1))
+def make_jeanne_comment(make_comment, article):
+    """A comment by Jeanne, the reader whose data is asked for below, on the market article unless told
+    otherwise; pending unless told otherwise (any other status is the moderator's decision)."""
 
     def make(body="Très bon article.", **fields):
-        fields.setdefault("article", article)
         fields.setdefault("author_name", "Jeanne Lefèvre")
         fields.setdefault("author_email", READER_EMAIL)
-        fields.setdefault("status", Status.PENDING)
         fields.setdefault("ip_address", "203.0.113.7")
-        fields.setdefault("created_at", timezone.now() - timedelta(minutes=next(minutes_ago)))
-        return Comment.objects.create(body=body, **fields)
+        return make_comment(fields.pop("article", article), body, **fields)
 
     return make
 
 
 @pytest.fixture
-def comment(make_comment):
-    return make_comment("Enfin un marché digne de ce nom !")
-
-
-@pytest.fixture
-def moderator_client(moderator):
-    # Its own client, so that a test can also use journalist_client (the shared ``client``).
-    client = Client()
-    client.force_login(moderator)
-    return client
+def comment(make_jeanne_comment):
+    return make_jeanne_comment("Enfin un marché digne de ce nom !")
 
 
 # Who may moderate ---------------------------------------------------------------
@@ -166,12 +143,12 @@ def test_moderators_group_holds_only_comment_permissions():
 # The queue ------------------------------------------------------------------------
 
 
-def test_queue_opens_on_pending_comments_newest_first(moderator_client, make_comment):
-    older = make_comment("Le plus ancien.")
-    make_comment("Déjà publié.", status=Status.APPROVED)
-    make_comment("Achetez des montres.", status=Status.SPAM)
-    make_comment("Hors sujet.", status=Status.REJECTED)
-    newer = make_comment("Le plus récent.")
+def test_queue_opens_on_pending_comments_newest_first(moderator_client, make_jeanne_comment):
+    older = make_jeanne_comment("Le plus ancien.")
+    make_jeanne_comment("Déjà publié.", status=Status.APPROVED)
+    make_jeanne_comment("Achetez des montres.", status=Status.SPAM)
+    make_jeanne_comment("Hors sujet.", status=Status.REJECTED)
+    newer = make_jeanne_comment("Le plus récent.")
 
     assert listed(moderator_client.get(changelist_url())) == [newer, older]
 
@@ -187,11 +164,11 @@ def test_queue_opens_on_pending_comments_newest_first(moderator_client, make_com
         ("inconnu", []),
     ],
 )
-def test_queue_filters_by_status(moderator_client, make_comment, statut, expected):
-    make_comment("Attend.")
-    make_comment("Publié.", status=Status.APPROVED)
-    make_comment("Rejeté.", status=Status.REJECTED)
-    make_comment("Indésirable.", status=Status.SPAM)
+def test_queue_filters_by_status(moderator_client, make_jeanne_comment, statut, expected):
+    make_jeanne_comment("Attend.")
+    make_jeanne_comment("Publié.", status=Status.APPROVED)
+    make_jeanne_comment("Rejeté.", status=Status.REJECTED)
+    make_jeanne_comment("Indésirable.", status=Status.SPAM)
 
     response = moderator_client.get(changelist_url(statut=statut))
 
@@ -200,6 +177,7 @@ def test_queue_filters_by_status(moderator_client, make_comment, statut, expecte
 
 def test_queue_shows_what_a_moderator_needs_to_decide(moderator_client, make_comment, article):
     comment = make_comment(
+        article,
         "Le parking reste un problème, surtout le samedi matin quand les producteurs arrivent.",
         author_name="Paul Henry",
         author_email="paul.henry@exemple.fr",
@@ -224,10 +202,10 @@ def test_article_link_of_the_queue_opens_for_a_moderator(moderator_client, comme
     assert moderator_client.get(href).status_code == 200
 
 
-def test_queue_filters_by_article(moderator_client, make_comment, make_article):
+def test_queue_filters_by_article(moderator_client, make_jeanne_comment, make_article):
     other_article = make_article("La foire de Thionville")
-    here = make_comment("Sur le marché.")
-    make_comment("Sur la foire.", article=other_article)
+    here = make_jeanne_comment("Sur le marché.")
+    make_jeanne_comment("Sur la foire.", article=other_article)
 
     response = moderator_client.get(changelist_url(article__id__exact=here.article_id))
 
@@ -235,9 +213,11 @@ def test_queue_filters_by_article(moderator_client, make_comment, make_article):
 
 
 @pytest.mark.parametrize("query", ["parking", "Henry", "paul.henry@exemple", "PAUL.HENRY"])
-def test_queue_search_by_text_name_and_email(moderator_client, make_comment, query):
-    wanted = make_comment("Le parking est trop petit.", author_name="Paul Henry", author_email="paul.henry@exemple.fr")
-    make_comment("Rien à signaler.", author_name="Anne Roy", author_email="anne.roy@exemple.fr")
+def test_queue_search_by_text_name_and_email(moderator_client, make_comment, article, query):
+    wanted = make_comment(
+        article, "Le parking est trop petit.", author_name="Paul Henry", author_email="paul.henry@exemple.fr"
+    )
+    make_comment(article, "Rien à signaler.", author_name="Anne Roy", author_email="anne.roy@exemple.fr")
 
     assert listed(moderator_client.get(changelist_url(q=query))) == [wanted]
 
@@ -279,8 +259,8 @@ def test_unknown_moderation_action_or_comment_is_refused_cleanly(moderator_clien
     assert comment.status == Status.PENDING
 
 
-def test_public_count_follows_one_click_decisions(moderator_client, client, comment, make_comment, article):
-    second = make_comment("Bravo à la mairie.")
+def test_public_count_follows_one_click_decisions(moderator_client, client, comment, make_jeanne_comment, article):
+    second = make_jeanne_comment("Bravo à la mairie.")
 
     moderator_client.post(moderate_url(comment, "approuver"))
     moderator_client.post(moderate_url(second, "approuver"))
@@ -302,9 +282,9 @@ def test_no_comment_yet_reads_in_the_french_singular(client, comment, article):
     ("action", "status"),
     [("approve_selected", Status.APPROVED), ("reject_selected", Status.REJECTED), ("mark_spam_selected", Status.SPAM)],
 )
-def test_bulk_moderation_records_who_and_when(moderator_client, moderator, make_comment, action, status):
-    chosen = [make_comment("Premier."), make_comment("Second.")]
-    untouched = make_comment("Pas sélectionné.")
+def test_bulk_moderation_records_who_and_when(moderator_client, moderator, make_jeanne_comment, action, status):
+    chosen = [make_jeanne_comment("Premier."), make_jeanne_comment("Second.")]
+    untouched = make_jeanne_comment("Pas sélectionné.")
 
     response = moderator_client.post(changelist_url(), action_post(action, *chosen))
 
@@ -322,8 +302,10 @@ def test_bulk_actions_are_offered_to_moderators(moderator_client, comment):
         assert f'value="{action}"' in html
 
 
-def test_public_count_follows_bulk_approval_rejection_and_deletion(moderator_client, client, make_comment, article):
-    first, second, third = make_comment("Un."), make_comment("Deux."), make_comment("Trois.")
+def test_public_count_follows_bulk_approval_rejection_and_deletion(
+    moderator_client, client, make_jeanne_comment, article
+):
+    first, second, third = make_jeanne_comment("Un."), make_jeanne_comment("Deux."), make_jeanne_comment("Trois.")
 
     moderator_client.post(changelist_url(), action_post("approve_selected", first, second, third))
     article.refresh_from_db()
@@ -349,9 +331,9 @@ def test_public_count_follows_bulk_approval_rejection_and_deletion(moderator_cli
     assert public_count(client, article) == "1 commentaire"
 
 
-def test_deleting_one_comment_from_its_page_updates_the_count(moderator_client, make_comment, article):
-    comment = make_comment(status=Status.APPROVED)
-    make_comment("Un autre.", status=Status.APPROVED)
+def test_deleting_one_comment_from_its_page_updates_the_count(moderator_client, make_jeanne_comment, article):
+    comment = make_jeanne_comment(status=Status.APPROVED)
+    make_jeanne_comment("Un autre.", status=Status.APPROVED)
     refresh_comment_count(article.pk)
     article.refresh_from_db()
     assert article.comment_count == 2
@@ -385,12 +367,12 @@ def test_comment_form_only_lets_the_status_change(moderator_client, comment):
 # The admin's front page -----------------------------------------------------------------
 
 
-def test_front_page_tells_moderators_how_many_comments_wait(moderator_client, make_comment):
-    make_comment("Un.")
-    make_comment("Deux.")
-    make_comment("Publicité.", status=Status.SPAM)
-    make_comment("Publié.", status=Status.APPROVED)
-    make_comment("", status=Status.PENDING, erased_at=timezone.now())
+def test_front_page_tells_moderators_how_many_comments_wait(moderator_client, make_jeanne_comment):
+    make_jeanne_comment("Un.")
+    make_jeanne_comment("Deux.")
+    make_jeanne_comment("Publicité.", status=Status.SPAM)
+    make_jeanne_comment("Publié.", status=Status.APPROVED)
+    make_jeanne_comment("", status=Status.PENDING, erased_at=timezone.now())
 
     html = moderator_client.get(reverse("admin:index")).content.decode()
 
@@ -411,15 +393,16 @@ def test_front_page_says_nothing_of_comments_to_journalists(journalist_client, c
 
 
 @pytest.fixture
-def two_readers(make_comment, make_article):
+def two_readers(make_jeanne_comment, make_comment, make_article):
     """Jeanne's comments (one on another article, one still pending), and Paul's reply to her."""
     other_article = make_article("La foire de Thionville")
     jeanne = [
-        make_comment("Le marché est superbe.", status=Status.APPROVED, author_url="https://jeanne.example.fr"),
-        make_comment("La foire aussi.", article=other_article, status=Status.APPROVED),
-        make_comment("Et le parking ?"),
+        make_jeanne_comment("Le marché est superbe.", status=Status.APPROVED, author_url="https://jeanne.example.fr"),
+        make_jeanne_comment("La foire aussi.", article=other_article, status=Status.APPROVED),
+        make_jeanne_comment("Et le parking ?"),
     ]
     paul = make_comment(
+        jeanne[0].article,
         "Je ne suis pas d’accord : il manque un parking.",
         parent=jeanne[0],
         author_name="Paul Henry",
@@ -501,8 +484,8 @@ def test_erase_leaves_nothing_in_the_admin_history(moderator_client, comment):
         assert "Enfin un marché" not in html, url
 
 
-def test_erased_comment_without_replies_leaves_no_placeholder(moderator_client, client, make_comment, article):
-    make_comment("Seul dans son fil.", status=Status.APPROVED)
+def test_erased_comment_without_replies_leaves_no_placeholder(moderator_client, client, make_jeanne_comment, article):
+    make_jeanne_comment("Seul dans son fil.", status=Status.APPROVED)
     moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1", "confirm_erase": "on"})
 
     html = client.get(article.get_absolute_url()).content.decode()
@@ -557,14 +540,14 @@ def test_command_refuses_an_invalid_address_in_french(action):
 # Telling the moderators ---------------------------------------------------------------------
 
 
-def test_a_posted_comment_is_announced_to_moderators_by_email(client, settings, make_user, article, mailoutbox):
+def test_a_posted_comment_is_announced_to_moderators_by_email(client, make_user, article, mailoutbox):
     make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
     make_user("cheffe", is_superuser=True, email="cheffe@redaction.example")
     make_user("modo-sans-adresse", groups=["Modérateurs"])
     make_user("modo-parti", groups=["Modérateurs"], email="parti@redaction.example", is_active=False)
     make_user("plume", groups=["Journalistes"], email="plume@redaction.example")
 
-    response = post_through_site(client, settings, article, body="Quand rouvre le parking ?")
+    response = post_comment(client, article, name="Jeanne", email=READER_EMAIL, body="Quand rouvre le parking ?")
 
     assert response.status_code == 302
     comment = Comment.objects.get()
@@ -577,11 +560,11 @@ def test_a_posted_comment_is_announced_to_moderators_by_email(client, settings, 
     assert f"http://testserver{change_url(comment)}" in message.body
 
 
-def test_spam_is_not_announced(client, settings, make_user, article, mailoutbox):
+def test_spam_is_not_announced(client, make_user, article, mailoutbox):
     make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
     BlockedTerm.objects.create(term="casino")
 
-    post_through_site(client, settings, article, body="Le meilleur casino en ligne.")
+    post_comment(client, article, name="Jeanne", email=READER_EMAIL, body="Le meilleur casino en ligne.")
 
     assert Comment.objects.get().status == Status.SPAM
     assert mailoutbox == []

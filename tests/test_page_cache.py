@@ -365,10 +365,8 @@ def test_unpublishing_purges_its_page_and_lists(servers, newsroom, editor):
     assert servers[1].get(urls["match"]).status_code == 404
 
 
-def test_approving_a_comment_purges_the_article_and_its_cards(servers, newsroom, moderator):
-    comment = Comment.objects.create(
-        article=newsroom["match"], author_name="Supporter", author_email="s@example.org", body="Quel match !"
-    )
+def test_approving_a_comment_purges_the_article_and_its_cards(servers, newsroom, make_comment, moderator):
+    comment = make_comment(newsroom["match"], "Quel match !", author_name="Supporter", author_email="s@example.org")
     urls = warm(servers[0], newsroom)
     comment.approve(by=moderator)
     purged = {"match", "home", "sport", "metz", "moselle", "grand_est", "feed", "sport_feed"}
