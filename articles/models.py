@@ -260,6 +260,11 @@ def _subject_value(subject):
     return subject.pk if isinstance(subject, models.Model) else subject
 
 
+def _linked_value(subject):
+    """The same, for a link table queried as a subquery of the articles' query (an OuterRef goes one level out)."""
+    return OuterRef(subject) if isinstance(subject, OuterRef) else _subject_value(subject)
+
+
 class ArticleQuerySet(models.QuerySet):
     # Beyond this, about_territory() leaves the places in a subquery rather than in the SQL text.
     MAX_LISTED_PLACES = 500
@@ -358,26 +363,19 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("article_id"))
 
     def about_personality(self, personality):
-        links = Article.personalities.through.objects
-        return self._linked_to(personality, "personalities", links, "article_id", "personality_id")
+        links = Article.personalities.through.objects.filter(personality_id=_linked_value(personality))
+        return self.filter(pk__in=links.values("article_id"))
 
     def tagged(self, tag):
-        return self._linked_to(tag, "tagged_items__tag", TaggedArticle.objects, "content_object_id", "tag_id")
+        # By the tag's id, which PostgreSQL's statistics know, rather than through a join on its slug.
+        links = TaggedArticle.objects.filter(tag_id=_linked_value(tag))
+        return self.filter(pk__in=links.values("content_object_id"))
 
     def signed_by(self, author):
         # The user model is swappable: its column in the link table is named after it.
         author_column = Article.authors.field.m2m_reverse_name()
-        return self._linked_to(author, "authors", Article.authors.through.objects, "article_id", author_column)
-
-    def _linked_to(self, subject, lookup: str, links, article_column: str, subject_column: str):
-        if isinstance(subject, OuterRef):
-            # Once per subject (a sitemap): joined, PostgreSQL walks this subject's links and
-            # their articles; through IN it walked the whole archive, newest first, per subject
-            # (the tags' sitemap took 0.9 s instead of 0.1 s at 10,000 articles).
-            return self.filter(**{lookup: subject})
-        # For one subject (its page, its feed): by its id, which PostgreSQL's statistics know,
-        # rather than through a join on its slug.
-        return self.filter(pk__in=links.filter(**{subject_column: _subject_value(subject)}).values(article_column))
+        links = Article.authors.through.objects.filter(**{author_column: _linked_value(author)})
+        return self.filter(pk__in=links.values("article_id"))
 
     def latest_in_sections(self, section_ids, per_section: int):
         """The ``per_section`` latest articles of each of these sections, in one query, newest first."""

@@ -82,9 +82,6 @@ class Subject:
     # Its own saves purge the pages that name it (caching.subject_changed); the territories
     # and authors have receivers of their own (containment, name fields).
     purged_on_save: bool = True
-    # A few subjects, each about a large share of the archive (sections, places): how the
-    # sitemap finds each one's latest article fastest (see SubjectSitemap.items).
-    many_articles_each: bool = False
     select_related: tuple[str, ...] = field(default=())
 
     def articles_about(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
@@ -152,7 +149,6 @@ SECTIONS = SectionSubject(
     sitemap_key="rubriques",
     sitemap_priority=0.7,
     sitemap_changefreq="hourly",
-    many_articles_each=True,
 )
 TERRITORIES = TerritorySubject(
     kind="territory",
@@ -165,7 +161,6 @@ TERRITORIES = TerritorySubject(
     sitemap_key="territoires",
     name_is_searched=True,
     purged_on_save=False,
-    many_articles_each=True,
     select_related=("parent",),
 )
 PERSONALITIES = Subject(
