@@ -204,7 +204,6 @@ AUTHORS = AuthorSubject(
 
 # In the order of the sitemap index.
 SUBJECTS: tuple[Subject, ...] = (AUTHORS, SECTIONS, TERRITORIES, PERSONALITIES, TAGS)
-BY_KIND = {subject.kind: subject for subject in SUBJECTS}
 BY_MODEL = {subject.model: subject for subject in SUBJECTS}
 # The link tables (not the section's foreign key), for receivers of m2m_changed.
 BY_LINK_TABLE = {subject.link.table: subject for subject in SUBJECTS if subject.link.is_link_table}

@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from articles.changes import has_changed, stored_values
 from articles.models import Article
+from articles.subjects import BY_LINK_TABLE, BY_MODEL
 
 from .indexing import SEARCHED_SUBJECTS, refresh_articles
 
@@ -18,15 +19,14 @@ from .indexing import SEARCHED_SUBJECTS, refresh_articles
 SEARCHED_ARTICLE_FIELDS = {"title", "standfirst", "body"} | {
     subject.article_field for subject in SEARCHED_SUBJECTS if not subject.link.is_link_table
 }
-_BY_LINK_TABLE = {subject.link.table: subject for subject in SEARCHED_SUBJECTS if subject.link.is_link_table}
-_BY_MODEL = {subject.model: subject for subject in SEARCHED_SUBJECTS}
 
 
 def connect() -> None:
     """Connect the receivers below: for the article, and for each searched subject's model and links."""
     post_save.connect(article_saved, sender=Article, dispatch_uid="search.article_saved")
-    for link_table in _BY_LINK_TABLE:
-        m2m_changed.connect(links_changed, sender=link_table, dispatch_uid="search.links_changed")
+    for subject in SEARCHED_SUBJECTS:
+        if subject.link.is_link_table:
+            m2m_changed.connect(links_changed, sender=subject.link.table, dispatch_uid="search.links_changed")
     for subject in SEARCHED_SUBJECTS:
         for signal, receiver, sender in [
             (pre_save, name_may_change, subject.model),
@@ -47,7 +47,7 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Articles gained or lost places, people or tags, from either side of the link."""
     if reverse and action == "pre_clear":
         # From a subject's side, clear() does not say which articles lose it.
-        instance._search_cleared_articles = _BY_LINK_TABLE[sender].link.article_ids([instance.pk])
+        instance._search_cleared_articles = BY_LINK_TABLE[sender].link.article_ids([instance.pk])
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
@@ -64,12 +64,12 @@ def name_may_change(sender, instance, raw=False, **kwargs):
 def subject_saved(sender, instance, created, raw=False, **kwargs):
     previous = instance.__dict__.pop("_search_previous", None)
     if not raw and not created and previous is not None and has_changed(previous, instance, ["name"]):
-        refresh_articles(_BY_MODEL[sender].link.article_ids([instance.pk]))
+        refresh_articles(BY_MODEL[sender].link.article_ids([instance.pk]))
 
 
 def subject_deleting(sender, instance, **kwargs):
     # Its links to articles go without signals: remember the articles to refresh after.
-    instance._search_articles_to_refresh = _BY_MODEL[sender].link.article_ids([instance.pk])
+    instance._search_articles_to_refresh = BY_MODEL[sender].link.article_ids([instance.pk])
 
 
 def subject_deleted(sender, instance, **kwargs):
