@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Article, ArticleSlugRedirect, Personality, Section, Territory
+from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from .people import names_list
 from .suggestions import untagged_mentions
 
@@ -214,6 +214,12 @@ class ArticleAdmin(admin.ModelAdmin):
         article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
         if not change and not article.authors.exists():
             article.authors.add(request.user)
+        # Every save keeps a version, once the tags, places and people are stored too.
+        ArticleRevision.objects.record(article, request.user, self.revision_action(request, article))
+
+    def revision_action(self, request, article) -> str:
+        """What this save of the form did, as its version will say (ArticleRevision.Action)."""
+        return ArticleRevision.Action.SAVED
 
     def _preview_or(self, request, article, response):
         # « Enregistrer et prévisualiser »: see the page as readers will, before publishing.

@@ -36,6 +36,7 @@ from images.models import Image
 from .body import BodyOutline, References, clean_body, outline, plain_text, render_body
 from .body import reading_minutes as count_reading_minutes
 from .editor import body_editor_extensions
+from .revisions import changed_fields, snapshot
 
 _SLUG_MARKER = "slug-marker"
 
@@ -715,19 +716,26 @@ class Article(models.Model):
         if stored_status in self.EDITOR_STATUSES and getattr(self, "_saved_published_at", None) != self.published_at:
             raise PermissionDenied(_("Seule la rédaction en chef peut changer la date d’un article publié."))
 
+    # Each operation saves and keeps a version saying what happened (ArticleRevision.Action).
+
     def publish(self, by, at=None) -> None:
         self.status = self.Status.PUBLISHED
         if at is not None:
             self.published_at = at
         self.save(by=by)
+        ArticleRevision.objects.record(
+            self, by, ArticleRevision.Action.SCHEDULED if self.is_scheduled else ArticleRevision.Action.PUBLISHED
+        )
 
     def unpublish(self, by) -> None:
         self.status = self.Status.UNPUBLISHED
         self.save(by=by)
+        ArticleRevision.objects.record(self, by, ArticleRevision.Action.UNPUBLISHED)
 
     def submit_for_review(self, by) -> None:
         self.status = self.Status.SUBMITTED
         self.save(by=by)
+        ArticleRevision.objects.record(self, by, ArticleRevision.Action.SUBMITTED)
 
     # Validation and saving ------------------------------------------------------
 
@@ -839,6 +847,114 @@ class ArticleSlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
+
+
+class ArticleRevisionQuerySet(models.QuerySet):
+    def latest_number(self, article: Article) -> int:
+        """The number of the article's last version; 0 before its first (or for an unsaved article)."""
+        if article.pk is None:
+            return 0
+        return self.filter(article=article).aggregate(latest=models.Max("number"))["latest"] or 0
+
+    def record(self, article: Article, by, action: str = "saved", remark: str = "") -> "ArticleRevision":
+        """Keep the article's current state (relations included, as stored) as its next version."""
+        previous = self.filter(article=article).order_by("-number").first()
+        content = snapshot(article)
+        return self.create(
+            article=article,
+            number=(previous.number if previous else 0) + 1,
+            created_by=by,
+            action=action,
+            remark=remark,
+            changed_fields=changed_fields(previous.content if previous else None, content),
+            content=content,
+        )
+
+
+class ArticleRevision(models.Model):
+    """One saved state of an article: who saved it, when, why, what changed, and the whole content.
+
+    Written after every save by a person (``ArticleRevision.objects.record``): the
+    history page lists them, compares any two and restores one; the admin form checks the
+    latest number to refuse a save over somebody else's (no lost update).
+    """
+
+    class Action(models.TextChoices):
+        SAVED = "saved", _("Enregistré")
+        SUBMITTED = "submitted", _("Soumis à la rédaction en chef")
+        SENT_BACK = "sent_back", _("Renvoyé au journaliste")
+        PUBLISHED = "published", _("Publié")
+        SCHEDULED = "scheduled", _("Programmé")
+        UNPUBLISHED = "unpublished", _("Dépublié")
+        RESTORED = "restored", _("Version restaurée")
+
+    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, default=Action.SAVED)
+    # The remark an editor sends back with an article, or what a restore brought back.
+    remark = models.TextField(_("remarque"), blank=True)
+    changed_fields = models.JSONField(_("champs modifiés"), default=list, blank=True)
+    content = models.JSONField(_("contenu"), default=dict)
+
+    objects = ArticleRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version d’article")
+        verbose_name_plural = _("versions d’article")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique")]
+
+    def __str__(self):
+        return _("%(title)s, version %(number)d") % {"title": self.article.title, "number": self.number}
+
+
+class Correction(models.Model):
+    """A dated note readers see on a published article: a « Rectificatif » (an error put right) or a « Mise à jour »."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Rectificatif")
+        UPDATE = "update", _("Mise à jour")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("texte"),
+        max_length=2000,
+        help_text=_(
+            "Pour un rectificatif : ce qui était inexact et ce qui est juste. "
+            "Pour une mise à jour : ce qui a changé depuis la publication."
+        ),
+    )
+    published_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("rectificatif ou mise à jour")
+        verbose_name_plural = _("rectificatifs et mises à jour")
+        ordering = ["published_at", "pk"]
+        indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.article.title}"
 
 
 @functools.cache
