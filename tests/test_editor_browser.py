@@ -1,67 +1,14 @@
 """The journalists' editor in a real browser: the JavaScript is what they use, so it is tested as they use it.
 
-Runs headless Chromium through Selenium; skipped, with the reason, on a machine without
-Chromium and its driver (``make test`` installs them where it can).
+Runs headless Chromium through Selenium (tests/browser.py).
 """
 
-import shutil
-
-import pytest
+from browser import BROWSER_TESTS, EDITABLE, wait_for
 from django.urls import reverse
 
 from articles.models import Article
 
-EDITABLE = '.prose-editor [contenteditable="true"]'
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = [
-    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium and chromedriver are not installed"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,1600",
-    ]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def logged_in(browser, live_server, admin_user, client):
-    """The browser with an editor's session, as after logging in."""
-    client.force_login(admin_user)
-    browser.get(live_server.url + "/admin/login/")
-    browser.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
-    return browser
-
-
-def wait_for(driver, css: str, timeout: float = 10):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css)))
+pytestmark = BROWSER_TESTS
 
 
 def test_a_journalist_writes_a_callout_note_with_the_editor(logged_in, live_server, section):

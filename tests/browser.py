@@ -1,0 +1,75 @@
+"""Headless Chromium for the tests of what staff do in the browser (the editor, the desk, the moderation queue).
+
+The fixtures (``browser``, ``logged_in``) are offered by conftest.py; tests
+mark themselves with ``pytestmark = BROWSER_TESTS``: skipped, with the reason, on a machine without
+Chromium and its driver (``make test`` installs them where it can).
+"""
+
+import shutil
+
+import pytest
+from django.test import Client
+
+EDITABLE = '.prose-editor [contenteditable="true"]'
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+BROWSER_TESTS = [
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium and chromedriver are not installed"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def new_browser(width: int = 1280, height: int = 1600):
+    """A headless Chromium window of this size; the caller quits it (the ``browser`` fixture does)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--window-size={width},{height}",
+    ]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = new_browser()
+    yield driver
+    driver.quit()
+
+
+def log_in(driver, live_server, user):
+    """Give the browser this user's session, as after logging in through the form."""
+    client = Client()
+    client.force_login(user)
+    driver.get(live_server.url + "/admin/login/")
+    driver.add_cookie({"name": "sessionid", "value": client.cookies["sessionid"].value, "path": "/"})
+    return driver
+
+
+@pytest.fixture
+def logged_in(browser, live_server, admin_user):
+    """The browser with an administrator's session."""
+    return log_in(browser, live_server, admin_user)
+
+
+def wait_for(driver, css: str, timeout: float = 10):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css)))
