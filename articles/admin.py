@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_suggestions import LiveSuggestionsMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from .people import names_list
 from .suggestions import untagged_mentions
@@ -87,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(LiveSuggestionsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
     list_filter = ["status", "section", "territories", "authors", "is_featured"]
@@ -127,7 +128,8 @@ class ArticleAdmin(admin.ModelAdmin):
     def media(self):
         # The editor's buttons and dialogs in French.
         return super().media + forms.Media(
-            js=[reverse("prose_editor_jsi18n")], css={"all": ["articles/editor/editor.css"]}
+            js=[reverse("prose_editor_jsi18n"), "articles/admin/suggestions.js"],
+            css={"all": ["articles/editor/editor.css", "articles/admin/article_form.css"]},
         )
 
     @admin.display(description=_("auteurs"))

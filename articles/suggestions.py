@@ -24,11 +24,18 @@ def _named_in(text: str, candidates) -> list:
     return [candidate for candidate in candidates if fold(candidate.name).strip() in found]
 
 
-def untagged_mentions(article: Article) -> tuple[list[Territory], list[Personality]]:
-    """Territories and personalities named in the title, standfirst or body, not yet tagged."""
-    text = "\n".join([article.title or "", article.standfirst or "", article.body or ""])
-    tagged_territories = set(article.territories.values_list("pk", flat=True)) if article.pk else set()
-    tagged_personalities = set(article.personalities.values_list("pk", flat=True)) if article.pk else set()
+def mentions_in(text: str, tagged_territories=(), tagged_personalities=()) -> tuple[list[Territory], list[Personality]]:
+    """Territories and personalities named in the text, except those given (already tagged)."""
     territories = _named_in(text, Territory.objects.exclude(pk__in=tagged_territories).only("pk", "name", "kind"))
     personalities = _named_in(text, Personality.objects.exclude(pk__in=tagged_personalities).only("pk", "name", "role"))
     return territories, personalities
+
+
+def untagged_mentions(article: Article) -> tuple[list[Territory], list[Personality]]:
+    """Territories and personalities named in the saved title, standfirst or body, not yet tagged."""
+    text = "\n".join([article.title or "", article.standfirst or "", article.body or ""])
+    return mentions_in(
+        text,
+        set(article.territories.values_list("pk", flat=True)) if article.pk else (),
+        set(article.personalities.values_list("pk", flat=True)) if article.pk else (),
+    )

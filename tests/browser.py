@@ -73,3 +73,14 @@ def wait_for(driver, css: str, timeout: float = 10):
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, timeout).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css)))
+
+
+def present(driver, css: str) -> list:
+    """The elements matching now, without the implicit wait (which makes a check for absence slow)."""
+    from selenium.webdriver.common.by import By
+
+    driver.implicitly_wait(0)
+    try:
+        return driver.find_elements(By.CSS_SELECTOR, css)
+    finally:
+        driver.implicitly_wait(5)

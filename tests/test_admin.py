@@ -326,6 +326,42 @@ def test_no_suggestions_fieldset_when_nothing_untagged_is_named(editor_client, m
     assert "add_suggested_" not in html
 
 
+SUGGESTIONS_URL = "/admin/articles/article/suggestions/"
+
+
+def test_suggestions_while_typing_name_the_places_and_people_not_yet_chosen(
+    journalist_client, make_territory, make_personality
+):
+    nancy = make_territory("Nancy", slug="nancy")
+    metz = make_territory("Metz", slug="metz")
+    jeanne = make_personality("Jeanne Dupont", slug="jeanne-dupont")
+    make_personality("Luc Bernard", slug="luc-bernard")
+
+    response = journalist_client.post(
+        SUGGESTIONS_URL,
+        {
+            "title": "Le tram de Nancy",
+            "standfirst": "",
+            "text": "Jeanne Dupont l’a inauguré à Metz.",
+            "territories": [str(metz.pk), "abc"],  # already chosen (and junk, ignored)
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "territories": [{"id": nancy.pk, "name": "Nancy"}],
+        "personalities": [{"id": jeanne.pk, "name": "Jeanne Dupont"}],
+    }
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_suggestions_are_for_the_writing_staff_and_only_by_post(journalist_client, moderator_client, client):
+    assert journalist_client.get(SUGGESTIONS_URL).status_code == 405
+    assert moderator_client.post(SUGGESTIONS_URL, {"text": "Metz"}).status_code == 403
+    client.logout()
+    assert client.post(SUGGESTIONS_URL, {"text": "Metz"}).status_code == 302  # to the login page
+
+
 # Renaming a published article ---------------------------------------------------------------
 
 
