@@ -26,6 +26,7 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -975,7 +976,9 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.article.title}"
+        # Without the article's title: it is shown on the article's form, and needs no query.
+        when = date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT") if self.published_at else ""
+        return _("%(kind)s du %(date)s") % {"kind": self.get_kind_display(), "date": when}
 
     def save(self, *args, **kwargs):
         """Save, and date the article's last update with it (``Article.mark_updated``)."""
