@@ -105,6 +105,16 @@ def test_feed_item_carries_the_updated_date_and_keeps_its_publication_date(edito
     assert parsedate_to_datetime(before["Last-Modified"]) < parsedate_to_datetime(response["Last-Modified"])
 
 
+def test_sitemap_lastmod_follows_a_rectificatif_written_on_a_later_day(editor_client, article, time_machine):
+    sitemap = reverse("django.contrib.sitemaps.views.sitemap", args=["articles"])
+    assert "<lastmod>2026-11-30</lastmod>" in Client().get(sitemap).content.decode()
+    time_machine.move_to(NOON + timedelta(days=1), tick=False)
+
+    editor_client.post(change_url(article), with_new_corrections(article, ("correction", WRONG_DATE)))
+
+    assert "<lastmod>2026-12-01</lastmod>" in Client().get(sitemap).content.decode()
+
+
 def test_an_update_dates_the_page_but_is_no_correction_for_search_engines(editor_client, article, make_article):
     editor_client.post(
         change_url(article), with_new_corrections(article, ("update", "Le préfet a validé le budget ce matin."))
