@@ -7,8 +7,8 @@ Two kinds of tags per subject (section, territory, personality, tag, author):
 
 An article has two tags too: ``article:42`` for what its card shows everywhere (title,
 standfirst, picture, date, comment count) and ``article:42:page`` for the rest of its
-page (text, places, people, related articles, rectificatifs and updates). A list carries its subject's two tags
-and ``article:N`` for each card it shows. So editing an article's title purges the
+page (text, places, people, related articles, rectificatifs and updates). A list carries
+its subject's two tags and ``article:N`` for each card it shows. So editing an article's title purges the
 pages that show it; adding a town to it purges its page and the town's lists, not the
 front page; publishing it purges the lists it enters; renaming a town purges the pages
 that name it — and nothing else.
@@ -249,10 +249,10 @@ def article_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Correction)
 @receiver(post_delete, sender=Correction)
 def correction_changed(sender, instance, raw=False, **kwargs):
-    """A rectificatif or an update added, edited or withdrawn: its article's page, and its date's places.
+    """A rectificatif or an update added, edited or withdrawn: the article's page, and wherever its date shows.
 
-    Adding one moves the article's « Mis à jour le … » (``Correction.save``), which its card's tag
-    carries to the feeds that list it, and the sitemaps' lastmod.
+    Adding one moves the article's « Mis à jour le … » (``Correction.save``): the feeds listing it
+    carry that date (they hold its card's tag), the sitemaps as lastmod.
     """
     if raw:
         return
