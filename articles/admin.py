@@ -3,17 +3,20 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .admin_suggestions import LiveSuggestionsMixin
-from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
-from .people import names_list
+from .models import Article, ArticleRevision, ArticleSlugRedirect, Correction, Personality, Section, Territory
+from .people import names_list, public_name
 from .suggestions import untagged_mentions
 
 
@@ -87,9 +90,62 @@ class ArticleAdminForm(forms.ModelForm):
             )
 
 
+def signed_by(correction: Correction) -> str:
+    """Who wrote a rectificatif, by name as bylines are: never by a login that is an email address."""
+    return public_name(correction.created_by) if correction.created_by_id else "—"
+
+
+class CorrectionFormSet(BaseInlineFormSet):
+    """The article form's rectificatifs and updates; each new one is signed by the person saving it."""
+
+    # Set per request by CorrectionInline.get_formset.
+    author = None
+
+    def save_new(self, form, commit=True):
+        form.instance.created_by = self.author
+        return super().save_new(form, commit)
+
+
+class CorrectionInline(admin.StackedInline):
+    """Rectificatifs and updates on the article's form: editors add and edit them, journalists read them.
+
+    The permissions are the model's (``add_correction``… granted to the « Rédaction en chef »);
+    without them Django shows the notes read-only and ignores a forged POST. Only a published
+    article takes one (``Correction.clean`` says so in French): a draft is simply corrected.
+    """
+
+    model = Correction
+    formset = CorrectionFormSet
+    extra = 0
+    fields = ["kind", "text", "published_at", "author_name"]
+    readonly_fields = ["published_at", "author_name"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A subclass per request: the person must not leak between requests.
+        return type(formset.__name__, (formset,), {"author": request.user})
+
+    # Shows nothing when there is nothing to show nor to add (a new article, an article without
+    # notes for a journalist): an empty heading would only lengthen a long form.
+    template = "admin/articles/correction_inline.html"
+
+    def has_add_permission(self, request, obj):
+        # Not on a new article's form: readers cannot have read it yet.
+        return obj is not None and super().has_add_permission(request, obj)
+
+    @admin.display(description=_("par"))
+    def author_name(self, correction):
+        return signed_by(correction)
+
+
 @admin.register(Article)
 class ArticleAdmin(LiveSuggestionsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
+    inlines = [CorrectionInline]
     list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
     list_filter = ["status", "section", "territories", "authors", "is_featured"]
     list_select_related = ["section"]
@@ -296,3 +352,53 @@ class ArticleSlugRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_slug", "article__title", "article__slug"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    """The desk's list of recent rectificatifs and updates, newest first. They are added on the article's form."""
+
+    list_display = ["published_at", "kind", "article_links", "excerpt", "author_name"]
+    list_display_links = ["published_at"]
+    list_filter = ["kind"]
+    search_fields = ["text", "article__title"]
+    date_hierarchy = "published_at"
+    ordering = ["-published_at", "-pk"]
+    fields = ["article_links", "kind", "text", "published_at", "author_name"]
+    readonly_fields = ["article_links", "published_at", "author_name"]
+    formfield_overrides = CorrectionInline.formfield_overrides
+
+    def get_queryset(self, request):
+        user = get_user_model()
+        # What the list shows of the article and the person: never a body, nor an email address.
+        shown = [
+            *(f.name for f in Correction._meta.concrete_fields),
+            *(f"article__{name}" for name in ("title", "slug", "status", "published_at")),
+            *(f"created_by__{name}" for name in ("first_name", "last_name", user.USERNAME_FIELD)),
+        ]
+        return super().get_queryset(request).select_related("article", "created_by").only(*shown)
+
+    def has_add_permission(self, request):
+        # On the article's form, which shows what is being corrected and refuses an unpublished article.
+        return False
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_links(self, correction):
+        article = correction.article
+        form = format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article.title
+        )
+        if not article.is_visible:
+            return form
+        public = format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', article.get_absolute_url(), _("voir sur le site")
+        )
+        return format_html("{} · {}", form, public)
+
+    @admin.display(description=_("texte"))
+    def excerpt(self, correction):
+        return Truncator(correction.text).chars(120)
+
+    @admin.display(description=_("par"), ordering="created_by__last_name")
+    def author_name(self, correction):
+        return signed_by(correction)

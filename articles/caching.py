@@ -7,8 +7,8 @@ Two kinds of tags per subject (section, territory, personality, tag, author):
 
 An article has two tags too: ``article:42`` for what its card shows everywhere (title,
 standfirst, picture, date, comment count) and ``article:42:page`` for the rest of its
-page (text, places, people, related articles). A list carries its subject's two tags
-and ``article:N`` for each card it shows. So editing an article's title purges the
+page (text, places, people, related articles, rectificatifs and updates). A list carries
+its subject's two tags and ``article:N`` for each card it shows. So editing an article's title purges the
 pages that show it; adding a town to it purges its page and the town's lists, not the
 front page; publishing it purges the lists it enters; renaming a town purges the pages
 that name it — and nothing else.
@@ -31,7 +31,7 @@ from images.models import Image
 from pagecache.core import pending_on_commit
 
 from .changes import has_changed, stored_values
-from .models import Article, BodyReference, Section, Territory
+from .models import Article, BodyReference, Correction, Section, Territory
 from .subjects import BY_LINK_TABLE, BY_MODEL, SECTIONS, SUBJECTS, TERRITORIES, Subject
 
 # Lists of the latest articles of the whole site: the front page and the main feed.
@@ -244,6 +244,21 @@ def article_deleted(sender, instance, **kwargs):
     if tags:
         pagecache.purge(article_tag(instance.pk), page_tag(instance.pk), *tags)
         schedule_changed()
+
+
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def correction_changed(sender, instance, raw=False, **kwargs):
+    """A rectificatif or an update added, edited or withdrawn: the article's page, and wherever its date shows.
+
+    Adding one moves the article's « Mis à jour le … » (``Correction.save``): the feeds listing it
+    carry that date (they hold its card's tag), the sitemaps as lastmod.
+    """
+    if raw:
+        return
+    status = Article.objects.filter(pk=instance.article_id).values_list("status", flat=True).first()
+    if _is_listed(status):
+        pagecache.purge(page_tag(instance.article_id), article_tag(instance.article_id), SITEMAPS)
 
 
 def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

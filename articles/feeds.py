@@ -3,7 +3,9 @@
 Every feed starts from ``Article.objects.published()`` and reads its items in a
 fixed number of queries. Each item carries its main image twice: as the RSS
 ``<enclosure>`` every reader knows, and as Media RSS ``<media:content>``, which
-aggregators and partner sites use for the picture, its size and its credit.
+aggregators and partner sites use for the picture, its size and its credit. An item
+updated since its publication (an editor's « mise à jour importante », a rectificatif)
+carries that date as ``<atom:updated>``; its ``<pubDate>`` stays the first publication.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -75,13 +77,18 @@ def feed_image(image: Image | None) -> FeedImage | None:
 
 
 class MediaRssFeed(Rss201rev2Feed):
-    """RSS 2.0 whose items may carry a picture (``image``: a FeedImage) as <enclosure> and <media:content>."""
+    """RSS 2.0 whose items may carry a picture (``image``: a FeedImage) as <enclosure> and <media:content>,
+    and the date of their last update as <atom:updated>."""
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:media": MEDIA_RSS_NAMESPACE}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        # RSS 2.0 has no element for it; Atom's, in the atom namespace every Django RSS feed declares,
+        # is what feedparser and the readers built on it take as the entry's « updated » (Blogger writes it too).
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         image = item.get("image")
         if image is None:
             return
@@ -170,8 +177,9 @@ class LatestArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        # Not written in RSS, but moves the Last-Modified header when an article is updated.
-        return article.updated_at
+        # The « Mis à jour le … » of its page, which a rectificatif or an update moves (Correction.save):
+        # written as <atom:updated>, and it moves the feed's Last-Modified. <pubDate> stays the first publication.
+        return article.updated_at if article.show_update_date else None
 
     def item_author_name(self, article):
         return names_list(article.authors.all()) or None

@@ -1,5 +1,6 @@
 """The newsroom's content: sections, places, public figures and the articles about them."""
 
+import datetime
 import functools
 from collections import defaultdict
 
@@ -24,6 +25,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -610,6 +613,19 @@ class Article(models.Model):
     def show_update_date(self) -> bool:
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
 
+    def mark_updated(self, at) -> None:
+        """Date the article's last update ``at``, unless it already says later: readers' « Mis à jour le … »,
+        the structured data's ``dateModified``, the feeds' updated date and the sitemaps' lastmod follow.
+
+        Written alone, without saving the article: nothing else of it changed, so no version is kept and
+        no body rendered. The pages showing the date are purged by whoever calls this (a correction's
+        receivers in articles/caching.py).
+        """
+        if self.updated_at is None or self.updated_at < at:
+            self.updated_at = at
+        stale = Q(updated_at__isnull=True) | Q(updated_at__lt=at)
+        type(self).objects.filter(stale, pk=self.pk).update(updated_at=at)
+
     # Reading ------------------------------------------------------------------
 
     @property
@@ -646,14 +662,15 @@ class Article(models.Model):
 
         Its places, people, topic tags and authors (``territories``, ``personalities``, ``tags``,
         ``authors``, as model instances with what the page shows of them, never an email
-        address), what its text points to (``image_ids``, ``linked_article_ids``) and its related
-        articles (``related_article_ids``). One
+        address), what its text points to (``image_ids``, ``linked_article_ids``), its related
+        articles (``related_article_ids``) and its rectificatifs and updates (``corrections``,
+        oldest first). One
         UNION instead of five queries, in SQL: building it from six querysets took the page
         longer than running it.
         """
         found = defaultdict(list)
         with connections[self._state.db or "default"].cursor() as cursor:
-            cursor.execute(_page_subjects_sql(), [self.pk] * 7)
+            cursor.execute(_page_subjects_sql(), [self.pk] * 8)
             for kind, *row in cursor.fetchall():
                 found[kind].append(row)
 
@@ -662,6 +679,10 @@ class Article(models.Model):
             return [model(pk=pk, name=name, slug=slug) for pk, name, slug, _ in rows]
 
         user = get_user_model()
+        corrections = [
+            Correction(pk=pk, article=self, text=text, kind=kind, published_at=_stored_datetime(published_at))
+            for pk, text, kind, published_at in found["correction"]
+        ]
         return {
             "territories": named("territory", Territory),
             "personalities": named("personality", Personality),
@@ -674,6 +695,7 @@ class Article(models.Model):
             "image_ids": {row[0] for row in found["image"]},
             "linked_article_ids": {row[0] for row in found["link"]},
             "related_article_ids": [row[0] for row in found["related"]],
+            "corrections": sorted(corrections, key=lambda correction: (correction.published_at, correction.pk)),
         }
 
     @cached_property
@@ -954,7 +976,39 @@ class Correction(models.Model):
         indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} — {self.article.title}"
+        # Without the article's title: it is shown on the article's form, and needs no query.
+        when = date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT") if self.published_at else ""
+        return _("%(kind)s du %(date)s") % {"kind": self.get_kind_display(), "date": when}
+
+    def save(self, *args, **kwargs):
+        """Save, and date the article's last update with it (``Article.mark_updated``)."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.article.mark_updated(self.published_at)
+
+    @property
+    def is_correction(self) -> bool:
+        """A « Rectificatif » (an error put right), which structured data declares as a schema.org ``correction``."""
+        return self.kind == self.Kind.CORRECTION
+
+    def clean(self):
+        # Readers never saw a draft or a scheduled article: its text is simply corrected.
+        if self._state.adding and not Article.objects.published().filter(pk=self.article_id).exists():
+            raise ValidationError(
+                _(
+                    "Un rectificatif ou une mise à jour ne s’ajoute qu’à un article publié. "
+                    "Tant que les lecteurs ne l’ont pas lu, corrigez directement son texte."
+                )
+            )
+
+
+def _stored_datetime(text: str):
+    """A date and time read as text from the database (``Article.page_subjects``), as the field would give it.
+
+    PostgreSQL writes it with its offset; SQLite stores it without one, in UTC.
+    """
+    value = parse_datetime(text)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
 @functools.cache
@@ -1005,6 +1059,12 @@ def _page_subjects_sql() -> str:
         (
             f"SELECT 'related', {column(related, 'to_article')}, '', '', '' FROM {table(related)} "
             f"WHERE {column(related, 'from_article')} = %s"
+        ),
+        # The date as text, the only type the UNION's last column can share (_stored_datetime reads it).
+        (
+            f"SELECT 'correction', {quote('id')}, {column(Correction, 'text')}, {column(Correction, 'kind')}, "
+            f"CAST({column(Correction, 'published_at')} AS TEXT) FROM {table(Correction)} "
+            f"WHERE {column(Correction, 'article')} = %s"
         ),
     ]
     return " UNION ALL ".join(parts)

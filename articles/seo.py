@@ -25,7 +25,11 @@ def main_image_url(article, request) -> str | None:
 
 
 def article_jsonld(article, request) -> SafeString:
-    """schema.org NewsArticle, as Google News asks for it."""
+    """schema.org NewsArticle, as Google News asks for it, with its rectificatifs as ``correction``.
+
+    ``dateModified`` is the « Mis à jour le … » readers see, which every correction moves to its
+    own date (``Correction.save``): the latest of the article's updates and its notes.
+    """
     url = request.build_absolute_uri(article.get_absolute_url())
     image = main_image_url(article, request)
     modified = article.updated_at if article.show_update_date else article.published_at
@@ -59,6 +63,12 @@ def article_jsonld(article, request) -> SafeString:
         "articleSection": article.section.name,
         "keywords": ", ".join(tag.name for tag in article.page_subjects["tags"]),
         "inLanguage": "fr",
+        # Updates are news, not errors: only rectificatifs are declared as corrections.
+        "correction": [
+            {"@type": "CorrectionComment", "text": note.text, "datePublished": note.published_at.isoformat()}
+            for note in article.page_subjects["corrections"]
+            if note.is_correction
+        ],
     }
     if image:
         data["image"] = [image]

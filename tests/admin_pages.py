@@ -5,6 +5,16 @@ from django.utils import timezone
 from articles.models import Article
 
 
+def inline_management(prefix, total=0, initial=0):
+    """The management form of an inline formset: how many forms the browser sends, how many were there."""
+    return {
+        f"{prefix}-TOTAL_FORMS": total,
+        f"{prefix}-INITIAL_FORMS": initial,
+        f"{prefix}-MIN_NUM_FORMS": 0,
+        f"{prefix}-MAX_NUM_FORMS": 1000,
+    }
+
+
 def article_form_data(section, **overrides):
     """The POST the article add form sends, a draft in ``section``, with the given fields changed.
 
@@ -27,6 +37,8 @@ def article_form_data(section, **overrides):
         "related_articles": [],
         "comments_open": True,
         "is_featured": False,
+        # The article's rectificatifs and updates (CorrectionInline), none sent.
+        **inline_management("corrections"),
     }
     data.update(overrides)
     return {

@@ -1,8 +1,8 @@
 """The article page stays within its weight budget: at most 50 KB of HTML and CSS before images.
 
-With 50 approved comments of realistic length (about 300 characters, some with a link), in
-conversations of any usual shape: the thread is cut into pages of whole conversations and each
-comment's markup is kept short. (A single conversation of 50 comments is never cut, and weighs
+With a rectificatif, an update and 50 approved comments of realistic length (about 300
+characters, some with a link), in conversations of any usual shape: the thread is cut into pages
+of whole conversations and each comment's markup is kept short. (A single conversation of 50 comments is never cut, and weighs
 about 54 KB.) CSS is measured as the browser gets it, found like ``collectstatic`` finds it.
 """
 
@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from articles.models import Correction
 from comments.models import Comment, refresh_comment_count
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +88,15 @@ def test_article_page_with_fifty_comments_weighs_at_most_50_kb(
         related=related,
     )
     build_thread(article, conversations)
+    # A rectificatif and an update, in their box below the text.
+    Correction.objects.create(article=article, text=f"Contrairement à ce que nous écrivions, {PARAGRAPH}")
+    Correction.objects.create(article=article, kind=Correction.Kind.UPDATE, text=PARAGRAPH)
 
     response = client.get(article.get_absolute_url())
 
     html = response.content.decode()
     weight = len(response.content) + stylesheet_bytes(html)
     assert "50 commentaires" in html
+    assert html.count("<h2>Rectificatif du ") == html.count("<h2>Mise à jour du ") == 1
     assert len(re.findall(r'<li id="c\d+"', html)) >= min(COMMENT_COUNT, settings.COMMENTS_PER_PAGE)
     assert weight <= WEIGHT_BUDGET, f"{weight} bytes of HTML and CSS"

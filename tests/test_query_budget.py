@@ -15,13 +15,14 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Territory
+from articles.models import Correction, Territory
 
 pytestmark = pytest.mark.django_db
 
 
 def build_newsroom(size: int) -> dict[str, str]:
-    """``size`` of everything around one article, plus ``size`` other articles in every list; the pages' addresses."""
+    """``size`` of everything around one article (its rectificatifs and updates too), plus ``size``
+    other articles in every list; the pages' addresses."""
     section = factories.make_section("Économie & emploi", slug="economie-emploi")
     region = factories.make_territory("Grand Est", kind=Territory.Kind.REGION, slug="grand-est")
     territories = [factories.make_territory(f"Commune {i}", parent=region, slug=f"commune-{i}") for i in range(size)]
@@ -31,6 +32,12 @@ def build_newsroom(size: int) -> dict[str, str]:
     around = {"section": section, "territories": territories, "personalities": people, "tags": tags, "authors": authors}
     others = [factories.make_article(f"Autre {i}", **around) for i in range(size)]
     main = factories.make_article("Article principal", slug="principal", related=others, is_featured=True, **around)
+    # Its rectificatifs and updates, and one on every other article.
+    kinds = [Correction.Kind.CORRECTION, Correction.Kind.UPDATE]
+    for number in range(size):
+        Correction.objects.create(article=main, kind=kinds[number % 2], text=f"Note n° {number} sur l’article.")
+    for other in others:
+        Correction.objects.create(article=other, text="Une date corrigée.")
     return {
         "home": reverse("articles:home"),
         "article": main.get_absolute_url(),
@@ -64,10 +71,10 @@ def newsroom(request, django_db_setup, django_db_blocker):
 
 
 EXPECTED_QUERIES = {
-    # article: article+section+main image; its places, people, tags, authors, what its text points to
-    # and its related articles' ids (one UNION: Article.page_subjects); the related articles' cards
-    # (only when it has some, as here); comments (the whole thread, one page shown). The body itself
-    # is stored rendered.
+    # article: article+section+main image; its places, people, tags, authors, what its text points to,
+    # its related articles' ids and its rectificatifs and updates (one UNION: Article.page_subjects);
+    # the related articles' cards (only when it has some, as here); comments (the whole thread, one
+    # page shown). The body itself is stored rendered.
     "article": ARTICLE_PAGE_QUERIES + 1,
     # lists: subject, ids of the page and of the next few (no count), the page's articles;
     # a tag or an author without published articles is a 404 found by the second one
@@ -94,7 +101,9 @@ class TestReaderPages:
         assert response.status_code == 200
         assert len(queries) <= READER_PAGE_BUDGET
         # The content really is there: the page is not cheap because it is empty.
-        assert response.content.decode().count("Autre ") >= min(size, 4) or page == "article"
+        html = response.content.decode()
+        assert html.count("Autre ") >= min(size, 4) or page == "article"
+        assert page != "article" or len(re.findall(r"<p>Note n° \d+ sur l’article.</p>", html)) == size
 
 
 @pytest.mark.parametrize("size", [1, 60])

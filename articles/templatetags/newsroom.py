@@ -4,7 +4,9 @@ from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from articles.models import Correction
 from articles.people import credited, names_list, public_name
 from articles.typography import fix_french_spacing
 
@@ -34,3 +36,14 @@ register.filter("credited", credited)
 def french_spacing(text) -> str:
     """Fix the spaces around French double punctuation; the result still needs escaping."""
     return fix_french_spacing(str(text or ""))
+
+
+@register.filter
+def corrections_heading(corrections) -> str:
+    """What an article's box of notes is called: « Rectificatif », « Mises à jour », « Rectificatifs et mises à jour »…"""
+    kinds = {correction.kind for correction in corrections}
+    if kinds == {Correction.Kind.CORRECTION}:
+        return ngettext("Rectificatif", "Rectificatifs", len(corrections))
+    if kinds == {Correction.Kind.UPDATE}:
+        return ngettext("Mise à jour", "Mises à jour", len(corrections))
+    return _("Rectificatifs et mises à jour")
