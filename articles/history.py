@@ -40,7 +40,7 @@ BLOCK_KINDS = {
     "p": "",
 }
 _BLOCK_TAGS = {"p", "h2", "h3", "li", "figcaption"}
-_WORDS = re.compile(r"\w+|[^\w\s]|\s+")
+_WORDS = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]|\s+")  # « l’article » is one word
 
 
 def field_label(name: str) -> str:
