@@ -1,14 +1,18 @@
 """Two people on one article: no save silently overwrites another, and each knows the other is there."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from admin_pages import article_form_data, opened_form, shown_form_data
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.admin import ArticleAdmin
 from articles.models import Article, ArticleRevision
 from articles.presence import PRESENCE_SECONDS
 
@@ -203,3 +207,48 @@ def test_the_heartbeat_is_a_protected_post_for_staff_who_may_edit(article, journ
     assert strict.get(presence_url(article)).status_code == 405
     anonymous = Client().post(presence_url(article), {"page": "p"})
     assert anonymous.status_code == 302 and "/login/" in anonymous.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_instant_one_waits_for_the_other_and_is_refused(
+    make_article, make_user, section, monkeypatch
+):
+    """The row lock: the second save waits for the first to commit, then sees its version.
+    Without it both would pass the check. SQLite has no row lock (it writes one at a time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    article = make_article(status=Article.Status.DRAFT)
+    people = [make_user(f"chef{n}", is_superuser=True) for n in (1, 2)]
+    clients = []
+    for person in people:
+        client = Client()
+        client.force_login(person)
+        clients.append(client)
+    opened = opened_form(clients[0], article)
+    original = ArticleAdmin.save_related
+
+    def slow_save_related(self, request, form, formsets, change):
+        original(self, request, form, formsets, change)
+        time.sleep(1)  # the first save keeps its transaction (and its lock) open a while
+
+    monkeypatch.setattr(ArticleAdmin, "save_related", slow_save_related)
+    statuses = {}
+
+    def save(index):
+        try:
+            statuses[index] = (
+                clients[index].post(change_url(article), {**opened, "title": f"Titre {index}"}).status_code
+            )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=save, args=(0,))
+    second = threading.Thread(target=save, args=(1,))
+    first.start()
+    time.sleep(0.3)
+    second.start()
+    first.join()
+    second.join()
+    assert statuses == {0: 302, 1: 200}
+    article.refresh_from_db()
+    assert article.title == "Titre 0" and article.revisions.count() == 1

@@ -120,3 +120,23 @@ def test_the_second_save_is_refused_then_overwritten(two_browsers, live_server, 
     draft.refresh_from_db()
     assert draft.title == "Le port de Metz s’agrandit" and NEW_PARAGRAPH in draft.body
     assert draft.revisions.get(number=1).content["title"] == TITLE_FIX  # his version stays in the history
+
+
+def test_the_presence_notice_follows_the_heartbeat(two_browsers, live_server, journalist, marc, draft, monkeypatch):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    monkeypatch.setattr("articles.presence.HEARTBEAT_SECONDS", 1)
+    hers, his = two_browsers
+    url = live_server.url + reverse("admin:articles_article_change", args=[draft.pk])
+    log_in(hers, live_server, journalist).get(url)
+    wait_for(hers, EDITABLE)
+    notice = hers.find_element(By.ID, "article-presence")
+    assert not notice.is_displayed()  # alone on the article
+
+    log_in(his, live_server, marc).get(url)
+    wait_for(his, EDITABLE)
+    WebDriverWait(hers, 10).until(lambda _: "Marc Lhuillier modifie aussi cet article depuis" in notice.text)
+
+    his.get(live_server.url + reverse("admin:index"))  # he leaves the form
+    WebDriverWait(hers, 10).until(lambda _: not notice.is_displayed())
