@@ -112,6 +112,8 @@ class ArticleConcurrencyForm(forms.Form):
             base_prints = json.loads(self.cleaned_data.get("base_state") or "{}")
         except ValueError:
             base_prints = {}
+        if base_prints and fingerprints(theirs) == base_prints:
+            return  # saved meanwhile without changing anything: nothing of theirs to lose
         if "_merge" in self.data and seen == latest.number:
             self._merge(latest, base_prints, mine, theirs, names)
         else:
@@ -299,7 +301,8 @@ class ArticleHistoryAdminMixin:
             {
                 "revision": revision,
                 "by": author_name(revision),
-                "changed": changed_labels(revision),
+                # A first version changed « everything »: saying so reads better than every label.
+                "changed": changed_labels(revision) if revision.number > 1 else [_("première version")],
                 "is_latest": revision.number == latest,
             }
             for revision in page

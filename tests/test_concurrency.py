@@ -252,3 +252,11 @@ def test_two_saves_at_the_same_instant_one_waits_for_the_other_and_is_refused(
     assert statuses == {0: 302, 1: 200}
     article.refresh_from_db()
     assert article.title == "Titre 0" and article.revisions.count() == 1
+
+
+def test_a_save_meanwhile_that_changed_nothing_is_no_conflict(article, journalist_client, marc_client):
+    mine = opened_form(journalist_client, article, body="<p>Premier paragraphe.</p>" + PARAGRAPH)
+    assert marc_client.post(change_url(article), opened_form(marc_client, article)).status_code == 302
+    assert journalist_client.post(change_url(article), mine).status_code == 302
+    article.refresh_from_db()
+    assert PARAGRAPH in article.body and article.revisions.count() == 3
