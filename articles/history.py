@@ -292,7 +292,8 @@ _RELATED_MODELS = {
 
 
 def restore(article: Article, revision: ArticleRevision, by) -> tuple[ArticleRevision, list[str]]:
-    """Bring back ``revision``'s content (RESTORED_FIELDS) as a new version saved by ``by``.
+    """Bring back ``revision``'s content — title, slug, standfirst, body, section, main image, authors,
+    tags, places, people, related articles — as a new version saved by ``by``.
 
     The status, publication date and « À la une » stay as they are: they change through the
     publication rules only. What the old version named and no longer exists (a deleted place,

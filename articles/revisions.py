@@ -43,21 +43,6 @@ def _pairs(objects, name=str) -> list:
 RELATION_FIELDS = ("section", "main_image")  # [id, name] or None
 MANY_FIELDS = ("authors", "territories", "personalities", "related_articles")  # [[id, name], …]
 DATE_FIELDS = ("published_at", "updated_at")  # ISO 8601 or None
-# What a restore brings back: the content. The status, dates and « À la une » follow the
-# publication rules (Article.check_changes, the workflow buttons), never an old version.
-RESTORED_FIELDS = (
-    "title",
-    "slug",
-    "section",
-    "standfirst",
-    "body",
-    "main_image",
-    "authors",
-    "tags",
-    "territories",
-    "personalities",
-    "related_articles",
-)
 
 
 def snapshot(article, related: dict | None = None) -> dict:
