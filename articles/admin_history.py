@@ -56,8 +56,9 @@ class Merge:
 
 def _when(moment: datetime) -> str:
     # « à 10 h 45 » today, « le 28 novembre 2026 à 10 h 45 » another day.
-    text = presence.moment(moment)
-    return text if text.startswith(_("le ")) else _("à %(time)s") % {"time": text}
+    if timezone.localtime(moment).date() == timezone.localdate():
+        return _("à %(time)s") % {"time": presence.moment(moment)}
+    return presence.moment(moment)
 
 
 def _joined(names: list[str]) -> str:
@@ -152,8 +153,10 @@ class ArticleConcurrencyForm(forms.Form):
             latest_number=latest.number,
             changes=changes,
             both=both,
-            compare_url=reverse("admin:articles_article_compare", args=[self.instance.pk])
-            + f"?avant={base}&apres={latest.number}"
+            compare_url=(
+                reverse("admin:articles_article_compare", args=[self.instance.pk])
+                + f"?avant={base}&apres={latest.number}"
+            )
             if base_revision
             else "",
         )

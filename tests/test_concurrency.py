@@ -74,6 +74,7 @@ def test_the_second_save_is_refused_with_both_texts_and_who_saved_meanwhile(race
     assert "Un paragraphe ajouté par la journaliste." in html
     assert "Le port de Metz <del>s’agrandit</del> <ins>va s’agrandir</ins>" in html
     assert 'name="_merge"' in html and "Écraser leurs modifications" in html
+    assert "history/compare/?avant=1&amp;apres=2" in html  # the whole comparison, a click away
     assert "Veuillez corriger" not in html  # the conflict panel says it all
     article.refresh_from_db()
     assert article.title == "Le port de Metz va s’agrandir" and PARAGRAPH not in article.body
