@@ -14,13 +14,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
 from .suggestions import untagged_mentions
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(ArticleConcurrencyForm, forms.ModelForm):
     mark_as_updated = forms.BooleanField(
         label=_("Signaler une mise à jour importante"),
         required=False,
@@ -143,7 +144,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(LiveSuggestionsMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [CorrectionInline]
     list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]

@@ -1,5 +1,6 @@
 """The admin in tests: what the browser posts (the article form, an action), and reading pages back."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -90,3 +91,22 @@ def field_row(html, name):
     start = html.index(f' field-{name}"')
     end = html.find('<div class="form-row', start)
     return html[start : end if end != -1 else None]
+
+
+def opened_form(client, article, **overrides):
+    """What the change form of ``article`` posts when opened now by ``client`` and saved with these
+    changes: its fields as stored, plus the version it was opened on (hidden fields)."""
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 200, response.status_code
+    initial = response.context["adminform"].form.initial
+    article.refresh_from_db()
+    data = article_change_data(article, **overrides)
+    data.update(base_revision=initial["base_revision"], base_state=initial["base_state"])
+    return data
+
+
+def shown_form_data(response):
+    """The data a re-shown form holds (after a conflict or a merge): what its next POST sends
+    (without the button that was pressed)."""
+    data = response.context["adminform"].form.data
+    return {name: data.getlist(name) for name in data if name not in {"_save", "_merge", "_overwrite"}}

@@ -1,0 +1,54 @@
+// Who else has this article's form open: a heartbeat every ~30 s keeps this person listed
+// (the entry expires by itself ~90 s after the last one) and brings back who else is here;
+// leaving the page removes the entry at once. The first list is rendered by the server.
+(function () {
+  "use strict";
+  const box = document.getElementById("article-presence");
+  const form = box && box.closest("form");
+  if (!box || !form || !window.fetch) return;
+  const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const seconds = Number(box.dataset.seconds) || 30;
+
+  function payload(action) {
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", token);
+    data.append("page", box.dataset.page);
+    data.append("action", action);
+    return data;
+  }
+
+  function show(others) {
+    const list = document.createElement("ul");
+    list.className = "messagelist";
+    for (const person of others) {
+      const item = document.createElement("li");
+      item.className = "warning";
+      item.textContent = person.message;
+      list.append(item);
+    }
+    box.replaceChildren(list);
+    box.hidden = others.length === 0;
+  }
+
+  async function beat() {
+    try {
+      const response = await fetch(box.dataset.url, {
+        method: "POST",
+        body: payload("here"),
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token },
+      });
+      if (response.ok) show((await response.json()).others);
+    } catch (error) {
+      // Offline for a moment: the next beat tries again.
+    }
+  }
+
+  window.setInterval(beat, seconds * 1000);
+  window.addEventListener("pagehide", function () {
+    navigator.sendBeacon(box.dataset.url, payload("leave"));
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) beat(); // back from the browser's cache: say so at once
+  });
+})();
