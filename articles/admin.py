@@ -11,12 +11,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_titles import FrenchTitlesMixin, Names
+
+from . import staff
+from .admin_workflow import DeskFormMixin, DeskWorkflowMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
-from .people import names_list
+from .people import names_list, public_name
 from .suggestions import untagged_mentions
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(DeskFormMixin, forms.ModelForm):
     mark_as_updated = forms.BooleanField(
         label=_("Signaler une mise à jour importante"),
         required=False,
@@ -50,7 +54,6 @@ class ArticleAdminForm(forms.ModelForm):
             "standfirst",
             "main_image",
             "body",
-            "status",
             "published_at",
             "is_featured",
             "comments_open",
@@ -63,18 +66,15 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "status" in self.fields and self.current_user is not None:
-            allowed = Article.statuses_for(self.current_user, self.instance.status if self.instance.pk else None)
-            self.fields["status"].choices = [choice for choice in Article.Status.choices if choice[0] in allowed]
         if "authors" in self.fields:
-            # Current staff can be added; former authors stay on their articles.
+            # The writing staff can be added (not moderators); former authors stay on their articles.
             current_authors = self.instance.authors.all() if self.instance.pk else get_user_model().objects.none()
             self.fields["authors"].queryset = (
                 get_user_model()
-                .objects.filter(Q(is_staff=True, is_active=True) | Q(pk__in=current_authors.values("pk")))
-                .distinct()
+                .objects.filter(Q(pk__in=staff.writers().values("pk")) | Q(pk__in=current_authors.values("pk")))
                 .order_by("last_name", "first_name")
             )
+            self.fields["authors"].label_from_instance = public_name  # as bylines name them, not by login
         territories, personalities = self.suggestions
         if "add_suggested_territories" in self.fields:
             self.fields["add_suggested_territories"].queryset = Territory.objects.filter(
@@ -87,9 +87,18 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DeskWorkflowMixin, FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("un article"), _("l’article"))
     form = ArticleAdminForm
-    list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
+    list_display = [
+        "title_column",
+        "section",
+        "status_column",
+        "published_at",
+        "author_names",
+        "is_featured",
+        "comment_count",
+    ]
     list_filter = ["status", "section", "territories", "authors", "is_featured"]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body", "slug"]
@@ -105,7 +114,7 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Publication"),
             {
                 "fields": [
-                    "status",
+                    "workflow_status",
                     "published_at",
                     "mark_as_updated",
                     "updated_at",
@@ -157,8 +166,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not Article.can_publish(request.user):
             readonly.append("is_featured")
             if obj is not None and obj.status in Article.EDITOR_STATUSES:
-                # Once public, the date and status are the editors' to change.
-                readonly += ["status", "published_at"]
+                # Once public, the date is the editors' to change (the status is never a field).
+                readonly += ["published_at"]
         return readonly
 
     def _suggestions(self, request, obj):
@@ -188,7 +197,7 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         if obj is not None:
             fieldsets.append(self.history_fieldset)
-        return fieldsets
+        return self.desk_fieldsets(request, obj, fieldsets)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -214,12 +223,10 @@ class ArticleAdmin(admin.ModelAdmin):
         article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
         if not change and not article.authors.exists():
             article.authors.add(request.user)
-        # Every save keeps a version, once the tags, places and people are stored too.
-        ArticleRevision.objects.record(article, request.user, self.revision_action(request, article))
-
-    def revision_action(self, request, article) -> str:
-        """What this save of the form did, as its version will say (ArticleRevision.Action)."""
-        return ArticleRevision.Action.SAVED
+        # Every save keeps a version, once the tags, places and people are stored too; what the
+        # save did (and an editor's remark) comes from the workflow's buttons (DeskWorkflowMixin).
+        action, remark = self.revision_action(request, article)
+        ArticleRevision.objects.record(article, request.user, action, remark)
 
     def _preview_or(self, request, article, response):
         # « Enregistrer et prévisualiser »: see the page as readers will, before publishing.
@@ -264,7 +271,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une rubrique"), _("la rubrique"))
     list_display = ["name", "slug", "menu_position"]
     list_editable = ["menu_position"]
     search_fields = ["name"]
@@ -272,7 +280,8 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("un territoire"), _("le territoire"))
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -282,14 +291,16 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Personality)
-class PersonalityAdmin(admin.ModelAdmin):
+class PersonalityAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une personnalité"), _("la personnalité"))
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ArticleSlugRedirect)
-class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+class ArticleSlugRedirectAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une ancienne adresse"), _("l’ancienne adresse"))
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title", "article__slug"]
     list_select_related = ["article"]

@@ -15,7 +15,7 @@ from articles.models import Article, ArticleSlugRedirect, Section
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
-INVALID_CHOICE = "Sélectionnez un choix valide"
+EDITORS_ONLY = "Seule la rédaction en chef peut publier, programmer, renvoyer ou dépublier un article."
 
 
 # Helpers ------------------------------------------------------------------------
@@ -50,10 +50,15 @@ def test_add_form_proposes_the_journalist_as_author(journalist_client, journalis
     assert f'<option value="{journalist.pk}" selected>' in field_row(html, "authors")
 
 
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.SUBMITTED])
-def test_journalist_creates_an_article_and_is_its_author_by_default(journalist_client, journalist, section, status):
+@pytest.mark.parametrize(
+    ("button", "status"), [(None, Article.Status.DRAFT), ("_submit", Article.Status.SUBMITTED)], ids=["save", "submit"]
+)
+def test_journalist_creates_an_article_and_is_its_author_by_default(
+    journalist_client, journalist, section, button, status
+):
     # The featured flag is the editors' call: a forged one is ignored.
-    response = journalist_client.post(add_url(), article_form_data(section, status=status, is_featured=True))
+    data = article_form_data(section, is_featured=True, **({button: True} if button else {}))
+    response = journalist_client.post(add_url(), data)
 
     assert response.status_code == 302, form_errors(response)
     article = Article.objects.get(slug="le-port-de-metz-sagrandit")
@@ -65,37 +70,61 @@ def test_journalist_creates_an_article_and_is_its_author_by_default(journalist_c
 
 
 @pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
-def test_journalist_cannot_create_a_published_article_by_forging_the_status(journalist_client, section, status):
+def test_a_forged_status_field_is_ignored(journalist_client, section, status):
+    # The status is no field of the form: only the buttons move an article.
     data = article_form_data(
         section, title="Scoop non relu", status=status, published_at_0="25/07/2016", published_at_1="10:30:00"
     )
     response = journalist_client.post(add_url(), data)
 
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert not article.is_visible
+
+
+@pytest.mark.parametrize("button", ["_publish", "_schedule", "_unpublish", "_send_back"])
+def test_journalist_cannot_publish_a_new_article_with_a_forged_button(journalist_client, section, button):
+    data = article_form_data(
+        section,
+        title="Scoop non relu",
+        published_at_0="25/07/2036",
+        published_at_1="10:30:00",
+        review_remark="À reprendre",
+        **{button: True},
+    )
+    response = journalist_client.post(add_url(), data)
+
     assert response.status_code == 200
-    assert "status" in response.context["adminform"].form.errors
     html = response.content.decode()
-    assert INVALID_CHOICE in field_row(html, "status")
-    # Nothing typed is lost: the journalist can fix the status and save.
+    assert EDITORS_ONLY in html
+    # French, next to the buttons, and never an internal value such as « published ».
+    errors = response.context["adminform"].form.non_field_errors()
+    assert list(errors) == [EDITORS_ONLY]
+    # Nothing typed is lost: the journalist can save it as a draft or submit it.
     assert 'value="Scoop non relu"' in field_row(html, "title")
-    assert 'value="25/07/2016"' in field_row(html, "published_at")
+    assert 'value="25/07/2036"' in field_row(html, "published_at")
     assert not Article.objects.exists()
 
 
-@pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
-def test_journalist_cannot_publish_a_draft_by_forging_the_change_form(journalist_client, make_article, status):
-    article = make_article("Brouillon", status=Article.Status.DRAFT)
-    response = journalist_client.post(
-        change_url(article), article_change_data(article, title="Titre retouché", status=status)
+@pytest.mark.parametrize("button", ["_publish", "_schedule", "_unpublish", "_send_back"])
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Status.PUBLISHED])
+def test_journalist_cannot_move_an_article_with_a_forged_button(journalist_client, make_article, button, status):
+    article = make_article(
+        "Avant", status=status, published_at=None if status != Article.Status.PUBLISHED else "default"
     )
+    before = (article.status, article.published_at)
+    data = article_change_data(
+        article, title="Titre retouché", published_at_0="25/07/2036", published_at_1="10:30:00", review_remark="Non"
+    )
+    response = journalist_client.post(change_url(article), {**data, button: "1"})
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert INVALID_CHOICE in field_row(html, "status")
-    assert 'value="Titre retouché"' in field_row(html, "title")
+    assert EDITORS_ONLY in response.content.decode()
+    assert 'value="Titre retouché"' in field_row(response.content.decode(), "title")
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
-    assert article.title == "Brouillon"
-    assert article.published_at is None
+    assert (article.title, article.status, article.published_at) == ("Avant", *before)
+    assert not article.revisions.exists()
 
 
 def test_journalist_sees_status_date_and_featured_read_only_on_a_published_article(journalist_client, make_article):
@@ -103,7 +132,7 @@ def test_journalist_sees_status_date_and_featured_read_only_on_a_published_artic
     response = journalist_client.get(change_url(article))
 
     html = response.content.decode()
-    for name in ["status", "published_at", "is_featured"]:
+    for name in ["workflow_status", "published_at", "is_featured"]:
         assert name not in response.context["adminform"].form.fields
         row = field_row(html, name)
         assert 'class="readonly"' in row, name
@@ -150,9 +179,7 @@ def test_bulk_publication_is_neither_offered_to_nor_done_for_journalists(journal
 
 def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client, make_article):
     article = make_article("À relire", status=Article.Status.SUBMITTED)
-    data = article_change_data(
-        article, status=Article.Status.PUBLISHED, published_at_0="25/07/2016", published_at_1="10:30:00"
-    )
+    data = article_change_data(article, _publish=True, published_at_0="25/07/2016", published_at_1="10:30:00")
     response = editor_client.post(change_url(article), data)
 
     assert response.status_code == 302, form_errors(response)
@@ -161,7 +188,7 @@ def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client,
     assert article.published_at == datetime(2016, 7, 25, 10, 30, tzinfo=PARIS)
     assert editor_client.get(article.get_absolute_url()).status_code == 200
 
-    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.UNPUBLISHED))
+    response = editor_client.post(change_url(article), article_change_data(article, _unpublish=True))
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.UNPUBLISHED
@@ -171,7 +198,7 @@ def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client,
 def test_editor_publishing_without_a_date_publishes_now(editor_client, make_article):
     article = make_article(status=Article.Status.SUBMITTED)
     before = timezone.now()
-    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.PUBLISHED))
+    response = editor_client.post(change_url(article), article_change_data(article, _publish=True))
 
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
@@ -453,7 +480,7 @@ def test_admin_speaks_french(editor_client):
 def test_save_and_preview_shows_the_draft_as_readers_will_see_it(editor_client, section):
     response = editor_client.post(
         reverse("admin:articles_article_add"),
-        article_form_data(section, title="Brouillon à relire", slug="brouillon-a-relire", status="draft", _preview="1"),
+        article_form_data(section, title="Brouillon à relire", slug="brouillon-a-relire", _preview="1"),
     )
     article = Article.objects.get(slug="brouillon-a-relire")
     assert response.status_code == 302
