@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from . import staff
+from . import admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's)
 from .admin_workflow import DeskFormMixin, DeskWorkflowMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from .people import names_list, public_name

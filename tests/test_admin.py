@@ -1,11 +1,15 @@
 """The newsroom's desk as its people use it: who may publish, suggestions, renames, previews, a French admin."""
 
+import gettext
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from admin_pages import action_post, article_change_data, article_form_data, field_row, form_errors
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -511,3 +515,97 @@ def test_articles_load_with_any_deferred_fields(make_article):
     loaded.title = "Titre changé"
     loaded.save()
     assert Article.objects.get(pk=article.pk).title == "Titre changé"
+
+
+# Words that read right ----------------------------------------------------------------------------
+
+
+def page_title(html):
+    return re.search(r"<h1>(.*?)</h1>", html, flags=re.S).group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "title"),
+    [
+        ("admin:articles_article_add", "Ajouter un article"),
+        ("admin:images_image_add", "Ajouter une image"),
+        ("admin:taggit_tag_add", "Ajouter un mot-clé"),
+        ("admin:articles_section_add", "Ajouter une rubrique"),
+        ("admin:articles_article_changelist", "Choisissez l’article à modifier"),
+    ],
+)
+def test_admin_titles_read_right_in_french(admin_client, url_name, title):
+    html = admin_client.get(reverse(url_name)).content.decode()
+    assert page_title(html) == title
+    assert f"<title>{title} |" in html
+
+
+def test_change_page_and_add_button_name_the_article(admin_client, make_article):
+    article = make_article()
+    assert page_title(admin_client.get(change_url(article)).content.decode()) == "Modifier l’article"
+    changelist = admin_client.get(changelist_url()).content.decode()
+    assert re.search(r'class="addlink">\s*Ajouter un article\s*</a>', changelist)
+
+
+def test_a_view_only_page_says_so(client, make_user, make_article):
+    article = make_article()
+    viewer = make_user(groups=[])
+    viewer.user_permissions.add(*Permission.objects.filter(codename="view_article"))
+    client.force_login(viewer)
+    assert page_title(client.get(change_url(article)).content.decode()) == "Consulter l’article"
+
+
+def test_topic_tags_speak_the_desks_french(admin_client):
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Taggit" not in index and "Étiquette" not in index and ">Tags<" not in index
+    assert 'href="/admin/taggit/tag/">Mots-clés</a>' in index
+    form = admin_client.get(reverse("admin:taggit_tag_add")).content.decode()
+    assert re.search(r'<label class="required" for="id_name">Nom\s*:</label>', form)
+    assert re.search(r'<label class="required" for="id_slug">Adresse\s*:</label>', form)
+
+
+def test_the_compiled_catalogue_follows_its_source():
+    # The .mo Django reads is committed next to its .po: every entry of one is in the other.
+    folder = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    entries = re.findall(r'(?:msgctxt "([^"]*)"\n)?msgid "([^"]+)"\nmsgstr "([^"]*)"', source)
+    with (folder / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    for context, msgid, msgstr in entries:
+        assert (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) == msgstr, msgid
+
+
+def test_authors_are_chosen_among_the_writing_staff_by_name(editor_client, make_user, journalist, editor):
+    make_user("moderatrice", groups=["Modérateurs"], first_name="Mona", last_name="Dérat")
+    make_user("chef", is_superuser=True, first_name="Anne", last_name="Chef")
+    make_user("ancien", groups=["Journalistes"], first_name="Ancien", last_name="Parti", is_active=False)
+
+    row = field_row(editor_client.get(add_url()).content.decode(), "authors")
+    names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", row)
+
+    assert sorted(names) == ["Anne Chef", "Journaliste Martin", "Redactrice Durand"]
+
+
+# The preview ------------------------------------------------------------------------------------
+
+
+def byline_text(html):
+    byline = re.search(r'<p class="byline">(.*?)</p>', html, flags=re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", byline).split())
+
+
+def test_the_preview_of_a_draft_has_no_empty_separator_and_leads_back_to_the_form(
+    journalist_client, make_article, journalist
+):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None, authors=[journalist])
+    html = journalist_client.get(draft.get_preview_url()).content.decode()
+
+    assert byline_text(html) == f"Par Journaliste Martin · Lecture : {draft.reading_minutes} min"
+    assert f'<a href="{change_url(draft)}">Retour au formulaire</a>' in html
+
+
+def test_a_byline_without_authors_or_date_is_only_the_reading_time(editor_client, make_article):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    assert byline_text(editor_client.get(draft.get_preview_url()).content.decode()).startswith("Lecture :")
+    published = make_article()
+    assert byline_text(editor_client.get(published.get_absolute_url()).content.decode()).startswith("Publié le ")
