@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from common.admin_titles import FrenchTitlesMixin, Names
 
 from . import admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's)
-from .admin_workflow import DeskFormMixin, DeskWorkflowMixin
+from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from .people import names_list, public_name
 from .suggestions import untagged_mentions
@@ -90,16 +90,9 @@ class ArticleAdminForm(DeskFormMixin, forms.ModelForm):
 class ArticleAdmin(DeskWorkflowMixin, FrenchTitlesMixin, admin.ModelAdmin):
     names = Names(_("un article"), _("l’article"))
     form = ArticleAdminForm
-    list_display = [
-        "title_column",
-        "section",
-        "status_column",
-        "published_at",
-        "author_names",
-        "is_featured",
-        "comment_count",
-    ]
-    list_filter = ["status", "section", "territories", "authors", "is_featured"]
+    # Few, narrow columns: the list fits a laptop's screen (the status says the date and « À la une »).
+    list_display = ["title_column", "section", "status_column", "author_names", "comment_count"]
+    list_filter = ["status", "section", "territories", ("authors", AuthorFilter), ("is_featured", FeaturedFilter)]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body", "slug"]
     date_hierarchy = "published_at"

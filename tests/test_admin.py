@@ -609,3 +609,11 @@ def test_a_byline_without_authors_or_date_is_only_the_reading_time(editor_client
     assert byline_text(editor_client.get(draft.get_preview_url()).content.decode()).startswith("Lecture :")
     published = make_article()
     assert byline_text(editor_client.get(published.get_absolute_url()).content.decode()).startswith("Publié le ")
+
+
+def test_the_list_filters_authors_by_name(editor_client, make_article, journalist):
+    make_article(authors=[journalist])
+    html = editor_client.get(changelist_url()).content.decode()
+    authors_filter = html[html.index("Par auteurs") :]
+    assert f'?authors__id__exact={journalist.pk}">Journaliste Martin</a>' in authors_filter
+    assert "Par mise à la une" in html

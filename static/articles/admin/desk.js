@@ -21,8 +21,17 @@
       const label = labelFor(select.id);
       const drawn = select.nextElementSibling;
       if (!label || !drawn || !drawn.classList.contains("select2")) return;
-      name(drawn.querySelector(".select2-selection"), label);
+      const selection = drawn.querySelector(".select2-selection");
+      const shown = drawn.querySelector(".select2-selection__rendered[role]");
+      // The combobox reads « Image principale », then the choice it shows (select2's own text box).
+      if (selection && shown && shown.id) name(selection, { id: `${label.id} ${shown.id}` });
+      else name(selection, label);
+      name(shown, label);
       name(drawn.querySelector(".select2-search__field"), label);
+    });
+    // The search icons of the authors' two lists (Django's SelectFilter2) carry a name but no role.
+    document.querySelectorAll(".selector .help-tooltip[aria-label]:not([role])").forEach((icon) => {
+      icon.setAttribute("role", "img");
     });
     // The editor replaces its <textarea> with an editable <div>, a multi-line text box.
     document.querySelectorAll(".prose-editor").forEach((editor) => {
