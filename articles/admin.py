@@ -14,14 +14,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin_titles import FrenchTitlesMixin, Names
+
+from . import admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's)
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
+from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
 from .suggestions import untagged_mentions
 
 
-class ArticleAdminForm(ArticleConcurrencyForm, forms.ModelForm):
+class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
     mark_as_updated = forms.BooleanField(
         label=_("Signaler une mise à jour importante"),
         required=False,
@@ -55,7 +59,6 @@ class ArticleAdminForm(ArticleConcurrencyForm, forms.ModelForm):
             "standfirst",
             "main_image",
             "body",
-            "status",
             "published_at",
             "is_featured",
             "comments_open",
@@ -68,18 +71,15 @@ class ArticleAdminForm(ArticleConcurrencyForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "status" in self.fields and self.current_user is not None:
-            allowed = Article.statuses_for(self.current_user, self.instance.status if self.instance.pk else None)
-            self.fields["status"].choices = [choice for choice in Article.Status.choices if choice[0] in allowed]
         if "authors" in self.fields:
-            # Current staff can be added; former authors stay on their articles.
+            # The writing staff can be added (not moderators); former authors stay on their articles.
             current_authors = self.instance.authors.all() if self.instance.pk else get_user_model().objects.none()
             self.fields["authors"].queryset = (
                 get_user_model()
-                .objects.filter(Q(is_staff=True, is_active=True) | Q(pk__in=current_authors.values("pk")))
-                .distinct()
+                .objects.filter(Q(pk__in=staff.writers().values("pk")) | Q(pk__in=current_authors.values("pk")))
                 .order_by("last_name", "first_name")
             )
+            self.fields["authors"].label_from_instance = public_name  # as bylines name them, not by login
         territories, personalities = self.suggestions
         if "add_suggested_territories" in self.fields:
             self.fields["add_suggested_territories"].queryset = Territory.objects.filter(
@@ -144,11 +144,15 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    ArticleHistoryAdminMixin, DeskWorkflowMixin, LiveSuggestionsMixin, FrenchTitlesMixin, admin.ModelAdmin
+):
+    names = Names(_("un article"), _("l’article"))
     form = ArticleAdminForm
     inlines = [CorrectionInline]
-    list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
-    list_filter = ["status", "section", "territories", "authors", "is_featured"]
+    # Few, narrow columns: the list fits a laptop's screen (the status says the date and « À la une »).
+    list_display = ["title_column", "section", "status_column", "author_names", "comment_count"]
+    list_filter = ["status", "section", "territories", ("authors", AuthorFilter), ("is_featured", FeaturedFilter)]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body", "slug"]
     date_hierarchy = "published_at"
@@ -163,7 +167,7 @@ class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAd
             _("Publication"),
             {
                 "fields": [
-                    "status",
+                    "workflow_status",
                     "published_at",
                     "mark_as_updated",
                     "updated_at",
@@ -216,8 +220,8 @@ class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAd
         if not Article.can_publish(request.user):
             readonly.append("is_featured")
             if obj is not None and obj.status in Article.EDITOR_STATUSES:
-                # Once public, the date and status are the editors' to change.
-                readonly += ["status", "published_at"]
+                # Once public, the date is the editors' to change (the status is never a field).
+                readonly += ["published_at"]
         return readonly
 
     def _suggestions(self, request, obj):
@@ -247,7 +251,7 @@ class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAd
             )
         if obj is not None:
             fieldsets.append(self.history_fieldset)
-        return fieldsets
+        return self.desk_fieldsets(request, obj, fieldsets)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -273,12 +277,10 @@ class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAd
         article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
         if not change and not article.authors.exists():
             article.authors.add(request.user)
-        # Every save keeps a version, once the tags, places and people are stored too.
-        ArticleRevision.objects.record(article, request.user, self.revision_action(request, article))
-
-    def revision_action(self, request, article) -> str:
-        """What this save of the form did, as its version will say (ArticleRevision.Action)."""
-        return ArticleRevision.Action.SAVED
+        # Every save keeps a version, once the tags, places and people are stored too; what the
+        # save did (and an editor's remark) comes from the workflow's buttons (DeskWorkflowMixin).
+        action, remark = self.revision_action(request, article)
+        ArticleRevision.objects.record(article, request.user, action, remark)
 
     def _preview_or(self, request, article, response):
         # « Enregistrer et prévisualiser »: see the page as readers will, before publishing.
@@ -323,7 +325,8 @@ class ArticleAdmin(ArticleHistoryAdminMixin, LiveSuggestionsMixin, admin.ModelAd
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une rubrique"), _("la rubrique"))
     list_display = ["name", "slug", "menu_position"]
     list_editable = ["menu_position"]
     search_fields = ["name"]
@@ -331,7 +334,8 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("un territoire"), _("le territoire"))
     list_display = ["name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -341,14 +345,16 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Personality)
-class PersonalityAdmin(admin.ModelAdmin):
+class PersonalityAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une personnalité"), _("la personnalité"))
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ArticleSlugRedirect)
-class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+class ArticleSlugRedirectAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une ancienne adresse"), _("l’ancienne adresse"))
     list_display = ["old_slug", "article", "created_at"]
     search_fields = ["old_slug", "article__title", "article__slug"]
     list_select_related = ["article"]

@@ -710,15 +710,6 @@ class Article(models.Model):
     def can_publish(user) -> bool:
         return user.has_perm("articles.publish_article")
 
-    @classmethod
-    def statuses_for(cls, user, current: str | None = None) -> list[str]:
-        """The statuses this user may leave the article in."""
-        if cls.can_publish(user):
-            return list(cls.Status.values)
-        if current in cls.EDITOR_STATUSES:
-            return [current]
-        return [cls.Status.DRAFT, cls.Status.SUBMITTED]
-
     def check_changes(self, user) -> None:
         """Refuse, on the server, what only editors (« publish_article ») may change, from the stored row.
 

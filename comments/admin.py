@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from common.admin_titles import FrenchTitlesMixin, Names
+
 from .models import BlockedTerm, Comment
 from .personal_data import erase_comments_of, export_comments_of
 
@@ -69,7 +71,8 @@ class PersonalDataForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("un commentaire"), _("le commentaire"))
     list_display = [
         "excerpt_column",
         "author_name",
@@ -239,6 +242,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BlockedTerm)
-class BlockedTermAdmin(admin.ModelAdmin):
+class BlockedTermAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("un mot interdit"), _("le mot interdit"))
     list_display = ["term", "created_at"]
     search_fields = ["term"]

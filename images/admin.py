@@ -7,6 +7,8 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_titles import FrenchTitlesMixin, Names
+
 from .forms import ImageForm
 from .models import Image
 
@@ -15,7 +17,8 @@ PICKER_SIZE = 60
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    names = Names(_("une image"), _("l’image"))
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "credit", "dimensions", "created_at"]
     list_display_links = ["alt_text"]

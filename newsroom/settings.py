@@ -275,6 +275,16 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
+# The site's address for the links in staff emails (the desk's notifications), which are sent
+# without a request to take it from: the first trusted origin, else the first allowed host.
+SITE_URL = (
+    os.environ.get("NEWSROOM_SITE_URL")
+    or next(iter(CSRF_TRUSTED_ORIGINS), "")
+    or (
+        f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS and not DEBUG and "*" not in ALLOWED_HOSTS[0] else ""
+    )
+    or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
-# What the tests need from the system besides PostgreSQL: Redis (the shared page cache),
-# headless Chromium and its driver (the editor's browser tests). Installed from the
-# system's packages when we can (as root, with apt). Without Redis the suite cannot run;
-# without Chromium the browser tests skip.
+# What the tests need besides PostgreSQL: Redis (the shared page cache), headless Chromium and
+# its driver (the browser tests), installed from the system's packages when we can (as root,
+# with apt), and axe-core (the accessibility checks) from npm. Without Redis the suite cannot
+# run; without Chromium, or axe-core, those tests skip and say why.
+cd "$(dirname "$0")/.." || exit 1
+
+# axe-core (the accessibility checker the browser tests run in the pages), from npm, into var/
+# (outside git, like the rest of what `make` builds): pinned, installed once per version.
+AXE_CORE_VERSION=4.14.1
+AXE_DIR=var/node
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ] \
+  || ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$AXE_DIR/node_modules/axe-core/package.json" 2>/dev/null; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "== installing axe-core $AXE_CORE_VERSION into $AXE_DIR"
+    mkdir -p "$AXE_DIR"
+    timeout 300 npm install --prefix "$AXE_DIR" --no-save --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION" \
+      || echo "Could not install axe-core: the accessibility tests will be skipped." >&2
+  else
+    echo "npm is missing: axe-core cannot be installed, the accessibility tests will be skipped." >&2
+  fi
+fi
+
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)

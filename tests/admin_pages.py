@@ -3,8 +3,6 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-
 
 def inline_management(prefix, total=0, initial=0):
     """The management form of an inline formset: how many forms the browser sends, how many were there."""
@@ -20,7 +18,9 @@ def article_form_data(section, **overrides):
     """The POST the article add form sends, a draft in ``section``, with the given fields changed.
 
     ``True`` ticks a checkbox, ``False`` or ``None`` leaves the field out of the POST
-    (an unticked checkbox, or a field the browser would not send).
+    (an unticked checkbox, or a field the browser would not send). The status is no field:
+    a workflow button says what to do with the article (``_submit=True``, ``_publish=True``…,
+    see ``articles.admin_workflow.STEPS``); without one, the POST is « Enregistrer ».
     """
     data = {
         "title": "Le port de Metz s’agrandit",
@@ -28,7 +28,6 @@ def article_form_data(section, **overrides):
         "section": section.pk,
         "standfirst": "Le port fluvial double sa surface d’ici à 2027.",
         "body": "<p>Premier paragraphe.</p><p>Deuxième paragraphe.</p>",
-        "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
         "authors": [],
@@ -58,7 +57,6 @@ def article_change_data(article, **overrides):
         "standfirst": article.standfirst,
         "main_image": article.main_image_id,
         "body": article.body,
-        "status": article.status,
         "published_at_0": published_at.strftime("%d/%m/%Y") if published_at else "",
         "published_at_1": published_at.strftime("%H:%M:%S") if published_at else "",
         "authors": [user.pk for user in article.authors.all()],

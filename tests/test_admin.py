@@ -1,11 +1,15 @@
 """The newsroom's desk as its people use it: who may publish, suggestions, renames, previews, a French admin."""
 
+import gettext
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from admin_pages import action_post, article_change_data, article_form_data, field_row, form_errors
+from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +19,7 @@ from articles.models import Article, ArticleSlugRedirect, Section
 pytestmark = pytest.mark.django_db
 
 PARIS = ZoneInfo("Europe/Paris")
-INVALID_CHOICE = "Sélectionnez un choix valide"
+EDITORS_ONLY = "Seule la rédaction en chef peut publier, programmer, renvoyer ou dépublier un article."
 
 
 # Helpers ------------------------------------------------------------------------
@@ -50,10 +54,15 @@ def test_add_form_proposes_the_journalist_as_author(journalist_client, journalis
     assert f'<option value="{journalist.pk}" selected>' in field_row(html, "authors")
 
 
-@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.SUBMITTED])
-def test_journalist_creates_an_article_and_is_its_author_by_default(journalist_client, journalist, section, status):
+@pytest.mark.parametrize(
+    ("button", "status"), [(None, Article.Status.DRAFT), ("_submit", Article.Status.SUBMITTED)], ids=["save", "submit"]
+)
+def test_journalist_creates_an_article_and_is_its_author_by_default(
+    journalist_client, journalist, section, button, status
+):
     # The featured flag is the editors' call: a forged one is ignored.
-    response = journalist_client.post(add_url(), article_form_data(section, status=status, is_featured=True))
+    data = article_form_data(section, is_featured=True, **({button: True} if button else {}))
+    response = journalist_client.post(add_url(), data)
 
     assert response.status_code == 302, form_errors(response)
     article = Article.objects.get(slug="le-port-de-metz-sagrandit")
@@ -65,37 +74,61 @@ def test_journalist_creates_an_article_and_is_its_author_by_default(journalist_c
 
 
 @pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
-def test_journalist_cannot_create_a_published_article_by_forging_the_status(journalist_client, section, status):
+def test_a_forged_status_field_is_ignored(journalist_client, section, status):
+    # The status is no field of the form: only the buttons move an article.
     data = article_form_data(
         section, title="Scoop non relu", status=status, published_at_0="25/07/2016", published_at_1="10:30:00"
     )
     response = journalist_client.post(add_url(), data)
 
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert not article.is_visible
+
+
+@pytest.mark.parametrize("button", ["_publish", "_schedule", "_unpublish", "_send_back"])
+def test_journalist_cannot_publish_a_new_article_with_a_forged_button(journalist_client, section, button):
+    data = article_form_data(
+        section,
+        title="Scoop non relu",
+        published_at_0="25/07/2036",
+        published_at_1="10:30:00",
+        review_remark="À reprendre",
+        **{button: True},
+    )
+    response = journalist_client.post(add_url(), data)
+
     assert response.status_code == 200
-    assert "status" in response.context["adminform"].form.errors
     html = response.content.decode()
-    assert INVALID_CHOICE in field_row(html, "status")
-    # Nothing typed is lost: the journalist can fix the status and save.
+    assert EDITORS_ONLY in html
+    # French, next to the buttons, and never an internal value such as « published ».
+    errors = response.context["adminform"].form.non_field_errors()
+    assert list(errors) == [EDITORS_ONLY]
+    # Nothing typed is lost: the journalist can save it as a draft or submit it.
     assert 'value="Scoop non relu"' in field_row(html, "title")
-    assert 'value="25/07/2016"' in field_row(html, "published_at")
+    assert 'value="25/07/2036"' in field_row(html, "published_at")
     assert not Article.objects.exists()
 
 
-@pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
-def test_journalist_cannot_publish_a_draft_by_forging_the_change_form(journalist_client, make_article, status):
-    article = make_article("Brouillon", status=Article.Status.DRAFT)
-    response = journalist_client.post(
-        change_url(article), article_change_data(article, title="Titre retouché", status=status)
+@pytest.mark.parametrize("button", ["_publish", "_schedule", "_unpublish", "_send_back"])
+@pytest.mark.parametrize("status", [Article.Status.DRAFT, Article.Status.SUBMITTED, Article.Status.PUBLISHED])
+def test_journalist_cannot_move_an_article_with_a_forged_button(journalist_client, make_article, button, status):
+    article = make_article(
+        "Avant", status=status, published_at=None if status != Article.Status.PUBLISHED else "default"
     )
+    before = (article.status, article.published_at)
+    data = article_change_data(
+        article, title="Titre retouché", published_at_0="25/07/2036", published_at_1="10:30:00", review_remark="Non"
+    )
+    response = journalist_client.post(change_url(article), {**data, button: "1"})
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert INVALID_CHOICE in field_row(html, "status")
-    assert 'value="Titre retouché"' in field_row(html, "title")
+    assert EDITORS_ONLY in response.content.decode()
+    assert 'value="Titre retouché"' in field_row(response.content.decode(), "title")
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT
-    assert article.title == "Brouillon"
-    assert article.published_at is None
+    assert (article.title, article.status, article.published_at) == ("Avant", *before)
+    assert not article.revisions.exists()
 
 
 def test_journalist_sees_status_date_and_featured_read_only_on_a_published_article(journalist_client, make_article):
@@ -103,7 +136,7 @@ def test_journalist_sees_status_date_and_featured_read_only_on_a_published_artic
     response = journalist_client.get(change_url(article))
 
     html = response.content.decode()
-    for name in ["status", "published_at", "is_featured"]:
+    for name in ["workflow_status", "published_at", "is_featured"]:
         assert name not in response.context["adminform"].form.fields
         row = field_row(html, name)
         assert 'class="readonly"' in row, name
@@ -150,9 +183,7 @@ def test_bulk_publication_is_neither_offered_to_nor_done_for_journalists(journal
 
 def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client, make_article):
     article = make_article("À relire", status=Article.Status.SUBMITTED)
-    data = article_change_data(
-        article, status=Article.Status.PUBLISHED, published_at_0="25/07/2016", published_at_1="10:30:00"
-    )
+    data = article_change_data(article, _publish=True, published_at_0="25/07/2016", published_at_1="10:30:00")
     response = editor_client.post(change_url(article), data)
 
     assert response.status_code == 302, form_errors(response)
@@ -161,7 +192,7 @@ def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client,
     assert article.published_at == datetime(2016, 7, 25, 10, 30, tzinfo=PARIS)
     assert editor_client.get(article.get_absolute_url()).status_code == 200
 
-    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.UNPUBLISHED))
+    response = editor_client.post(change_url(article), article_change_data(article, _unpublish=True))
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
     assert article.status == Article.Status.UNPUBLISHED
@@ -171,7 +202,7 @@ def test_editor_publishes_and_unpublishes_through_the_change_form(editor_client,
 def test_editor_publishing_without_a_date_publishes_now(editor_client, make_article):
     article = make_article(status=Article.Status.SUBMITTED)
     before = timezone.now()
-    response = editor_client.post(change_url(article), article_change_data(article, status=Article.Status.PUBLISHED))
+    response = editor_client.post(change_url(article), article_change_data(article, _publish=True))
 
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
@@ -489,7 +520,7 @@ def test_admin_speaks_french(editor_client):
 def test_save_and_preview_shows_the_draft_as_readers_will_see_it(editor_client, section):
     response = editor_client.post(
         reverse("admin:articles_article_add"),
-        article_form_data(section, title="Brouillon à relire", slug="brouillon-a-relire", status="draft", _preview="1"),
+        article_form_data(section, title="Brouillon à relire", slug="brouillon-a-relire", _preview="1"),
     )
     article = Article.objects.get(slug="brouillon-a-relire")
     assert response.status_code == 302
@@ -520,3 +551,105 @@ def test_articles_load_with_any_deferred_fields(make_article):
     loaded.title = "Titre changé"
     loaded.save()
     assert Article.objects.get(pk=article.pk).title == "Titre changé"
+
+
+# Words that read right ----------------------------------------------------------------------------
+
+
+def page_title(html):
+    return re.search(r"<h1>(.*?)</h1>", html, flags=re.S).group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "title"),
+    [
+        ("admin:articles_article_add", "Ajouter un article"),
+        ("admin:images_image_add", "Ajouter une image"),
+        ("admin:taggit_tag_add", "Ajouter un mot-clé"),
+        ("admin:articles_section_add", "Ajouter une rubrique"),
+        ("admin:articles_article_changelist", "Choisissez l’article à modifier"),
+    ],
+)
+def test_admin_titles_read_right_in_french(admin_client, url_name, title):
+    html = admin_client.get(reverse(url_name)).content.decode()
+    assert page_title(html) == title
+    assert f"<title>{title} |" in html
+
+
+def test_change_page_and_add_button_name_the_article(admin_client, make_article):
+    article = make_article()
+    assert page_title(admin_client.get(change_url(article)).content.decode()) == "Modifier l’article"
+    changelist = admin_client.get(changelist_url()).content.decode()
+    assert re.search(r'class="addlink">\s*Ajouter un article\s*</a>', changelist)
+
+
+def test_a_view_only_page_says_so(client, make_user, make_article):
+    article = make_article()
+    viewer = make_user(groups=[])
+    viewer.user_permissions.add(*Permission.objects.filter(codename="view_article"))
+    client.force_login(viewer)
+    assert page_title(client.get(change_url(article)).content.decode()) == "Consulter l’article"
+
+
+def test_topic_tags_speak_the_desks_french(admin_client):
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Taggit" not in index and "Étiquette" not in index and ">Tags<" not in index
+    assert 'href="/admin/taggit/tag/">Mots-clés</a>' in index
+    form = admin_client.get(reverse("admin:taggit_tag_add")).content.decode()
+    assert re.search(r'<label class="required" for="id_name">Nom\s*:</label>', form)
+    assert re.search(r'<label class="required" for="id_slug">Adresse\s*:</label>', form)
+
+
+def test_the_compiled_catalogue_follows_its_source():
+    # The .mo Django reads is committed next to its .po: every entry of one is in the other.
+    folder = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    entries = re.findall(r'(?:msgctxt "([^"]*)"\n)?msgid "([^"]+)"\nmsgstr "([^"]*)"', source)
+    with (folder / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    for context, msgid, msgstr in entries:
+        assert (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) == msgstr, msgid
+
+
+def test_authors_are_chosen_among_the_writing_staff_by_name(editor_client, make_user, journalist, editor):
+    make_user("moderatrice", groups=["Modérateurs"], first_name="Mona", last_name="Dérat")
+    make_user("chef", is_superuser=True, first_name="Anne", last_name="Chef")
+    make_user("ancien", groups=["Journalistes"], first_name="Ancien", last_name="Parti", is_active=False)
+
+    row = field_row(editor_client.get(add_url()).content.decode(), "authors")
+    names = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", row)
+
+    assert sorted(names) == ["Anne Chef", "Journaliste Martin", "Redactrice Durand"]
+
+
+# The preview ------------------------------------------------------------------------------------
+
+
+def byline_text(html):
+    byline = re.search(r'<p class="byline">(.*?)</p>', html, flags=re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", "", byline).split())
+
+
+def test_the_preview_of_a_draft_has_no_empty_separator_and_leads_back_to_the_form(
+    journalist_client, make_article, journalist
+):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None, authors=[journalist])
+    html = journalist_client.get(draft.get_preview_url()).content.decode()
+
+    assert byline_text(html) == f"Par Journaliste Martin · Lecture : {draft.reading_minutes} min"
+    assert f'<a href="{change_url(draft)}">Retour au formulaire</a>' in html
+
+
+def test_a_byline_without_authors_or_date_is_only_the_reading_time(editor_client, make_article):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    assert byline_text(editor_client.get(draft.get_preview_url()).content.decode()).startswith("Lecture :")
+    published = make_article()
+    assert byline_text(editor_client.get(published.get_absolute_url()).content.decode()).startswith("Publié le ")
+
+
+def test_the_list_filters_authors_by_name(editor_client, make_article, journalist):
+    make_article(authors=[journalist])
+    html = editor_client.get(changelist_url()).content.decode()
+    authors_filter = html[html.index("Par auteurs") :]
+    assert f'?authors__id__exact={journalist.pk}">Journaliste Martin</a>' in authors_filter
+    assert "Par mise à la une" in html

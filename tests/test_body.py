@@ -111,7 +111,7 @@ def change_url(article):
 
 def published_form_data(section, body, **overrides):
     """The POST of the article add form, published at once by an editor, untagged, with ``body`` as typed."""
-    return article_form_data(section, **{"status": Article.Status.PUBLISHED, "tags": "", "body": body, **overrides})
+    return article_form_data(section, **{"_publish": True, "tags": "", "body": body, **overrides})
 
 
 def add_through_admin(client, section, body, **overrides) -> Article:

@@ -1,0 +1,50 @@
+"""Admin page titles that read right in French: « Ajouter un article », « Modifier l’image ».
+
+Django's French catalogue builds them from the model's name alone (« Ajout de article »,
+« Ajout de image »): French needs the article, its gender and its elision, which only a
+person can say. Each admin declares them once, as ``names``, and every page title follows.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Names:
+    """A model's name with its articles: ``a`` « un article », ``the`` « l’article »."""
+
+    a: str | Promise
+    the: str | Promise
+
+
+class FrenchTitlesMixin:
+    """For a ModelAdmin with a ``names`` declaration: the titles of its add, change and list pages."""
+
+    names: Names | None = None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if self.names is not None:
+            if object_id is None:
+                title = _("Ajouter %(a)s") % {"a": self.names.a}
+            elif request.method == "POST" or self.has_change_permission(request):
+                title = _("Modifier %(the)s") % {"the": self.names.the}
+            else:
+                # Django titles the page « View » when the user may only look: so do we.
+                title = _("Consulter %(the)s") % {"the": self.names.the}
+            extra_context = {"title": title, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        if self.names is not None:
+            if self.has_change_permission(request):
+                title = _("Choisissez %(the)s à modifier") % {"the": self.names.the}
+            else:
+                title = _("Choisissez %(the)s à consulter") % {"the": self.names.the}
+            extra_context = {
+                "title": title,
+                "add_title": _("Ajouter %(a)s") % {"a": self.names.a},
+                **(extra_context or {}),
+            }
+        return super().changelist_view(request, extra_context)
