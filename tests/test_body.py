@@ -512,6 +512,66 @@ def test_addresses_of_our_articles_are_stored_in_one_form(editor_client, make_ar
     ]
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8000/article/le-tram-arrive/",  # what `make run` shows
+        "http://localhost:8001/article/le-tram-arrive/",
+        "http://[::1]:8000/article/le-tram-arrive/",
+        "https://www.journal.example/article/le-tram-arrive/",  # a name in ALLOWED_HOSTS
+        "https://journal.example:8443/article/le-tram-arrive/",  # a subdomain pattern, with a port
+        "http://testserver:80/article/le-tram-arrive/",
+    ],
+)
+def test_a_link_copied_from_any_address_of_the_site_is_stored_as_a_reference(
+    editor_client, make_article, section, settings, address
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "www.journal.example", ".journal.example"]
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+
+    article = add_through_admin(editor_client, section, link(address, "le tram"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == ["/article/le-tram-arrive/"]
+    assert [(ref.linked_slug, ref.target_article) for ref in article.body_references.exclude(linked_slug="")] == [
+        ("le-tram-arrive", target)
+    ]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://ailleurs.example/article/le-tram-arrive/",
+        "http://127.0.0.1.evil.example:8000/article/le-tram-arrive/",
+        "http://user@127.0.0.1:8000/article/le-tram-arrive/",
+    ],
+)
+def test_a_link_to_another_site_stays_as_written_even_with_a_wildcard_host(
+    editor_client, make_article, section, settings, address
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "*"]
+    make_article("Le tram arrive", slug="le-tram-arrive")
+
+    article = add_through_admin(editor_client, section, link(address, "ailleurs"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == [escape(address)]
+    assert not article.body_references.exclude(linked_slug="").exists()
+
+
+def test_a_staff_preview_address_from_the_dev_server_becomes_the_public_address(
+    editor_client, reader, make_article, section, editor
+):
+    draft = make_article("En préparation", slug="en-preparation", status=Article.Status.DRAFT)
+    copied = f"http://127.0.0.1:8000{draft.get_preview_url()}"
+
+    article = add_through_admin(editor_client, section, link(copied, "ce dossier"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == ["/article/en-preparation/"]
+    assert article.body_references.get(linked_slug="en-preparation").target_article == draft
+    assert "<a " not in body_of(page(reader, article))  # a draft: its text only, never the staff page
+    draft.publish(by=editor)
+    assert '<a href="/article/en-preparation/">ce dossier</a>' in body_of(page(reader, article))
+
+
 def test_a_link_to_a_part_of_another_article_keeps_its_anchor(editor_client, reader, section, make_article):
     make_article("Cible", slug="cible")
 

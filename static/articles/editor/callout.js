@@ -107,6 +107,8 @@ export const Callout = Node.create({
       name: "callout",
       groups: "nodes",
       command(editor) {
+        // From a figure's caption, the note goes after the figure (writing.js).
+        if (!editor.isActive("callout") && editor.commands.leaveFigure) editor.commands.leaveFigure("empty")
         editor.commands.editCallout()
       },
       button: buttons.text("Encadré", "Insérer ou modifier un encadré"),
