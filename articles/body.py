@@ -164,7 +164,7 @@ _SITE_LINK = re.compile(r"^(?:https?://(?P<host>[^/?#]+))?(?P<path>/[^?#]*)(?P<q
 
 # Where journalists copy addresses from besides the site's own names: the development
 # server (`make run`) and a colleague's machine, on any port. No public site lives there.
-DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]  # noqa: S104 (names, not a bind address)
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]
 
 
 def is_site_host(host: str) -> bool:
