@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from .people import names_list
 from .suggestions import untagged_mentions
@@ -87,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "section", "status", "published_at", "author_names", "is_featured", "comment_count"]
     list_filter = ["status", "section", "territories", "authors", "is_featured"]

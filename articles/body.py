@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.inputs import plain_number
+from images.forms import typed_file_names
 from images.models import Image
 
 from .typography import fix_french_spacing
@@ -288,6 +289,11 @@ def clean_body(html: str) -> str:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def typed_file_names_in(html: str) -> list[str]:
+    """Image file names typed as text in the body or a caption (« IMG_1234.jpg »), not in its markup."""
+    return typed_file_names(" ".join(outline(html).text))
 
 
 def plain_text(html: str) -> str:

@@ -1009,3 +1009,38 @@ def test_the_rerender_command_renders_every_body_again(make_article, make_image)
     for article in articles:
         assert stored_body(article) == fresh_rendering(article)
         assert Article.objects.get(pk=article.pk).reading_minutes == 1
+
+
+# Image file names typed as text --------------------------------------------------------------------
+
+
+def test_an_image_file_name_typed_in_the_body_or_a_caption_is_saved_with_a_french_warning(
+    editor_client, section, make_image
+):
+    image = make_image()
+    body = (
+        "<p>Voir IMG_1234.jpg et FB_IMG_1468476316958.jpg.</p>"
+        f'<figure><img src="{image.fallback_url}" alt="" data-file="{image.pk}">'
+        "<figcaption>DSC_0001.JPG</figcaption></figure>"
+    )
+
+    response = editor_client.post(add_url(), published_form_data(section, body), follow=True)
+
+    article = Article.objects.get(slug="le-port-de-metz-sagrandit")
+    assert "IMG_1234.jpg" in article.body  # saved as typed: a warning, not a refusal
+    warnings = [str(message) for message in response.context["messages"] if message.level_tag == "warning"]
+    assert [warning.split(" »")[0] for warning in warnings] == [
+        "« IMG_1234.jpg",
+        "« FB_IMG_1468476316958.jpg",
+        "« DSC_0001.JPG",
+    ]
+    assert all("ressemble à un nom de fichier d’image" in warning for warning in warnings)
+
+
+def test_an_image_address_in_the_markup_is_no_typed_file_name(editor_client, section, make_image):
+    image = make_image()
+    body = f'<figure><img src="{image.fallback_url}" alt="" data-file="{image.pk}"></figure><p>Texte.</p>'
+
+    response = editor_client.post(add_url(), published_form_data(section, body), follow=True)
+
+    assert not [message for message in response.context["messages"] if message.level_tag == "warning"]

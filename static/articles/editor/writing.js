@@ -42,18 +42,21 @@ export const figureAround = (state) => {
 const inCaption = (state) => state.selection.$from.parent.type.name === "caption"
 
 /**
- * Put the cursor in a paragraph right after the figure at ``figurePos``.
- * ``reuse``: "empty" reuses a following empty paragraph, "textblock" any following
- * paragraph or heading (its start); otherwise a new paragraph is made.
+ * Put the cursor right after the figure at ``figurePos``, at the start of the block that
+ * follows when ``reuse`` allows it, else in a new paragraph:
+ * "empty" an empty paragraph (Enter), "paragraph" any paragraph (after inserting an image
+ * within a paragraph, the rest of it), "textblock" also a heading (↓ and → keys).
  */
 const cursorAfterFigure = (tr, figurePos, reuse) => {
   const figure = tr.doc.nodeAt(figurePos)
   const after = figurePos + figure.nodeSize
   const next = tr.doc.nodeAt(after)
+  const isParagraph = next?.type.name === "paragraph"
   const reusable =
-    next &&
-    next.isTextblock &&
-    (reuse === "textblock" || (reuse === "empty" && next.type.name === "paragraph" && next.content.size === 0))
+    next?.isTextblock &&
+    (reuse === "textblock" ||
+      (reuse === "paragraph" && isParagraph) ||
+      (reuse === "empty" && isParagraph && next.content.size === 0))
   if (!reusable) {
     tr.insert(after, tr.doc.type.schema.nodes.paragraph.create())
   }
@@ -123,8 +126,10 @@ export const Figure = BaseFigure.extend({
       // A caption is one line: Enter goes on with the article, as in a word processor.
       Enter: ({ editor }) =>
         (inCaption(editor.state) || selected(editor)) && editor.commands.leaveFigure("empty"),
+      // ↓ from the caption's last line, wherever the cursor is on it.
       ArrowDown: ({ editor }) =>
-        (atCaptionEnd(editor) || selected(editor)) && editor.commands.leaveFigure("textblock"),
+        ((inCaption(editor.state) && editor.view.endOfTextblock("down")) || selected(editor)) &&
+        editor.commands.leaveFigure("textblock"),
       ArrowRight: ({ editor }) =>
         (atCaptionEnd(editor) || selected(editor)) && editor.commands.leaveFigure("textblock"),
       Backspace: ({ editor }) => selected(editor) && editor.commands.deleteFigure(),
@@ -148,7 +153,7 @@ export const Figure = BaseFigure.extend({
           if (!figure && before?.type.name === "figure") {
             figure = { pos: newState.selection.from - before.nodeSize, node: before }
           }
-          return figure ? cursorAfterFigure(newState.tr, figure.pos, "textblock") : null
+          return figure ? cursorAfterFigure(newState.tr, figure.pos, "paragraph") : null
         },
       }),
     ]
