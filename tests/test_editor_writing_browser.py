@@ -67,12 +67,18 @@ def _newsroom_roles(transactional_db):
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
+    # The migrations' helper (common.roles) toggles AppConfig.models_module; these are the real ones.
+    models_modules = {config.label: config.models_module for config in apps.get_app_configs()}
     migrations = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
-    for (_app, name), migration in sorted(migrations.items()):
-        if "role" in name:
-            for operation in migration.operations:
-                if isinstance(operation, RunPython):
-                    operation.code(apps, None)
+    try:
+        for (_app, name), migration in sorted(migrations.items()):
+            if "role" in name:
+                for operation in migration.operations:
+                    if isinstance(operation, RunPython):
+                        operation.code(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = models_modules[config.label]
 
 
 @pytest.fixture
@@ -300,11 +306,25 @@ def test_every_label_of_the_editor_is_french(journalist_browser, live_server, ma
     seen += labels()
     driver.find_element(By.CSS_SELECTOR, "dialog[open] button[value=cancel]").click()
 
+    # The editable area itself is named like its field.
+    assert driver.find_element(By.CSS_SELECTOR, EDITABLE).get_attribute("aria-label") == "Texte"
     english = sorted({label for label in seen if ENGLISH.search(label)})
     assert english == [], english
     assert {"Intertitre", "Sous-intertitre", "Paragraphe", "Gras", "Italique", "Liste à puces", "Annuler"} <= set(seen)
     # The shortcode error names the buttons as the toolbar shows them.
     assert IMAGE_BUTTON in seen and CALLOUT_BUTTON in seen
+
+
+def submit_and_wait(driver):
+    """« Enregistrer et continuer », then wait for the new page's form to have checked its draft."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    form = driver.find_element(By.ID, "article_form")
+    driver.find_element(By.CSS_SELECTOR, "input[name=_continue]").click()
+    WebDriverWait(driver, 5).until(expected_conditions.staleness_of(form))
+    wait_for(driver, "#article_form[data-autosave=ready]")
 
 
 def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, live_server, make_article, journalist):
@@ -335,22 +355,21 @@ def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, l
     banner = wait_for(driver, ".newsroom-draft-banner")
     assert "non enregistrée" in banner.text
     assert driver.find_element(By.ID, "id_title").get_attribute("value") == "Le conseil municipal"
-    banner.find_element(By.XPATH, ".//button[text()='Restaurer']").click()
+    driver.find_element(By.XPATH, "//div[@class='newsroom-draft-banner']//button[text()='Restaurer']").click()
     assert driver.find_element(By.ID, "id_title").get_attribute("value") == "Le conseil municipal vote le budget"
     assert "Ajouté avant la panne." in body_value(driver)
     assert "Ajouté avant la panne." in driver.find_element(By.CSS_SELECTOR, EDITABLE).text
 
     # A refused save keeps the draft (the form comes back with the typed text and an error).
     driver.find_element(By.ID, "id_title").clear()
-    driver.find_element(By.CSS_SELECTOR, "input[name=_continue]").click()
-    wait_for(driver, "#article_form[data-autosave=ready]")
+    submit_and_wait(driver)
     assert driver.find_elements(By.CSS_SELECTOR, ".errornote")
     kept = driver.execute_script(f"return JSON.parse(localStorage.getItem('newsroom:article-draft:{article.pk}'))")
     assert "Ajouté avant la panne." in kept["body"]
 
     # Saved: the draft is dropped, and the next opening offers nothing.
     driver.find_element(By.ID, "id_title").send_keys("Le conseil municipal vote le budget")
-    driver.find_element(By.CSS_SELECTOR, "input[name=_continue]").click()
+    submit_and_wait(driver)
     wait_for(driver, ".messagelist .success")
     article.refresh_from_db()
     assert article.title == "Le conseil municipal vote le budget" and article.body != stored_body

@@ -330,6 +330,29 @@ export const NewsroomWriting = Extension.create({
     }
   },
 
+  addProseMirrorPlugins() {
+    // The editable area is named like its field (« Texte »): the label of the textarea it replaces
+    // does not reach it, and screen readers would announce an anonymous text box.
+    const textarea = () => {
+      try {
+        return this.editor.view.dom.parentElement?.querySelector("textarea")
+      } catch {
+        return null // the view is being created: named on its first update
+      }
+    }
+    return [
+      new Plugin({
+        key: new PluginKey("newsroomAccessibleName"),
+        props: {
+          attributes: () => {
+            const label = textarea()?.labels?.[0]?.textContent.replace(/[\s:*]+$/, "").trim() || "Texte"
+            return { role: "textbox", "aria-multiline": "true", "aria-label": label }
+          },
+        },
+      }),
+    ]
+  },
+
   onCreate() {
     // The block-type dropdown shows a « ? » icon when the cursor is in no paragraph or
     // heading (a list, a caption); the package leaves it unlabelled.
