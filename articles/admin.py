@@ -20,6 +20,7 @@ from . import admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
+from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleRevision, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
 from .suggestions import untagged_mentions
@@ -145,7 +146,12 @@ class CorrectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    ArticleHistoryAdminMixin, DeskWorkflowMixin, LiveSuggestionsMixin, FrenchTitlesMixin, admin.ModelAdmin
+    ArticleHistoryAdminMixin,
+    DeskWorkflowMixin,
+    EditorAdminMixin,
+    LiveSuggestionsMixin,
+    FrenchTitlesMixin,
+    admin.ModelAdmin,
 ):
     names = Names(_("un article"), _("l’article"))
     form = ArticleAdminForm

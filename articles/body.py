@@ -19,7 +19,7 @@ import nh3
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http.request import validate_host
+from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils.html import strip_tags
@@ -27,6 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.inputs import plain_number
+from images.forms import typed_file_names
 from images.models import Image
 
 from .typography import fix_french_spacing
@@ -64,6 +65,9 @@ SHORTCODE = re.compile(
     re.IGNORECASE,
 )
 WORDS_PER_MINUTE = 230
+# The editor's buttons as its toolbar names them (static/articles/editor/*.js; a browser test checks).
+IMAGE_BUTTON = "Insérer une image de la photothèque"
+CALLOUT_BUTTON = "Encadré"
 
 
 # Colours ------------------------------------------------------------------------
@@ -159,13 +163,28 @@ def outline(html: str) -> BodyOutline:
 _SITE_LINK = re.compile(r"^(?:https?://(?P<host>[^/?#]+))?(?P<path>/[^?#]*)(?P<query>\?[^#]*)?(?P<fragment>#.*)?$")
 
 
+# Where journalists copy addresses from besides the site's own names: the development
+# server (`make run`) and a colleague's machine, on any port. No public site lives there.
+DEVELOPMENT_HOSTS = ["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]
+
+
+def is_site_host(host: str) -> bool:
+    """Whether an address's ``host[:port]`` is this site: any ALLOWED_HOSTS name or the dev server, any port."""
+    domain, _port = split_domain_port(host.lower())
+    if not domain:
+        return False
+    # A wildcard accepts requests for any name; it says nothing about which names are ours.
+    names = [name for name in settings.ALLOWED_HOSTS if name != "*"]
+    return validate_host(domain, [*names, *DEVELOPMENT_HOSTS, "testserver"])
+
+
 def _site_view(href: str):
     """The view and fragment a link to this very site leads to (relative, or absolute with one of our hosts)."""
     match = _SITE_LINK.match((href or "").strip())
     if not match:
         return None, ""
     host = match.group("host")
-    if host and not validate_host(host.lower(), [*settings.ALLOWED_HOSTS, "testserver"]):
+    if host and not is_site_host(host):
         return None, ""
     try:
         return resolve(match.group("path")), match.group("fragment") or ""
@@ -248,15 +267,18 @@ def clean_body(html: str) -> str:
             % {"colour": colour or _("aucune"), "palette": ", ".join(note_palette())}
         )
     if found.foreign_images:
-        errors.append(_("Les images doivent venir de la photothèque : insérez-les avec le bouton « Parcourir… »."))
+        errors.append(
+            _("Les images doivent venir de la photothèque : insérez-les avec le bouton « %(image)s ».")
+            % {"image": IMAGE_BUTTON}
+        )
     shortcode = SHORTCODE.search(" ".join(found.text))
     if shortcode:
         errors.append(
             _(
                 "Le texte contient « %(code)s », qui s’afficherait tel quel. Pour un encadré, utilisez le bouton "
-                "« Encadré » de l’éditeur ; pour une image, le bouton « Image »."
+                "« %(callout)s » de l’éditeur ; pour une image, le bouton « %(image)s » (l’icône d’image)."
             )
-            % {"code": re.sub(r"\s+", " ", shortcode.group(0))}
+            % {"code": re.sub(r"\s+", " ", shortcode.group(0)), "callout": CALLOUT_BUTTON, "image": IMAGE_BUTTON}
         )
     if found.image_ids:
         missing = found.image_ids - set(Image.objects.filter(pk__in=found.image_ids).values_list("pk", flat=True))
@@ -267,6 +289,11 @@ def clean_body(html: str) -> str:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def typed_file_names_in(html: str) -> list[str]:
+    """Image file names typed as text in the body or a caption (« IMG_1234.jpg »), not in its markup."""
+    return typed_file_names(" ".join(outline(html).text))
 
 
 def plain_text(html: str) -> str:

@@ -15,12 +15,14 @@ def body_editor_extensions() -> dict:
         "ListItem": True,
         "Blockquote": True,
         "HardBreak": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        # No link from typed text (« 2016.Il »); see static/articles/editor/writing.js.
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
         "Figure": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
         "Caption": True,
         "Image": True,
         "Callout": {"palette": settings.NOTE_PALETTE},
         "History": True,
+        "NewsroomWriting": True,
     }
 
 
@@ -28,3 +30,7 @@ def process_callout(config, shared_config):
     """Tell django-prose-editor's own allowlist about our callout node (we sanitise with ours)."""
     shared_config["tags"].add("aside")
     shared_config["attributes"].setdefault("aside", set()).update({"data-callout", "data-color", "data-title"})
+
+
+def process_writing(config, shared_config):
+    """Our writing behaviours (static/articles/editor/writing.js) add no tag of their own."""

@@ -1,7 +1,8 @@
 """The image library in the admin: upload, describe, find, and pick an image for an article's body."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from .forms import ImageForm
+from .forms import ImageForm, file_name_warning, typed_file_names
 from .models import Image
 
 THUMBNAIL_WIDTH = 96
@@ -38,6 +39,8 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         if not change:
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
+        for name in typed_file_names(obj.caption):
+            self.message_user(request, file_name_warning(name), messages.WARNING)
 
     @admin.display(description=_("aperçu"))
     def thumbnail(self, image):
@@ -61,9 +64,33 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         """A popup listing the library; choosing an image hands its id, URL, alt text and caption to the editor.
 
         It speaks the file-browser protocol the editor expects: the opener's
-        ``CKEDITOR.tools.callFunction(CKEditorFuncNum, url, data)``.
+        ``CKEDITOR.tools.callFunction(CKEditorFuncNum, url, data)``. Journalists who may add
+        images upload one right here (file, alt text, caption, credit): the new image is
+        handed to the editor at once. The page's script posts the form with fetch() and gets
+        JSON back, so a refused upload keeps the chosen file; without it, a normal POST
+        shows the same messages next to the fields.
         """
         if not self.has_view_permission(request):
+            raise PermissionDenied
+        can_add = self.has_add_permission(request)
+        wants_json = request.headers.get("Accept", "").startswith("application/json")
+        upload_form, added = None, None
+        if can_add:
+            upload_form = ImageForm(request.POST or None, request.FILES or None, prefix="upload")
+            if request.method == "POST" and upload_form.is_valid():
+                added = upload_form.save(commit=False)
+                added.uploaded_by = request.user
+                added.save()
+                self.log_addition(request, added, [{"added": {}}])
+                if wants_json:
+                    return JsonResponse({"image": picker_data(added)})
+            elif request.method == "POST" and wants_json:
+                errors = {
+                    field: [error["message"] for error in field_errors]
+                    for field, field_errors in upload_form.errors.get_json_data().items()
+                }
+                return JsonResponse({"errors": errors}, status=400)
+        elif request.method == "POST":
             raise PermissionDenied
         query = request.GET.get("q", "").strip()
         images = self.get_queryset(request)
@@ -77,9 +104,16 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             "query": query,
             "images": images[:PICKER_SIZE],
             "callback": request.GET.get("CKEditorFuncNum", ""),
-            "can_add": self.has_add_permission(request),
+            "can_add": can_add,
+            "upload_form": upload_form,
+            "added": picker_data(added) if added else None,
         }
         return TemplateResponse(request, "images/picker.html", context)
+
+
+def picker_data(image: Image) -> dict:
+    """What the editor receives about a chosen image: its library id, address, alt text and caption."""
+    return {"id": image.pk, "url": image.fallback_url, "alternative_text": image.alt_text, "caption": image.caption}
 
 
 def thumbnail_tag(image: Image, width: int):

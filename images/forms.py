@@ -1,12 +1,30 @@
 """The form journalists fill in to add an image to the library or replace its file."""
 
+import re
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from .models import MISSING_ALT_TEXT, Image
 from .processing import ProcessedImage, process_upload
 
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+# A camera's or a phone's file name typed as text (« IMG_1234.jpg », « FB_IMG_1468476316958.jpg »,
+# « DSC_0001.JPG »): readers would see it in a caption or the body, where it means nothing to them.
+TYPED_FILE_NAME = re.compile(r"(?<![\w/.-])[\w-]+\.(?:jpe?g|png|gif|webp|heic|heif|tiff?|bmp)\b", re.IGNORECASE)
+
+
+def typed_file_names(text: str) -> list[str]:
+    """The image file names written in ``text`` (plain text or HTML), each once, in order."""
+    return list(dict.fromkeys(TYPED_FILE_NAME.findall(text or "")))
+
+
+def file_name_warning(name: str) -> str:
+    return _(
+        "« %(name)s » ressemble à un nom de fichier d’image : les lecteurs le verront tel quel. "
+        "Remplacez-le par une vraie légende ou retirez-le."
+    ) % {"name": name}
 
 
 class ImageForm(forms.ModelForm):

@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
 
-from articles.editor import process_callout
+from articles.editor import process_callout, process_writing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -322,12 +322,18 @@ NOTE_PALETTE = {
     "marine": "#1d3557",
 }
 
-# The journalists' editor (django-prose-editor): our own node for callout notes.
+# The journalists' editor (django-prose-editor): our own node for callout notes, and how
+# writing behaves (figures left with Enter, links made on purpose, a French toolbar), whose
+# module also replaces the package's Figure and Link for this editor.
 DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("articles/editor/callout.js")],
         "extensions": {"Callout": process_callout},
-    }
+    },
+    {
+        "js": [static_lazy("articles/editor/writing.js")],
+        "extensions": {"NewsroomWriting": process_writing},
+    },
 ]
 
 # Image library: uploads are checked, stripped of metadata and resized once, when saved.

@@ -17,7 +17,35 @@ CHROMEDRIVER = shutil.which("chromedriver")
 BROWSER_TESTS = [
     pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="Chromium and chromedriver are not installed"),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("newsroom_roles"),
 ]
+
+
+@pytest.fixture
+def newsroom_roles(transactional_db):
+    """The groups and their permissions, as the data migrations made them.
+
+    A live-server test's database is emptied after each test (``transaction=True``), the
+    groups with it; content types and permissions come back, the groups do not. Keeping the
+    database instead (``serialized_rollback``) breaks the next test files' content types.
+    """
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    # The migrations' helper (common.roles) toggles AppConfig.models_module; these are the real ones.
+    models_modules = {config.label: config.models_module for config in apps.get_app_configs()}
+    migrations = MigrationLoader(connection, ignore_no_migrations=True).disk_migrations
+    try:
+        for (_app, name), migration in sorted(migrations.items()):
+            if "role" in name:
+                for operation in migration.operations:
+                    if isinstance(operation, RunPython):
+                        operation.code(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = models_modules[config.label]
 
 
 def new_browser(width: int = 1280, height: int = 1600):

@@ -7,14 +7,12 @@ no « critical » and no « serious » violation of WCAG 2 A and AA or of axe's 
 
 import json
 from datetime import timedelta
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from admin_pages import article_change_data
 from browser import BROWSER_TESTS, EDITABLE, log_in, new_browser, wait_for
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,29 +50,9 @@ def readable(violations) -> str:
     return json.dumps(violations, ensure_ascii=False, indent=2)
 
 
-# The data migrations that give the newsroom's roles their permissions, and the app they name.
-ROLE_MIGRATIONS = [
-    ("articles.migrations.0002_roles", None),  # (app, permission) pairs
-    ("articles.migrations.0011_corrections_roles", "articles"),
-    ("images.migrations.0002_roles", "images"),
-]
-
-
-def restore_roles():
-    """Journalists and editors as the migrations make them: a live server's database is emptied
-    between tests, the data migrations' groups with it (content types and permissions come back)."""
-    for module, app_label in ROLE_MIGRATIONS:
-        for group_name, entries in import_module(module).ROLE_PERMISSIONS.items():
-            group, _created = Group.objects.get_or_create(name=group_name)
-            for entry in entries:
-                app, codename = entry if isinstance(entry, tuple) else (app_label, entry)
-                group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename=codename))
-
-
 @pytest.fixture
 def desk(make_article, make_user, section, make_territory):
     """An editor's desk: a few articles in every state, one with a long title, one scheduled."""
-    restore_roles()
     camille = make_user("camille", groups=["Journalistes"], first_name="Camille", last_name="Royer")
     make_territory("Metz")
     long_title = (

@@ -512,6 +512,66 @@ def test_addresses_of_our_articles_are_stored_in_one_form(editor_client, make_ar
     ]
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:8000/article/le-tram-arrive/",  # what `make run` shows
+        "http://localhost:8001/article/le-tram-arrive/",
+        "http://[::1]:8000/article/le-tram-arrive/",
+        "https://www.journal.example/article/le-tram-arrive/",  # a name in ALLOWED_HOSTS
+        "https://journal.example:8443/article/le-tram-arrive/",  # a subdomain pattern, with a port
+        "http://testserver:80/article/le-tram-arrive/",
+    ],
+)
+def test_a_link_copied_from_any_address_of_the_site_is_stored_as_a_reference(
+    editor_client, make_article, section, settings, address
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "www.journal.example", ".journal.example"]
+    target = make_article("Le tram arrive", slug="le-tram-arrive")
+
+    article = add_through_admin(editor_client, section, link(address, "le tram"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == ["/article/le-tram-arrive/"]
+    assert [(ref.linked_slug, ref.target_article) for ref in article.body_references.exclude(linked_slug="")] == [
+        ("le-tram-arrive", target)
+    ]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://ailleurs.example/article/le-tram-arrive/",
+        "http://127.0.0.1.evil.example:8000/article/le-tram-arrive/",
+        "http://user@127.0.0.1:8000/article/le-tram-arrive/",
+    ],
+)
+def test_a_link_to_another_site_stays_as_written_even_with_a_wildcard_host(
+    editor_client, make_article, section, settings, address
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "*"]
+    make_article("Le tram arrive", slug="le-tram-arrive")
+
+    article = add_through_admin(editor_client, section, link(address, "ailleurs"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == [escape(address)]
+    assert not article.body_references.exclude(linked_slug="").exists()
+
+
+def test_a_staff_preview_address_from_the_dev_server_becomes_the_public_address(
+    editor_client, reader, make_article, section, editor
+):
+    draft = make_article("En préparation", slug="en-preparation", status=Article.Status.DRAFT)
+    copied = f"http://127.0.0.1:8000{draft.get_preview_url()}"
+
+    article = add_through_admin(editor_client, section, link(copied, "ce dossier"))
+
+    assert re.findall(r'href="([^"]+)"', article.body) == ["/article/en-preparation/"]
+    assert article.body_references.get(linked_slug="en-preparation").target_article == draft
+    assert "<a " not in body_of(page(reader, article))  # a draft: its text only, never the staff page
+    draft.publish(by=editor)
+    assert '<a href="/article/en-preparation/">ce dossier</a>' in body_of(page(reader, article))
+
+
 def test_a_link_to_a_part_of_another_article_keeps_its_anchor(editor_client, reader, section, make_article):
     make_article("Cible", slug="cible")
 
@@ -949,3 +1009,38 @@ def test_the_rerender_command_renders_every_body_again(make_article, make_image)
     for article in articles:
         assert stored_body(article) == fresh_rendering(article)
         assert Article.objects.get(pk=article.pk).reading_minutes == 1
+
+
+# Image file names typed as text --------------------------------------------------------------------
+
+
+def test_an_image_file_name_typed_in_the_body_or_a_caption_is_saved_with_a_french_warning(
+    editor_client, section, make_image
+):
+    image = make_image()
+    body = (
+        "<p>Voir IMG_1234.jpg et FB_IMG_1468476316958.jpg.</p>"
+        f'<figure><img src="{image.fallback_url}" alt="" data-file="{image.pk}">'
+        "<figcaption>DSC_0001.JPG</figcaption></figure>"
+    )
+
+    response = editor_client.post(add_url(), published_form_data(section, body), follow=True)
+
+    article = Article.objects.get(slug="le-port-de-metz-sagrandit")
+    assert "IMG_1234.jpg" in article.body  # saved as typed: a warning, not a refusal
+    warnings = [str(message) for message in response.context["messages"] if message.level_tag == "warning"]
+    assert [warning.split(" »")[0] for warning in warnings] == [
+        "« IMG_1234.jpg",
+        "« FB_IMG_1468476316958.jpg",
+        "« DSC_0001.JPG",
+    ]
+    assert all("ressemble à un nom de fichier d’image" in warning for warning in warnings)
+
+
+def test_an_image_address_in_the_markup_is_no_typed_file_name(editor_client, section, make_image):
+    image = make_image()
+    body = f'<figure><img src="{image.fallback_url}" alt="" data-file="{image.pk}"></figure><p>Texte.</p>'
+
+    response = editor_client.post(add_url(), published_form_data(section, body), follow=True)
+
+    assert not [message for message in response.context["messages"] if message.level_tag == "warning"]

@@ -3,11 +3,8 @@
 Runs two headless Chromium windows through Selenium (tests/browser.py).
 """
 
-import importlib
-
 import pytest
 from browser import BROWSER_TESTS, EDITABLE, log_in, new_browser, wait_for
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.models import Article
@@ -17,17 +14,6 @@ pytestmark = BROWSER_TESTS
 
 TITLE_FIX = "Le port de Metz va s’agrandir"
 NEW_PARAGRAPH = "Les travaux commencent en mars."
-
-
-@pytest.fixture(autouse=True)
-def newsroom_roles(transactional_db):
-    """The journalists' and editors' groups, as their data migration makes them: a transactional
-    test empties every table after it, so a later one would otherwise find no groups at all."""
-    roles = importlib.import_module("articles.migrations.0002_roles")
-    for name, permissions in roles.ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in permissions:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -532,3 +533,96 @@ def test_picker_hands_the_chosen_image_to_the_editor(journalist_client, make_ima
     assert 'data-caption="Sous la neige, en janvier."' in html
     assert "La gare de Metz" not in html
     assert "CKEDITOR.tools.callFunction" in html
+
+
+# Uploading from the editor's picker ---------------------------------------------------
+
+
+def picker_url(**params):
+    return reverse("admin:images_image_picker") + ("?" + "&".join(f"{k}={v}" for k, v in params.items()))
+
+
+def picker_upload_data(file=None, **overrides):
+    return {f"upload-{name}": value for name, value in image_form_data(file, **overrides).items()}
+
+
+def test_picker_offers_an_upload_form_to_who_may_add_images(journalist_client, moderator_client):
+    html = journalist_client.get(picker_url(CKEditorFuncNum="3")).content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    for name in ["upload-file", "upload-alt_text", "upload-caption", "upload-credit"]:
+        assert f'name="{name}"' in html
+
+
+def test_an_image_uploaded_in_the_picker_is_handed_to_the_editor_at_once(journalist_client, journalist):
+    response = journalist_client.post(
+        picker_url(CKEditorFuncNum="3"),
+        picker_upload_data(upload(jpeg()), caption="Le pont sous la neige."),
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 200
+    image = Image.objects.get()
+    assert image.uploaded_by == journalist
+    assert response.json() == {
+        "image": {
+            "id": image.pk,
+            "url": image.fallback_url,
+            "alternative_text": ALT_TEXT,
+            "caption": "Le pont sous la neige.",
+        }
+    }
+
+
+def test_a_refused_upload_in_the_picker_says_why_in_french_and_stores_nothing(journalist_client):
+    response = journalist_client.post(
+        picker_url(CKEditorFuncNum="3"),
+        picker_upload_data(upload(jpeg()), alt_text=" "),
+        headers={"Accept": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"alt_text": [MISSING_ALT_TEXT]}}
+    assert not Image.objects.exists()
+    assert stored_files() == []
+
+
+def test_without_javascript_the_picker_upload_shows_errors_next_to_the_fields(journalist_client):
+    response = journalist_client.post(picker_url(CKEditorFuncNum="3"), picker_upload_data(None, alt_text=""))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<ul class="errorlist" id="id_upload-alt_text_error"><li>{MISSING_ALT_TEXT}</li></ul>' in html
+    assert not Image.objects.exists()
+
+
+def test_without_javascript_the_new_image_is_offered_to_insert(journalist_client):
+    response = journalist_client.post(picker_url(CKEditorFuncNum="3"), picker_upload_data(upload(jpeg())))
+
+    assert response.status_code == 200
+    image = Image.objects.get()
+    assert f'data-image-id="{image.pk}"' in response.content.decode()
+    assert "data-added" in response.content.decode()
+
+
+def test_who_may_not_add_images_cannot_upload_through_the_picker(client, make_user):
+    viewer = make_user("lecteur-photo")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_image"))
+    client.force_login(viewer)
+
+    assert "upload-file" not in client.get(picker_url()).content.decode()
+    assert client.post(picker_url(), picker_upload_data(upload(jpeg()))).status_code == 403
+    assert not Image.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["IMG_1234.jpg", "FB_IMG_1468476316958.jpg", "DSC_0001.JPG"])
+def test_a_file_name_typed_as_a_caption_gets_a_warning_not_a_refusal(editor_client, name):
+    response = editor_client.post(
+        add_url(), image_form_data(upload(jpeg()), caption=f"Vue du pont {name}"), follow=True
+    )
+
+    assert Image.objects.get().caption == f"Vue du pont {name}"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        f"« {name} » ressemble à un nom de fichier d’image : les lecteurs le verront tel quel. "
+        "Remplacez-le par une vraie légende ou retirez-le."
+    ]

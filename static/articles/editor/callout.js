@@ -102,11 +102,31 @@ export const Callout = Node.create({
     }
   },
 
+  addKeyboardShortcuts() {
+    return {
+      // Enter on an empty last line of a note leaves it, as in a word processor's list.
+      Enter: ({ editor }) => {
+        const { $from, empty } = editor.state.selection
+        if (!empty || $from.depth < 2) return false
+        const wrapper = $from.node($from.depth - 1)
+        const isLastEmptyLine =
+          wrapper.type.name === this.name &&
+          $from.parent.type.name === "paragraph" &&
+          $from.parent.content.size === 0 &&
+          $from.index($from.depth - 1) === wrapper.childCount - 1 &&
+          wrapper.childCount > 1
+        return isLastEmptyLine && editor.commands.lift(this.name)
+      },
+    }
+  },
+
   addMenuItems({ menu, buttons }) {
     menu.defineItem({
       name: "callout",
       groups: "nodes",
       command(editor) {
+        // From a figure's caption, the note goes after the figure (writing.js).
+        if (!editor.isActive("callout") && editor.commands.leaveFigure) editor.commands.leaveFigure("empty")
         editor.commands.editCallout()
       },
       button: buttons.text("Encadré", "Insérer ou modifier un encadré"),

@@ -1,0 +1,188 @@
+// Draft autosave for the article form: what the journalist types (title, standfirst, body)
+// is kept in this browser (localStorage, one entry per article, « new » for a new one), so
+// that a closed tab or a crash loses nothing. On the next opening, a banner offers to
+// restore it when it differs from what the server has. The entry is dropped once the
+// server confirms a save (the admin's success message after the submit), never when the
+// save was refused (the form comes back with its errors, or as a conflict to resolve).
+// Loaded on every page of the article admin (ArticleAdmin.media), the list included,
+// which is where « Enregistrer » leads.
+(() => {
+  const PREFIX = "newsroom:article-draft:"
+  const SUBMITTED = "newsroom:article-draft-submitted" // sessionStorage: the key just submitted
+  const FIELDS = ["title", "standfirst", "body"]
+  const SAVE_DELAY = 400
+
+  const storage = (() => {
+    try {
+      const probe = `${PREFIX}probe`
+      window.localStorage.setItem(probe, "1")
+      window.localStorage.removeItem(probe)
+      return window.localStorage
+    } catch {
+      return null // private mode or storage disabled: nothing to do
+    }
+  })()
+  if (!storage) return
+
+  const read = (key) => {
+    try {
+      return JSON.parse(storage.getItem(key) || "null")
+    } catch {
+      return null
+    }
+  }
+
+  const draftKey = () => {
+    const match = window.location.pathname.match(/\/articles\/article\/(\d+)\/change\/$/)
+    if (match) return PREFIX + match[1]
+    if (/\/articles\/article\/add\/$/.test(window.location.pathname)) return `${PREFIX}new`
+    return null
+  }
+
+  const pageShowsErrors = () => !!document.querySelector(".errornote, .errorlist li, .messagelist .error")
+  const pageConfirmsSave = () => !!document.querySelector(".messagelist .success") && !pageShowsErrors()
+
+  // The page after a submit: a confirmed save drops the draft that was submitted.
+  const confirmSubmitted = () => {
+    const submitted = window.sessionStorage.getItem(SUBMITTED)
+    if (!submitted) return
+    window.sessionStorage.removeItem(SUBMITTED)
+    if (pageConfirmsSave()) {
+      storage.removeItem(submitted)
+      storage.removeItem(`${submitted}:offered`)
+    }
+  }
+
+  const sameText = (draft, values) => FIELDS.every((name) => (draft[name] || "") === (values[name] || ""))
+
+  const formatTime = (timestamp) =>
+    new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short" }).format(new Date(timestamp))
+
+  const setUp = (form, editor) => {
+    const key = draftKey()
+    const inputs = Object.fromEntries(FIELDS.map((name) => [name, form.elements.namedItem(name)]))
+    if (!key || !inputs.body) return
+
+    // What the server sent (or what was POSTed, on a refused save), as the editor writes it.
+    const current = () => ({
+      title: inputs.title?.value || "",
+      standfirst: inputs.standfirst?.value || "",
+      body: editor ? editor.getHTML() : inputs.body.value,
+    })
+    const onServer = current()
+
+    let timer = null
+    const save = () => {
+      window.clearTimeout(timer)
+      timer = null
+      const values = current()
+      if (sameText(values, onServer)) return // nothing typed yet: any older draft stays as it is
+      storage.setItem(key, JSON.stringify({ ...values, savedAt: Date.now() }))
+    }
+    const saveSoon = () => {
+      window.clearTimeout(timer)
+      timer = window.setTimeout(save, SAVE_DELAY)
+    }
+    for (const name of FIELDS) inputs[name]?.addEventListener("input", saveSoon)
+    window.addEventListener("pagehide", save)
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") save()
+    })
+    form.addEventListener("submit", () => {
+      save()
+      window.sessionStorage.setItem(SUBMITTED, key)
+    })
+
+    // A draft left by an earlier visit (or one offered then and neither restored nor ignored).
+    const offeredKey = `${key}:offered`
+    const draft = [read(key), read(offeredKey)].find((candidate) => candidate && !sameText(candidate, onServer))
+    if (!draft) {
+      // The same text as the server's: already saved, unless this page is a refused save.
+      if (!pageShowsErrors()) {
+        storage.removeItem(key)
+        storage.removeItem(offeredKey)
+      }
+      return
+    }
+    // What is typed from now on is kept under the usual key; the offer waits aside.
+    storage.setItem(offeredKey, JSON.stringify(draft))
+    storage.removeItem(key)
+    offer(form, draft, {
+      restore() {
+        for (const name of ["title", "standfirst"]) {
+          if (!inputs[name]) continue
+          inputs[name].value = draft[name] || ""
+          inputs[name].dispatchEvent(new Event("change", { bubbles: true }))
+        }
+        inputs.body.value = draft.body || ""
+        if (editor) editor.commands.setContent(draft.body || "", { emitUpdate: true })
+        storage.removeItem(offeredKey)
+        save()
+      },
+      ignore() {
+        storage.removeItem(offeredKey)
+      },
+    })
+  }
+
+  const offer = (form, draft, { restore, ignore }) => {
+    const banner = document.createElement("div")
+    banner.className = "newsroom-draft-banner"
+    banner.setAttribute("role", "alert")
+    const text = document.createElement("p")
+    text.textContent =
+      `Une version non enregistrée de cet article est gardée dans ce navigateur ` +
+      `(modifiée le ${formatTime(draft.savedAt || Date.now())}). ` +
+      `Elle diffère de la version enregistrée.`
+    const buttons = document.createElement("p")
+    const button = (label, title, action) => {
+      const element = document.createElement("button")
+      element.type = "button"
+      element.className = "button"
+      element.textContent = label
+      element.title = title
+      element.addEventListener("click", () => {
+        action()
+        banner.remove()
+      })
+      return element
+    }
+    buttons.append(
+      button("Restaurer", "Remettre dans le formulaire le titre, le chapô et le texte gardés", restore),
+      " ",
+      button("Ignorer", "Oublier la version gardée et garder celle du serveur", ignore),
+    )
+    banner.append(text, buttons)
+    form.prepend(banner)
+  }
+
+  // The editor replaces the body's textarea once its modules are loaded; its HTML is the reference.
+  // Listened for at once: this script runs in the page's head, before the editor's modules.
+  let bodyEditor = null
+  let onEditor = null
+  document.addEventListener("prose-editor:ready", (event) => {
+    if (event.detail.textarea?.name !== "body") return
+    bodyEditor = event.detail.editor
+    onEditor?.(bodyEditor)
+  })
+
+  const start = () => {
+    confirmSubmitted()
+    const form = document.getElementById("article_form")
+    if (!form || !draftKey()) return
+    let started = false
+    const go = (editor) => {
+      if (started) return
+      started = true
+      setUp(form, editor)
+      form.dataset.autosave = "ready" // for whoever waits for the draft to be checked (the tests)
+    }
+    if (bodyEditor) go(bodyEditor)
+    else onEditor = go
+    // No editor after a while (JavaScript modules refused): the plain textarea is kept all the same.
+    window.setTimeout(() => go(bodyEditor), 5000)
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start)
+  else start()
+})()
