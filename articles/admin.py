@@ -92,6 +92,9 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
             )
 
 
+CORRECTION_NAMES = Names(_("un rectificatif ou une mise à jour"), _("le rectificatif ou la mise à jour"))
+
+
 def signed_by(correction: Correction) -> str:
     """Who wrote a rectificatif, by name as bylines are: never by a login that is an email address."""
     return public_name(correction.created_by) if correction.created_by_id else "—"
@@ -117,6 +120,7 @@ class CorrectionInline(admin.StackedInline):
     """
 
     model = Correction
+    names = CORRECTION_NAMES
     formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "text", "published_at", "author_name"]
@@ -368,9 +372,10 @@ class ArticleSlugRedirectAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     """The desk's list of recent rectificatifs and updates, newest first. They are added on the article's form."""
 
+    names = CORRECTION_NAMES
     list_display = ["published_at", "kind", "article_links", "excerpt", "author_name"]
     list_display_links = ["published_at"]
     list_filter = ["kind"]

@@ -5,8 +5,10 @@ Django's French catalogue builds them from the model's name alone (« Ajout de a
 person can say. Each admin declares them once, as ``names``, and every page title follows.
 """
 
+import json
 from dataclasses import dataclass
 
+from django.contrib.admin.helpers import InlineAdminFormSet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -48,3 +50,19 @@ class FrenchTitlesMixin:
                 **(extra_context or {}),
             }
         return super().changelist_view(request, extra_context)
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        wrappers = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        for wrapper in wrappers:
+            if getattr(wrapper.opts, "names", None) is not None:
+                wrapper.__class__ = _NamedInlineFormSet
+        return wrappers
+
+
+class _NamedInlineFormSet(InlineAdminFormSet):
+    """An inline whose « add » link reads « Ajouter un rectificatif », not « Ajouter un objet … supplémentaire »."""
+
+    def inline_formset_data(self):
+        data = json.loads(super().inline_formset_data())
+        data["options"]["addText"] = str(_("Ajouter %(a)s") % {"a": self.opts.names.a})
+        return json.dumps(data)

@@ -1,8 +1,10 @@
 """The newsroom's desk as its people use it: who may publish, suggestions, renames, previews, a French admin."""
 
 import gettext
+import json
 import re
 from datetime import datetime, timedelta
+from html import unescape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -574,6 +576,15 @@ def test_admin_titles_read_right_in_french(admin_client, url_name, title):
     html = admin_client.get(reverse(url_name)).content.decode()
     assert page_title(html) == title
     assert f"<title>{title} |" in html
+    if url_name.endswith("_add"):
+        assert f'<li aria-current="page">{title}</li>' in html  # the breadcrumb too
+        assert "Ajouter article" not in html and "Ajout de" not in html
+
+
+def test_the_corrections_add_link_reads_right(editor_client, make_article):
+    html = editor_client.get(change_url(make_article())).content.decode()
+    inline = json.loads(unescape(re.search(r'data-inline-formset="([^"]*)"', html).group(1)))
+    assert inline["options"]["addText"] == "Ajouter un rectificatif ou une mise à jour"
 
 
 def test_change_page_and_add_button_name_the_article(admin_client, make_article):
