@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleSlugRedirect, Section
+from search.indexing import refresh_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -488,6 +489,17 @@ def test_changelist_search_and_filters(editor_client, make_article, make_section
     assert changelist_titles(editor_client, q="tram") == {"Le tram arrive à Nancy"}
     assert changelist_titles(editor_client, status="draft") == {"Le tram arrive à Nancy", "Le FC Metz gagne"}
     assert changelist_titles(editor_client, section__id__exact=sport.pk) == {"Le FC Metz gagne"}
+
+
+def test_changelist_search_finds_words_of_the_text_through_the_search_index(editor_client, make_article):
+    make_article("Le tram arrive", body="<p>Les écoles de Nancy ferment à midi.</p>", status=Article.Status.DRAFT)
+    make_article("La foire de Metz", body="<p>Rien à voir.</p>")
+    refresh_articles(Article.objects.all())  # as after the saves' commit
+
+    # The index folds accents and plurals, as the readers' search does.
+    assert changelist_titles(editor_client, q="ecole") == {"Le tram arrive"}
+    assert changelist_titles(editor_client, q="foire") == {"La foire de Metz"}  # the title, by substring
+    assert changelist_titles(editor_client, q="oire de") == {"La foire de Metz"}
 
 
 def test_marking_an_update_shows_it_to_readers(editor_client, make_article):
