@@ -29,9 +29,9 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ["file", "alt_text", "caption", "credit"]})]
+            return [(None, {"fields": ["file", "kept_upload", "alt_text", "caption", "credit"]})]
         return [
-            (None, {"fields": ["preview", "file", "alt_text", "caption", "credit"]}),
+            (None, {"fields": ["preview", "file", "kept_upload", "alt_text", "caption", "credit"]}),
             (_("Historique"), {"classes": ["collapse"], "fields": ["dimensions", "uploaded_by", "created_at"]}),
         ]
 
@@ -76,7 +76,9 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         wants_json = request.headers.get("Accept", "").startswith("application/json")
         upload_form, added = None, None
         if can_add:
-            upload_form = ImageForm(request.POST or None, request.FILES or None, prefix="upload")
+            upload_form = ImageForm(
+                request.POST or None, request.FILES or None, prefix="upload", keep_refused_upload=not wants_json
+            )
             if request.method == "POST" and upload_form.is_valid():
                 added = upload_form.save(commit=False)
                 added.uploaded_by = request.user

@@ -217,7 +217,8 @@ def test_refused_upload_shows_why_next_to_the_field_and_stores_nothing(
     assert response.context["adminform"].form.errors == {field: [message]}
     assert_error_next_to_field(response.content.decode(), field, message)
     assert not Image.objects.exists()
-    assert stored_files() == []
+    # Nothing in the library; a good file refused for its alt text waits to be sent again.
+    assert [name for name in stored_files() if not name.startswith("images/kept/")] == []
 
 
 def assert_error_next_to_field(html: str, field: str, message: str):
@@ -626,3 +627,42 @@ def test_a_file_name_typed_as_a_caption_gets_a_warning_not_a_refusal(editor_clie
         f"« {name} » ressemble à un nom de fichier d’image : les lecteurs le verront tel quel. "
         "Remplacez-le par une vraie légende ou retirez-le."
     ]
+
+
+# A form refused for another reason keeps the chosen file -------------------------------------
+
+
+def test_a_missing_alt_text_keeps_the_chosen_file_for_the_next_try(editor_client, django_capture_on_commit_callbacks):
+    response = editor_client.post(add_url(), image_form_data(upload(jpeg(), name="marche-noel.jpg"), alt_text=""))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Le fichier « marche-noel.jpg » est gardé" in html
+    token = re.search(r'name="kept_upload" value="([^"]+)"', html).group(1)
+    assert not Image.objects.exists()
+    kept = [name for name in stored_files() if name.startswith("images/kept/")]
+    assert len(kept) == 1
+
+    # Sent again with the alt text and without choosing the file.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(add_url(), image_form_data(kept_upload=token))
+
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert (image.width, image.height) == (900, 600)
+    assert stored_files() == all_names(image)  # the kept file is gone, only the library's remain
+
+
+def test_a_forged_or_foreign_kept_file_token_is_ignored(editor_client):
+    for token in ["nimportequoi", "images/kept/../../secret-key"]:
+        response = editor_client.post(add_url(), image_form_data(kept_upload=token))
+        assert response.status_code == 200
+        assert "Ce champ est obligatoire" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_a_refused_file_is_not_kept(editor_client):
+    response = editor_client.post(add_url(), image_form_data(upload(b"not an image", name="x.jpg"), alt_text=""))
+    assert response.status_code == 200
+    assert "est gardé" not in response.content.decode()
+    assert not [name for name in stored_files() if name.startswith("images/kept/")]
