@@ -48,7 +48,6 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
     )
 
     # Set per request by ArticleAdmin.get_form.
-    current_user = None
     suggestions = ([], [])
 
     class Meta:
@@ -277,9 +276,7 @@ class ArticleAdmin(
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A subclass per request: the user and suggestions must not leak between requests.
-        return type(
-            form.__name__, (form,), {"current_user": request.user, "suggestions": self._suggestions(request, obj)}
-        )
+        return type(form.__name__, (form,), {"suggestions": self._suggestions(request, obj)})
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -27,6 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.utils import edit_string_for_tags
 
+from common.inputs import plain_number
+
 from . import presence
 from .history import FieldChange, author_name, changed_labels, compare, field_change, field_label, restore
 from .models import Article, ArticleRevision
@@ -112,6 +114,8 @@ class ArticleConcurrencyForm(forms.Form):
         try:
             base_prints = json.loads(self.cleaned_data.get("base_state") or "{}")
         except ValueError:
+            base_prints = {}
+        if not isinstance(base_prints, dict):  # a forged field: compare by versions only
             base_prints = {}
         if base_prints and fingerprints(theirs) == base_prints:
             return  # saved meanwhile without changing anything: nothing of theirs to lose
@@ -323,11 +327,11 @@ class ArticleHistoryAdminMixin:
     def compare_view(self, request, object_id):
         """Two versions of the article, what changed from the older to the newer."""
         article = self._article_or_404(request, object_id)
-        try:
-            numbers = sorted({int(request.GET["avant"]), int(request.GET["apres"])})
-        except (KeyError, ValueError):
+        chosen = [plain_number(request.GET.get(name)) for name in ("avant", "apres")]
+        if None in chosen:
             messages.warning(request, _("Choisissez deux versions à comparer."))
             return HttpResponseRedirect(reverse("admin:articles_article_history", args=[article.pk]))
+        numbers = sorted(set(chosen))
         found = {r.number: r for r in article.revisions.filter(number__in=numbers).select_related("created_by")}
         if len(found) != len(numbers):
             raise Http404(_("Cette version n’existe pas."))

@@ -251,6 +251,7 @@ class DeskWorkflowMixin:
         version = (
             ArticleRevision.objects.filter(article=article, action__in=WORKFLOW_ACTIONS)
             .select_related("created_by")
+            .defer("content", "changed_fields")  # only the remark is read, not the whole text
             .first()
         )
         return version if version is not None and version.action == Action.SENT_BACK else None

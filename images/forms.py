@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,8 +79,11 @@ def forget_old_kept_uploads(storage) -> None:
     too_old = timezone.now() - KEPT_UPLOAD_LIFETIME
     for name in names:
         path = f"{KEPT_UPLOADS_DIR}/{name}"
-        if storage.get_modified_time(path) < too_old:
-            storage.delete(path)
+        try:
+            if storage.get_modified_time(path) < too_old:
+                storage.delete(path)
+        except FileNotFoundError:
+            continue  # swept meanwhile by another request
 
 
 class ImageForm(forms.ModelForm):
@@ -126,7 +130,8 @@ class ImageForm(forms.ModelForm):
         self.kept_name = name
         note = _("Le fichier « %(name)s » est gardé : inutile de le choisir à nouveau, sauf pour le remplacer.")
         # A bound field copies its help text when first made: set both.
-        self.fields["file"].help_text = self["file"].help_text = note % {"name": name}
+        # Help texts are shown as HTML by the admin: the file's name is the sender's, escape it.
+        self.fields["file"].help_text = self["file"].help_text = note % {"name": escape(name)}
 
     def full_clean(self):
         super().full_clean()

@@ -279,7 +279,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@loca
 # without a request to take it from: the first trusted origin, else the first allowed host.
 SITE_URL = (
     os.environ.get("NEWSROOM_SITE_URL")
-    or next(iter(CSRF_TRUSTED_ORIGINS), "")
+    or next((origin for origin in CSRF_TRUSTED_ORIGINS if "*" not in origin), "")
     or (
         f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if ALLOWED_HOSTS and not DEBUG and "*" not in ALLOWED_HOSTS[0] else ""
     )

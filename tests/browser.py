@@ -96,11 +96,15 @@ def logged_in(browser, live_server, admin_user):
 
 
 def wait_for(driver, css: str, timeout: float = 10):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css)))
+    # An element of the page being left may match, then vanish: look again rather than fail.
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(
+        expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css))
+    )
 
 
 def present(driver, css: str) -> list:

@@ -81,6 +81,20 @@ def test_the_second_save_is_refused_with_both_texts_and_who_saved_meanwhile(race
     assert article.revisions.count() == 2
 
 
+@pytest.mark.parametrize("forged", ["[1]", "1", '"x"', "{"])
+def test_a_forged_base_state_still_gets_the_conflict_form(article, journalist_client, marc_client, forged):
+    mine = opened_form(journalist_client, article, body="<p>Premier paragraphe.</p>" + PARAGRAPH)
+    theirs = opened_form(marc_client, article, title="Le port de Metz va s’agrandir")
+    assert marc_client.post(change_url(article), theirs).status_code == 302
+
+    response = journalist_client.post(change_url(article), {**mine, "base_state": forged})
+
+    assert response.status_code == 200
+    assert 'name="_merge"' in response.content.decode()
+    article.refresh_from_db()
+    assert PARAGRAPH not in article.body
+
+
 def test_merging_keeps_his_title_and_her_paragraph(race, article, journalist_client):
     merged = journalist_client.post(change_url(article), {**shown_form_data(race), "_merge": "Fusionner"})
     assert merged.status_code == 200  # shown for review, not saved yet

@@ -58,7 +58,7 @@ def _both_open_then_marc_saves_first(two_browsers, live_server, journalist, marc
     title.clear()
     title.send_keys(TITLE_FIX)
     his.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
-    wait_for(his, ".messagelist")
+    wait_for(his, ".messagelist .success")  # his form's own notices are no success
     from selenium.webdriver.support.ui import WebDriverWait
 
     WebDriverWait(hers, 10).until(lambda _: not others(draft.pk, journalist))

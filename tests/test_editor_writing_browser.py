@@ -14,7 +14,7 @@ from django.urls import reverse
 from factories import jpeg
 
 from articles.body import CALLOUT_BUTTON, IMAGE_BUTTON
-from articles.models import Article, BodyReference
+from articles.models import Article, ArticleRevision, BodyReference
 from images.models import Image
 
 pytestmark = BROWSER_TESTS
@@ -355,6 +355,43 @@ def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, l
     wait_for(driver, EDITABLE)
     wait_for(driver, "#article_form[data-autosave=ready]")
     assert driver.execute_script("return document.querySelector('.newsroom-draft-banner')") is None
+
+
+def test_a_draft_older_than_a_save_meanwhile_goes_through_the_conflict_check(
+    journalist_browser, live_server, make_article, journalist, editor
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    article = make_article("Le conseil municipal", status=Article.Status.DRAFT, authors=[journalist])
+    ArticleRevision.objects.record(article, journalist)
+    change_url = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    driver = journalist_browser
+    driver.get(change_url)
+    wait_for(driver, EDITABLE).click()
+    type_text(driver, " Ajouté avant la panne.")
+    WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(f"return !!localStorage.getItem('newsroom:article-draft:{article.pk}')")
+    )
+    driver.get(live_server.url + reverse("admin:articles_article_changelist"))  # the tab is left unsaved
+
+    # Meanwhile the editor corrects the standfirst and saves.
+    article.standfirst = "Un chapô corrigé par la rédaction en chef."
+    article.save(by=editor)
+    ArticleRevision.objects.record(article, editor)
+
+    driver.get(change_url)
+    banner = wait_for(driver, ".newsroom-draft-banner")
+    assert "enregistré depuis" in banner.text
+    driver.find_element(By.XPATH, "//div[@class='newsroom-draft-banner']//button[text()='Restaurer']").click()
+    submit_and_wait(driver)
+
+    # Not saved over the editor's version: the conflict is shown, to merge or overwrite on purpose.
+    wait_for(driver, "#article-conflict input[name=_merge]")
+    article.refresh_from_db()
+    assert article.standfirst == "Un chapô corrigé par la rédaction en chef."
+    assert "Ajouté avant la panne." not in article.body
+    assert "Ajouté avant la panne." in body_value(driver)
 
 
 def test_a_figure_is_left_deleted_and_inserted_with_the_keyboard(journalist_browser, live_server, make_image):

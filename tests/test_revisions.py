@@ -117,6 +117,8 @@ def test_compare_refuses_a_version_that_does_not_exist(written, camille_client):
     assert camille_client.get(compare_url(written, 1, 9)).status_code == 404
     response = camille_client.get(reverse("admin:articles_article_compare", args=[written.pk]))
     assert response.status_code == 302  # nothing chosen: back to the history
+    assert camille_client.get(compare_url(written, 1, "99999999999999999999")).status_code == 302
+    assert camille_client.get(compare_url(written, 1, "٣")).status_code == 302
 
 
 def test_restore_brings_the_old_body_back_as_a_new_version(written, camille_client):

@@ -35,14 +35,18 @@ const startLiveSuggestions = () => {
     } else {
       select.querySelector(`option[value="${item.id}"]`).selected = true
     }
-    // The autocomplete box (select2) redraws from the <select>.
+    // The autocomplete box (select2) redraws from the <select>; its change asks again.
     if (window.django && django.jQuery) django.jQuery(select).trigger("change")
-    ask()
+    else askSoon()
   }
 
   const show = (name, items) => {
     const box = boxes[name]
     if (!box) return
+    // A live region: redrawn only when the suggestions change, or screen readers repeat them.
+    const ids = items.map((item) => item.id).join(",")
+    if (box.dataset.ids === ids) return
+    box.dataset.ids = ids
     box.replaceChildren()
     box.hidden = items.length === 0
     if (!items.length) return
@@ -55,13 +59,16 @@ const startLiveSuggestions = () => {
       button.className = "button"
       button.textContent = `+ ${item.name}`
       button.title = `Ajouter « ${item.name} »`
+      button.setAttribute("aria-label", button.title)
       button.addEventListener("click", () => add(name, item))
       box.append(button, " ")
     }
   }
 
   let pending = null
+  let asked = 0 // only the latest answer is shown: an older one may arrive after it
   const ask = () => {
+    const number = ++asked
     const data = new FormData()
     data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value)
     data.append("title", form.querySelector("#id_title")?.value || "")
@@ -73,7 +80,7 @@ const startLiveSuggestions = () => {
     fetch(endpoint, { method: "POST", body: data, credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : null))
       .then((found) => {
-        if (!found) return
+        if (!found || number !== asked) return
         show("territories", found.territories)
         show("personalities", found.personalities)
       })

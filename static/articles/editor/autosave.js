@@ -64,11 +64,19 @@
     if (!key || !inputs.body) return
 
     // What the server sent (or what was POSTed, on a refused save), as the editor writes it.
-    const current = () => ({
-      title: inputs.title?.value || "",
-      standfirst: inputs.standfirst?.value || "",
-      body: editor ? editor.getHTML() : inputs.body.value,
-    })
+    const current = () => {
+      const bodyEditorNow = editor || bodyEditor // the editor may come after the 5 s wait
+      return {
+        title: inputs.title?.value || "",
+        standfirst: inputs.standfirst?.value || "",
+        body: bodyEditorNow ? bodyEditorNow.getHTML() : inputs.body.value,
+      }
+    }
+    // The version the form was opened on (articles/admin_history.py): kept with the draft, and
+    // put back with it, so that a draft older than the saved article goes through the server's
+    // check for a save over somebody else's (refused, then merged or overwritten on purpose).
+    const baseInputs = ["base_revision", "base_state"].map((name) => form.elements.namedItem(name))
+    const base = () => baseInputs.map((input) => input?.value ?? "")
     const onServer = current()
 
     let timer = null
@@ -77,7 +85,7 @@
       timer = null
       const values = current()
       if (sameText(values, onServer)) return // nothing typed yet: any older draft stays as it is
-      storage.setItem(key, JSON.stringify({ ...values, savedAt: Date.now() }))
+      storage.setItem(key, JSON.stringify({ ...values, base: base(), savedAt: Date.now() }))
     }
     const saveSoon = () => {
       window.clearTimeout(timer)
@@ -104,10 +112,13 @@
       }
       return
     }
+    // A conflict to resolve or a merge to review already shows what was typed: no offer over it.
+    if (document.getElementById("article-conflict") || document.getElementById("article-merge")) return
     // What is typed from now on is kept under the usual key; the offer waits aside.
     storage.setItem(offeredKey, JSON.stringify(draft))
     storage.removeItem(key)
-    offer(form, draft, {
+    const savedSince = Array.isArray(draft.base) && draft.base[0] !== base()[0]
+    offer(form, draft, savedSince, {
       restore() {
         for (const name of ["title", "standfirst"]) {
           if (!inputs[name]) continue
@@ -115,7 +126,9 @@
           inputs[name].dispatchEvent(new Event("change", { bubbles: true }))
         }
         inputs.body.value = draft.body || ""
-        if (editor) editor.commands.setContent(draft.body || "", { emitUpdate: true })
+        const bodyEditorNow = editor || bodyEditor
+        if (bodyEditorNow) bodyEditorNow.commands.setContent(draft.body || "", { emitUpdate: true })
+        if (savedSince) draft.base.forEach((value, index) => baseInputs[index] && (baseInputs[index].value = value))
         storage.removeItem(offeredKey)
         save()
       },
@@ -125,7 +138,7 @@
     })
   }
 
-  const offer = (form, draft, { restore, ignore }) => {
+  const offer = (form, draft, savedSince, { restore, ignore }) => {
     const banner = document.createElement("div")
     banner.className = "newsroom-draft-banner"
     banner.setAttribute("role", "alert")
@@ -133,7 +146,11 @@
     text.textContent =
       `Une version non enregistrée de cet article est gardée dans ce navigateur ` +
       `(modifiée le ${formatTime(draft.savedAt || Date.now())}). ` +
-      `Elle diffère de la version enregistrée.`
+      `Elle diffère de la version enregistrée.` +
+      (savedSince
+        ? ` L’article a été enregistré depuis : si vous la restaurez, l’enregistrement vous montrera ` +
+          `ce qui a changé entre-temps, pour fusionner ou remplacer en connaissance de cause.`
+        : "")
     const buttons = document.createElement("p")
     const button = (label, title, action) => {
       const element = document.createElement("button")

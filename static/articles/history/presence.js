@@ -18,6 +18,9 @@
   }
 
   function show(others) {
+    // A live region: redrawn only when it says something new, or screen readers repeat it.
+    const shown = [...box.querySelectorAll("li")].map((item) => item.textContent).join("\n");
+    if (shown === others.map((person) => person.message).join("\n")) return;
     const list = document.createElement("ul");
     list.className = "messagelist";
     for (const person of others) {
@@ -39,12 +42,14 @@
         headers: { "X-CSRFToken": token },
       });
       if (response.ok) show((await response.json()).others);
+      // Signed out, or the article is gone: nothing more to tell.
+      else if (response.status === 403 || response.status === 404) window.clearInterval(timer);
     } catch (error) {
       // Offline for a moment: the next beat tries again.
     }
   }
 
-  window.setInterval(beat, seconds * 1000);
+  const timer = window.setInterval(beat, seconds * 1000);
   window.addEventListener("pagehide", function () {
     navigator.sendBeacon(box.dataset.url, payload("leave"));
   });
