@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleRevision
 from .people import public_name
+from .templatetags.newsroom import french_date
 
 Status = Article.Status
 # Longer titles are cut in the list, which must fit a laptop's screen (the whole title shows on hover).
@@ -124,10 +124,9 @@ def requested_step(request) -> Step | None:
 def desk_date(value) -> str:
     """« 2 décembre à 8 h », « 2 décembre 2027 à 8 h 30 »: the year only when it is not this one."""
     local = timezone.localtime(value)
-    day = gettext("1er") if local.day == 1 else str(local.day)
-    date = f"{day} {MONTHS[local.month]}"
-    if local.year != timezone.localtime().year:
-        date += f" {local.year}"
+    date = french_date(local)
+    if local.year == timezone.localtime().year:
+        date = date.removesuffix(f" {local.year}")
     hour = f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
     return gettext("%(date)s à %(hour)s") % {"date": date, "hour": hour}
 
