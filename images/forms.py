@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -131,7 +132,8 @@ class ImageForm(forms.ModelForm):
         note = _("Le fichier « %(name)s » est gardé : inutile de le choisir à nouveau, sauf pour le remplacer.")
         # A bound field copies its help text when first made: set both.
         # Help texts are shown as HTML by the admin: the file's name is the sender's, escape it.
-        self.fields["file"].help_text = self["file"].help_text = note % {"name": escape(name)}
+        shown = mark_safe(note % {"name": escape(name)})
+        self.fields["file"].help_text = self["file"].help_text = shown
 
     def full_clean(self):
         super().full_clean()
