@@ -119,6 +119,14 @@ class Comment(models.Model):
     erased_at = models.DateTimeField(
         _("effacé le"), null=True, blank=True, help_text=_("Données personnelles effacées à la demande de l’auteur.")
     )
+    is_featured = models.BooleanField(
+        _("choix de la rédaction"),
+        default=False,
+        help_text=_("Montré en premier, et signalé comme tel, sous l’article."),
+    )
+    # Set when readers' reports pass NEWSROOM_COMMENTS_REPORTS_TO_HIDE: out of readers' sight
+    # until a moderator dismisses the reports or rejects the comment.
+    hidden_by_reports = models.BooleanField(_("masqué après signalements"), default=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -275,6 +283,134 @@ def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:
         count += len(batch)
         last_pk = batch[-1].pk
     return count
+
+
+class ModerationDecision(models.Model):
+    """One moderator's decision on one comment: who, when, from which status to which.
+
+    The log behind « annuler » (the status before), the moderators' figures (time from
+    posting to decision, decisions per moderator) and a commenter's history.
+    """
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("commentaire"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    previous_status = models.CharField(_("statut précédent"), max_length=10, choices=Comment.Status.choices)
+    status = models.CharField(_("statut"), max_length=10, choices=Comment.Status.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("décision de modération")
+        verbose_name_plural = _("décisions de modération")
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_previous_status_display()} → {self.get_status_display()}"
+
+
+class CommentReport(models.Model):
+    """A reader's report of an approved comment, with a reason; open until a moderator decides."""
+
+    class Reason(models.TextChoices):
+        ABUSE = "abuse", _("Injure ou harcèlement")
+        HATE = "hate", _("Propos haineux")
+        SPAM = "spam", _("Spam ou publicité")
+        PERSONAL_DATA = "personal_data", _("Données personnelles")
+        OFF_TOPIC = "off_topic", _("Hors sujet")
+        OTHER = "other", _("Autre")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("commentaire"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("motif"), max_length=20, choices=Reason.choices)
+    details = models.TextField(_("précisions"), max_length=500, blank=True)
+    # Who reported, as a keyed digest (of the address, or the browser's session): enough to
+    # refuse a second report from the same reader, never their address itself.
+    reporter_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("signalé le"), default=timezone.now)
+    # When a moderator dismissed the reports or rejected the comment: the report is then closed.
+    closed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traité par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signalement")
+        verbose_name_plural = _("signalements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter_key"], name="comment_report_once_per_reader")
+        ]
+        indexes = [
+            models.Index(fields=["comment"], condition=Q(closed_at__isnull=True), name="comment_report_open_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} — {self.comment}"
+
+
+class CommenterRule(models.Model):
+    """A moderators' rule about a commenter: banned (email, domain or address) or trusted (email)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("adresse e-mail")
+        DOMAIN = "domain", _("domaine d’e-mail")
+        IP = "ip", _("adresse IP")
+
+    class Action(models.TextChoices):
+        BAN = "ban", _("Bannir : ses commentaires vont aux indésirables")
+        TRUST = "trust", _("Faire confiance : ses commentaires sont approuvés aussitôt")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("valeur"), max_length=254)
+    action = models.CharField(_("règle"), max_length=10, choices=Action.choices)
+    reason = models.TextField(_("motif"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    lifted_at = models.DateTimeField(_("levée le"), null=True, blank=True, editable=False)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("levée par"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("règle sur un commentateur")
+        verbose_name_plural = _("règles sur les commentateurs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "value"], condition=Q(lifted_at__isnull=True), name="commenter_rule_active_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.value}"
 
 
 class BlockedTerm(models.Model):
