@@ -20,7 +20,7 @@ from pagecache.origin import cross_site
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport, reporter_key
 from .moderation import CommentPolicy, Outcome, make_form_token
-from .notifications import notify_moderators
+from .notifications import notify_moderators, notify_moderators_of_hidden_comment
 from .page_part import AUTHOR_COOKIE, COOKIE_SALT, HELD_COOKIE, MAX_HELD_IDS, held_comment_ids
 
 # Cookies set only in the commenter's own browser, signed so they cannot be forged.
@@ -228,5 +228,7 @@ def report_comment(request, comment_id: int):
     report = comment.report(form.cleaned_data["reason"], form.cleaned_data["details"].strip(), reporter_key=key)
     if report is None:
         return _report_answer(request, comment, message=already, done=True)
+    if comment.hidden_by_reports:  # this report was the one too many
+        notify_moderators_of_hidden_comment(comment, request.build_absolute_uri)
     message = _("Merci, votre signalement a été transmis à la modération.")
     return _report_answer(request, comment, message=message, done=True)

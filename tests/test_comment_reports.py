@@ -205,9 +205,11 @@ def test_a_flood_of_reports_from_one_address_is_rate_limited_in_french(
 
 
 def test_past_the_threshold_the_comment_is_hidden_until_a_moderator_dismisses_the_reports(
-    client, settings, article, comment, make_approved_comment, moderator
+    client, settings, article, comment, make_approved_comment, moderator, mailoutbox
 ):
     assert settings.COMMENTS_REPORTS_TO_HIDE == 3
+    moderator.email = "moderation@exemple.fr"
+    moderator.save()
     reply = make_approved_comment(article, "Une réponse qui reste.", parent=comment)
     article.refresh_from_db()
     assert article.comment_count == 2
@@ -223,6 +225,9 @@ def test_past_the_threshold_the_comment_is_hidden_until_a_moderator_dismisses_th
     comment.refresh_from_db()
     article.refresh_from_db()
     assert comment.hidden_by_reports and comment.status == Comment.Status.APPROVED
+    [mail] = mailoutbox  # the moderators are told once, when it is hidden
+    assert mail.subject.endswith("Commentaire masqué après signalements sur « Le marché couvert rouvre »")
+    assert "Injure ou harcèlement, Propos haineux" in mail.body and "203.0.113" not in mail.body
     page = thread_of(client, article)
     assert "Ce commentaire est injurieux." not in page
     assert "Une réponse qui reste." in page  # its reply stays, as a reply to a rejected comment would
