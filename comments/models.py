@@ -315,14 +315,14 @@ def _erase(comments: list[Comment]) -> None:
 
 
 def refresh_comment_count(*article_ids: int) -> None:
-    """Count these articles' visible comments (approved, not hidden by reports) again, in one query: the one place ``Article.comment_count``
-    (shown on lists without a query) is written.
+    """Count these articles' visible comments (approved, not hidden by reports) again, in one query:
+    the one place ``Article.comment_count`` (shown on lists without a query) is written.
 
     The operations above call it; so must code that writes comments behind the model's back (``bulk_create``).
     """
     if not article_ids:
         return
-    approved = (
+    visible = (
         Comment.objects.visible()
         .filter(article=OuterRef("pk"))
         .order_by()
@@ -330,7 +330,7 @@ def refresh_comment_count(*article_ids: int) -> None:
         .annotate(total=Count("pk"))
         .values("total")
     )
-    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(visible), 0))
 
 
 def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:

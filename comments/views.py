@@ -170,9 +170,10 @@ def _report_answer(request, comment, form=None, *, message="", status=200, done=
     with what the reader typed, a fresh token and the errors next to their fields.
     """
     if form is not None and not done:
-        form.data = form.data.copy() if form.is_bound else form.data
+        # A fresh token, with the typed text kept: the next attempt is judged afresh.
         token = make_form_token(comment.article)
         if form.is_bound:
+            form.data = form.data.copy()
             form.data["token"] = token
         else:
             form.initial["token"] = token
