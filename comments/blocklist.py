@@ -32,6 +32,14 @@ class Matcher:
     pattern: re.Pattern | None
     terms: dict[str, str]
 
+    @classmethod
+    def from_terms(cls, terms, version: str | None = None) -> "Matcher":
+        """Compile these terms, in their order: of two spellings of one term, the first is named."""
+        by_folded: dict[str, str] = {}
+        for term in terms:
+            by_folded.setdefault(fold(term).strip(), term)
+        return cls(version, whole_words_pattern(by_folded), by_folded)
+
     def first_in(self, text: str) -> str | None:
         found = self.pattern.search(fold(text)) if self.pattern else None
         return None if found is None else self.terms[found[0]]
@@ -55,10 +63,7 @@ def current_version() -> str | None:
 
 def build_matcher(version: str | None = None) -> Matcher:
     """Read the list (one query) and compile it."""
-    terms: dict[str, str] = {}
-    for term in BlockedTerm.objects.order_by("term").values_list("term", flat=True):
-        terms.setdefault(fold(term).strip(), term)  # two spellings of one term: the first, alphabetically
-    return Matcher(version, whole_words_pattern(terms), terms)
+    return Matcher.from_terms(BlockedTerm.objects.order_by("term").values_list("term", flat=True), version)
 
 
 def matcher() -> Matcher:
