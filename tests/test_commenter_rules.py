@@ -11,6 +11,7 @@ from admin_pages import action_post, article_change_data, form_errors
 from comment_form import post_comment
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -312,3 +313,27 @@ def test_editors_choose_the_mode_in_the_article_form(editor_client, make_article
     article.refresh_from_db()
     assert article.comments_mode == Article.CommentsMode.CLOSED
     assert "Les commentaires sont fermés" in page(Client(), article)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_closed_articles_closed_and_their_versions_readable():
+    before, after = [("articles", "0011_corrections_roles")], [("articles", "0012_comments_mode")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    section = old.get_model("articles", "Section").objects.create(name="Sport", slug="sport")
+    Old = old.get_model("articles", "Article")
+    closed = Old.objects.create(title="Fermé", slug="ferme", section=section, comments_open=False)
+    opened = Old.objects.create(title="Ouvert", slug="ouvert", section=section, comments_open=True)
+    old.get_model("articles", "ArticleRevision").objects.create(
+        article=closed, number=1, changed_fields=["title", "comments_open"], content={"comments_open": False}
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    new = executor.loader.project_state(after).apps
+    modes = dict(new.get_model("articles", "Article").objects.values_list("slug", "comments_mode"))
+    assert modes == {closed.slug: "closed", opened.slug: "moderated"}
+    revision = new.get_model("articles", "ArticleRevision").objects.get()
+    assert (revision.content, revision.changed_fields) == ({"comments_mode": "closed"}, ["title", "comments_mode"])
