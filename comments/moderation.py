@@ -32,6 +32,13 @@ DUPLICATE_WINDOW = timedelta(minutes=10)
 # anybody else who sends it anyway.
 TRUSTED_ONLY_NOTICE = _("Les commentaires de cet article sont réservés aux lecteurs de confiance.")
 
+# Why a banned commenter's comment is in spam, as moderators read it (``Comment.held_reason``).
+BAN_REASONS = {
+    CommenterRule.Kind.EMAIL: "adresse bannie",
+    CommenterRule.Kind.DOMAIN: "domaine banni",
+    CommenterRule.Kind.IP: "adresse IP bannie",
+}
+
 
 # The signed timestamp: a bot that posts straight away, or replays an old form, is spotted
 # without CAPTCHA. The token names the article so that it cannot be reused elsewhere.
@@ -199,7 +206,7 @@ class CommentPolicy:
         rules = self.rules_for(comment) if rules is None else rules
         ban = next((rule for rule in rules if rule.action == CommenterRule.Action.BAN), None)
         if ban is not None:
-            return Comment.Status.SPAM, f"{ban.get_kind_display()} bannie : {ban.value}"
+            return Comment.Status.SPAM, f"{BAN_REASONS[ban.kind]} : {ban.value}"[:200]
         links = count_links(comment.body) + (1 if comment.author_url else 0)
         if links > self.max_links:
             return Comment.Status.SPAM, f"{links} liens (maximum {self.max_links})"
