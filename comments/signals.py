@@ -29,7 +29,7 @@ def comment_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=BlockedTerm)
 @receiver(post_delete, sender=BlockedTerm)
-def blocked_terms_changed(sender, raw=False, **kwargs):
+def blocked_terms_changed(sender, **kwargs):
     # At once, so that this process's next check sees its own change; and again once committed,
     # so that no server keeps a list it read before the commit under the new version.
     blocklist_changed()
