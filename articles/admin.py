@@ -61,7 +61,7 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
             "body",
             "published_at",
             "is_featured",
-            "comments_open",
+            "comments_mode",
             "authors",
             "tags",
             "territories",
@@ -184,7 +184,7 @@ class ArticleAdmin(
                     "mark_as_updated",
                     "updated_at",
                     "is_featured",
-                    "comments_open",
+                    "comments_mode",
                     "authors",
                 ]
             },

@@ -228,6 +228,8 @@ def readable_value(name: str, value) -> str:
         return french_date(datetime.fromisoformat(value), True)
     if name == "status":
         return str(Article.Status(value).label) if value in Article.Status.values else value
+    if name == "comments_mode":
+        return str(Article.CommentsMode(value).label) if value in Article.CommentsMode.values else value
     if isinstance(value, bool):
         return _("oui") if value else _("non")
     if name == "body":

@@ -410,6 +410,13 @@ class Article(models.Model):
         PUBLISHED = "published", _("Publié")
         UNPUBLISHED = "unpublished", _("Dépublié")
 
+    class CommentsMode(models.TextChoices):
+        """Who may comment on an article; the comments app applies it (``CommentPolicy``)."""
+
+        MODERATED = "moderated", _("Pré-modération")
+        CLOSED = "closed", _("Fermés")
+        TRUSTED_ONLY = "trusted_only", _("Réservés aux commentateurs de confiance")
+
     # Statuses only users with the « publish_article » permission may set or leave.
     EDITOR_STATUSES = {Status.PUBLISHED, Status.UNPUBLISHED}
 
@@ -478,10 +485,16 @@ class Article(models.Model):
     is_featured = models.BooleanField(
         _("à la une"), default=False, help_text=_("Affiché en tête de la page d’accueil.")
     )
-    comments_open = models.BooleanField(
-        _("commentaires ouverts"),
-        default=True,
-        help_text=_("Les commentaires se ferment aussi d’eux-mêmes quelques jours après la publication."),
+    comments_mode = models.CharField(
+        _("commentaires"),
+        max_length=20,
+        choices=CommentsMode.choices,
+        default=CommentsMode.MODERATED,
+        help_text=_(
+            "Pré-modération : chacun peut commenter, un modérateur approuve avant publication. "
+            "Réservés : seuls les lecteurs à qui les modérateurs font confiance peuvent commenter. "
+            "Les commentaires se ferment aussi d’eux-mêmes quelques jours après la publication."
+        ),
     )
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)

@@ -412,7 +412,7 @@ def article_rows(plans: list[ArticlePlan], ref: Reference, rng: random.Random, l
             "published_at": plan.published_at,
             "updated_at": updated,
             "is_featured": plan.pk == newest_featured or rng.random() < 0.01,
-            "comments_open": True,
+            "comments_mode": Article.CommentsMode.MODERATED.value,
             "comment_count": plan.approved,
             "created_at": plan.published_at - timedelta(minutes=rng.randint(20, 600)),
             "modified_at": updated or plan.published_at,

@@ -11,13 +11,16 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from articles.people import public_name
+from articles.templatetags.newsroom import french_date
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from .models import BlockedTerm, Comment
+from .models import BlockedTerm, Comment, CommenterRule
 from .personal_data import erase_comments_of, export_comments_of
 
 # The one-click buttons: address slug → the status it gives, and its label.
@@ -296,3 +299,128 @@ class BlockedTermAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     names = Names(_("un mot interdit"), _("le mot interdit"))
     list_display = ["term", "created_at"]
     search_fields = ["term"]
+
+
+# Commenter rules ------------------------------------------------------------------------------------
+
+
+class RuleStateFilter(admin.SimpleListFilter):
+    """Opens on the rules in force; lifted ones stay listed, as the history of who decided what."""
+
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("actives", _("Actives")), ("levees", _("Levées"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "actives":
+            return queryset.active()
+        if self.value() == "levees":
+            return queryset.filter(lifted_at__isnull=False)
+        return queryset
+
+
+# Short words for the list; the form keeps the long labels, which say what each rule does.
+RULE_WORDS = {CommenterRule.Action.BAN: _("bannir"), CommenterRule.Action.TRUST: _("faire confiance")}
+
+
+@admin.register(CommenterRule)
+class CommenterRuleAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    """Bans and trust, made and lifted by moderators; never deleted, so that the history stays.
+
+    The add form takes its values from the address (``?kind=email&value=…&action=ban``): the
+    desk links « Bannir cet auteur » there.
+    """
+
+    names = Names(_("une règle sur un commentateur"), _("la règle"))
+    list_display = ["kind", "value", "rule_column", "reason_column", "made_by", "created_at", "state_column"]
+    list_filter = [RuleStateFilter, "action", "kind"]
+    list_select_related = ["created_by", "lifted_by"]
+    search_fields = ["value", "reason"]
+    actions = ["lift_selected"]
+    radio_fields = {"kind": admin.HORIZONTAL, "action": admin.VERTICAL}
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["kind", "value", "action", "reason"]
+        return ["kind", "value", "action", "reason", "made_by", "created_at", "state"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rule is not rewritten: lift it and make another. Its reason may still be completed.
+        return [] if obj is None else ["kind", "value", "action", "made_by", "created_at", "state"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_active:
+            return False  # lifted: kept as it was
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # lifted, never deleted
+
+    @admin.display(description=_("règle"), ordering="action")
+    def rule_column(self, rule):
+        return RULE_WORDS.get(rule.action, rule.action)
+
+    @admin.display(description=_("motif"))
+    def reason_column(self, rule):
+        return Truncator(rule.reason).chars(80) or "—"
+
+    @admin.display(description=_("créée par"))
+    def made_by(self, rule):
+        return public_name(rule.created_by) if rule.created_by else "—"
+
+    @admin.display(description=_("état"), ordering="lifted_at")
+    def state_column(self, rule):
+        if rule.is_active:
+            return _("Active")
+        who = public_name(rule.lifted_by) if rule.lifted_by else _("le système")
+        return _("Levée le %(date)s par %(name)s") % {"date": french_date(rule.lifted_at, True), "name": who}
+
+    @admin.display(description=_("état"))
+    def state(self, rule):
+        if not rule.is_active:
+            return self.state_column(rule)
+        # On the rule's page: a button of the page's own form (and its CSRF token), sent to the lift URL.
+        return format_html(
+            '{} <button type="submit" class="button" formaction="{}">{}</button>',
+            _("Active"),
+            reverse("admin:comments_commenterrule_lift", args=[rule.pk]),
+            _("Lever la règle"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/lever/",
+                self.admin_site.admin_view(require_POST(self.lift_view)),
+                name="comments_commenterrule_lift",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def lift_view(self, request, object_id):
+        if not CommenterRule.can_keep(request.user):
+            raise PermissionDenied
+        rule = get_object_or_404(CommenterRule, pk=object_id)
+        if rule.is_active:
+            rule.lift(by=request.user)
+            self.log_change(request, rule, _("Règle levée."))
+            self.message_user(request, _("Règle levée : %(value)s.") % {"value": rule.value}, messages.SUCCESS)
+        else:
+            self.message_user(request, _("Cette règle était déjà levée."), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:comments_commenterrule_changelist"))
+
+    @admin.action(description=_("Lever les règles sélectionnées"), permissions=["change"])
+    def lift_selected(self, request, queryset):
+        count = queryset.lift(by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d règle levée.", "%(count)d règles levées.", count) % {"count": count},
+            messages.SUCCESS,
+        )

@@ -1,7 +1,12 @@
 """Reader comments: held until a moderator approves them; the author's email is never published."""
 
+import contextlib
+import ipaddress
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -442,6 +447,56 @@ class CommentReport(models.Model):
         return f"{self.get_reason_display()} — {self.comment}"
 
 
+# Labels of letters, digits and hyphens, at least two, the last a name (« fr », « xn--… »): never a
+# bare « fr », which would ban a whole country by one slip.
+_DOMAIN = re.compile(r"(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)")
+
+
+def email_domains(email: str) -> list[str]:
+    """The domain of an address and every domain above it but the last: « lecteur@mail.exemple.fr »
+    → « mail.exemple.fr », « exemple.fr ». A domain ban covers its subdomains, which whoever
+    holds the domain makes at will."""
+    labels = email.strip().lower().rpartition("@")[2].rstrip(".").split(".")
+    return [".".join(labels[start:]) for start in range(len(labels) - 1)]
+
+
+class CommenterRuleQuerySet(models.QuerySet):
+    def active(self):
+        """Rules in force: not lifted. Lifted ones stay, as the history of who decided what."""
+        return self.filter(lifted_at__isnull=True)
+
+    def applying_to(self, email: str, ip_address: str | None):
+        """The active rules about one commenter, in one query: their address, its domain or a
+        domain above it, their IP address."""
+        wanted = Q(kind=CommenterRule.Kind.EMAIL, value=email.strip().lower())
+        if domains := email_domains(email):
+            wanted |= Q(kind=CommenterRule.Kind.DOMAIN, value__in=domains)
+        if ip_address:
+            wanted |= Q(kind=CommenterRule.Kind.IP, value=tidy_rule_value(CommenterRule.Kind.IP, ip_address))
+        return self.active().filter(wanted)
+
+    def lift(self, *, by) -> int:
+        """Lift these rules, as moderator ``by``; how many were still active."""
+        if not CommenterRule.can_keep(by):
+            raise PermissionDenied("Seuls les modérateurs peuvent lever une règle.")
+        return self.active().update(lifted_at=timezone.now(), lifted_by=by)
+
+    lift.alters_data = True
+    lift.queryset_only = True
+
+
+def tidy_rule_value(kind: str, value: str) -> str:
+    """A rule's value written one way: lower case, no spaces around, a domain without « @ »,
+    an IP address in its standard form (« 2001:DB8:0::1 » → « 2001:db8::1 »)."""
+    value = (value or "").strip().lower()
+    if kind == CommenterRule.Kind.DOMAIN:
+        value = value.lstrip("@").rstrip(".")
+    elif kind == CommenterRule.Kind.IP:
+        with contextlib.suppress(ValueError):  # not an address: clean() refuses it, with its message
+            value = str(ipaddress.ip_address(value))
+    return value
+
+
 class CommenterRule(models.Model):
     """A moderators' rule about a commenter: banned (email, domain or address) or trusted (email)."""
 
@@ -479,6 +534,8 @@ class CommenterRule(models.Model):
         related_name="+",
     )
 
+    objects = CommenterRuleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("règle sur un commentateur")
         verbose_name_plural = _("règles sur les commentateurs")
@@ -491,6 +548,59 @@ class CommenterRule(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} — {self.value}"
+
+    def save(self, *args, **kwargs):
+        # Rules made in code (the desk's « Bannir cet auteur », the shell) are written one way too.
+        self.value = tidy_rule_value(self.kind, self.value)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The value written one way (``tidy_rule_value``) and checked for its kind; French messages
+        next to the field."""
+        self.value = tidy_rule_value(self.kind, self.value)
+        if not self.value or self.kind not in self.Kind.values:
+            return  # the fields' own « obligatoire » messages say it
+        if self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(self.value)
+            except ValidationError:
+                raise ValidationError(
+                    {"value": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")}
+                ) from None
+        elif self.kind == self.Kind.DOMAIN:
+            if "@" in self.value:
+                message = _("Un domaine s’écrit sans la partie avant « @ » : par exemple exemple.fr.")
+                raise ValidationError({"value": message})
+            if not _DOMAIN.fullmatch(self.value):
+                raise ValidationError({"value": _("Saisissez un domaine valide, par exemple exemple.fr.")})
+        elif self.kind == self.Kind.IP:
+            try:
+                ipaddress.ip_address(self.value)
+            except ValueError:
+                raise ValidationError(
+                    {"value": _("Saisissez une adresse IPv4 ou IPv6 valide, par exemple 192.0.2.1.")}
+                ) from None
+        if self.action == self.Action.TRUST and self.kind != self.Kind.EMAIL:
+            message = _("Seule une adresse e-mail peut recevoir la confiance : un domaine ou une IP sont partagés.")
+            raise ValidationError({"action": message})
+        others = CommenterRule.objects.active().filter(kind=self.kind, value=self.value).exclude(pk=self.pk)
+        if self._state.adding and others.exists():
+            message = _("Une règle est déjà active pour « %(value)s » : levez-la avant d’en créer une autre.")
+            raise ValidationError({"value": message % {"value": self.value}})
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+    @staticmethod
+    def can_keep(user) -> bool:
+        """Moderators make and lift rules (journalists do not)."""
+        return user.has_perm("comments.change_commenterrule")
+
+    def lift(self, *, by) -> None:
+        """Lift this rule, as moderator ``by``: the commenter is treated as anyone again; the rule stays listed."""
+        CommenterRule.objects.filter(pk=self.pk).lift(by=by)
+        self.refresh_from_db(fields=["lifted_at", "lifted_by"])
 
 
 class BlockedTerm(models.Model):

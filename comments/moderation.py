@@ -7,27 +7,37 @@ code, and ``CommentPolicy.review()`` applies them in one order. It answers with 
 """
 
 import enum
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from common.ratelimit import over_limit
-from common.text import fold, whole_words_pattern
 
+from .blocklist import blocked_term_in
 from .forms import CommentForm
-from .models import BlockedTerm, Comment
+from .models import Comment, CommenterRule
 from .text import count_links
 
 FORM_TOKEN_SALT = "comments.form-token"
 # A double click from the same browser within this time is the same comment.
 DUPLICATE_WINDOW = timedelta(minutes=10)
+
+# Said above the form of an article reserved to trusted commenters, and next to the address of
+# anybody else who sends it anyway.
+TRUSTED_ONLY_NOTICE = _("Les commentaires de cet article sont réservés aux lecteurs de confiance.")
+
+# Why a banned commenter's comment is in spam, as moderators read it (``Comment.held_reason``).
+BAN_REASONS = {
+    CommenterRule.Kind.EMAIL: "adresse bannie",
+    CommenterRule.Kind.DOMAIN: "domaine banni",
+    CommenterRule.Kind.IP: "adresse IP bannie",
+}
 
 
 # The signed timestamp: a bot that posts straight away, or replays an old form, is spotted
@@ -46,7 +56,7 @@ class Outcome(enum.Enum):
     CLOSED = "closed"  # comments are closed: the page again, with the text given back (403)
     BOT = "bot"  # honeypot filled in, token forged or sent too fast: the usual redirect, nothing stored
     EXPIRED = "expired"  # a form left open too long: the form again, with a fresh token (400)
-    INVALID = "invalid"  # the form's own errors (400)
+    INVALID = "invalid"  # the form's own errors, or an untrusted address where only trusted ones may post (400)
     RATE_LIMITED = "rate_limited"  # too many posts from one address (429)
     DUPLICATE = "duplicate"  # a double click: the answer given to the first post, nothing stored
     ACCEPTED = "accepted"  # to be saved with the status the policy gave it
@@ -80,16 +90,18 @@ class CommentPolicy:
     # Open or closed ----------------------------------------------------------------------------
 
     def accepts_comments(self, article: Article, now: datetime | None = None) -> bool:
-        """Whether this article takes new comments: its ``comments_open`` switch is on, it is
-        published, and ``close_after_days`` have not passed since its publication."""
-        if not article.comments_open or not article.is_visible:
+        """Whether this article takes new comments: its mode is not « fermés », it is published,
+        and ``close_after_days`` have not passed since its publication. (« Réservés aux
+        commentateurs de confiance » takes them, from trusted addresses only: see ``review``.)"""
+        if article.comments_mode == Article.CommentsMode.CLOSED or not article.is_visible:
             return False
         closing = self.closes_at(article)
         return closing is None or (now or timezone.now()) < closing
 
     def closes_at(self, article: Article) -> datetime | None:
         """When the comments of this article close by themselves, or None if they never do."""
-        if not self.close_after_days or not article.comments_open or article.published_at is None:
+        closed = article.comments_mode == Article.CommentsMode.CLOSED
+        if not self.close_after_days or closed or article.published_at is None:
             return None
         return article.published_at + timedelta(days=self.close_after_days)
 
@@ -113,10 +125,15 @@ class CommentPolicy:
         if self.rate_limited(ip_address):
             return Decision(Outcome.RATE_LIMITED)
         comment = form.build_comment(ip_address)
+        rules = self.rules_for(comment)
+        # After the rate limit: a refusal tells whether an address is trusted, so guesses are rationed.
+        if article.comments_mode == Article.CommentsMode.TRUSTED_ONLY and not self.trusted(rules):
+            form.add_error("email", TRUSTED_ONLY_NOTICE)
+            return Decision(Outcome.INVALID)
         earlier = self.earlier_copy(comment, held_ids)
         if earlier is not None:
             return Decision(Outcome.DUPLICATE, earlier)
-        comment.status, comment.held_reason = self.initial_status(comment)
+        comment.status, comment.held_reason = self.initial_status(comment, rules)
         return Decision(Outcome.ACCEPTED, comment, notify_moderators=comment.status == Comment.Status.PENDING)
 
     # The rules, one by one ------------------------------------------------------------------------
@@ -155,32 +172,42 @@ class CommentPolicy:
             created_at__gte=timezone.now() - DUPLICATE_WINDOW,
         ).first()
 
-    def initial_status(self, comment: Comment) -> tuple[str, str]:
-        """The status of a new comment and why: spam rules first; then, if the newsroom wants it,
-        trust authors already approved; otherwise it waits for a moderator."""
+    def rules_for(self, comment: Comment) -> list[CommenterRule]:
+        """The moderators' active rules about this commenter (address, domain, IP), in one query."""
+        return list(CommenterRule.objects.applying_to(comment.author_email, comment.ip_address))
+
+    @staticmethod
+    def trusted(rules: list[CommenterRule]) -> bool:
+        """Trusted, and not banned by another rule (a banned domain or IP outweighs a trusted address)."""
+        actions = {rule.action for rule in rules}
+        return CommenterRule.Action.TRUST in actions and CommenterRule.Action.BAN not in actions
+
+    def initial_status(self, comment: Comment, rules: list[CommenterRule] | None = None) -> tuple[str, str]:
+        """The status of a new comment and why, the first rule that answers deciding:
+
+        1. a ban (its address, its domain or a domain above, its IP): spam, silently — the
+           author gets the usual « en attente » answer, as for any spam;
+        2. the spam rules: too many links, a blocked term — for trusted commenters too: trust
+           goes to a typed address, which anybody may type, and the blocklist is the newsroom's
+           line for everyone (a moderator can still approve it from « Indésirables »);
+        3. a trusted address: approved at once;
+        4. if the newsroom wants it, authors already approved: approved at once;
+        5. otherwise it waits for a moderator.
+
+        ``rules`` are ``rules_for(comment)`` when the caller has them already.
+        """
+        rules = self.rules_for(comment) if rules is None else rules
+        ban = next((rule for rule in rules if rule.action == CommenterRule.Action.BAN), None)
+        if ban is not None:
+            return Comment.Status.SPAM, f"{BAN_REASONS[ban.kind]} : {ban.value}"[:200]
         links = count_links(comment.body) + (1 if comment.author_url else 0)
         if links > self.max_links:
             return Comment.Status.SPAM, f"{links} liens (maximum {self.max_links})"
         term = blocked_term_in(f"{comment.author_name}\n{comment.author_url}\n{comment.body}")
         if term is not None:
             return Comment.Status.SPAM, f"mot interdit : {term}"
+        if self.trusted(rules):
+            return Comment.Status.APPROVED, "commentateur de confiance"
         if self.auto_approve_known_authors and Comment.objects.approved().by_email(comment.author_email).exists():
             return Comment.Status.APPROVED, "auteur déjà approuvé"
         return Comment.Status.PENDING, ""
-
-
-def blocked_term_in(text: str) -> str | None:
-    """The first blocked term found in this text, compared as search compares words (``common.text``):
-    whole words, whatever the case and accents, so « connard » also catches « CONNÂRD »."""
-    terms = tuple(BlockedTerm.objects.values_list("term", flat=True))
-    pattern = _blocklist_pattern(terms)
-    found = pattern.search(fold(text)) if pattern else None
-    if found is None:
-        return None
-    return next(term for term in terms if fold(term).strip() == found[0])
-
-
-@lru_cache(maxsize=4)
-def _blocklist_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
-    # Compiled once per list of terms: moderators rarely change it, readers post often.
-    return whole_words_pattern(terms)

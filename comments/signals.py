@@ -1,5 +1,6 @@
-"""Cross-cutting effects of comment changes: the pages that show approved comments."""
+"""Cross-cutting effects of comment changes: the pages that show approved comments, the blocklist's version."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -7,7 +8,8 @@ import pagecache
 from articles.caching import article_tag
 from articles.changes import stored_values
 
-from .models import Comment
+from .blocklist import blocklist_changed
+from .models import BlockedTerm, Comment
 
 
 @receiver(pre_save, sender=Comment)
@@ -23,3 +25,12 @@ def comment_changed(sender, instance, raw=False, **kwargs):
     before = instance.__dict__.pop("_stored_before", None) or {}
     if not raw and Comment.Status.APPROVED in {before.get("status"), instance.status}:
         pagecache.purge(article_tag(instance.article_id))
+
+
+@receiver(post_save, sender=BlockedTerm)
+@receiver(post_delete, sender=BlockedTerm)
+def blocked_terms_changed(sender, **kwargs):
+    # At once, so that this process's next check sees its own change; and again once committed,
+    # so that no server keeps a list it read before the commit under the new version.
+    blocklist_changed()
+    transaction.on_commit(blocklist_changed)

@@ -35,7 +35,7 @@ def article_form_data(section, **overrides):
         "territories": [],
         "personalities": [],
         "related_articles": [],
-        "comments_open": True,
+        "comments_mode": "moderated",
         "is_featured": False,
         # The article's rectificatifs and updates (CorrectionInline), none sent.
         **inline_management("corrections"),
@@ -64,7 +64,7 @@ def article_change_data(article, **overrides):
         "territories": [territory.pk for territory in article.territories.all()],
         "personalities": [personality.pk for personality in article.personalities.all()],
         "related_articles": [related.pk for related in article.related_articles.all()],
-        "comments_open": article.comments_open,
+        "comments_mode": article.comments_mode,
         "is_featured": article.is_featured,
     }
     fields.update(overrides)

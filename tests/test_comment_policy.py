@@ -77,7 +77,7 @@ def test_comments_close_after_the_policy_s_days(make_article):
     assert CommentPolicy(close_after_days=11).accepts_comments(article)
     assert not CommentPolicy(close_after_days=10).accepts_comments(article)
     assert CommentPolicy(close_after_days=0).accepts_comments(article)  # 0: never by age
-    article.comments_open = False
+    article.comments_mode = Article.CommentsMode.CLOSED
     assert not CommentPolicy(close_after_days=0).accepts_comments(article)
 
 
@@ -85,7 +85,7 @@ def test_comments_close_after_the_policy_s_days(make_article):
 
 
 def test_a_closed_article_answers_before_any_bot_check(make_article):
-    article = make_article(comments_open=False)
+    article = make_article(comments_mode=Article.CommentsMode.CLOSED)
 
     decision = review(sent_form(article, token="forged", website="https://pilules.exemple.com/"))
 
@@ -274,12 +274,12 @@ def test_the_comments_are_a_part_of_the_article_page(client, article):
     response = client.get(article.get_absolute_url())
 
     assert response.context["comments_accepted"] is True
-    assert "comments_open" not in response.context  # the article's field only, never a page variable
+    assert "comments_mode" not in response.context  # the article's field only, never a page variable
     assert 'id="commentaires"' in response.content.decode()
 
 
 def test_a_refused_comment_comes_back_on_a_page_no_cache_keeps(client, make_article):
-    article = make_article(comments_open=False)
+    article = make_article(comments_mode=Article.CommentsMode.CLOSED)
 
     response = client.post(reverse("comments:post", args=[article.pk]), {"body": "Mon avis.", "name": "Lu"})
 

@@ -20,6 +20,7 @@ from django.test.html import parse_html
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Article
 from comments.models import BlockedTerm, Comment, refresh_comment_count
 from comments.text import render_comment_text
 from comments.views import AUTHOR_COOKIE, HELD_COOKIE
@@ -346,7 +347,7 @@ def assert_closed(html):
 
 
 def test_article_with_comments_switched_off_shows_no_form(client, make_article, make_approved_comment):
-    article = make_article(comments_open=False)
+    article = make_article(comments_mode=Article.CommentsMode.CLOSED)
     earlier = make_approved_comment(article, body="Écrit avant la fermeture.")
 
     html = read(client, article)
@@ -370,7 +371,7 @@ def test_comments_close_by_themselves_after_some_days(client, make_article, sett
 def test_post_to_a_closed_article_is_refused_and_the_text_given_back(client, article, settings, how):
     token = form_token(client, article)  # the form was open when the reader started writing
     if how == "switched_off":
-        article.comments_open = False
+        article.comments_mode = Article.CommentsMode.CLOSED
         article.save()
     else:
         article.published_at = timezone.now() - timedelta(days=settings.COMMENTS_CLOSE_AFTER_DAYS + 1)

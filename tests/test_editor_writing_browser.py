@@ -198,8 +198,10 @@ def test_a_journalist_writes_around_a_picture_uploaded_from_the_picker(
     dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     # Typing goes to the focused element: wait for the dialog to close and the callout to hold the cursor.
     WebDriverWait(driver, 5).until(
-        lambda d: not present(d, "dialog[open]")
-        and d.execute_script("return !!window.getSelection().anchorNode?.parentElement?.closest('aside')")
+        lambda d: (
+            not present(d, "dialog[open]")
+            and d.execute_script("return !!window.getSelection().anchorNode?.parentElement?.closest('aside')")
+        )
     )
     type_text(driver, "Entrée libre.")
     press(driver, Keys.ENTER, Keys.ENTER)
