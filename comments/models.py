@@ -221,6 +221,18 @@ class Comment(models.Model):
     def mark_spam(self, by) -> None:
         self.moderate(self.Status.SPAM, by)
 
+    def dismiss_reports(self, by) -> None:
+        """Close the readers' open reports and show the comment again: a moderator found nothing wrong."""
+        if not self.can_moderate(by):
+            raise PermissionDenied("Seuls les modérateurs peuvent classer les signalements.")
+        with transaction.atomic():
+            self.reports.filter(closed_at__isnull=True).update(closed_at=timezone.now(), closed_by=by)
+            if self.hidden_by_reports:
+                self.hidden_by_reports = False
+                self.save(update_fields=["hidden_by_reports"])
+
+    dismiss_reports.alters_data = True
+
     def erase(self) -> None:
         """Remove the author's personal data for good; replies keep a « commentaire supprimé » placeholder."""
         _erase([self])
@@ -229,13 +241,24 @@ class Comment(models.Model):
 def _set_status(comments: list[Comment], status: str, by) -> None:
     # The one way a comment's status changes once posted. Saved one by one, so that the
     # page-cache receivers (comments.signals) see each change; counted once per article.
+    # Each change is logged (the status before is what « Annuler » restores) and settles the
+    # readers' reports: a moderator has now looked at the comment.
     if not Comment.can_moderate(by):
         raise PermissionDenied("Seuls les modérateurs peuvent modérer les commentaires.")
     now = timezone.now()
     with transaction.atomic():
+        decisions = []
         for comment in comments:
+            decisions.append(
+                ModerationDecision(
+                    comment=comment, previous_status=comment.status, status=status, decided_by=by, decided_at=now
+                )
+            )
             comment.status, comment.moderated_by, comment.moderated_at = status, by, now
-            comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+            comment.hidden_by_reports = False
+            comment.save(update_fields=["status", "moderated_by", "moderated_at", "hidden_by_reports"])
+        ModerationDecision.objects.bulk_create(decisions)
+        CommentReport.objects.filter(comment__in=comments, closed_at__isnull=True).update(closed_at=now, closed_by=by)
         refresh_comment_count(*{comment.article_id for comment in comments})
 
 
