@@ -86,6 +86,8 @@ DESK_DECISIONS = {
 # Where the desk keeps the last decision (comment ids), which « Annuler » takes back.
 LAST_DECISION = "comments_desk_last_decision"
 DESK_CARDS_PER_PAGE = 20
+# The article filter lists the most recent articles with comments in the tab; more would not be read.
+ARTICLE_CHOICES = 200
 
 
 class PersonalDataForm(forms.Form):
@@ -257,7 +259,9 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             "tab_query": urlencode({"onglet": tab.slug, **filters}),
             "current": request.get_full_path(),
             # The filters' choices: the articles with comments in this tab, and every section.
-            "articles": Article.objects.filter(pk__in=tab.comments().values("article")).only("pk", "title"),
+            "articles": Article.objects.filter(pk__in=tab.comments().values("article"))
+            .only("pk", "title")
+            .order_by("-published_at")[:ARTICLE_CHOICES],
             "sections": Section.objects.only("pk", "name"),
             "article_id": article_id,
             "section_id": section_id,
@@ -274,9 +278,13 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             return HttpResponseRedirect(back)
         return HttpResponseRedirect(desk_url)
 
-    def _desk_answer(self, request, message, level=messages.SUCCESS, *, undoable=True):
+    def _desk_answer(self, request, message, level=messages.SUCCESS, *, undoable=False):
         if request.headers.get("Accept") == "application/json":
-            return JsonResponse({"message": str(message), "undoable": undoable})
+            # desk.js: the card leaves only when something was done; the tabs' counts follow.
+            done = level == messages.SUCCESS
+            return JsonResponse(
+                {"message": str(message), "done": done, "undoable": undoable, "counts": desk.tab_counts()}
+            )
         self.message_user(request, message, level)
         return self._desk_back(request)
 
@@ -287,29 +295,38 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         decision = request.POST.get("decision", "")
         ids = [pk for pk in map(_int, request.POST.getlist("comment")) if pk]
         comments = Comment.objects.filter(pk__in=ids, erased_at__isnull=True)
+        if not ids or decision not in {*DESK_DECISIONS, "dismiss", "approve_author", "approve_article"}:
+            message = _("Choisissez au moins un commentaire et une décision.")
+            return self._desk_answer(request, message, messages.WARNING)
         if decision == "dismiss":
-            for comment in comments:
+            dismissed = list(comments)
+            for comment in dismissed:
                 comment.dismiss_reports(by=request.user)
-            request.session.pop(LAST_DECISION, None)
-            return self._desk_answer(request, _("Signalements classés : le commentaire reste publié."), undoable=False)
+            request.session.pop(LAST_DECISION, None)  # its reports are closed: nothing to take back
+            message = ngettext(
+                "Signalements classés : le commentaire reste publié.",
+                "Signalements classés : les %(count)d commentaires restent publiés.",
+                len(dismissed),
+            ) % {"count": len(dismissed)}
+            return self._desk_answer(request, message)
         if decision in ("approve_author", "approve_article"):
             first = comments.first()
             if first is None:
-                return self._desk_answer(request, _("Ce commentaire n’existe plus."), messages.ERROR, undoable=False)
+                return self._desk_answer(request, _("Ce commentaire n’existe plus."), messages.ERROR)
             if decision == "approve_author":
                 comments = Comment.objects.pending().by_email(first.author_email)
             else:
                 comments = Comment.objects.pending().filter(article_id=first.article_id)
             decision = "approve"
-        if decision not in DESK_DECISIONS or not ids:
-            message = _("Choisissez au moins un commentaire et une décision.")
-            return self._desk_answer(request, message, messages.WARNING, undoable=False)
         status, describe = DESK_DECISIONS[decision]
-        comments = list(comments.exclude(status=status))
-        Comment.objects.filter(pk__in=[c.pk for c in comments]).set_status(status, by=request.user)
-        message = describe(len(comments)) % {"count": len(comments)}
-        request.session[LAST_DECISION] = {"ids": [c.pk for c in comments], "message": message}
-        return self._desk_answer(request, message)
+        changed = list(comments.exclude(status=status).values_list("pk", flat=True))
+        if not changed:
+            # Already decided, by a colleague or in another tab: the card has nothing left to do here.
+            return self._desk_answer(request, describe(0) % {"count": 0})
+        Comment.objects.filter(pk__in=changed).set_status(status, by=request.user)
+        message = describe(len(changed)) % {"count": len(changed)}
+        request.session[LAST_DECISION] = {"ids": changed, "message": message}
+        return self._desk_answer(request, message, undoable=True)
 
     def desk_undo_view(self, request):
         """« Annuler »: the comments of the last decision get their previous status back."""
@@ -317,12 +334,12 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             raise PermissionDenied
         last = request.session.pop(LAST_DECISION, None)
         if not last:
-            return self._desk_answer(request, _("Aucune décision à annuler."), messages.WARNING, undoable=False)
+            return self._desk_answer(request, _("Aucune décision à annuler."), messages.WARNING)
         count = desk.undo(last["ids"], by=request.user)
         message = ngettext(
             "Décision annulée pour %(count)d commentaire.", "Décision annulée pour %(count)d commentaires.", count
         ) % {"count": count}
-        return self._desk_answer(request, message, undoable=False)
+        return self._desk_answer(request, message)
 
     @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
     def approve_selected(self, request, queryset):

@@ -1,5 +1,6 @@
 """The moderation desk (« Bureau de modération »), used through the client as without JavaScript."""
 
+import re
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -91,9 +92,10 @@ def test_tabs_show_their_comments_and_counts(moderator_client, article, make_com
     html = response.content.decode()
     assert response.status_code == 200
     assert "Bureau de modération" in html
-    assert "En attente (3)" in html and "Signalés (1)" in html
+    tabs = re.sub(r"<[^>]+>", "", html)  # the counts are spans of their own, which desk.js updates
+    assert "En attente (3)" in tabs and "Signalés (1)" in tabs
     assert card_ids(response) == [c.pk for c in reversed(pending)]
-    assert response.headers["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
     assert card_ids(moderator_client.get(desk_url(onglet="approuves"))) == [approved.pk]
     assert card_ids(moderator_client.get(desk_url(onglet="rejetes"))) == [rejected.pk]
@@ -259,7 +261,12 @@ def test_json_answer_for_javascript(moderator_client, article, make_comment):
     response = moderator_client.post(
         reverse(DECIDE), {"decision": "approve", "comment": comment.pk}, headers={"Accept": "application/json"}
     )
-    assert response.json() == {"message": "1 commentaire approuvé.", "undoable": True}
+    assert response.json() == {
+        "message": "1 commentaire approuvé.",
+        "done": True,
+        "undoable": True,
+        "counts": {"en-attente": 0, "signales": 0},
+    }
     assert status_of(comment) == Status.APPROVED
 
 

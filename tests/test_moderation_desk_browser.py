@@ -91,6 +91,7 @@ def test_moderator_decides_with_keyboard_click_and_undo(
         assert not present(driver, f"#carte-{oldest.pk}")
         assert status_of(oldest) == Status.REJECTED
         assert "1 commentaire rejeté." in driver.find_element(By.CSS_SELECTOR, ".desk-undo").text
+        assert "En attente (1)" in driver.find_element(By.CSS_SELECTOR, ".desk-tabs").text
 
         # Undo: the rejected comment waits again and comes back on the desk.
         driver.find_element(By.CSS_SELECTOR, ".desk-undo-form button").click()

@@ -42,6 +42,11 @@
     }
     const answer = await response.json();
     announce(answer.message, answer.undoable);
+    for (const [tab, count] of Object.entries(answer.counts || {})) {
+      const shown = document.querySelector(`[data-count="${tab}"]`);
+      if (shown) shown.textContent = count;
+    }
+    if (!answer.done) return; // a warning: the card stays where it is
     const many = submitter && submitter.value.startsWith("approve_");
     if (many || !card) {
       window.location.reload(); // several cards changed: the desk again, as it now is
