@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, log_in, wait_for
+from browser import BROWSER_TESTS, EDITABLE, log_in, present, wait_for
 from django.urls import reverse
 from factories import jpeg
 
@@ -320,7 +320,9 @@ def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, l
     # The tab closes without saving; the same browser opens the article again in a new one.
     closed = driver.current_window_handle
     WebDriverWait(driver, 5).until(
-        lambda d: d.execute_script(f"return !!localStorage.getItem('newsroom:article-draft:{article.pk}')")
+        lambda d: d.execute_script(
+            f"return !!localStorage.getItem('newsroom:article-draft:{journalist.pk}:{article.pk}')"
+        )
     )
     driver.switch_to.new_window("tab")
     reopened = driver.current_window_handle
@@ -341,7 +343,9 @@ def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, l
     driver.find_element(By.ID, "id_title").clear()
     submit_and_wait(driver)
     assert driver.find_elements(By.CSS_SELECTOR, ".errornote")
-    kept = driver.execute_script(f"return JSON.parse(localStorage.getItem('newsroom:article-draft:{article.pk}'))")
+    kept = driver.execute_script(
+        f"return JSON.parse(localStorage.getItem('newsroom:article-draft:{journalist.pk}:{article.pk}'))"
+    )
     assert "Ajouté avant la panne." in kept["body"]
 
     # Saved: the draft is dropped, and the next opening offers nothing.
@@ -350,11 +354,42 @@ def test_a_draft_survives_a_closed_tab_and_is_offered_back(journalist_browser, l
     wait_for(driver, ".messagelist .success")
     article.refresh_from_db()
     assert article.title == "Le conseil municipal vote le budget" and article.body != stored_body
-    assert driver.execute_script(f"return localStorage.getItem('newsroom:article-draft:{article.pk}')") is None
+    assert (
+        driver.execute_script(f"return localStorage.getItem('newsroom:article-draft:{journalist.pk}:{article.pk}')")
+        is None
+    )
     driver.get(change_url)
     wait_for(driver, EDITABLE)
     wait_for(driver, "#article_form[data-autosave=ready]")
     assert driver.execute_script("return document.querySelector('.newsroom-draft-banner')") is None
+
+
+def test_a_draft_is_offered_only_to_the_person_who_typed_it(
+    journalist_browser, live_server, make_article, journalist, make_user
+):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    article = make_article("Le conseil municipal", status=Article.Status.DRAFT, authors=[journalist])
+    change_url = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
+    driver = journalist_browser
+    driver.get(change_url)
+    wait_for(driver, EDITABLE).click()
+    type_text(driver, " Texte non enregistré.")
+    WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(
+            f"return !!localStorage.getItem('newsroom:article-draft:{journalist.pk}:{article.pk}')"
+        )
+    )
+    driver.get(live_server.url + reverse("admin:articles_article_changelist"))
+
+    # A colleague signs in on the same computer: nothing of it is offered to her.
+    colleague = make_user("colleague", groups=["Journalistes"], first_name="Lise", last_name="Weber")
+    log_in(driver, live_server, colleague).get(change_url)
+    wait_for(driver, "#article_form[data-autosave=ready]")
+    assert not present(driver, ".newsroom-draft-banner")
+
+    log_in(driver, live_server, journalist).get(change_url)
+    assert "non enregistrée" in wait_for(driver, ".newsroom-draft-banner").text
 
 
 def test_a_draft_older_than_a_save_meanwhile_goes_through_the_conflict_check(
@@ -371,7 +406,9 @@ def test_a_draft_older_than_a_save_meanwhile_goes_through_the_conflict_check(
     wait_for(driver, EDITABLE).click()
     type_text(driver, " Ajouté avant la panne.")
     WebDriverWait(driver, 5).until(
-        lambda d: d.execute_script(f"return !!localStorage.getItem('newsroom:article-draft:{article.pk}')")
+        lambda d: d.execute_script(
+            f"return !!localStorage.getItem('newsroom:article-draft:{journalist.pk}:{article.pk}')"
+        )
     )
     driver.get(live_server.url + reverse("admin:articles_article_changelist"))  # the tab is left unsaved
 

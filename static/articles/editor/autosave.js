@@ -32,10 +32,14 @@
     }
   }
 
+  // One slot per person and article: on a computer the newsroom shares, the next person
+  // signed in is never offered (nor shown) somebody else's unsaved text.
   const draftKey = () => {
+    const owner = document.getElementById("newsroom-autosave-owner")?.dataset.owner
+    if (!owner) return null
     const match = window.location.pathname.match(/\/articles\/article\/(\d+)\/change\/$/)
-    if (match) return PREFIX + match[1]
-    if (/\/articles\/article\/add\/$/.test(window.location.pathname)) return `${PREFIX}new`
+    if (match) return `${PREFIX}${owner}:${match[1]}`
+    if (/\/articles\/article\/add\/$/.test(window.location.pathname)) return `${PREFIX}${owner}:new`
     return null
   }
 
