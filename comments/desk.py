@@ -8,6 +8,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
@@ -113,8 +114,13 @@ def histories(emails) -> dict[str, str]:
 LINK = r"(?:https?://|www\.)[^\s<>\"]+"
 
 
-def highlighter(terms) -> re.Pattern:
-    """One expression for the links and the blocked words (whole, case ignored) of a comment."""
+@lru_cache(maxsize=4)
+def highlighter(terms: tuple[str, ...]) -> re.Pattern:
+    """One expression for the links and the blocked words (whole, case ignored) of a comment.
+
+    Kept for the list it was made from: compiling thousands of terms on every page would cost more
+    than the page itself; a changed list is a new key.
+    """
     words = sorted({term.strip() for term in terms} - {""}, key=lambda term: (-len(term), term))
     alternatives = [f"(?P<link>{LINK})"]
     if words:
@@ -122,8 +128,8 @@ def highlighter(terms) -> re.Pattern:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def blocked_terms() -> list[str]:
-    return list(BlockedTerm.objects.values_list("term", flat=True))
+def blocked_terms() -> tuple[str, ...]:
+    return tuple(BlockedTerm.objects.order_by("term").values_list("term", flat=True))
 
 
 def highlighted(text: str, pattern: re.Pattern) -> SafeString:
