@@ -333,3 +333,13 @@ def test_emails_never_on_reader_pages(client, moderator_client, article, make_co
     make_comment(article, author_email="secret.lecteur@exemple.fr", status=Status.APPROVED)
     assert "secret.lecteur@exemple.fr" in moderator_client.get(desk_url(onglet="approuves")).content.decode()
     assert "secret.lecteur" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_json_warning_keeps_the_card(moderator_client, article, make_comment):
+    comment = make_comment(article)
+    response = moderator_client.post(
+        reverse(DECIDE), {"decision": "publier", "comment": comment.pk}, headers={"Accept": "application/json"}
+    )
+    assert response.json()["done"] is False
+    assert "Choisissez" in response.json()["message"]
+    assert status_of(comment) == Status.PENDING

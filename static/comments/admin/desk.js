@@ -67,7 +67,10 @@
   });
 
   function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable]") !== null;
+    // A text field, a list or an editable area; a ticked box is not typing.
+    const fields = 'input:not([type="checkbox"]):not([type="radio"]):not([type="submit"]):not([type="button"]), ' +
+      'textarea, select, [contenteditable]:not([contenteditable="false"])';
+    return target.closest(fields) !== null;
   }
 
   document.addEventListener("keydown", (event) => {
