@@ -115,7 +115,14 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     search_fields = ["body", "author_name", "author_email"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
-    actions = ["approve_selected", "reject_selected", "mark_spam_selected", "delete_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "mark_spam_selected",
+        "feature_selected",
+        "unfeature_selected",
+        "delete_selected",
+    ]
     fields = [
         "article",
         "parent",
@@ -364,6 +371,49 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             request,
             ngettext("%(count)d commentaire indésirable.", "%(count)d commentaires indésirables.", count)
             % {"count": count},
+        )
+
+    @admin.action(description=_("Marquer comme choix de la rédaction"), permissions=["moderate"])
+    def feature_selected(self, request, queryset):
+        featured = [
+            comment for comment in queryset if comment.status == Comment.Status.APPROVED and not comment.erased_at
+        ]
+        for comment in featured:
+            comment.set_featured(True, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d commentaire marqué comme choix de la rédaction.",
+                "%(count)d commentaires marqués comme choix de la rédaction.",
+                len(featured),
+            )
+            % {"count": len(featured)},
+        )
+        if skipped := queryset.count() - len(featured):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d commentaire non approuvé laissé de côté : seul un commentaire approuvé peut être choisi.",
+                    "%(count)d commentaires non approuvés laissés de côté : seul un commentaire approuvé peut être choisi.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Retirer le choix de la rédaction"), permissions=["moderate"])
+    def unfeature_selected(self, request, queryset):
+        chosen = list(queryset.filter(is_featured=True))
+        for comment in chosen:
+            comment.set_featured(False, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d commentaire retiré des choix de la rédaction.",
+                "%(count)d commentaires retirés des choix de la rédaction.",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
         )
 
     def save_model(self, request, obj, form, change):

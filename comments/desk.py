@@ -58,7 +58,7 @@ TABS_BY_SLUG = {tab.slug: tab for tab in TABS}
 
 
 def open_reports():
-    return CommentReport.objects.filter(closed_at__isnull=True)
+    return CommentReport.objects.open()
 
 
 def tab_counts() -> dict[str, int]:

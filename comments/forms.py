@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment
+from .models import Comment, CommentReport
 from .rendering import comment_form_renderer
 
 
@@ -16,7 +16,22 @@ class WebsiteField(forms.URLField):
     default_error_messages = {"invalid": _("Saisissez une adresse web valide, commençant par https://.")}
 
 
-class CommentForm(forms.Form):
+class ErrorsNamedByFieldMixin:
+    """Screen readers announce each error with its field (``aria-describedby`` the error and the help)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                described_by = [f"{self[name].auto_id}_erreur"]
+                if self.fields[name].help_text:
+                    described_by.append(f"{self[name].auto_id}_helptext")
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described_by)}
+                )
+
+
+class CommentForm(ErrorsNamedByFieldMixin, forms.Form):
     name = forms.CharField(label=_("Nom"), max_length=80, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(
         label=_("E-mail"),
@@ -59,18 +74,6 @@ class CommentForm(forms.Form):
             "max": settings.COMMENTS_MAX_LENGTH
         }
 
-    def full_clean(self):
-        super().full_clean()
-        # Screen readers announce each error with its field.
-        for name in self.errors:
-            if name in self.fields:
-                described_by = [f"{self[name].auto_id}_erreur"]
-                if self.fields[name].help_text:
-                    described_by.append(f"{self[name].auto_id}_helptext")
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": " ".join(described_by)}
-                )
-
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get(self.add_prefix("website")))
@@ -105,3 +108,48 @@ class CommentForm(forms.Form):
             body=data["body"],
             ip_address=ip_address,
         )
+
+
+REPORT_DETAILS_MAX_LENGTH = 500
+
+
+class ReportForm(ErrorsNamedByFieldMixin, forms.Form):
+    """A reader's report of a published comment: a reason, and some words when it is « Autre »."""
+
+    reason = forms.ChoiceField(
+        label=_("Motif du signalement"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez un motif."),
+            "invalid_choice": _("Choisissez un des motifs proposés."),
+        },
+    )
+    details = forms.CharField(
+        label=_("Précisions"),
+        required=False,
+        help_text=_("Obligatoires pour « Autre » ; 500 caractères au maximum."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        # No maxlength attribute, as on the comment form: the server explains rather than cuts.
+        validators=[
+            MaxLengthValidator(
+                REPORT_DETAILS_MAX_LENGTH,
+                message=_("%(limit_value)d caractères au maximum (vous en avez écrit %(show_value)d)."),
+            )
+        ],
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    error_css_class = "has-error"
+    required_css_class = "required"
+    default_renderer = comment_form_renderer
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == CommentReport.Reason.OTHER and not data.get("details", "").strip():
+            self.add_error("details", _("Dites-nous en quelques mots ce qui pose problème."))
+        return data
+
+    @property
+    def token_sent(self) -> str:
+        return self.data.get(self.add_prefix("token"), "")

@@ -1,11 +1,12 @@
 """Reader comments: held until a moderator approves them; the author's email is never published."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -27,14 +28,19 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.with_status(Comment.Status.PENDING)
 
+    def visible(self):
+        """What every reader sees: approved comments that readers' reports have not hidden."""
+        return self.approved().filter(hidden_by_reports=False)
+
     def in_moderation(self):
         """The moderators' queue: waiting comments, newest first; spam stays out of it."""
         return self.pending().order_by("-created_at")
 
     def for_thread(self, article: Article, held_ids=()):
-        """What the article page shows: approved comments, erased ones kept as placeholders so
-        their replies stay in place, and this browser's own held comments, in one query."""
-        shown = Q(status=Comment.Status.APPROVED)
+        """What the article page shows: approved comments not hidden by readers' reports, erased
+        ones kept as placeholders so their replies stay in place, and this browser's own held
+        comments, in one query."""
+        shown = Q(status=Comment.Status.APPROVED, hidden_by_reports=False)
         if held_ids:
             shown |= Q(pk__in=held_ids, status__in=Comment.HELD_STATUSES)
         return self.filter(shown, article=article).order_by("created_at", "pk")
@@ -221,21 +227,67 @@ class Comment(models.Model):
     def mark_spam(self, by) -> None:
         self.moderate(self.Status.SPAM, by)
 
-    def dismiss_reports(self, by) -> None:
-        """Close the readers' open reports and show the comment again: a moderator found nothing wrong."""
-        if not self.can_moderate(by):
-            raise PermissionDenied("Seuls les modérateurs peuvent classer les signalements.")
-        with transaction.atomic():
-            self.reports.filter(closed_at__isnull=True).update(closed_at=timezone.now(), closed_by=by)
-            if self.hidden_by_reports:
-                self.hidden_by_reports = False
-                self.save(update_fields=["hidden_by_reports"])
-
-    dismiss_reports.alters_data = True
-
     def erase(self) -> None:
         """Remove the author's personal data for good; replies keep a « commentaire supprimé » placeholder."""
         _erase([self])
+
+    # Readers' reports and the newsroom's choice ----------------------------------------------
+
+    @property
+    def is_reportable(self) -> bool:
+        """Readers may report it: what they all see (approved, not erased, not already hidden)."""
+        return self.status == self.Status.APPROVED and not self.erased_at and not self.hidden_by_reports
+
+    def report(self, reason: str, details: str, reporter_key: str) -> "CommentReport | None":
+        """A reader's report, or None when this reader (``reporter_key``) already reported it.
+
+        Past ``COMMENTS_REPORTS_TO_HIDE`` open reports the comment leaves readers' sight
+        (its page is purged by ``comments.signals``) until a moderator decides.
+        """
+        if not self.is_reportable:
+            raise PermissionDenied("Seuls les commentaires publiés peuvent être signalés.")
+        try:
+            with transaction.atomic():
+                report = CommentReport.objects.create(
+                    comment=self, reason=reason, details=details, reporter_key=reporter_key
+                )
+        except IntegrityError:  # the same reader, twice (perhaps two clicks at once)
+            return None
+        threshold = settings.COMMENTS_REPORTS_TO_HIDE
+        if threshold and self.reports.open().count() >= threshold:
+            self._set_hidden_by_reports(True)
+        return report
+
+    report.alters_data = True
+
+    def dismiss_reports(self, by) -> int:
+        """A moderator keeps the comment: its open reports are closed and it shows again; how many there were."""
+        if not Comment.can_moderate(by):
+            raise PermissionDenied("Seuls les modérateurs peuvent classer les signalements.")
+        with transaction.atomic():
+            closed = self.reports.open().update(closed_at=timezone.now(), closed_by=by)
+            if self.hidden_by_reports:
+                self._set_hidden_by_reports(False)
+        return closed
+
+    dismiss_reports.alters_data = True
+
+    def _set_hidden_by_reports(self, hidden: bool) -> None:
+        with transaction.atomic():
+            self.hidden_by_reports = hidden
+            self.save(update_fields=["hidden_by_reports"])  # an approved comment: its page is purged
+            refresh_comment_count(self.article_id)
+
+    def set_featured(self, value: bool, by) -> None:
+        """Mark (or unmark) it « Choix de la rédaction », shown first under the article."""
+        if not Comment.can_moderate(by):
+            raise PermissionDenied("Seuls les modérateurs peuvent choisir les commentaires mis en avant.")
+        if value and (self.status != self.Status.APPROVED or self.erased_at):
+            raise ValidationError(_("Seul un commentaire approuvé peut être un choix de la rédaction."))
+        self.is_featured = value
+        self.save(update_fields=["is_featured"])
+
+    set_featured.alters_data = True
 
 
 def _set_status(comments: list[Comment], status: str, by) -> None:
@@ -258,7 +310,7 @@ def _set_status(comments: list[Comment], status: str, by) -> None:
             comment.hidden_by_reports = False
             comment.save(update_fields=["status", "moderated_by", "moderated_at", "hidden_by_reports"])
         ModerationDecision.objects.bulk_create(decisions)
-        CommentReport.objects.filter(comment__in=comments, closed_at__isnull=True).update(closed_at=now, closed_by=by)
+        CommentReport.objects.open().filter(comment__in=comments).update(closed_at=now, closed_by=by)
         refresh_comment_count(*{comment.article_id for comment in comments})
 
 
@@ -274,22 +326,22 @@ def _erase(comments: list[Comment]) -> None:
 
 
 def refresh_comment_count(*article_ids: int) -> None:
-    """Count these articles' approved comments again, in one query: the one place ``Article.comment_count``
-    (shown on lists without a query) is written.
+    """Count these articles' visible comments (approved, not hidden by reports) again, in one query:
+    the one place ``Article.comment_count`` (shown on lists without a query) is written.
 
     The operations above call it; so must code that writes comments behind the model's back (``bulk_create``).
     """
     if not article_ids:
         return
-    approved = (
-        Comment.objects.approved()
+    visible = (
+        Comment.objects.visible()
         .filter(article=OuterRef("pk"))
         .order_by()
         .values("article")
         .annotate(total=Count("pk"))
         .values("total")
     )
-    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(approved), 0))
+    Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(visible), 0))
 
 
 def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:
@@ -339,6 +391,20 @@ class ModerationDecision(models.Model):
         return f"{self.get_previous_status_display()} → {self.get_status_display()}"
 
 
+class CommentReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has dealt with yet."""
+        return self.filter(closed_at__isnull=True)
+
+
+def reporter_key(address: str | None) -> str:
+    """Who reported, as the model keeps it: a digest keyed with SECRET_KEY, never the address itself.
+
+    Readers whose address is unknown share one key: they may report each comment once between them.
+    """
+    return salted_hmac("comments.reporter", address or "inconnue", algorithm="sha256").hexdigest()
+
+
 class CommentReport(models.Model):
     """A reader's report of an approved comment, with a reason; open until a moderator decides."""
 
@@ -369,6 +435,8 @@ class CommentReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    objects = CommentReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signalement")

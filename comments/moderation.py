@@ -15,10 +15,10 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article
+from common.ratelimit import over_limit
 from common.text import fold, whole_words_pattern
 
 from .forms import CommentForm
@@ -141,14 +141,7 @@ class CommentPolicy:
         """Count this address's posts in a sliding-ish window held in the shared cache."""
         if not ip_address or not self.rate_limit:
             return False
-        key = f"comments:rate:{ip_address}"
-        cache.add(key, 0, self.rate_window_seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, self.rate_window_seconds)
-            count = 1
-        return count > self.rate_limit
+        return over_limit(f"comments:rate:{ip_address}", self.rate_limit, self.rate_window_seconds)
 
     def earlier_copy(self, comment: Comment, held_ids) -> Comment | None:
         """The same comment sent a moment ago by this very browser: only its own held comments can match."""

@@ -46,3 +46,28 @@ def notify_moderators(comment, build_absolute_uri=str) -> None:
         send_mail(subject, body, None, recipients)
     except Exception:  # a mail outage must not lose the reader's comment, which is already saved
         logger.exception("Could not notify moderators of comment %s", comment.pk)
+
+
+def notify_moderators_of_hidden_comment(comment, build_absolute_uri=str) -> None:
+    """Readers' reports have just hidden this comment: a moderator should decide soon."""
+    recipients = moderator_emails()
+    if not recipients:
+        return
+    reasons = ", ".join(sorted({report.get_reason_display() for report in comment.reports.open()}))
+    subject = _("[%(site)s] Commentaire masqué après signalements sur « %(title)s »") % {
+        "site": settings.SITE_NAME,
+        "title": comment.article.title,
+    }
+    body = _(
+        "Des lecteurs ont signalé ce commentaire de %(name)s (%(reasons)s) ; il est masqué en attendant "
+        "votre décision :\n\n%(text)s\n\nModérer : %(admin_url)s\n"
+    ) % {
+        "name": comment.author_name,
+        "reasons": reasons,
+        "text": comment.body,
+        "admin_url": build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk])),
+    }
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:  # a mail outage must not turn the reader's report into an error
+        logger.exception("Could not notify moderators of hidden comment %s", comment.pk)

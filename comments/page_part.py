@@ -17,7 +17,7 @@ from common.inputs import plain_number
 from .forms import CommentForm
 from .models import Comment
 from .moderation import CommentPolicy, make_form_token
-from .thread import PAGE_PARAMETER, THREAD_FIELDS, build_tree, paginate
+from .thread import PAGE_PARAMETER, THREAD_FIELDS, build_tree, page_of, page_url, paginate
 
 HELD_COOKIE = "commentaires_en_attente"
 AUTHOR_COOKIE = "commentaire_auteur"
@@ -49,6 +49,17 @@ def remembered_author(request) -> dict:
     return details if any(details.values()) else {}
 
 
+def featured_comments(comments: list[Comment], roots: list, article: Article) -> list[tuple[Comment, str]]:
+    """The newsroom's choices among the thread's comments, oldest first, each with its address
+    in the discussion: taken from the thread already loaded, without another query."""
+    article_url = article.get_absolute_url()
+    return [
+        (comment, f"{page_url(article_url, page_of(comment, roots))}#{comment.anchor}")
+        for comment in comments
+        if comment.is_featured and not comment.is_held and not comment.erased_at
+    ]
+
+
 def thread_context(request, article: Article, form: CommentForm | None = None, message: str = "") -> dict:
     """The article's comment thread and form, built from one query.
 
@@ -60,9 +71,8 @@ def thread_context(request, article: Article, form: CommentForm | None = None, m
     # The whole thread in one query, whatever its length; only one page of it is shown.
     comments = list(Comment.objects.for_thread(article, held_ids).only(*THREAD_FIELDS)) if article.pk else []
     by_id = {comment.pk: comment for comment in comments}
-    page = paginate(
-        build_tree(comments), plain_number(request.GET.get(PAGE_PARAMETER)), article_url=article.get_absolute_url()
-    )
+    roots = build_tree(comments)
+    page = paginate(roots, plain_number(request.GET.get(PAGE_PARAMETER)), article_url=article.get_absolute_url())
     still_held = any(comment.is_held for comment in comments)
     accepted = CommentPolicy().accepts_comments(article)
     author = remembered_author(request)
@@ -88,6 +98,7 @@ def thread_context(request, article: Article, form: CommentForm | None = None, m
                 form.data["parent"] = ""  # the next attempt becomes a new comment, not a failing reply
     return {
         "comment_page": page,
+        "featured_comments": featured_comments(comments, roots, article) if page.number == 1 else [],
         "comments_accepted": accepted,
         "comment_form": form,
         "comment_message": message,

@@ -11,6 +11,7 @@ comments, the template engine's per-node work was most of the page's rendering t
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +32,8 @@ THREAD_FIELDS = (
     "status",
     "created_at",
     "erased_at",
+    "hidden_by_reports",
+    "is_featured",
 )
 
 
@@ -135,11 +138,15 @@ def render_thread(roots: list, *, can_reply: bool, page_number: int = 1) -> Safe
     """The <ol> of these comments and their replies; the text is the stored, already safe HTML.
 
     ``can_reply``: the article takes comments, so each comment that accepts replies gets a link.
+    Every published comment gets its « Signaler » link, open or closed, a plain link that works
+    from a cached page (``comments.views.report_comment``).
     """
     strings = {
         "erased": escape(_("Commentaire supprimé")),
         "held": escape(_("Votre commentaire est en attente de modération.")),
         "reply": _("Répondre à %(name)s"),
+        "report": escape(_("Signaler")),
+        "featured": escape(_("Choix de la rédaction")),
         "page": f"{PAGE_PARAMETER}={page_number}&amp;" if page_number > 1 else "",
     }
     out: list[str] = []
@@ -157,8 +164,9 @@ def _render_list(out, comments, strings, can_reply, replies):
 def _render_comment(out, comment, strings, can_reply):
     anchor = f"c{comment.pk}"
     held = comment.is_held
-    held_class = ' class="held"' if held else ""
-    out.append(f'<li id="{anchor}"{held_class}><article aria-labelledby="{anchor}a">')
+    featured = comment.is_featured and not held and not comment.erased_at
+    css_class = ' class="held"' if held else ' class="featured"' if featured else ""
+    out.append(f'<li id="{anchor}"{css_class}><article aria-labelledby="{anchor}a">')
     if comment.erased_at:
         out.append(f'<p class="comment-erased" id="{anchor}a">{strings["erased"]}</p>')
     else:
@@ -166,19 +174,25 @@ def _render_comment(out, comment, strings, can_reply):
         if comment.author_url:
             name = f'<a href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{name}</a>'
         created = timezone.localtime(comment.created_at)
+        badge = f' <span class="badge">{strings["featured"]}</span>' if featured else ""
         out.append(
-            f'<p class="comment-meta"><b id="{anchor}a">{name}</b> <a href="#{anchor}">'
+            f'<p class="comment-meta"><b id="{anchor}a">{name}</b>{badge} <a href="#{anchor}">'
             f'<time datetime="{created.replace(microsecond=0).isoformat()}">{french_date(created, True)}</time></a></p>'
         )
         if held:
             out.append(f'<p class="comment-held" role="status">{strings["held"]}</p>')
         out.append(f'<div class="comment-body">{comment.html}</div>')
+        actions = []
         if can_reply and comment.accepts_replies:
             label = escape(strings["reply"] % {"name": comment.author_name})
-            out.append(
-                f'<p class="comment-reply"><a href="?{strings["page"]}repondre={comment.pk}#laisser-un-commentaire">'
-                f"{label}</a></p>"
+            actions.append(f'<a href="?{strings["page"]}repondre={comment.pk}#laisser-un-commentaire">{label}</a>')
+        if comment.is_reportable:
+            # « Signaler » alone: its list item, labelled by the author's name, says whose comment it is.
+            actions.append(
+                f'<a href="{reverse("comments:report", args=[comment.pk])}" rel="nofollow">{strings["report"]}</a>'
             )
+        if actions:
+            out.append(f'<p class="comment-actions">{" ".join(actions)}</p>')
     out.append("</article>")
     if comment.thread_replies:
         _render_list(out, comment.thread_replies, strings, can_reply, replies=True)

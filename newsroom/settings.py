@@ -306,6 +306,11 @@ COMMENTS_FORM_MAX_AGE_SECONDS = env_int("NEWSROOM_COMMENTS_FORM_MAX_AGE_SECONDS"
 COMMENTS_RATE_LIMIT = env_int("NEWSROOM_COMMENTS_RATE_LIMIT", 5)  # posts per address and window; 0: no limit
 COMMENTS_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_RATE_WINDOW_SECONDS", 10 * 60)
 COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS = env_bool("NEWSROOM_COMMENTS_AUTO_APPROVE_KNOWN_AUTHORS", False)
+# Readers' reports: this many open reports hide a comment until a moderator decides;
+# each address may send so many reports per window (0: no limit).
+COMMENTS_REPORTS_TO_HIDE = env_int("NEWSROOM_COMMENTS_REPORTS_TO_HIDE", 3)
+COMMENTS_REPORT_RATE_LIMIT = env_int("NEWSROOM_COMMENTS_REPORT_RATE_LIMIT", 10)
+COMMENTS_REPORT_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_REPORT_RATE_WINDOW_SECONDS", 60 * 60)
 # Behind a reverse proxy, the client's address is the last one the proxy appended.
 TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
 

@@ -164,6 +164,7 @@ def upload_from_picker(driver, tmp_path):
     dialog = wait_for(driver, "dialog[open]")
     assert dialog.find_element(By.CSS_SELECTOR, "input[name=imageUrl]").get_attribute("value") == image.fallback_url
     dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 5).until(lambda d: not present(d, "dialog[open]"))
     return image
 
 
@@ -172,7 +173,7 @@ def test_a_journalist_writes_around_a_picture_uploaded_from_the_picker(
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     other = make_article("Le tram arrive à Nancy", slug="le-tram-arrive")
     driver = journalist_browser
@@ -195,6 +196,13 @@ def test_a_journalist_writes_around_a_picture_uploaded_from_the_picker(
     dialog = wait_for(driver, "dialog[open]")
     dialog.find_element(By.CSS_SELECTOR, "input[type=text]").send_keys("À noter")
     dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # Typing goes to the focused element: wait for the dialog to close and the callout to hold the cursor.
+    WebDriverWait(driver, 5).until(
+        lambda d: (
+            not present(d, "dialog[open]")
+            and d.execute_script("return !!window.getSelection().anchorNode?.parentElement?.closest('aside')")
+        )
+    )
     type_text(driver, "Entrée libre.")
     press(driver, Keys.ENTER, Keys.ENTER)
 

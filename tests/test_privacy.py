@@ -189,6 +189,7 @@ def site(commenting, make_article, make_section, make_territory, make_personalit
         parent=secret.pk,
     )
     marie.approve(by=moderator)
+    marie.set_featured(True, by=moderator)  # shown twice on the page: « Choix de la rédaction », then in place
     paul_browser = Client()
     paul = posted(paul_browser, fintech, name="Paul Henry", email=PAUL, body="Combien d’emplois créés ?", remember="on")
     paul.approve(by=moderator)
@@ -222,6 +223,8 @@ def every_public_url(site) -> list[str]:
     urls += [f"{market}?repondre={comment.pk}" for comment in Comment.objects.all()]
     urls += [f"{market}?repondre=999999", "/nulle-part/", "/article/inexistant/", "/rubrique/sport/?page=99"]
     urls += [reverse("comments:post", args=[site["market"].pk])]  # a GET where a POST is expected
+    # Every comment's report form, published or not (a 404 for those nobody may report).
+    urls += [reverse("comments:report", args=[comment.pk]) for comment in Comment.objects.all()]
     return urls
 
 
@@ -301,6 +304,10 @@ def test_no_public_page_gives_away_a_commenter_address(site):
     found_by_links = responses.keys() - set(given)
     assert any("?page=" in url for url in found_by_links)
     assert any("?repondre=" in url for url in found_by_links)
+    for comment in site["approved"]:  # each with its « Signaler » link, whose form was crawled
+        report_url = reverse("comments:report", args=[comment.pk])
+        assert f'href="{report_url}"' in pages and responses[report_url].status_code == 200
+    assert "Choix de la rédaction" in responses[site["market"].get_absolute_url()].content.decode()
     statuses = {response.status_code for response in responses.values()}
     assert {200, 302, 404, 405} <= statuses
 
@@ -353,6 +360,26 @@ def test_resending_someone_elses_comment_reveals_nothing_about_them(commenting, 
         assert "Marie Dupont" not in sent
         assert "marie-dupont.example.org" not in sent
         assert MARIE not in sent  # case-sensitive: the stranger typed it lower-cased
+
+
+def test_reporting_a_comment_sends_nothing_back_that_holds_an_address(site):
+    reader = Client()
+    featured = Comment.objects.get(author_email=MARIE)
+    url = reverse("comments:report", args=[featured.pk])
+    token = reader.get(url).context["report_form"]["token"].value()
+    answers = [
+        reader.get(url, HTTP_ACCEPT="application/json"),
+        reader.post(url, {"reason": "other", "details": "", "token": token}),  # an error: the form again
+        reader.post(url, {"reason": "other", "details": "", "token": token}, HTTP_ACCEPT="application/json"),
+        reader.post(url, {"reason": "personal_data", "token": token}, HTTP_ACCEPT="application/json"),
+        reader.post(url, {"reason": "personal_data", "token": token}),  # already reported
+        reader.get(url),
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 400, 400, 200, 200, 200]
+    for answer in answers:
+        assert find_leaks(everything_sent(answer)) == []
+    assert "Marie Dupont" in answers[1].content.decode()  # whose comment it is: the name readers see
 
 
 # Staff members -----------------------------------------------------------------------------------

@@ -10,12 +10,14 @@ from datetime import timedelta
 import factories
 import pytest
 from budgets import ARTICLE_PAGE_QUERIES, READER_PAGE_BUDGET
+from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Correction, Territory
+from comments.models import Comment, reporter_key
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,16 @@ def build_newsroom(size: int) -> dict[str, str]:
         Correction.objects.create(article=main, kind=kinds[number % 2], text=f"Note n° {number} sur l’article.")
     for other in others:
         Correction.objects.create(article=other, text="Une date corrigée.")
+    # Its comments: ``size`` approved ones, one of them featured (« Choix de la rédaction »,
+    # taken from the thread's own query) and one hidden by readers' reports.
+    moderator = factories.make_user("moderatrice", groups=["Modérateurs"])
+    comments = [
+        factories.make_comment(main, f"Avis n° {i}.", status=Comment.Status.APPROVED, moderator=moderator)
+        for i in range(size + 1)
+    ]
+    comments[0].set_featured(True, by=moderator)
+    for address in range(settings.COMMENTS_REPORTS_TO_HIDE):
+        comments[-1].report("spam", "", reporter_key=reporter_key(f"192.0.2.{address}"))
     return {
         "home": reverse("articles:home"),
         "article": main.get_absolute_url(),
@@ -104,6 +116,11 @@ class TestReaderPages:
         html = response.content.decode()
         assert html.count("Autre ") >= min(size, 4) or page == "article"
         assert page != "article" or len(re.findall(r"<p>Note n° \d+ sur l’article.</p>", html)) == size
+        if page == "article":  # the thread, its featured comment first, the reported one hidden
+            featured = html.split('<section class="comments-featured"', 1)[1].split("</section>", 1)[0]
+            assert "<p>Avis n° 0.</p>" in featured
+            assert html.count("<p>Avis n° ") == size + 1  # the featured one twice, the hidden one not at all
+            assert f"<p>Avis n° {size}.</p>" not in html
 
 
 @pytest.mark.parametrize("size", [1, 60])
