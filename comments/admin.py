@@ -5,21 +5,25 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from articles.models import Article, Section
 from articles.people import public_name
 from articles.templatetags.newsroom import french_date
 from common.admin_titles import FrenchTitlesMixin, Names
 
+from . import desk
 from .models import BlockedTerm, Comment, CommenterRule
 from .personal_data import erase_comments_of, export_comments_of
 
@@ -66,6 +70,28 @@ class StatusFilter(admin.SimpleListFilter):
             }
 
 
+# The desk's decisions: what the button sends → the status it gives and the message (count) it leaves.
+DESK_DECISIONS = {
+    "approve": (
+        Comment.Status.APPROVED,
+        lambda n: ngettext("%(count)d commentaire approuvé.", "%(count)d commentaires approuvés.", n),
+    ),
+    "reject": (
+        Comment.Status.REJECTED,
+        lambda n: ngettext("%(count)d commentaire rejeté.", "%(count)d commentaires rejetés.", n),
+    ),
+    "spam": (
+        Comment.Status.SPAM,
+        lambda n: ngettext("%(count)d commentaire indésirable.", "%(count)d commentaires indésirables.", n),
+    ),
+}
+# Where the desk keeps the last decision (comment ids), which « Annuler » takes back.
+LAST_DECISION = "comments_desk_last_decision"
+DESK_CARDS_PER_PAGE = 20
+# The article filter lists the most recent articles with comments in the tab; more would not be read.
+ARTICLE_CHOICES = 200
+
+
 class PersonalDataForm(forms.Form):
     email = forms.EmailField(label=_("Adresse e-mail de l’auteur"))
     confirm_erase = forms.BooleanField(
@@ -110,9 +136,9 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         "held_reason",
         "created_at",
         "ip_address",
-        "moderated_by",
+        "moderator_name",
         "moderated_at",
-        "erased_at",
+        "erasure",
     ]
     readonly_fields = [field for field in fields if field != "status"]
     change_list_template = "admin/comments/comment/change_list.html"
@@ -132,6 +158,22 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         # The public page: moderators need not be allowed to open articles in the admin.
         return format_html('<a href="{}">{}</a>', comment.article.get_absolute_url(), comment.article)
 
+    @admin.display(description=_("modéré par"))
+    def moderator_name(self, comment):
+        # The name colleagues know, never a login.
+        return public_name(comment.moderated_by) if comment.moderated_by else "—"
+
+    @admin.display(description=_("effacé le"))
+    def erasure(self, comment):
+        # Says why the fields are empty, only when they are.
+        if not comment.erased_at:
+            return "—"
+        return format_html(
+            "{} — {}",
+            formats.date_format(timezone.localtime(comment.erased_at), "DATETIME_FORMAT"),
+            _("Données personnelles effacées à la demande de l’auteur."),
+        )
+
     @admin.display(description=_("modérer"))
     def moderation_buttons(self, comment):
         # Buttons of the changelist's own form (and its CSRF token), sent to our moderation URL.
@@ -148,6 +190,17 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path("bureau/", self.admin_site.admin_view(self.desk_view), name="comments_comment_desk"),
+            path(
+                "bureau/decider/",
+                self.admin_site.admin_view(require_POST(self.desk_decide_view)),
+                name="comments_comment_desk_decide",
+            ),
+            path(
+                "bureau/annuler/",
+                self.admin_site.admin_view(require_POST(self.desk_undo_view)),
+                name="comments_comment_desk_undo",
+            ),
             path(
                 "<int:object_id>/moderer/<slug:action>/",
                 self.admin_site.admin_view(require_POST(self.moderate_view)),
@@ -180,6 +233,122 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             messages.SUCCESS,
         )
         return self._back(request)
+
+    # The moderation desk --------------------------------------------------------
+
+    def desk_view(self, request):
+        """« Bureau de modération »: one card per comment, tab by tab, with one-click decisions."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        tab = desk.TABS_BY_SLUG.get(request.GET.get("onglet"), desk.TABS[0])
+        counts = desk.tab_counts()
+        comments = tab.comments()
+        article_id, section_id = _int(request.GET.get("article")), _int(request.GET.get("rubrique"))
+        if article_id:
+            comments = comments.filter(article_id=article_id)
+        if section_id:
+            comments = comments.filter(article__section_id=section_id)
+        page = Paginator(desk.for_cards(comments), DESK_CARDS_PER_PAGE).get_page(request.GET.get("page"))
+        cards = list(page)
+        pattern = desk.highlighter(desk.blocked_terms())
+        history = desk.histories(card.author_email for card in cards)
+        for card in cards:
+            card.highlighted = desk.highlighted(card.body, pattern)
+            card.history = history.get(card.author_email.strip().lower(), "")
+        filters = {key: value for key, value in (("article", article_id), ("rubrique", section_id)) if value}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Bureau de modération"),
+            "tab": tab,
+            "tabs": [(t, counts.get(t.slug), urlencode({"onglet": t.slug, **filters})) for t in desk.TABS],
+            "page": page,
+            "cards": cards,
+            "filters": filters,
+            "tab_query": urlencode({"onglet": tab.slug, **filters}),
+            "current": request.get_full_path(),
+            # The filters' choices: the articles with comments in this tab, and every section.
+            "articles": Article.objects.filter(pk__in=tab.comments().values("article"))
+            .only("pk", "title")
+            .order_by("-published_at")[:ARTICLE_CHOICES],
+            "sections": Section.objects.only("pk", "name"),
+            "article_id": article_id,
+            "section_id": section_id,
+            "figures": desk.figures(counts["en-attente"]),
+            "last_decision": request.session.get(LAST_DECISION),
+        }
+        return TemplateResponse(request, "admin/comments/comment/desk.html", context)
+
+    def _desk_back(self, request):
+        """The desk as it was (tab, filters, page): the form says where it came from."""
+        desk_url = reverse("admin:comments_comment_desk")
+        back = request.POST.get("next", "")
+        if back.startswith(desk_url) and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(back)
+        return HttpResponseRedirect(desk_url)
+
+    def _desk_answer(self, request, message, level=messages.SUCCESS, *, undoable=False):
+        if request.headers.get("Accept") == "application/json":
+            # desk.js: the card leaves only when something was done; the tabs' counts follow.
+            done = level == messages.SUCCESS
+            return JsonResponse(
+                {"message": str(message), "done": done, "undoable": undoable, "counts": desk.tab_counts()}
+            )
+        self.message_user(request, message, level)
+        return self._desk_back(request)
+
+    def desk_decide_view(self, request):
+        """A decision from the desk: on the given comments, or on all the waiting ones of an author or article."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        decision = request.POST.get("decision", "")
+        ids = [pk for pk in map(_int, request.POST.getlist("comment")) if pk]
+        comments = Comment.objects.filter(pk__in=ids, erased_at__isnull=True)
+        if not ids or decision not in {*DESK_DECISIONS, "dismiss", "approve_author", "approve_article"}:
+            message = _("Choisissez au moins un commentaire et une décision.")
+            return self._desk_answer(request, message, messages.WARNING)
+        if decision == "dismiss":
+            dismissed = list(comments)
+            for comment in dismissed:
+                comment.dismiss_reports(by=request.user)
+            request.session.pop(LAST_DECISION, None)  # its reports are closed: nothing to take back
+            message = ngettext(
+                "Signalements classés : le commentaire reste publié.",
+                "Signalements classés : les %(count)d commentaires restent publiés.",
+                len(dismissed),
+            ) % {"count": len(dismissed)}
+            return self._desk_answer(request, message)
+        if decision in ("approve_author", "approve_article"):
+            first = comments.first()
+            if first is None:
+                return self._desk_answer(request, _("Ce commentaire n’existe plus."), messages.ERROR)
+            if decision == "approve_author":
+                comments = Comment.objects.pending().by_email(first.author_email)
+            else:
+                comments = Comment.objects.pending().filter(article_id=first.article_id)
+            decision = "approve"
+        status, describe = DESK_DECISIONS[decision]
+        changed = list(comments.exclude(status=status).values_list("pk", flat=True))
+        if not changed:
+            # Already decided, by a colleague or in another tab: the card has nothing left to do here.
+            return self._desk_answer(request, describe(0) % {"count": 0})
+        Comment.objects.filter(pk__in=changed).set_status(status, by=request.user)
+        message = describe(len(changed)) % {"count": len(changed)}
+        request.session[LAST_DECISION] = {"ids": changed, "message": message}
+        return self._desk_answer(request, message, undoable=True)
+
+    def desk_undo_view(self, request):
+        """« Annuler »: the comments of the last decision get their previous status back."""
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        last = request.session.pop(LAST_DECISION, None)
+        if not last:
+            return self._desk_answer(request, _("Aucune décision à annuler."), messages.WARNING)
+        count = desk.undo(last["ids"], by=request.user)
+        message = ngettext(
+            "Décision annulée pour %(count)d commentaire.", "Décision annulée pour %(count)d commentaires.", count
+        ) % {"count": count}
+        return self._desk_answer(request, message)
 
     @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -292,6 +461,12 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)
+
+
+def _int(value) -> int | None:
+    """A positive whole number from a query string, or None (never an error page)."""
+    value = str(value or "")
+    return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else None
 
 
 @admin.register(BlockedTerm)

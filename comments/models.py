@@ -298,13 +298,24 @@ class Comment(models.Model):
 def _set_status(comments: list[Comment], status: str, by) -> None:
     # The one way a comment's status changes once posted. Saved one by one, so that the
     # page-cache receivers (comments.signals) see each change; counted once per article.
+    # Each change is logged (the status before is what « Annuler » restores) and settles the
+    # readers' reports: a moderator has now looked at the comment.
     if not Comment.can_moderate(by):
         raise PermissionDenied("Seuls les modérateurs peuvent modérer les commentaires.")
     now = timezone.now()
     with transaction.atomic():
+        decisions = []
         for comment in comments:
+            decisions.append(
+                ModerationDecision(
+                    comment=comment, previous_status=comment.status, status=status, decided_by=by, decided_at=now
+                )
+            )
             comment.status, comment.moderated_by, comment.moderated_at = status, by, now
-            comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+            comment.hidden_by_reports = False
+            comment.save(update_fields=["status", "moderated_by", "moderated_at", "hidden_by_reports"])
+        ModerationDecision.objects.bulk_create(decisions)
+        CommentReport.objects.open().filter(comment__in=comments).update(closed_at=now, closed_by=by)
         refresh_comment_count(*{comment.article_id for comment in comments})
 
 

@@ -48,8 +48,11 @@ def newsroom_roles(transactional_db):
             config.models_module = models_modules[config.label]
 
 
-def new_browser(width: int = 1280, height: int = 1600):
-    """A headless Chromium window of this size; the caller quits it (the ``browser`` fixture does)."""
+def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
+    """A headless Chromium window of this size; the caller quits it (the ``browser`` fixture does).
+
+    ``mobile``: Chrome's phone emulation at this size (a desktop window cannot be narrower than ~500 px).
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -68,6 +71,10 @@ def new_browser(width: int = 1280, height: int = 1600):
         f"--window-size={width},{height}",
     ]:
         options.add_argument(argument)
+    if mobile:
+        options.add_experimental_option(
+            "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 1}}
+        )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     return driver

@@ -1,0 +1,106 @@
+// The moderation desk, with JavaScript: decisions sent without reloading the page (the card
+// leaves, the next one takes the focus) and keyboard shortcuts. Without it, the same forms post
+// and the desk comes back with a message: nothing here is needed to moderate.
+(() => {
+  "use strict";
+
+  const cards = () => Array.from(document.querySelectorAll(".desk-card"));
+  const undoForm = () => document.querySelector(".desk-undo-form");
+  const help = () => document.querySelector(".desk-help");
+
+  function currentCard() {
+    const active = document.activeElement;
+    return (active && active.closest && active.closest(".desk-card")) || cards()[0] || null;
+  }
+
+  function focusCard(card) {
+    if (!card) return;
+    card.focus();
+    card.scrollIntoView({ block: "nearest" });
+  }
+
+  function announce(message, undoable) {
+    const status = document.querySelector(".desk-undo-message");
+    if (status) status.textContent = message;
+    const form = undoForm();
+    if (form) form.hidden = !undoable;
+  }
+
+  async function decide(form, submitter) {
+    const data = new FormData(form);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    const card = form.closest(".desk-card");
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      form.submit(); // let the server answer as without JavaScript
+      return;
+    }
+    const answer = await response.json();
+    announce(answer.message, answer.undoable);
+    for (const [tab, count] of Object.entries(answer.counts || {})) {
+      const shown = document.querySelector(`[data-count="${tab}"]`);
+      if (shown) shown.textContent = count;
+    }
+    if (!answer.done) return; // a warning: the card stays where it is
+    const many = submitter && submitter.value.startsWith("approve_");
+    if (many || !card) {
+      window.location.reload(); // several cards changed: the desk again, as it now is
+      return;
+    }
+    const list = cards();
+    const next = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
+    card.remove();
+    if (next) focusCard(next);
+    else document.querySelector(".desk-tabs a[aria-current]")?.focus();
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.classList.contains("desk-actions")) return;
+    event.preventDefault();
+    decide(form, event.submitter).catch(() => form.submit());
+  });
+
+  function typing(target) {
+    // A text field, a list or an editable area; a ticked box is not typing.
+    const fields = 'input:not([type="checkbox"]):not([type="radio"]):not([type="submit"]):not([type="button"]), ' +
+      'textarea, select, [contenteditable]:not([contenteditable="false"])';
+    return target.closest(fields) !== null;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (help()?.open) return; // the dialog has the keyboard (Escape closes it)
+    const card = currentCard();
+    const inCard = Boolean(document.activeElement?.closest?.(".desk-card"));
+    const list = cards();
+    const press = (key) => card?.querySelector(`[data-shortcut="${key}"]`)?.click();
+    switch (event.key) {
+      // Nothing chosen yet: the first card; then the next or previous one.
+      case "j": focusCard(inCard ? list[list.indexOf(card) + 1] || card : list[0]); break;
+      case "k": focusCard(inCard ? list[list.indexOf(card) - 1] || card : list[0]); break;
+      case "a": case "r": case "s": press(event.key); break;
+      case "u": {
+        const form = undoForm();
+        if (form && !form.hidden) form.requestSubmit();
+        break;
+      }
+      case "?": help()?.showModal(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const opener = document.querySelector(".desk-help-open");
+    if (opener) {
+      opener.hidden = false;
+      opener.addEventListener("click", () => help()?.showModal());
+    }
+  });
+})();

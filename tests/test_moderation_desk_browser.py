@@ -1,0 +1,128 @@
+"""The moderation desk in Chromium, on a laptop and on a phone: keyboard, click, undo, nothing off-screen, axe-core."""
+
+import os
+
+import pytest
+from browser import BROWSER_TESTS, log_in, new_browser, present, wait_for
+from django.urls import reverse
+from test_accessibility_browser import AXE_JS, readable, serious_violations
+
+from comments.models import BlockedTerm, Comment
+
+pytestmark = [
+    *BROWSER_TESTS,
+    pytest.mark.skipif(
+        not AXE_JS.exists(), reason=f"axe-core is not installed ({AXE_JS}): run scripts/ensure-packages.sh"
+    ),
+]
+
+Status = Comment.Status
+
+# Every action button on the page whose box leaves the viewport sideways, and the page's own overflow.
+OFF_SCREEN = """
+const width = document.documentElement.clientWidth;
+const outside = Array.from(document.querySelectorAll(".desk button")).filter(button => {
+  if (button.closest("dialog") || button.hidden || !button.offsetParent) return false;
+  const box = button.getBoundingClientRect();
+  return box.left < 0 || box.right > width;
+}).map(button => button.textContent.trim() + " " + JSON.stringify(button.getBoundingClientRect()));
+return {outside, scrollWidth: document.documentElement.scrollWidth, clientWidth: width};
+"""
+
+
+def status_of(comment):
+    comment.refresh_from_db()
+    return comment.status
+
+
+def assert_all_on_screen(driver):
+    found = driver.execute_script(OFF_SCREEN)
+    assert found["outside"] == [], found
+    assert found["scrollWidth"] <= found["clientWidth"], found
+
+
+@pytest.mark.parametrize(("width", "height", "mobile"), [(1280, 900, False), (390, 844, True)], ids=["laptop", "phone"])
+def test_moderator_decides_with_keyboard_click_and_undo(
+    live_server, moderator, make_article, make_comment, width, height, mobile
+):
+    from selenium.webdriver.common.by import By
+
+    article = make_article(
+        "Le conseil municipal de Thionville adopte après six heures de débat un budget qui prévoit "
+        "la rénovation complète des écoles, du conservatoire et de la piscine"
+    )
+    parent = make_comment(article, "Enfin une bonne nouvelle pour les écoles du quartier.", status=Status.APPROVED)
+    BlockedTerm.objects.create(term="arnaque")
+    oldest = make_comment(
+        article,
+        "Une arnaque, voyez https://www.exemple-tres-long-nom-de-domaine.example/chemin/vers/une/page/interminable",
+        author_email="un.lecteur.avec.une.adresse.tres.longue@exemple-de-domaine.fr",
+        ip_address="2001:db8:85a3::8a2e:370:7334",
+    )
+    middle = make_comment(article, "Je ne suis pas d’accord avec ce budget.", parent=parent)
+    newest = make_comment(article, "Merci pour cet article très complet.")
+
+    driver = new_browser(width, height, mobile=mobile)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_desk"))
+        wait_for(driver, ".desk-card")
+        assert "En attente (3)" in driver.find_element(By.CSS_SELECTOR, ".desk-tabs").text
+        assert driver.execute_script("return document.documentElement.clientWidth") <= width
+        assert_all_on_screen(driver)
+        if shots := os.environ.get("DESK_SCREENSHOTS"):
+            driver.save_screenshot(f"{shots}/desk-{width}.png")
+        violations = serious_violations(driver)
+        assert violations == [], readable(violations)
+
+        # `a` approves the first card (the newest comment); the next card takes the focus.
+        driver.find_element(By.TAG_NAME, "body").send_keys("a")
+        wait_for(driver, ".desk-undo-form:not([hidden]) button")
+        assert not present(driver, f"#carte-{newest.pk}")
+        assert driver.switch_to.active_element.get_attribute("id") == f"carte-{middle.pk}"
+        assert status_of(newest) == Status.APPROVED
+
+        # A click rejects another one.
+        driver.find_element(By.CSS_SELECTOR, f'#carte-{oldest.pk} button[value="reject"]').click()
+        for _ in range(50):
+            if not present(driver, f"#carte-{oldest.pk}"):
+                break
+            driver.implicitly_wait(0.1)
+        assert not present(driver, f"#carte-{oldest.pk}")
+        assert status_of(oldest) == Status.REJECTED
+        assert "1 commentaire rejeté." in driver.find_element(By.CSS_SELECTOR, ".desk-undo").text
+        assert "En attente (1)" in driver.find_element(By.CSS_SELECTOR, ".desk-tabs").text
+
+        # Undo: the rejected comment waits again and comes back on the desk.
+        driver.find_element(By.CSS_SELECTOR, ".desk-undo-form button").click()
+        wait_for(driver, f"#carte-{oldest.pk}")
+        assert "Décision annulée pour 1 commentaire." in driver.find_element(By.TAG_NAME, "body").text
+        assert (status_of(oldest), status_of(newest), status_of(middle)) == (
+            Status.PENDING,
+            Status.APPROVED,
+            Status.PENDING,
+        )
+        assert_all_on_screen(driver)
+        violations = serious_violations(driver)
+        assert violations == [], readable(violations)
+    finally:
+        driver.quit()
+
+
+def test_shortcuts_are_ignored_while_typing_and_help_opens(live_server, moderator, make_article, make_comment):
+    from selenium.webdriver.common.by import By
+
+    comment = make_comment(make_article("Fête de la mirabelle"))
+    driver = new_browser(1280, 900)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_desk"))
+        wait_for(driver, ".desk-card")
+        # Typing into a field (here: Django's admin search of the sidebar, or the filters) decides nothing.
+        field = driver.find_element(By.CSS_SELECTOR, "#desk-article")
+        field.send_keys("a")
+        assert status_of(comment) == Status.PENDING
+        driver.find_element(By.TAG_NAME, "body").send_keys("?")
+        assert driver.execute_script("return document.querySelector('.desk-help').open")
+    finally:
+        driver.quit()
