@@ -23,7 +23,7 @@ from articles.people import public_name
 from articles.templatetags.newsroom import french_date
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from . import desk
+from . import blocklist, desk
 from .models import BlockedTerm, Comment, CommenterRule
 from .personal_data import erase_comments_of, export_comments_of
 
@@ -250,10 +250,10 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             comments = comments.filter(article__section_id=section_id)
         page = Paginator(desk.for_cards(comments), DESK_CARDS_PER_PAGE).get_page(request.GET.get("page"))
         cards = list(page)
-        pattern = desk.highlighter(desk.blocked_terms())
+        blocked = blocklist.matcher()
         history = desk.histories(card.author_email for card in cards)
         for card in cards:
-            card.highlighted = desk.highlighted(card.body, pattern)
+            card.highlighted = desk.highlighted(card.body, blocked)
             card.history = history.get(card.author_email.strip().lower(), "")
         filters = {key: value for key, value in (("article", article_id), ("rubrique", section_id)) if value}
         context = {

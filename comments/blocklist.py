@@ -44,6 +44,24 @@ class Matcher:
         found = self.pattern.search(fold(text)) if self.pattern else None
         return None if found is None else self.terms[found[0]]
 
+    def spans_in(self, text: str) -> list[tuple[int, int]]:
+        """Where the blocked terms stand in the text as written: (start, end) of each, for highlighting.
+
+        Matched on the folded text, as ``first_in`` does; folding may change a letter's length
+        (« œ » → « oe »), so each folded letter remembers the letter of the text it came from.
+        """
+        if self.pattern is None:
+            return []
+        folded, origin = [], []
+        for index, letter in enumerate(text):
+            for folded_letter in fold(letter):
+                folded.append(folded_letter)
+                origin.append(index)
+        origin.append(len(text))
+        return [
+            (origin[found.start()], origin[found.end() - 1] + 1) for found in self.pattern.finditer("".join(folded))
+        ]
+
 
 _current: Matcher | None = None  # this process's matcher
 

@@ -8,7 +8,6 @@ import re
 import statistics
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
@@ -21,7 +20,8 @@ from django.utils.translation import ngettext
 
 from articles.people import public_name
 
-from .models import BlockedTerm, Comment, CommentReport, ModerationDecision
+from .blocklist import Matcher
+from .models import Comment, CommentReport, ModerationDecision
 
 
 @dataclass(frozen=True)
@@ -114,32 +114,24 @@ def histories(emails) -> dict[str, str]:
 LINK = r"(?:https?://|www\.)[^\s<>\"]+"
 
 
-@lru_cache(maxsize=4)
-def highlighter(terms: tuple[str, ...]) -> re.Pattern:
-    """One expression for the links and the blocked words (whole, case ignored) of a comment.
+LINK_PATTERN = re.compile(LINK, re.IGNORECASE)
 
-    Kept for the list it was made from: compiling thousands of terms on every page would cost more
-    than the page itself; a changed list is a new key.
+
+def highlighted(text: str, blocked: Matcher) -> SafeString:
+    """The comment's text, every character escaped, its links and blocked words marked, paragraphs kept.
+
+    The blocked words are found by the policy's own matcher (``comments.blocklist``): whole
+    words, whatever the case and accents, exactly those that send a comment to spam.
     """
-    words = sorted({term.strip() for term in terms} - {""}, key=lambda term: (-len(term), term))
-    alternatives = [f"(?P<link>{LINK})"]
-    if words:
-        alternatives.append(r"(?P<term>(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + r")(?!\w))")
-    return re.compile("|".join(alternatives), re.IGNORECASE)
-
-
-def blocked_terms() -> tuple[str, ...]:
-    return tuple(BlockedTerm.objects.order_by("term").values_list("term", flat=True))
-
-
-def highlighted(text: str, pattern: re.Pattern) -> SafeString:
-    """The comment's text, every character escaped, its links and blocked words marked, paragraphs kept."""
+    spans = [(found.start(), found.end(), "link") for found in LINK_PATTERN.finditer(text)]
+    spans += [(start, end, "term") for start, end in blocked.spans_in(text)]
     parts, last = [], 0
-    for match in pattern.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        kind = "link" if match.group("link") else "term"
-        parts.append(f'<mark class="desk-{kind}">{escape(match.group())}</mark>')
-        last = match.end()
+    for start, end, kind in sorted(spans):
+        if start < last:
+            continue  # inside a span already marked (a blocked word in a link)
+        parts.append(escape(text[last:start]))
+        parts.append(f'<mark class="desk-{kind}">{escape(text[start:end])}</mark>')
+        last = end
     parts.append(escape(text[last:]))
     html = "".join(parts).replace("\r\n", "\n")
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", html) if part.strip()]

@@ -149,3 +149,18 @@ def test_the_benchmark_prints_its_figures_for_each_list_size():
         assert re.search(rf"^\s+{size}\s+\d+\.\d\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}$", printed, re.M), printed
     assert [row["terms"] for row in rows] == [5, 50]
     assert all(row["check_ms"] > 0 for row in rows)
+
+
+def test_the_desk_marks_exactly_what_the_policy_blocks_accents_and_ligatures_included():
+    from comments.blocklist import Matcher
+    from comments.desk import highlighted
+
+    blocked = Matcher.from_terms(["connard", "oeuvre d'art"])
+    text = "Quel CONNÂRD ! Une Œuvre d’art, pas un connardise. <b>x</b>"
+
+    html = str(highlighted(text, blocked))
+
+    assert '<mark class="desk-term">CONNÂRD</mark>' in html
+    assert '<mark class="desk-term">Œuvre d’art</mark>' in html
+    assert "connardise" in html and '<mark class="desk-term">connardise' not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html
