@@ -254,6 +254,7 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         history = desk.histories(card.author_email for card in cards)
         for card in cards:
             card.highlighted = desk.highlighted(card.body, blocked)
+            card.since = desk.since(card.created_at)
             card.history = history.get(card.author_email.strip().lower(), "")
         filters = {key: value for key, value in (("article", article_id), ("rubrique", section_id)) if value}
         context = {

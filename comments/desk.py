@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -115,6 +116,13 @@ LINK = r"(?:https?://|www\.)[^\s<>\"]+"
 
 
 LINK_PATTERN = re.compile(LINK, re.IGNORECASE)
+
+
+def since(moment, now=None) -> str:
+    """« à l’instant », « il y a 5 minutes », « il y a 2 heures, 3 minutes »."""
+    if ((now or timezone.now()) - moment).total_seconds() < 60:
+        return str(_("à l’instant"))
+    return _("il y a %(since)s") % {"since": timesince(moment, now)}
 
 
 def highlighted(text: str, blocked: Matcher) -> SafeString:

@@ -131,7 +131,7 @@ def test_card_shows_context_author_and_history(moderator_client, article, make_c
     assert '<mark class="desk-link">https://promo.example.com</mark>' in html
     assert '<mark class="desk-term">viagra</mark>' in html
     assert "&lt;b&gt;ici&lt;/b&gt;" in html and "<b>ici</b>" not in html
-    assert "il y a" in html
+    assert "à l’instant" in html  # just posted
     assert comment.pk in card_ids(moderator_client.get(desk_url()))
 
 
@@ -344,3 +344,16 @@ def test_json_warning_keeps_the_card(moderator_client, article, make_comment):
     assert response.json()["done"] is False
     assert "Choisissez" in response.json()["message"]
     assert status_of(comment) == Status.PENDING
+
+
+def test_time_since_posting_reads_naturally():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.desk import since
+
+    now = timezone.now()
+    assert since(now - timedelta(seconds=20), now) == "à l’instant"
+    assert since(now - timedelta(minutes=5), now) == "il y a 5\xa0minutes"
+    assert since(now - timedelta(hours=2, minutes=3), now).startswith("il y a 2\xa0heures")
