@@ -71,6 +71,12 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 # The desk's decisions: what the button sends → the status it gives and the message (count) it leaves.
+# « Choix de la rédaction »: approved comments only (Comment.set_featured checks it too).
+FEATURE_DECISIONS = {
+    "feature": (True, _("Marqué « Choix de la rédaction » : il est montré en premier sous l’article.")),
+    "unfeature": (False, _("Retiré du choix de la rédaction.")),
+}
+
 DESK_DECISIONS = {
     "approve": (
         Comment.Status.APPROVED,
@@ -261,6 +267,7 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Bureau de modération"),
+            "can_add_rules": request.user.has_perm("comments.add_commenterrule"),
             "tab": tab,
             "tabs": [(t, counts.get(t.slug), urlencode({"onglet": t.slug, **filters})) for t in desk.TABS],
             "page": page,
@@ -305,7 +312,13 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         decision = request.POST.get("decision", "")
         ids = [pk for pk in map(_int, request.POST.getlist("comment")) if pk]
         comments = Comment.objects.filter(pk__in=ids, erased_at__isnull=True)
-        if not ids or decision not in {*DESK_DECISIONS, "dismiss", "approve_author", "approve_article"}:
+        if not ids or decision not in {
+            *DESK_DECISIONS,
+            *FEATURE_DECISIONS,
+            "dismiss",
+            "approve_author",
+            "approve_article",
+        }:
             message = _("Choisissez au moins un commentaire et une décision.")
             return self._desk_answer(request, message, messages.WARNING)
         if decision == "dismiss":
@@ -319,6 +332,12 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
                 len(dismissed),
             ) % {"count": len(dismissed)}
             return self._desk_answer(request, message)
+        if decision in FEATURE_DECISIONS:
+            featured, message = FEATURE_DECISIONS[decision]
+            changed = [comment for comment in comments.approved() if comment.is_featured != featured]
+            for comment in changed:
+                comment.set_featured(featured, by=request.user)
+            return self._desk_answer(request, message if changed else _("Rien à changer : il l’était déjà."))
         if decision in ("approve_author", "approve_article"):
             first = comments.first()
             if first is None:

@@ -357,3 +357,41 @@ def test_time_since_posting_reads_naturally():
     assert since(now - timedelta(seconds=20), now) == "à l’instant"
     assert since(now - timedelta(minutes=5), now) == "il y a 5\xa0minutes"
     assert since(now - timedelta(hours=2, minutes=3), now).startswith("il y a 2\xa0heures")
+
+
+def test_an_approved_comment_is_made_the_newsrooms_choice_from_the_desk(moderator_client, article, make_comment):
+    comment = make_comment(article, status=Status.APPROVED)
+    html = moderator_client.get(desk_url(onglet="approuves")).content.decode()
+    assert 'value="feature"' in html
+
+    response = moderator_client.post(
+        reverse("admin:comments_comment_desk_decide"), {"comment": comment.pk, "decision": "feature"}
+    )
+
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_featured
+    html = moderator_client.get(desk_url(onglet="approuves")).content.decode()
+    assert "Choix de la rédaction</strong>" in html and 'value="unfeature"' in html
+    moderator_client.post(
+        reverse("admin:comments_comment_desk_decide"), {"comment": comment.pk, "decision": "unfeature"}
+    )
+    comment.refresh_from_db()
+    assert not comment.is_featured
+
+
+def test_a_pending_comment_cannot_be_featured_by_a_forged_post(moderator_client, article, make_comment):
+    comment = make_comment(article)  # pending
+    moderator_client.post(reverse("admin:comments_comment_desk_decide"), {"comment": comment.pk, "decision": "feature"})
+    comment.refresh_from_db()
+    assert not comment.is_featured
+
+
+def test_the_card_links_to_a_ban_or_trust_rule_prefilled(moderator_client, article, make_comment):
+    make_comment(article, author_email="troll@exemple.fr", ip_address="192.0.2.9")
+    html = moderator_client.get(desk_url()).content.decode()
+    add = reverse("admin:comments_commenterrule_add")
+    assert f"{add}?kind=email&amp;value=troll%40exemple.fr&amp;action=ban" in html
+    assert f"{add}?kind=ip&amp;value=192.0.2.9&amp;action=ban" in html
+    form = moderator_client.get(f"{add}?kind=email&value=troll%40exemple.fr&action=ban").content.decode()
+    assert 'value="troll@exemple.fr"' in form
