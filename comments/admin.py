@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from articles.models import Article, Section
+from articles.models import Section
 from articles.people import public_name
 from articles.templatetags.newsroom import french_date
 from common.admin_titles import FrenchTitlesMixin, Names
+from common.inputs import plain_number
 
 from . import blocklist, desk
 from .models import BlockedTerm, Comment, CommenterRule
@@ -95,7 +96,6 @@ DESK_DECISIONS = {
 LAST_DECISION = "comments_desk_last_decision"
 DESK_CARDS_PER_PAGE = 20
 # The article filter lists the most recent articles with comments in the tab; more would not be read.
-ARTICLE_CHOICES = 200
 
 
 class PersonalDataForm(forms.Form):
@@ -103,6 +103,16 @@ class PersonalDataForm(forms.Form):
     confirm_erase = forms.BooleanField(
         label=_("Je confirme l’effacement définitif de tous les commentaires de cette adresse"), required=False
     )
+
+
+class RecentArticleFilter(admin.RelatedFieldListFilter):
+    """« Par article »: the latest articles with comments (``desk.articles_with``), never all of them.
+
+    Django's own filters list every article, body included: 2.8 s at 100,000 articles.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        return [(article.pk, article.title) for article in desk.articles_with(Comment.objects.all())]
 
 
 @admin.register(Comment)
@@ -118,7 +128,7 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         "status",
         "moderation_buttons",
     ]
-    list_filter = [StatusFilter, ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [StatusFilter, ("article", RecentArticleFilter)]
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email"]
     ordering = ["-created_at"]
@@ -276,9 +286,7 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             "tab_query": urlencode({"onglet": tab.slug, **filters}),
             "current": request.get_full_path(),
             # The filters' choices: the articles with comments in this tab, and every section.
-            "articles": Article.objects.filter(pk__in=tab.comments().values("article"))
-            .only("pk", "title")
-            .order_by("-published_at")[:ARTICLE_CHOICES],
+            "articles": desk.articles_with(tab.comments()),
             "sections": Section.objects.only("pk", "name"),
             "article_id": article_id,
             "section_id": section_id,
@@ -484,9 +492,9 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
 
 def _int(value) -> int | None:
-    """A positive whole number from a query string, or None (never an error page)."""
-    value = str(value or "")
-    return int(value) if value.isdigit() and 0 < len(value) < 10 and int(value) > 0 else None
+    """A positive whole number from a query string, or None (never an error page: « ² » is no number)."""
+    number = plain_number(value)
+    return number if number and number < 10**9 else None
 
 
 @admin.register(BlockedTerm)

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from common.ratelimit import sender
 
 from .text import render_comment_text
 from .thread import build_tree, page_of, page_url
@@ -146,7 +147,15 @@ class Comment(models.Model):
         verbose_name_plural = _("commentaires")
         ordering = ["-created_at"]
         permissions = [("moderate_comment", _("Peut modérer les commentaires"))]
-        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx")]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            # The moderation desk's tabs at any number of comments: the waiting queue newest
+            # first, the decided ones most recently decided first (comments.desk.Tab).
+            models.Index(fields=["status", "-created_at"], name="comment_status_recent_idx"),
+            models.Index(fields=["status", "-moderated_at", "-created_at"], name="comment_decided_recent_idx"),
+            # A commenter's history by address, case ignored (the desk's cards).
+            models.Index(Lower("author_email"), name="comment_author_email_idx"),
+        ]
 
     def __str__(self):
         # No name or text here: this string is kept in the admin's history, which erasure must not miss.
@@ -194,7 +203,12 @@ class Comment(models.Model):
 
         The one rule behind the « Répondre » links, the reply form and the check of a posted reply.
         """
-        return self.status == self.Status.APPROVED and not self.erased_at and self.depth < settings.COMMENTS_MAX_DEPTH
+        return (
+            self.status == self.Status.APPROVED
+            and not self.erased_at
+            and not self.hidden_by_reports
+            and self.depth < settings.COMMENTS_MAX_DEPTH
+        )
 
     def render_body(self) -> str:
         """The body as readers get it: escaped text, paragraphs, nofollow links (``comments.text``)."""
@@ -258,9 +272,7 @@ class Comment(models.Model):
                 )
         except IntegrityError:  # the same reader, twice (perhaps two clicks at once)
             return None
-        threshold = settings.COMMENTS_REPORTS_TO_HIDE
-        if threshold and self.reports.open().count() >= threshold:
-            self._set_hidden_by_reports(True)
+        self.hide_if_reported()
         return report
 
     report.alters_data = True
@@ -276,6 +288,17 @@ class Comment(models.Model):
         return closed
 
     dismiss_reports.alters_data = True
+
+    def hide_if_reported(self) -> None:
+        """Out of readers' sight if it is approved and its open reports reach ``COMMENTS_REPORTS_TO_HIDE``."""
+        threshold = settings.COMMENTS_REPORTS_TO_HIDE
+        if (
+            threshold
+            and self.status == self.Status.APPROVED
+            and not self.hidden_by_reports
+            and self.reports.open().count() >= threshold
+        ):
+            self._set_hidden_by_reports(True)
 
     def _set_hidden_by_reports(self, hidden: bool) -> None:
         with transaction.atomic():
@@ -407,7 +430,7 @@ def reporter_key(address: str | None) -> str:
 
     Readers whose address is unknown share one key: they may report each comment once between them.
     """
-    return salted_hmac("comments.reporter", address or "inconnue", algorithm="sha256").hexdigest()
+    return salted_hmac("comments.reporter", sender(address) or "inconnue", algorithm="sha256").hexdigest()
 
 
 class CommentReport(models.Model):

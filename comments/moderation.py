@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from common.ratelimit import over_limit
+from common.ratelimit import over_limit, sender
 
 from .blocklist import blocked_term_in
 from .forms import CommentForm
@@ -158,7 +158,7 @@ class CommentPolicy:
         """Count this address's posts in a sliding-ish window held in the shared cache."""
         if not ip_address or not self.rate_limit:
             return False
-        return over_limit(f"comments:rate:{ip_address}", self.rate_limit, self.rate_window_seconds)
+        return over_limit(f"comments:rate:{sender(ip_address)}", self.rate_limit, self.rate_window_seconds)
 
     def earlier_copy(self, comment: Comment, held_ids) -> Comment | None:
         """The same comment sent a moment ago by this very browser: only its own held comments can match."""

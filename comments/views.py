@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import ArticleView
-from common.ratelimit import over_limit
+from common.ratelimit import over_limit, sender
 from pagecache.origin import cross_site
 
 from .forms import CommentForm, ReportForm
@@ -220,7 +220,7 @@ def report_comment(request, comment_id: int):
     if (
         address
         and limit
-        and over_limit(f"comments:report-rate:{address}", limit, settings.COMMENTS_REPORT_RATE_WINDOW_SECONDS)
+        and over_limit(f"comments:report-rate:{sender(address)}", limit, settings.COMMENTS_REPORT_RATE_WINDOW_SECONDS)
     ):
         message = _(
             "Vous avez envoyé beaucoup de signalements en peu de temps. Merci de patienter avant d’en envoyer d’autres."

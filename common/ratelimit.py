@@ -1,6 +1,25 @@
 """Counting what one address does in a time window, in the shared cache (all app servers see it)."""
 
+import ipaddress
+
 from django.core.cache import cache
+
+
+def sender(address: str | None) -> str:
+    """Who an address stands for: itself for IPv4, its /64 network for IPv6.
+
+    One home or phone connection holds a whole /64 of IPv6 addresses: counted one by one, a
+    single reader could pass any limit (or report a comment three times over).
+    """
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or ""
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:  # « ::ffff:192.0.2.1 » is that IPv4 address
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 def over_limit(key: str, limit: int, window_seconds: int) -> bool:

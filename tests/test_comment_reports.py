@@ -373,3 +373,36 @@ def test_moderators_feature_comments_from_the_admin(moderator_client, article, m
     assert "1 commentaire retiré des choix de la rédaction." in response.content.decode()
     chosen.refresh_from_db()
     assert not chosen.is_featured
+
+
+def test_one_ipv6_connection_counts_as_one_reader(client, settings, comment):
+    settings.COMMENTS_REPORTS_TO_HIDE = 3
+    assert send_report(client, comment, ip="2001:db8:1:2::1").status_code == 200
+    second = client.get(report_url(comment), REMOTE_ADDR="2001:db8:1:2::2")
+    assert "déjà signalé" in second.content.decode()
+    assert comment.reports.count() == 1  # the same /64: the same reader
+
+
+def test_undoing_a_decision_on_a_hidden_comment_hides_it_again(client, settings, comment, moderator):
+    from comments import desk
+
+    settings.COMMENTS_REPORTS_TO_HIDE = 3
+    for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        send_report(client, comment, ip=ip)
+    comment.refresh_from_db()
+    assert comment.hidden_by_reports
+
+    Comment.objects.filter(pk=comment.pk).set_status(Comment.Status.REJECTED, by=moderator)
+    assert desk.undo([comment.pk], by=moderator) == 1
+
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.hidden_by_reports  # not published unread
+    assert comment.reports.open().count() == 3  # back in « Signalés »
+
+
+def test_a_hidden_comment_takes_no_reply(settings, comment):
+    settings.COMMENTS_REPORTS_TO_HIDE = 1
+    comment.report("abuse", "", reporter_key="x")
+    comment.refresh_from_db()
+    assert comment.hidden_by_reports and not comment.accepts_replies

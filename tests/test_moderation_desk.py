@@ -395,3 +395,12 @@ def test_the_card_links_to_a_ban_or_trust_rule_prefilled(moderator_client, artic
     assert f"{add}?kind=ip&amp;value=192.0.2.9&amp;action=ban" in html
     form = moderator_client.get(f"{add}?kind=email&value=troll%40exemple.fr&action=ban").content.decode()
     assert 'value="troll@exemple.fr"' in form
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999", "-1", "abc"])
+def test_odd_numbers_in_the_desk_address_are_ignored(moderator_client, value):
+    assert moderator_client.get(desk_url(article=value)).status_code == 200
+    response = moderator_client.post(
+        reverse("admin:comments_comment_desk_decide"), {"comment": value, "decision": "approve"}
+    )
+    assert response.status_code == 302

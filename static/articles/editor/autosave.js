@@ -187,7 +187,15 @@
     onEditor?.(bodyEditor)
   })
 
+  // Drafts kept before they were per person (« …:12 », « …:new »): nobody can be sure whose they are.
+  const forgetUnownedDrafts = () => {
+    for (const key of Object.keys(storage)) {
+      if (/^newsroom:article-draft:(\d+|new)(:offered)?$/.test(key)) storage.removeItem(key)
+    }
+  }
+
   const start = () => {
+    forgetUnownedDrafts()
     confirmSubmitted()
     const form = document.getElementById("article_form")
     if (!form || !draftKey()) return

@@ -26,44 +26,66 @@
     if (form) form.hidden = !undoable;
   }
 
+  function submitPlainly(form, submitter) {
+    // As without JavaScript; form.submit() would leave out the button pressed, so carry it.
+    if (submitter && submitter.name) {
+      const chosen = document.createElement("input");
+      chosen.type = "hidden";
+      chosen.name = submitter.name;
+      chosen.value = submitter.value;
+      form.append(chosen);
+    }
+    form.submit();
+  }
+
   async function decide(form, submitter) {
+    const card = form.closest(".desk-card");
+    // One decision at a time per card: a double press must not reach the next card.
+    if (card?.dataset.busy) return;
+    if (card) card.dataset.busy = "1";
     const data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
-    const card = form.closest(".desk-card");
     const response = await fetch(form.action, {
       method: "POST",
       body: data,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     });
-    if (!response.ok) {
-      form.submit(); // let the server answer as without JavaScript
+    if (!response.ok || !(response.headers.get("content-type") || "").includes("json")) {
+      submitPlainly(form, submitter); // an error, or signed out: let the server answer as without JavaScript
       return;
     }
     const answer = await response.json();
+    if (card) delete card.dataset.busy;
     announce(answer.message, answer.undoable);
     for (const [tab, count] of Object.entries(answer.counts || {})) {
       const shown = document.querySelector(`[data-count="${tab}"]`);
       if (shown) shown.textContent = count;
     }
     if (!answer.done) return; // a warning: the card stays where it is
-    const many = submitter && submitter.value.startsWith("approve_");
-    if (many || !card) {
-      window.location.reload(); // several cards changed: the desk again, as it now is
+    // Several cards changed, or the card stays with a new button: the desk again, as it now is.
+    const reshown = submitter && (submitter.value.startsWith("approve_") || submitter.value.endsWith("feature"));
+    if (reshown || !card) {
+      window.location.reload();
       return;
     }
     const list = cards();
     const next = list[list.indexOf(card) + 1] || list[list.indexOf(card) - 1];
+    const hadFocus = card.contains(document.activeElement) || document.activeElement === document.body;
     card.remove();
-    if (next) focusCard(next);
-    else document.querySelector(".desk-tabs a[aria-current]")?.focus();
+    if (!cards().length) {
+      window.location.reload(); // the page is empty: the next comments, without skipping any
+      return;
+    }
+    // The moderator may have moved on while the answer came: leave the focus where it is.
+    if (hadFocus && next) focusCard(next);
   }
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.classList.contains("desk-actions")) return;
     event.preventDefault();
-    decide(form, event.submitter).catch(() => form.submit());
+    decide(form, event.submitter).catch(() => submitPlainly(form, event.submitter));
   });
 
   function typing(target) {
@@ -74,7 +96,7 @@
   }
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (event.repeat || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     if (help()?.open) return; // the dialog has the keyboard (Escape closes it)
     const card = currentCard();
     const inCard = Boolean(document.activeElement?.closest?.(".desk-card"));
@@ -84,7 +106,11 @@
       // Nothing chosen yet: the first card; then the next or previous one.
       case "j": focusCard(inCard ? list[list.indexOf(card) + 1] || card : list[0]); break;
       case "k": focusCard(inCard ? list[list.indexOf(card) - 1] || card : list[0]); break;
-      case "a": case "r": case "s": press(event.key); break;
+      // On the card that has the focus, or the first one when nothing has it yet; never from
+      // elsewhere on the page (after the help closes, the focus is on its button).
+      case "a": case "r": case "s":
+        if (inCard || document.activeElement === document.body) press(event.key);
+        break;
       case "u": {
         const form = undoForm();
         if (form && !form.hidden) form.requestSubmit();
