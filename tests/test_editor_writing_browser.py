@@ -67,6 +67,18 @@ def type_text(driver, text: str):
     driver.switch_to.active_element.send_keys(text)
 
 
+def back_in_the_editor(driver):
+    """Wait for a dialog to close and the cursor to be back in the text: keys typed before would be lost."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 5).until(
+        lambda d: (
+            not present(d, "dialog[open]")
+            and d.execute_script("return !!document.activeElement?.closest?.('.prose-editor')")
+        )
+    )
+
+
 def press(driver, *keys):
     from selenium.webdriver.common.action_chains import ActionChains
 
@@ -164,7 +176,7 @@ def upload_from_picker(driver, tmp_path):
     dialog = wait_for(driver, "dialog[open]")
     assert dialog.find_element(By.CSS_SELECTOR, "input[name=imageUrl]").get_attribute("value") == image.fallback_url
     dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 5).until(lambda d: not present(d, "dialog[open]"))
+    back_in_the_editor(driver)
     return image
 
 
@@ -502,3 +514,4 @@ def choose_from_picker(driver, image):
     WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 1)
     driver.switch_to.window(editor_window)
     wait_for(driver, "dialog[open] button[type=submit]").click()
+    back_in_the_editor(driver)
