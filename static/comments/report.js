@@ -56,11 +56,12 @@
     event.preventDefault();
     const article = link.closest("article");
     let box = article.querySelector(".report-box");
-    if (box) {
-      const field = box.querySelector("input, textarea, button, [tabindex]");
-      if (field) field.focus();
+    if (box && box.querySelector("form")) {
+      box.querySelector("input, textarea, button")?.focus();
       return;
     }
+    if (box && box.hasAttribute("aria-busy")) return; // still loading
+    box?.remove(); // a message (sent, or a failed load): « Signaler » asks again
     box = document.createElement("div");
     box.className = "report-box";
     article.append(box);
@@ -71,6 +72,7 @@
     const form = event.target.closest(".report-form");
     if (!form) return;
     event.preventDefault();
+    if (form.parentElement.hasAttribute("aria-busy")) return; // sent once already: wait for its answer
     ask(form.parentElement, form.action, { method: "POST", body: new FormData(form) });
   });
 })();
