@@ -4,6 +4,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 
+def change_url(article):
+    """The article's form in the admin."""
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def changelist_url():
+    return reverse("admin:articles_article_changelist")
+
+
 def inline_management(prefix, total=0, initial=0):
     """The management form of an inline formset: how many forms the browser sends, how many were there."""
     return {
@@ -94,7 +103,7 @@ def field_row(html, name):
 def opened_form(client, article, **overrides):
     """What the change form of ``article`` posts when opened now by ``client`` and saved with these
     changes: its fields as stored, plus the version it was opened on (hidden fields)."""
-    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    response = client.get(change_url(article))
     assert response.status_code == 200, response.status_code
     initial = response.context["adminform"].form.initial
     article.refresh_from_db()

@@ -9,7 +9,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from admin_pages import action_post, article_change_data, article_form_data, field_row, form_errors
+from admin_pages import (
+    action_post,
+    article_change_data,
+    article_form_data,
+    change_url,
+    changelist_url,
+    field_row,
+    form_errors,
+)
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -30,14 +38,6 @@ EDITORS_ONLY = "Seule la rédaction en chef peut publier, programmer, renvoyer o
 
 def add_url():
     return reverse("admin:articles_article_add")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def changelist_url():
-    return reverse("admin:articles_article_changelist")
 
 
 # Roles: journalists write, editors publish --------------------------------------------------

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 import time_machine
-from admin_pages import article_change_data, article_form_data, field_row, form_errors
+from admin_pages import article_change_data, article_form_data, change_url, field_row, form_errors
 from budgets import ARTICLE_PAGE_QUERIES, READER_PAGE_BUDGET
 from django.conf import settings
 from django.core.management import call_command
@@ -103,10 +103,6 @@ def callouts_in(html: str) -> list[dict]:
 
 def add_url():
     return reverse("admin:articles_article_add")
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def published_form_data(section, body, **overrides):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from admin_pages import article_form_data, opened_form, shown_form_data
+from admin_pages import article_form_data, change_url, opened_form, shown_form_data
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -19,10 +19,6 @@ from articles.presence import PRESENCE_SECONDS
 pytestmark = pytest.mark.django_db
 
 PARAGRAPH = "<p>Un paragraphe ajouté par la journaliste.</p>"
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def presence_url(article):

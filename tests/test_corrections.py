@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from admin_pages import article_change_data, form_errors, inline_management
+from admin_pages import article_change_data, change_url, form_errors, inline_management
 from budgets import ARTICLE_PAGE_QUERIES
 from django.test import Client
 from django.urls import reverse
@@ -23,10 +23,6 @@ PARIS = ZoneInfo("Europe/Paris")
 # When the editor writes the rectificatif, in the tests that look at its date.
 NOON = datetime(2026, 11, 30, 10, 42, tzinfo=PARIS)
 WRONG_DATE = "Contrairement à ce que nous écrivions, le conseil municipal a voté le 12 novembre, et non le 14."
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def with_new_corrections(article, *notes, **overrides):

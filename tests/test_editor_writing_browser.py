@@ -144,8 +144,8 @@ def selection_parent(driver) -> str:
     )
 
 
-def upload_from_picker(driver, tmp_path):
-    """Open the picker from the figure dialog, upload a new JPEG there, and come back with it chosen."""
+def open_picker(driver) -> str:
+    """Open the image library's picker from the figure dialog; in its window now, the editor's window handle."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -155,6 +155,15 @@ def upload_from_picker(driver, tmp_path):
     dialog.find_element(By.CSS_SELECTOR, ".prose-editor-field-with-picker button").click()
     WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 2)
     driver.switch_to.window(next(h for h in driver.window_handles if h != editor_window))
+    return editor_window
+
+
+def upload_from_picker(driver, tmp_path):
+    """Open the picker from the figure dialog, upload a new JPEG there, and come back with it chosen."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    editor_window = open_picker(driver)
 
     photo = tmp_path / "IMG_0001.jpg"
     photo.write_bytes(jpeg())
@@ -501,15 +510,9 @@ def test_a_figure_is_left_deleted_and_inserted_with_the_keyboard(journalist_brow
 
 
 def choose_from_picker(driver, image):
-    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    click_tool(driver, "figure")
-    dialog = wait_for(driver, "dialog[open]")
-    editor_window = driver.current_window_handle
-    dialog.find_element(By.CSS_SELECTOR, ".prose-editor-field-with-picker button").click()
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 2)
-    driver.switch_to.window(next(h for h in driver.window_handles if h != editor_window))
+    editor_window = open_picker(driver)
     wait_for(driver, f'[data-image-id="{image.pk}"]').click()
     WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 1)
     driver.switch_to.window(editor_window)

@@ -9,7 +9,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from admin_pages import action_post, article_change_data, article_form_data, field_row, form_errors
+from admin_pages import (
+    action_post,
+    article_change_data,
+    article_form_data,
+    change_url,
+    changelist_url,
+    field_row,
+    form_errors,
+)
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -21,14 +29,6 @@ from articles.models import Article, ArticleRevision
 pytestmark = pytest.mark.django_db
 
 Action = ArticleRevision.Action
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def changelist_url():
-    return reverse("admin:articles_article_changelist")
 
 
 def client_of(user) -> Client:

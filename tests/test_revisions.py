@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from admin_pages import article_form_data, opened_form
+from admin_pages import article_form_data, change_url, opened_form
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -23,10 +23,6 @@ def compare_url(article, before, after):
 
 def restore_url(article, number):
     return reverse("admin:articles_article_restore", args=[article.pk, number])
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 @pytest.fixture
