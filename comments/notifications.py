@@ -3,23 +3,26 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from common.roles import holding
 
 logger = logging.getLogger(__name__)
 
 
 def moderator_emails() -> list[str]:
-    can_moderate = (
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="moderate_comment", groups__permissions__content_type__app_label="comments")
-        | Q(user_permissions__codename="moderate_comment", user_permissions__content_type__app_label="comments")
-    )
-    users = get_user_model().objects.filter(can_moderate, is_active=True).exclude(email="")
+    users = holding("moderate_comment", "comments", staff_only=False).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
+
+
+def _mail(recipients: list[str], subject: str, body: str, comment) -> None:
+    # A mail outage must not turn a reader's comment or report into an error: both are saved already.
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not notify moderators of comment %s", comment.pk)
 
 
 def notify_moderators(comment, build_absolute_uri=str) -> None:
@@ -42,10 +45,7 @@ def notify_moderators(comment, build_absolute_uri=str) -> None:
         "admin_url": build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk])),
         "queue_url": build_absolute_uri(reverse("admin:comments_comment_changelist")),
     }
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # a mail outage must not lose the reader's comment, which is already saved
-        logger.exception("Could not notify moderators of comment %s", comment.pk)
+    _mail(recipients, subject, body, comment)
 
 
 def notify_moderators_of_hidden_comment(comment, build_absolute_uri=str) -> None:
@@ -67,7 +67,4 @@ def notify_moderators_of_hidden_comment(comment, build_absolute_uri=str) -> None
         "text": comment.body,
         "admin_url": build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk])),
     }
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # a mail outage must not turn the reader's report into an error
-        logger.exception("Could not notify moderators of hidden comment %s", comment.pk)
+    _mail(recipients, subject, body, comment)

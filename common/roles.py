@@ -1,6 +1,22 @@
 """The newsroom's roles are groups; data migrations give each app's permissions to them."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
+from django.db.models import Q, QuerySet
+
+
+def holding(codename: str, app_label: str, *, staff_only: bool = True) -> QuerySet:
+    """Active people who hold this permission, through a group, in their own right, or as superusers.
+
+    Asking by permission rather than by group name keeps the answer right when an
+    administrator builds another role. ``staff_only``: only those who may open the admin.
+    """
+    through_group = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    in_own_right = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    users = get_user_model().objects.filter(Q(is_superuser=True) | through_group | in_own_right)
+    # Through a subquery rather than .distinct(): the joins must not duplicate anyone.
+    people = get_user_model().objects.filter(pk__in=users.values("pk"), is_active=True)
+    return people.filter(is_staff=True) if staff_only else people
 
 
 def grant_app_permissions(apps, app_label: str, role_permissions: dict[str, list[str]]) -> None:
