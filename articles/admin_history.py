@@ -32,6 +32,7 @@ from common.inputs import plain_number
 from . import presence
 from .history import FieldChange, author_name, changed_labels, compare, field_change, field_label, restore
 from .models import Article, ArticleRevision
+from .people import joined
 from .revisions import DATE_FIELDS, MANY_FIELDS, RELATION_FIELDS, TRACKED_FIELDS, fingerprints, snapshot, three_way
 
 
@@ -61,12 +62,6 @@ def _when(moment: datetime) -> str:
     if timezone.localtime(moment).date() == timezone.localdate():
         return _("à %(time)s") % {"time": presence.moment(moment)}
     return presence.moment(moment)
-
-
-def _joined(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 class ArticleConcurrencyForm(forms.Form):
@@ -142,7 +137,7 @@ class ArticleConcurrencyForm(forms.Form):
             "%(people)s a enregistré cet article %(when)s",
             "%(people)s ont enregistré cet article %(when)s",
             len(people),
-        ) % {"people": _joined(people), "when": _when(latest.created_at)}
+        ) % {"people": joined(people), "when": _when(latest.created_at)}
         if labels:
             message += " : " + ngettext("%(fields)s modifié", "%(fields)s modifiés", len(labels)) % {
                 "fields": ", ".join(labels)

@@ -29,7 +29,11 @@ def credited(people) -> list:
 
 def names_list(people) -> str:
     """« Anne Martin », « Anne Martin et Paul Durand », « A, B et C »: the people a byline credits."""
-    names = [public_name(person) for person in credited(people)]
+    return joined([public_name(person) for person in credited(people)])
+
+
+def joined(names: list[str]) -> str:
+    """« A », « A et B », « A, B et C »."""
     if len(names) <= 1:
         return "".join(names)
     return gettext("%(first)s et %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
