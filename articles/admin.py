@@ -96,7 +96,7 @@ CORRECTION_NAMES = Names(_("un rectificatif ou une mise à jour"), _("le rectifi
 
 def signed_by(correction: Correction) -> str:
     """Who wrote a rectificatif, by name as bylines are: never by a login that is an email address."""
-    return public_name(correction.created_by) if correction.created_by_id else "—"
+    return public_name(correction.created_by)
 
 
 class CorrectionFormSet(BaseInlineFormSet):

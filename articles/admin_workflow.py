@@ -293,7 +293,7 @@ class DeskWorkflowMixin:
         version = getattr(article, "_desk_pending_remark", None)
         if version is None:
             return ""
-        who = public_name(version.created_by) if version.created_by else gettext("La rédaction en chef")
+        who = public_name(version.created_by, missing=gettext("La rédaction en chef"))
         return format_html(
             '<div class="desk-remark"><p>{}</p><blockquote>{}</blockquote></div>',
             gettext("%(who)s vous a renvoyé l’article le %(date)s :")

@@ -278,7 +278,7 @@ def changed_labels(revision: ArticleRevision) -> list[str]:
 
 def author_name(revision: ArticleRevision) -> str:
     """Who saved a version, by the name readers would see (never a login that is an email)."""
-    return public_name(revision.created_by) if revision.created_by else _("le système")
+    return public_name(revision.created_by, missing=_("le système"))
 
 
 # Restoring ------------------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def send_notice(revision_pk: int) -> None:
     values = {
         "site": settings.SITE_NAME,
         "title": article.title,
-        "actor": public_name(actor) if actor is not None else _("La rédaction"),
+        "actor": public_name(actor, missing=_("La rédaction")),
         "remark": revision.remark,
         "date": french_date(article.published_at, True),
         "form_url": absolute(reverse("admin:articles_article_change", args=[article.pk])),

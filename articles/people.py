@@ -12,8 +12,13 @@ def has_public_name(person) -> bool:
     return bool(person.get_full_name().strip()) or "@" not in person.get_username()
 
 
-def public_name(person) -> str:
-    """The one way a staff member is named to readers: bylines, author pages, feeds, structured data."""
+def public_name(person, missing="—") -> str:
+    """The one way a staff member is named to readers: bylines, author pages, feeds, structured data.
+
+    ``missing``: what to say when there is nobody (a deleted account, the system's own change).
+    """
+    if person is None:
+        return str(missing)
     if full_name := person.get_full_name().strip():
         return full_name
     username = person.get_username()

@@ -177,7 +177,7 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     @admin.display(description=_("modéré par"))
     def moderator_name(self, comment):
         # The name colleagues know, never a login.
-        return public_name(comment.moderated_by) if comment.moderated_by else "—"
+        return public_name(comment.moderated_by)
 
     @admin.display(description=_("effacé le"))
     def erasure(self, comment):
@@ -571,13 +571,13 @@ class CommenterRuleAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
     @admin.display(description=_("créée par"))
     def made_by(self, rule):
-        return public_name(rule.created_by) if rule.created_by else "—"
+        return public_name(rule.created_by)
 
     @admin.display(description=_("état"), ordering="lifted_at")
     def state_column(self, rule):
         if rule.is_active:
             return _("Active")
-        who = public_name(rule.lifted_by) if rule.lifted_by else _("le système")
+        who = public_name(rule.lifted_by, missing=_("le système"))
         return _("Levée le %(date)s par %(name)s") % {"date": french_date(rule.lifted_at, True), "name": who}
 
     @admin.display(description=_("état"))
