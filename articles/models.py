@@ -913,6 +913,7 @@ class ArticleRevision(models.Model):
         SCHEDULED = "scheduled", _("Programmé")
         UNPUBLISHED = "unpublished", _("Dépublié")
         RESTORED = "restored", _("Version restaurée")
+        IMPORTED = "imported", _("Importé")
 
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("version"))

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 
 from images.models import Image
 
-from .models import Article, Section, Territory
+from .models import Article, BodyReference, Section, Territory
 from .navigation import MENU_CACHE_KEY
 
 
@@ -56,6 +56,19 @@ def linked_article_saved_rerender_bodies(sender, instance, created, raw=False, *
     if raw or created or not instance.link_target_changed():
         return
     Article.objects.linking_to(instance).exclude(pk=instance.pk).rerender_bodies()
+
+
+@receiver(post_save, sender=Article)
+def new_article_rerender_bodies_expecting_it(sender, instance, created, raw=False, **kwargs):
+    # Bodies may link to an article before it exists (an import writes a post linking to a later
+    # one): their references learn of it now, and their links come alive when it is visible.
+    if raw or not created:
+        return
+    waiting = BodyReference.objects.filter(linked_slug=instance.slug, target_article=None).exclude(article=instance)
+    pks = set(waiting.values_list("article_id", flat=True))
+    if pks:
+        waiting.update(target_article=instance)
+        Article.objects.filter(pk__in=pks).rerender_bodies()
 
 
 @receiver(pre_delete, sender=Article)

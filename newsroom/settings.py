@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "search",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
