@@ -1,0 +1,771 @@
+"""Import a WordPress export: taxonomies, authors, images, posts and their comments, safe to run again.
+
+Two passes over the file, each streamed (``wordpress.wxr``):
+
+1. ``scan``: the whole file is read once before anything is written, so that a truncated or
+   foreign file stops the import with nothing imported. It keeps a small index: each post's
+   id, slug and address (for links between posts, in either direction), each attachment's
+   file, alt text and caption (a featured image usually comes after its post), the
+   categories' tree.
+2. ``run``: authors, terms, attachments and posts are written in the file's order, each post
+   with its comments in one transaction of its own (a broken post does not stop the rest).
+
+Every item is recorded as an ``ImportedItem`` with a digest of its WordPress data: the same
+file imported again changes nothing, a newer export updates the posts that changed there —
+unless the newsroom has edited the article here since (its version number moved on), which
+an export never overwrites.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.validators import URLValidator, validate_ipv46_address
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from taggit.models import Tag
+
+import pagecache
+from articles.caching import article_tag
+from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
+from comments.models import Comment, refresh_comment_count
+from images.models import Image, delete_stored_files
+from images.processing import process_upload
+
+from . import content, report, wxr
+from .models import ImportedItem
+
+JOURNALISTS = "Journalistes"
+Kind = ImportedItem.Kind
+
+# Taxonomy names WordPress sites use for places and people (--taxonomy adds others).
+TERRITORY_TAXONOMIES = {"ville", "villes", "territoire", "territoires", "commune", "communes", "lieu", "lieux", "city"}
+PERSONALITY_TAXONOMIES = {"personnalite", "personnalites", "personne", "personnes", "people", "person"}
+# WordPress's own machinery, never content.
+INTERNAL_TAXONOMIES = {"nav_menu", "link_category", "post_format", "wp_theme", "wp_template_part_area"}
+
+# WordPress status → ours; the others are not imported unless asked (Options.statuses).
+STATUSES = {
+    "publish": Article.Status.PUBLISHED,
+    "future": Article.Status.PUBLISHED,  # with its date to come: scheduled
+    "draft": Article.Status.DRAFT,
+    "pending": Article.Status.SUBMITTED,
+    "private": Article.Status.DRAFT,
+    "trash": Article.Status.UNPUBLISHED,
+}
+DEFAULT_STATUSES = {"publish", "future", "draft", "pending"}
+COMMENT_STATUSES = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING}
+UPLOADS = "/wp-content/uploads/"
+RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+
+
+@dataclass
+class Options:
+    media_dir: Path | None = None
+    dry_run: bool = False
+    section_map: dict[str, str] = field(default_factory=dict)  # category slug or name → section name or slug
+    taxonomy_map: dict[str, str] = field(default_factory=dict)  # taxonomy → "territory" | "personality"
+    post_types: set[str] = field(default_factory=lambda: {"post"})
+    statuses: set[str] = field(default_factory=lambda: set(DEFAULT_STATUSES))
+    default_section: str = "Non classé"
+
+
+@dataclass
+class PostEntry:
+    slug: str  # WordPress's, decoded
+    post_type: str
+    status: str
+
+
+@dataclass
+class AttachmentEntry:
+    path: str  # relative to wp-content/uploads
+    title: str
+    alt: str
+    caption: str
+
+
+@dataclass
+class Index:
+    """What pass 1 learnt of the whole file: small, a few hundred bytes per post."""
+
+    site: wxr.Site | None = None
+    posts: dict[str, PostEntry] = field(default_factory=dict)
+    post_by_slug: dict[str, str] = field(default_factory=dict)
+    post_by_path: dict[str, str] = field(default_factory=dict)
+    attachments: dict[str, AttachmentEntry] = field(default_factory=dict)
+    attachment_by_path: dict[str, str] = field(default_factory=dict)
+    categories: dict[str, wxr.Term] = field(default_factory=dict)  # by slug
+    items: int = 0
+
+
+def digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def decoded_slug(slug: str) -> str:
+    return unquote(slug or "").strip().lower()
+
+
+def path_of(url: str) -> str:
+    """The path of an address, decoded, with a trailing slash: how old addresses are compared."""
+    path = unquote(urlsplit(url or "").path or "/")
+    return path if path.endswith("/") else path + "/"
+
+
+def uploads_path(url: str, *, anywhere: bool = False) -> str | None:
+    """« 2016/07/photo.jpg » for an address of the uploads folder, the size suffix of a resized copy removed.
+
+    ``anywhere``: an attachment's own address, which some hosts (WordPress.com) serve from elsewhere.
+    """
+    path = unquote(urlsplit(url or "").path)
+    if UPLOADS in path:
+        return RESIZED.sub("", path.split(UPLOADS, 1)[1])
+    return path.lstrip("/") or None if anywhere else None
+
+
+class WordPressImport:
+    """One run of the import; ``progress`` is told the number of bytes read so far, for a progress bar."""
+
+    def __init__(self, path: Path, options: Options, progress: Callable[[str, int], None] | None = None):
+        self.path = Path(path)
+        self.options = options
+        self.progress = progress or (lambda stage, position: None)
+        self.report = report.Report(dry_run=options.dry_run)
+        self.index = Index()
+        self.source = ""
+        self.written_files: set[str] = set()  # by a dry run, removed at its end
+        self.reserved_slugs: dict[str, str] = {}  # post id → the slug it will get (linked to before imported)
+        self.users: dict[str, object] = {}
+        self.terms: dict[tuple[str, str], ImportedItem] = {}  # (taxonomy, slug) → its row
+        self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
+        self.missing_images: set[str] = set()  # attachments already reported, not tried again
+
+    # The passes ---------------------------------------------------------------------
+
+    def run(self) -> report.Report:
+        started = timezone.now()
+        self.scan()
+        try:
+            if self.options.dry_run:
+                with transaction.atomic():
+                    self.write()
+                    transaction.set_rollback(True)
+            else:
+                self.write()
+        finally:
+            if self.options.dry_run:
+                delete_stored_files(Image._meta.get_field("file").storage, self.written_files)
+        self.report.seconds = (timezone.now() - started).total_seconds()
+        return self.report
+
+    def _entries(self, stage: str):
+        with self.path.open("rb") as stream:
+            for entry in wxr.read(stream):
+                self.progress(stage, stream.tell())
+                yield entry
+
+    def scan(self) -> None:
+        """Pass 1: read the whole file (WxrError if it is broken), index posts, attachments and categories."""
+        index = self.index
+        for entry in self._entries("scan"):
+            if isinstance(entry, wxr.Site):
+                index.site = entry
+            elif isinstance(entry, wxr.Term) and entry.taxonomy == "category":
+                index.categories[entry.slug] = entry
+            elif isinstance(entry, wxr.Item):
+                index.items += 1
+                if entry.post_type == "attachment":
+                    index.attachments[entry.post_id] = AttachmentEntry(
+                        path=entry.meta.get("_wp_attached_file")
+                        or uploads_path(entry.attachment_url, anywhere=True)
+                        or "",
+                        title=entry.title,
+                        alt=entry.meta.get("_wp_attachment_image_alt", ""),
+                        caption=entry.excerpt,
+                    )
+                    if index.attachments[entry.post_id].path:
+                        index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
+                elif entry.post_type in self.options.post_types:
+                    index.posts[entry.post_id] = PostEntry(decoded_slug(entry.slug), entry.post_type, entry.status)
+                    if entry.slug:
+                        index.post_by_slug.setdefault(decoded_slug(entry.slug), entry.post_id)
+                    if entry.link and "?" not in entry.link:
+                        index.post_by_path[path_of(entry.link)] = entry.post_id
+        self.source = index.site.source if index.site else ""
+        self.report.site = self.source
+
+    def write(self) -> None:
+        """Pass 2: everything, in the file's order."""
+        for entry in self._entries("import"):
+            if isinstance(entry, wxr.Author):
+                self.import_author(entry)
+            elif isinstance(entry, wxr.Term):
+                self.import_term(entry)
+            elif isinstance(entry, wxr.Item):
+                if entry.post_type == "attachment":
+                    self.import_attachment(entry.post_id)
+                elif entry.post_type in self.options.post_types:
+                    self.import_post(entry)
+                else:
+                    self.report.skip("post", _type_reason(entry.post_type))
+        self.report_unknown_taxonomies()
+
+    # Mapping rows -----------------------------------------------------------------
+
+    def mapping(self, kind: str, wordpress_id: str, taxonomy: str = "") -> ImportedItem | None:
+        return ImportedItem.objects.of(self.source, kind, taxonomy).filter(wordpress_id=wordpress_id).first()
+
+    def remember(self, kind: str, wordpress_id: str, target: str, obj, *, taxonomy="", **fields) -> ImportedItem:
+        item, _created = ImportedItem.objects.update_or_create(
+            source=self.source,
+            kind=kind,
+            taxonomy=taxonomy,
+            wordpress_id=wordpress_id,
+            defaults={target: obj, **fields},
+        )
+        return item
+
+    # Authors ------------------------------------------------------------------------
+
+    def import_author(self, author: wxr.Author) -> None:
+        if not author.login:
+            return
+        existing = self.mapping(Kind.AUTHOR, author.login)
+        if existing and existing.user_id:
+            self.users[author.login] = existing.user
+            self.report.count("author", report.UNCHANGED)
+            return
+        User = get_user_model()
+        username = author.login[:150]
+        user = User.objects.filter(username=username).first()
+        if user is not None and user.email.casefold() != author.email.casefold():
+            # Somebody else here already has that login: the WordPress author gets one of their own.
+            username, user = (
+                f"{username[:140]}-wordpress",
+                User.objects.filter(username=f"{username[:140]}-wordpress").first(),
+            )
+        if user is None:
+            first, last = content.plain_text_of(author.first_name), content.plain_text_of(author.last_name)
+            if not (first or last):
+                first = content.plain_text_of(author.display_name)
+            user = User(
+                username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
+            )
+            user.set_unusable_password()  # they sign in after « Mot de passe oublié ? » or an admin's reset
+            user.save()
+            user.groups.add(*Group.objects.filter(name=JOURNALISTS))
+            self.report.count("author", report.IMPORTED)
+        else:
+            self.report.count("author", report.UNCHANGED)
+        self.remember(Kind.AUTHOR, author.login, "user", user, fingerprint=digest(asdict(author)))
+        self.users[author.login] = user
+
+    def user_for(self, login: str):
+        if login and login not in self.users:
+            existing = self.mapping(Kind.AUTHOR, login)
+            if existing is None:
+                self.import_author(wxr.Author(login=login, display_name=login))
+            else:
+                self.users[login] = existing.user
+        return self.users.get(login)
+
+    # Terms --------------------------------------------------------------------------
+
+    def role_of(self, taxonomy: str) -> str | None:
+        """What a taxonomy's terms become here: section, tag, territory, personality; None if unknown."""
+        mapped = self.options.taxonomy_map.get(taxonomy)
+        if mapped:
+            return mapped
+        if taxonomy == "category":
+            return "category"
+        if taxonomy == "post_tag":
+            return "tag"
+        if taxonomy.casefold() in TERRITORY_TAXONOMIES:
+            return "territory"
+        if taxonomy.casefold() in PERSONALITY_TAXONOMIES:
+            return "personality"
+        return None
+
+    def import_term(self, term: wxr.Term | wxr.ItemTerm) -> ImportedItem | None:
+        """The term's row, creating what it stands for here on first sight; None for an unknown taxonomy."""
+        slug = decoded_slug(term.slug) or slugify(content.plain_text_of(term.name))
+        if term.taxonomy == "category" and slug in self.index.categories:
+            term = self.index.categories[slug]  # as declared, with its parent
+        key = (term.taxonomy, slug)
+        if key in self.terms:
+            return self.terms[key]
+        role = self.role_of(term.taxonomy)
+        if role is None:
+            self.unknown_taxonomies.setdefault(term.taxonomy, set()).add(slug)
+            return None
+        term_id = getattr(term, "term_id", "") or f"slug:{slug}"
+        existing = ImportedItem.objects.of(self.source, Kind.TERM, term.taxonomy).filter(wordpress_slug=slug).first()
+        if existing is None:
+            existing = self.mapping(Kind.TERM, term_id, term.taxonomy)
+        if existing is not None and existing.target is not None:
+            self.report.count("term", report.UNCHANGED)
+            self.terms[key] = existing
+            return existing
+        name = content.plain_text_of(term.name) or slug
+        target, obj = self.create_term(role, name, slug, term)
+        self.report.count("term", report.IMPORTED)
+        self.terms[key] = self.remember(
+            Kind.TERM,
+            term_id,
+            target,
+            obj,
+            taxonomy=term.taxonomy,
+            wordpress_slug=slug,
+            fingerprint=digest(asdict(term)),
+        )
+        return self.terms[key]
+
+    def create_term(self, role: str, name: str, slug: str, term) -> tuple[str, object]:
+        if role == "category":
+            mapped = self.mapped_section(slug, name)
+            if mapped is not None:
+                return "section", mapped
+            if not self.category_parent(slug):
+                return "section", self.section_named(name, slug)
+            # A sub-category: its articles go to the top category's section, and keep it as a tag.
+            return "tag", self.tag_named(name, slug)
+        if role == "tag":
+            return "tag", self.tag_named(name, slug)
+        if role == "territory":
+            return "territory", self.named(Territory, name, slug, 150)
+        return "personality", self.named(Personality, name, slug, 150)
+
+    def category_parent(self, slug: str) -> str:
+        category = self.index.categories.get(slug)
+        return category.parent_slug if category else ""
+
+    def top_category(self, slug: str) -> str:
+        seen = set()
+        while (parent := self.category_parent(slug)) and parent not in seen:
+            seen.add(slug)
+            if self.options.section_map and self.mapped_section(slug, "") is not None:
+                return slug
+            slug = parent
+        return slug
+
+    def mapped_section(self, slug: str, name: str) -> Section | None:
+        wanted = self.options.section_map.get(slug) or (name and self.options.section_map.get(name))
+        if not wanted:
+            return None
+        return self.section_named(wanted, slugify(wanted))
+
+    def section_named(self, name: str, slug: str) -> Section:
+        section = Section.objects.filter(slug=slug[:100]).first() or Section.objects.filter(name__iexact=name).first()
+        if section is None:
+            section = Section.objects.create(name=name[:100], slug=self.free_slug(Section, slug or slugify(name), 100))
+        return section
+
+    def tag_named(self, name: str, slug: str) -> Tag:
+        tag = Tag.objects.filter(name__iexact=name[:100]).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name[:100], slug=self.free_slug(Tag, slug or slugify(name) or "mot-cle", 100))
+        return tag
+
+    def named(self, model, name: str, slug: str, length: int):
+        found = model.objects.filter(slug=slug[:length]).first() or model.objects.filter(name__iexact=name).first()
+        if found is None:
+            found = model.objects.create(name=name[:length], slug=self.free_slug(model, slug or slugify(name), length))
+        return found
+
+    @staticmethod
+    def free_slug(model, slug: str, length: int, taken: Callable[[str], bool] | None = None) -> str:
+        slug = slugify(slug)[:length].strip("-") or "sans-titre"
+        candidate, number = slug, 1
+        while model.objects.filter(slug=candidate).exists() or (taken and taken(candidate)):
+            number += 1
+            candidate = f"{slug[: length - len(str(number)) - 1]}-{number}"
+        return candidate
+
+    def report_unknown_taxonomies(self) -> None:
+        for taxonomy, slugs in sorted(self.unknown_taxonomies.items()):
+            if taxonomy in INTERNAL_TAXONOMIES:
+                self.report.skip("term", f"termes internes à WordPress ({taxonomy})", len(slugs))
+            else:
+                self.report.skip("term", f"taxinomie inconnue « {taxonomy} »", len(slugs))
+                self.report.problem(
+                    report.UNKNOWN_TAXONOMY,
+                    f"« {taxonomy} » ({len(slugs)} termes) : non importée ; --taxonomy {taxonomy}=territory ou "
+                    f"--taxonomy {taxonomy}=personality pour l’importer",
+                )
+
+    # Images -------------------------------------------------------------------------
+
+    def import_attachment(self, attachment_id: str, *, for_post: wxr.Item | None = None) -> int | None:
+        """The library image of an attachment (imported on first use); None if it cannot be had."""
+        existing = self.mapping(Kind.ATTACHMENT, attachment_id)
+        if existing is not None:
+            if for_post is None:
+                self.report.count("attachment", report.UNCHANGED)
+            return existing.image_id
+        entry = self.index.attachments.get(attachment_id)
+        if entry is None:
+            return None
+        return self.import_image_file(attachment_id, entry)
+
+    def import_image_file(self, wordpress_id: str, entry: AttachmentEntry) -> int | None:
+        if wordpress_id in self.missing_images:
+            return None
+        self.missing_images.add(wordpress_id)  # until imported: reported once, whoever uses it
+        title, problem = entry.title or entry.path, None
+        if self.options.media_dir is None:
+            problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (aucun dossier --media-dir donné)")
+        elif not entry.path or not (self.options.media_dir / entry.path).is_file():
+            problem = (report.MISSING_IMAGE_FILE, str(self.options.media_dir / entry.path))
+        if problem:
+            self.report.problem(*problem, title=title, wordpress_id=wordpress_id)
+            self.report.skip("attachment", "images sans fichier")
+            return None
+        caption = content.plain_text_of(entry.caption)
+        if content.is_file_name_caption(caption):
+            caption = ""
+        alt = content.plain_text_of(entry.alt) or caption
+        try:
+            with transaction.atomic(), (self.options.media_dir / entry.path).open("rb") as stream:
+                processed = process_upload(File(stream, name=Path(entry.path).name))
+                image = Image(alt_text=alt[:250], caption=caption)
+                image.attach(processed)
+                image.save()
+                self.written_files |= image.file_names()
+                self.remember(
+                    Kind.ATTACHMENT,
+                    wordpress_id,
+                    "image",
+                    image,
+                    old_path=entry.path,
+                    fingerprint=digest(asdict(entry)),
+                )
+        except ValidationError as error:
+            self.report.problem(report.BROKEN_IMAGE, " ".join(error.messages), title=title, wordpress_id=wordpress_id)
+            self.report.skip("attachment", "images illisibles")
+            return None
+        self.missing_images.discard(wordpress_id)
+        if not alt:
+            self.report.problem(report.MISSING_ALT_TEXT, entry.path, title=title, wordpress_id=wordpress_id)
+        self.report.count("attachment", report.IMPORTED)
+        return image.pk
+
+    def image_for(self, *, attachment_id: int | None, url: str) -> int | None:
+        """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
+        if attachment_id is not None and str(attachment_id) in self.index.attachments:
+            return self.import_attachment(str(attachment_id), for_post=self.current_post)
+        path = uploads_path(url)
+        if not path:
+            return None
+        if path in self.index.attachment_by_path:
+            return self.import_attachment(self.index.attachment_by_path[path], for_post=self.current_post)
+        # In the uploads folder but not in the export (exported without its media): the file alone.
+        existing = self.mapping(Kind.ATTACHMENT, f"fichier:{path}")
+        if existing is not None:
+            return existing.image_id
+        return self.import_image_file(f"fichier:{path}", AttachmentEntry(path=path, title=path, alt="", caption=""))
+
+    # Links between posts --------------------------------------------------------------
+
+    def article_href(self, url: str) -> str | None:
+        """wordpress.content's resolver: « /article/<slug>/ » for a link to another post of the export."""
+        parts = urlsplit(url or "")
+        site = urlsplit(self.source)
+        if parts.netloc and parts.netloc.lower().removeprefix("www.") != site.netloc.lower().removeprefix("www."):
+            return None
+        query = parse_qs(parts.query)
+        post_id = (query.get("p") or query.get("page_id") or [None])[0]
+        if post_id is None:
+            path = path_of(url)
+            post_id = self.index.post_by_path.get(path)
+            if post_id is None:
+                segments = [segment for segment in path.split("/") if segment]
+                post_id = self.index.post_by_slug.get(segments[-1].lower()) if segments else None
+        if post_id is None or post_id not in self.index.posts:
+            return None
+        slug = self.slug_of(post_id)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return f"/article/{slug}/{fragment}" if slug else None
+
+    def slug_of(self, post_id: str) -> str | None:
+        """The slug a post of the export has here, or will have once imported."""
+        existing = self.mapping(Kind.POST, post_id)
+        if existing is not None and existing.article_id:
+            return Article.objects.filter(pk=existing.article_id).values_list("slug", flat=True).first()
+        if post_id not in self.reserved_slugs:
+            entry = self.index.posts[post_id]
+            self.reserved_slugs[post_id] = self.article_slug(entry.slug or f"article-{post_id}")
+        return self.reserved_slugs[post_id]
+
+    def article_slug(self, wanted: str) -> str:
+        reserved = set(self.reserved_slugs.values())
+        return self.free_slug(
+            Article,
+            wanted,
+            200,
+            taken=lambda slug: slug in reserved or ArticleSlugRedirect.objects.filter(old_slug=slug).exists(),
+        )
+
+    # Posts ---------------------------------------------------------------------------
+
+    current_post: wxr.Item | None = None
+
+    def import_post(self, item: wxr.Item) -> None:
+        if item.status not in self.options.statuses or item.status not in STATUSES:
+            self.report.skip("post", _status_reason(item.status))
+            return
+        self.current_post = item
+        title = content.plain_text_of(item.title) or "(sans titre)"
+        try:
+            with transaction.atomic():
+                article = self.write_post(item, title)
+                if article is not None:
+                    self.import_comments(item, article)
+        except Exception as error:  # one broken post must not stop the archive's import
+            self.report.problem(report.NOT_IMPORTED, _error_text(error), title=title, wordpress_id=item.post_id)
+            self.report.skip("post", "articles en erreur")
+        finally:
+            self.current_post = None
+
+    def write_post(self, item: wxr.Item, title: str) -> Article | None:
+        fingerprint = digest({**asdict(item), "comments": None})
+        existing = self.mapping(Kind.POST, item.post_id)
+        article = existing.article if existing is not None else None
+        if article is not None and existing.fingerprint == fingerprint:
+            self.report.count("post", report.UNCHANGED)
+            return article
+        if article is not None and ArticleRevision.objects.latest_number(article) != existing.imported_version:
+            self.report.problem(report.EDITED_HERE, "", title=title, wordpress_id=item.post_id)
+            self.report.skip("post", "articles modifiés dans la rédaction depuis l’import")
+            return article
+        converted = content.convert_body(item.content, self, site=self.source)
+        for problem in converted.problems:
+            self.report.problem(problem.kind, problem.detail, title=title, wordpress_id=item.post_id)
+        creating = article is None
+        if creating:
+            article = Article(
+                slug=self.reserved_slugs.pop(item.post_id, None)
+                or self.article_slug(decoded_slug(item.slug) or slugify(title) or f"article-{item.post_id}")
+            )
+        if len(title) > 200:
+            self.report.problem(
+                report.TRUNCATED, "titre de plus de 200 caractères", title=title, wordpress_id=item.post_id
+            )
+        article.title = Truncator(title).chars(200)
+        article.body = converted.html
+        article.standfirst = self.standfirst(item, converted.html, title)
+        article.section = self.section_of(item)
+        article.status = STATUSES[item.status]
+        article.published_at = item.date if article.status == Article.Status.PUBLISHED else None
+        article.is_featured = item.sticky
+        article.comments_mode = (
+            Article.CommentsMode.CLOSED if item.comment_status == "closed" else Article.CommentsMode.MODERATED
+        )
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        article.main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
+        article.save()
+        if creating and item.date:
+            # The desk sees when it was written, not when it was imported.
+            Article.objects.filter(pk=article.pk).update(created_at=item.date)
+        self.set_subjects(article, item)
+        revision = ArticleRevision.objects.record(
+            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}"
+        )
+        self.remember(
+            Kind.POST,
+            item.post_id,
+            "article",
+            article,
+            wordpress_slug=decoded_slug(item.slug),
+            old_path=path_of(item.link) if item.link and "?" not in item.link else "",
+            fingerprint=fingerprint,
+            imported_version=revision.number,
+        )
+        self.report.count("post", report.IMPORTED if creating else report.UPDATED)
+        return article
+
+    def standfirst(self, item: wxr.Item, body_html: str, title: str) -> str:
+        excerpt = content.plain_text_of(item.excerpt)
+        text = Truncator(excerpt).chars(600) if excerpt else content.standfirst_from(body_html)
+        return text or title
+
+    def section_of(self, item: wxr.Item) -> Section:
+        for term in item.terms:
+            if term.taxonomy != "category":
+                continue
+            top = self.top_category(decoded_slug(term.slug))
+            row = self.import_term(self.index.categories.get(top) or term)
+            if row is not None and row.section_id:
+                return row.section
+        return self.section_named(self.options.default_section, slugify(self.options.default_section))
+
+    def set_subjects(self, article: Article, item: wxr.Item) -> None:
+        tags, territories, personalities = [], [], []
+        for term in item.terms:
+            row = self.import_term(term)
+            if row is None:
+                continue
+            if row.tag_id:
+                tags.append(row.tag)
+            elif row.section_id and row.section_id != article.section_id:
+                # A second category: kept as a tag rather than lost.
+                tags.append(self.tag_named(row.section.name, row.section.slug))
+            elif row.territory_id:
+                territories.append(row.territory)
+            elif row.personality_id:
+                personalities.append(row.personality)
+        article.tags.set(tags)
+        article.territories.set(territories)
+        article.personalities.set(personalities)
+        author = self.user_for(item.creator)
+        article.authors.set([author] if author else [])
+
+    # Comments ------------------------------------------------------------------------
+
+    def import_comments(self, item: wxr.Item, article: Article) -> None:
+        known = {
+            row.wordpress_id: row
+            for row in ImportedItem.objects.of(self.source, Kind.COMMENT)
+            .filter(wordpress_id__in=[comment.comment_id for comment in item.comments])
+            .select_related("comment")
+        }
+        ours: dict[str, Comment] = {wid: row.comment for wid, row in known.items() if row.comment_id}
+        by_id = {comment.comment_id: comment for comment in item.comments}
+        changed = False
+        for comment in _parents_first(item.comments):
+            if comment.comment_type in {"pingback", "trackback"}:
+                self.report.skip("comment", "rétroliens (pingbacks, trackbacks)")
+                continue
+            status = COMMENT_STATUSES.get(comment.approved)
+            fingerprint = digest(asdict(comment))
+            row = known.get(comment.comment_id)
+            if row is not None and row.comment_id and row.fingerprint == fingerprint:
+                self.report.count("comment", report.UNCHANGED)
+                continue
+            if status is None:
+                if row is not None and row.comment_id and not row.comment.decisions.exists():
+                    # Marked as spam or binned in WordPress since the last import.
+                    row.comment.status = Comment.Status.SPAM if comment.approved == "spam" else Comment.Status.REJECTED
+                    row.comment.save(update_fields=["status"])
+                    row.fingerprint = fingerprint
+                    row.save(update_fields=["fingerprint", "imported_at"])
+                    self.report.count("comment", report.UPDATED)
+                    changed = True
+                else:
+                    self.report.skip("comment", "commentaires indésirables ou à la corbeille")
+                continue
+            parent = self.comment_parent(comment, by_id, ours)
+            if row is not None and row.comment_id:
+                ours[comment.comment_id] = self.update_comment(row, comment, status, fingerprint)
+                changed = True
+                continue
+            new = Comment(
+                article=article,
+                parent=parent,
+                author_name=Truncator(content.plain_text_of(comment.author) or "Anonyme").chars(80),
+                author_email=comment.email[:254],
+                author_url=_valid_url(comment.url),
+                body=content.comment_text(comment.content),
+                status=status,
+                created_at=comment.date or article.published_at or timezone.now(),
+                ip_address=_valid_ip(comment.ip),
+            )
+            if status == Comment.Status.APPROVED:
+                # Decided in WordPress, at about the time it was written: not « just now » on the desk.
+                new.moderated_at = new.created_at
+            new.save()
+            ours[comment.comment_id] = new
+            self.remember(Kind.COMMENT, comment.comment_id, "comment", new, fingerprint=fingerprint)
+            self.report.count("comment", report.IMPORTED)
+            changed = True
+        if changed:
+            refresh_comment_count(article.pk)
+            pagecache.purge(article_tag(article.pk))
+
+    def comment_parent(self, comment: wxr.Comment, by_id: dict, ours: dict) -> Comment | None:
+        """The comment it answers, here; deeper than our threads go, it answers the deepest one allowed."""
+        parent = ours.get(comment.parent_id) if comment.parent_id != "0" else None
+        while parent is not None and parent.depth >= settings.COMMENTS_MAX_DEPTH:
+            parent = parent.parent
+        return parent
+
+    def update_comment(self, row: ImportedItem, comment: wxr.Comment, status: str, fingerprint: str) -> Comment:
+        ours = row.comment
+        ours.body = content.comment_text(comment.content)
+        fields = ["body"]
+        if not ours.decisions.exists():  # a moderator's decision here wins over WordPress's
+            ours.status = status
+            ours.moderated_at = ours.created_at if status == Comment.Status.APPROVED else None
+            fields += ["status", "moderated_at"]
+        ours.save(update_fields=fields)
+        row.fingerprint = fingerprint
+        row.save(update_fields=["fingerprint", "imported_at"])
+        self.report.count("comment", report.UPDATED)
+        return ours
+
+
+def _parents_first(comments: list[wxr.Comment]) -> list[wxr.Comment]:
+    """Comments ordered so that each comes after the one it answers (WordPress numbers them so, nearly always)."""
+    ids = {comment.comment_id for comment in comments}
+    placed, ordered, waiting = set(), [], list(comments)
+    while waiting:
+        progress = False
+        for comment in list(waiting):
+            if comment.parent_id == "0" or comment.parent_id not in ids or comment.parent_id in placed:
+                ordered.append(comment)
+                placed.add(comment.comment_id)
+                waiting.remove(comment)
+                progress = True
+        if not progress:  # a loop in the export: the rest as they come
+            ordered += waiting
+            break
+    return ordered
+
+
+def _valid_url(url: str) -> str:
+    if not url or len(url) > 200:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def _valid_ip(address: str) -> str | None:
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        return None
+    return address
+
+
+def _type_reason(post_type: str) -> str:
+    names = {"page": "pages (--post-type page pour les importer)", "nav_menu_item": "éléments de menu"}
+    return names.get(post_type, f"contenus de type « {post_type} »")
+
+
+def _status_reason(status: str) -> str:
+    names = {
+        "private": "articles privés (--status private pour les importer)",
+        "trash": "articles à la corbeille (--status trash pour les importer)",
+        "auto-draft": "brouillons automatiques",
+        "inherit": "révisions",
+    }
+    return names.get(status, f"articles au statut « {status} »")
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return f"{type(error).__name__} : {error}"

@@ -1,0 +1,101 @@
+"""What an import did, for the person who ran it: counts per kind and outcome, then every problem by post."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Outcomes, in the order the summary shows them.
+IMPORTED, UPDATED, UNCHANGED, SKIPPED = "imported", "updated", "unchanged", "skipped"
+OUTCOMES = {
+    IMPORTED: gettext_lazy("importés"),
+    UPDATED: gettext_lazy("mis à jour"),
+    UNCHANGED: gettext_lazy("inchangés"),
+    SKIPPED: gettext_lazy("ignorés"),
+}
+KINDS = {
+    "post": gettext_lazy("Articles"),
+    "comment": gettext_lazy("Commentaires"),
+    "attachment": gettext_lazy("Images"),
+    "term": gettext_lazy("Termes"),
+    "author": gettext_lazy("Auteurs"),
+}
+
+# Problems the import itself finds (the body's own are in wordpress.content).
+MISSING_ALT_TEXT = "texte alternatif manquant"
+UNKNOWN_TAXONOMY = "taxinomie inconnue"
+BROKEN_IMAGE = "image illisible"
+MISSING_IMAGE_FILE = "fichier d’image introuvable"
+EDITED_HERE = "modifié dans la rédaction depuis l’import, non écrasé"
+NOT_IMPORTED = "article non importé"
+TRUNCATED = "texte raccourci"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    detail: str
+    title: str = ""  # of the post (or attachment) it concerns
+    wordpress_id: str = ""
+
+
+@dataclass
+class Report:
+    site: str = ""
+    dry_run: bool = False
+    counts: Counter = field(default_factory=Counter)  # (kind, outcome) → number
+    skipped: Counter = field(default_factory=Counter)  # reason → number
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, kind: str, outcome: str, number: int = 1) -> None:
+        self.counts[kind, outcome] += number
+
+    def skip(self, kind: str, reason: str, number: int = 1) -> None:
+        self.count(kind, SKIPPED, number)
+        self.skipped[reason] += number
+
+    def problem(self, kind: str, detail: str = "", *, title: str = "", wordpress_id: str = "") -> None:
+        self.problems.append(Problem(kind, detail, title, wordpress_id))
+
+    def changed_anything(self) -> bool:
+        return any(self.counts[kind, outcome] for kind in KINDS for outcome in (IMPORTED, UPDATED))
+
+    def render(self) -> str:
+        """The summary as printed at the end of the command, in French."""
+        lines = [_("Import WordPress de %(site)s") % {"site": self.site or "?"}]
+        if self.dry_run:
+            lines.append(_("Simulation (--dry-run) : rien n’a été enregistré ni écrit."))
+        width = max(len(str(label)) for label in KINDS.values())
+        header = " " * width + "".join(f"  {str(label):>11}" for label in OUTCOMES.values())
+        lines += ["", header]
+        for kind, label in KINDS.items():
+            cells = "".join(
+                f"  {number_format(self.counts[kind, outcome], force_grouping=True):>11}" for outcome in OUTCOMES
+            )
+            lines.append(f"{str(label):<{width}}{cells}")
+        if self.skipped:
+            lines += ["", _("Ignorés :")]
+            lines += [
+                f"  - {reason} : {number_format(n, force_grouping=True)}" for reason, n in sorted(self.skipped.items())
+            ]
+        if self.problems:
+            lines += [
+                "",
+                _("Problèmes à reprendre (%(count)s) :")
+                % {"count": number_format(len(self.problems), force_grouping=True)},
+            ]
+            for problem in self.problems:
+                where = (
+                    _("« %(title)s » (WordPress n° %(id)s)") % {"title": problem.title, "id": problem.wordpress_id}
+                    if problem.wordpress_id
+                    else problem.title
+                )
+                detail = f" : {problem.detail}" if problem.detail else ""
+                lines.append(f"  - {where} — {problem.kind}{detail}" if where else f"  - {problem.kind}{detail}")
+        else:
+            lines += ["", _("Aucun problème.")]
+        lines += ["", _("Durée : %(seconds)s s") % {"seconds": number_format(self.seconds, 1)}]
+        return "\n".join(lines)
