@@ -85,13 +85,13 @@ def comments_of_the_salon():
 
 
 def salon_post(**changes):
-    fields = dict(
-        post_id=1, title="Le salon de l’innovation ouvre à Metz", slug="salon-innovation-metz", content=BODY,
-        date_gmt=PAST, creator="cdupont", link=f"{SITE}/2016/07/14/salon-innovation-metz/", sticky=True,
-        terms=[("category", "emploi", "Emploi"), ("post_tag", "fintech", "FinTech"), ("post_tag", "iot", "IoT"),
+    fields = {
+        "post_id": 1, "title": "Le salon de l’innovation ouvre à Metz", "slug": "salon-innovation-metz", "content": BODY,
+        "date_gmt": PAST, "creator": "cdupont", "link": f"{SITE}/2016/07/14/salon-innovation-metz/", "sticky": True,
+        "terms": [("category", "emploi", "Emploi"), ("post_tag", "fintech", "FinTech"), ("post_tag", "iot", "IoT"),
                ("ville", "metz", "Metz"), ("personnalite", "jean-ministre", "Jean Ministre"), ("saison", "ete", "Été")],
-        meta={"_thumbnail_id": "101"}, comments=comments_of_the_salon(),
-    )  # fmt: skip
+        "meta": {"_thumbnail_id": "101"}, "comments": comments_of_the_salon(),
+    }  # fmt: skip
     fields.update(changes)
     return wxr.Item(**fields)
 
