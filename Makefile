@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http demo migrate clean
+.PHONY: run serve test lint format bench bench-http bench-wordpress demo migrate clean
 
 $(BIN)/.installed: requirements.txt
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -51,6 +51,11 @@ bench: $(BIN)/.installed
 # SIZE=1000 for one size, BENCH_ARGS for more (see README, « Benchmark »).
 bench-http: $(BIN)/.installed
 	$(BIN)/python scripts/bench_http.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
+
+# manage.py import_wordpress on a synthetic newsroom export (PostgreSQL, Redis) at 2,000 and 10,000
+# posts, then the same file again; SIZE=500 for one size, BENCH_ARGS for more (--sqlite, --json FILE).
+bench-wordpress: $(BIN)/.installed
+	$(BIN)/python scripts/wordpress_benchmark.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

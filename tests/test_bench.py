@@ -1,9 +1,10 @@
-"""The HTTP benchmark's pieces: the synthetic archive generator and the hello-world baseline."""
+"""The benchmarks' pieces: the synthetic archive generator, the WordPress export generator and the hello-world baseline."""
 
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
 from taggit.models import Tag
@@ -12,7 +13,9 @@ from articles.body import clean_body
 from articles.models import Article, Personality, Section, Territory
 from bench.generator import THREAD_APPROVED, generate
 from bench.pages import reader_pages
+from bench.wordpress_export import write_export
 from comments.models import Comment
+from wordpress.models import ImportedItem
 
 
 @pytest.fixture
@@ -94,3 +97,36 @@ def test_hello_world_returns_exactly_the_bytes_asked_for(client, size):
 
 def test_hello_world_is_not_routed_by_the_site(client, db):
     assert client.get("/__bench__/hello/100/").status_code == 404
+
+
+def test_wordpress_export_is_the_same_for_the_same_seed(tmp_path):
+    first = write_export(tmp_path / "a.xml", posts=15, seed=7)
+    second = write_export(tmp_path / "b.xml", posts=15, seed=7)
+    other = write_export(tmp_path / "c.xml", posts=15, seed=8)
+    assert (tmp_path / "a.xml").read_bytes() == (tmp_path / "b.xml").read_bytes()
+    assert (tmp_path / "a.xml").read_bytes() != (tmp_path / "c.xml").read_bytes()
+    assert first.terms == {"category": 12, "post_tag": 300, "ville": 60, "personnalite": 40}
+    assert first.comments == second.comments == other.comments == 75  # five per post on average
+    text = (tmp_path / "a.xml").read_text()
+    assert "<h3>" in text and "<ul>" in text and "?p=" in text and "<wp:comment_parent>" in text
+
+
+def test_wordpress_export_is_what_the_importer_reads(db, tmp_path):
+    export = write_export(tmp_path / "export.xml", posts=20, comments_per_post=5, seed=4)
+    out = io.StringIO()
+    call_command("import_wordpress", export.path, stdout=out, stderr=io.StringIO())
+
+    assert Article.objects.count() == export.importable_posts
+    assert Article.objects.filter(status=Article.Status.PUBLISHED).count() == export.by_status.get(
+        "publish", 0
+    ) + export.by_status.get("future", 0)
+    assert Comment.objects.count() == export.importable_comments
+    assert Comment.objects.filter(status=Comment.Status.PENDING).count() == export.comments_by_status["0"]
+    assert Comment.objects.filter(parent__isnull=False).exists()  # threads kept
+    assert Territory.objects.count() == 60 and Personality.objects.count() == 40
+    assert ImportedItem.objects.filter(kind=ImportedItem.Kind.AUTHOR).count() == 20
+    assert Article.objects.filter(territories__isnull=False).distinct().count() == export.importable_posts
+    # Every shortcode is gone from the stored bodies, mangled quotes or not.
+    assert export.notes and export.unknown_shortcodes
+    assert not Article.objects.filter(body__contains="[note").exists()
+    assert not Article.objects.filter(body__contains="[/").exists()
