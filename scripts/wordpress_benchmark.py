@@ -404,7 +404,7 @@ def as_json(sizes: list[Size], args: argparse.Namespace) -> dict:
                 "posts": size.posts,
                 "export": asdict(size.export)
                 | {"importable_posts": size.export.importable_posts, "seconds": size.export_seconds},
-                "first": asdict(size.first) | {"changed_nothing": size.first.changed_nothing},
+                "first": asdict(size.first),
                 "second": asdict(size.second) | {"changed_nothing": size.second.changed_nothing},
             }
             for size in sizes
