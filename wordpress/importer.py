@@ -641,6 +641,7 @@ class WordPressImport:
         }
         ours: dict[str, Comment] = {wid: row.comment for wid, row in known.items() if row.comment_id}
         by_id = {comment.comment_id: comment for comment in item.comments}
+        waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
         changed = False
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
@@ -669,9 +670,12 @@ class WordPressImport:
                 ours[comment.comment_id] = self.update_comment(row, comment, status, fingerprint)
                 changed = True
                 continue
+            if parent is not None and parent.pk is None:
+                self.save_new_comments(waiting)  # its parent first: written in generations
             new = Comment(
                 article=article,
                 parent=parent,
+                depth=parent.depth + 1 if parent else 1,
                 author_name=Truncator(content.plain_text_of(comment.author) or "Anonyme").chars(80),
                 author_email=comment.email[:254],
                 author_url=_valid_url(comment.url),
@@ -680,17 +684,36 @@ class WordPressImport:
                 created_at=comment.date or article.published_at or timezone.now(),
                 ip_address=_valid_ip(comment.ip),
             )
+            new.body_html = new.render_body()
             if status == Comment.Status.APPROVED:
                 # Decided in WordPress, at about the time it was written: not « just now » on the desk.
                 new.moderated_at = new.created_at
-            new.save()
             ours[comment.comment_id] = new
-            self.remember(Kind.COMMENT, comment.comment_id, "comment", new, fingerprint=fingerprint)
-            self.report.count("comment", report.IMPORTED)
+            waiting.append((comment.comment_id, new, fingerprint))
             changed = True
+        self.save_new_comments(waiting)
         if changed:
             refresh_comment_count(article.pk)
             pagecache.purge(article_tag(article.pk))
+
+    def save_new_comments(self, waiting: list) -> None:
+        """Write new comments in one insert, bypassing Comment.save() (its depth and rendering are done above),
+        and count once per post rather than once per comment (``refresh_comment_count``, by the caller)."""
+        if not waiting:
+            return
+        Comment.objects.bulk_create([comment for _id, comment, _fingerprint in waiting])
+        ImportedItem.objects.bulk_create(
+            ImportedItem(
+                source=self.source,
+                kind=Kind.COMMENT,
+                wordpress_id=wordpress_id,
+                comment=comment,
+                fingerprint=fingerprint,
+            )
+            for wordpress_id, comment, fingerprint in waiting
+        )
+        self.report.count("comment", report.IMPORTED, len(waiting))
+        waiting.clear()
 
     def comment_parent(self, comment: wxr.Comment, by_id: dict, ours: dict) -> Comment | None:
         """The comment it answers, here; deeper than our threads go, it answers the deepest one allowed."""
