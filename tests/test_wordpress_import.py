@@ -183,7 +183,7 @@ def test_the_report_counts_and_names_every_problem(imported):
     assert re.search(r"« Couleur ratée » \(WordPress n° 9\) — couleur invalide : #zzzzzz", problems)
     assert re.search(r"\(WordPress n° 103\) — fichier d’image introuvable : .*2016/07/disparue\.jpg", problems)
     assert re.search(r"\(WordPress n° 102\) — texte alternatif manquant", problems)
-    assert re.search(r"taxinomie inconnue : « saison » \(1 termes\)", problems)
+    assert re.search(r"taxinomie inconnue : « saison » \(1 terme\)", problems)
 
 
 def test_taxonomies_become_sections_tags_places_and_people(imported):
@@ -477,3 +477,41 @@ def test_wordpress_own_test_export_imports_with_its_missing_media_reported(db, c
             assert page.status_code == 200
             text = page.content.decode()
             assert "themeshaperwp+demos@gmail.com" not in text
+
+
+def test_images_without_alt_text_are_found_by_the_desk(imported, editor_client):
+    listed = editor_client.get("/admin/images/image/?texte_alternatif=manquant")
+    assert listed.status_code == 200
+    assert listed.content.decode().count("Texte alternatif manquant : à décrire") == 2  # 102, and 104 (file name)
+    described = editor_client.get("/admin/images/image/?texte_alternatif=present").content.decode()
+    assert "Texte alternatif manquant" not in described.split("<table", 1)[1]
+    assert "Le stand de la Région au salon" in described
+
+
+# Old addresses -------------------------------------------------------------------------------------
+
+
+def test_every_old_address_leads_to_the_new_page(imported, client):
+    salon = article(1)
+    economie = Section.objects.get(slug="economie")
+    old_to_new = {
+        "/?p=1": salon.get_absolute_url(),
+        "/2016/07/14/salon-innovation-metz/": salon.get_absolute_url(),
+        "/2016/07/salon-innovation-metz/": salon.get_absolute_url(),
+        "/salon-innovation-metz/": salon.get_absolute_url(),
+        "/category/economie/emploi/salon-innovation-metz/": salon.get_absolute_url(),
+        "/category/economie/": economie.get_absolute_url(),
+        "/tag/fintech/": None,
+        "/ville/metz/": Territory.objects.get(name="Metz").get_absolute_url(),
+        "/personnalite/jean-ministre/": Personality.objects.get(name="Jean Ministre").get_absolute_url(),
+        "/feed/": "/rss/",
+    }
+    for old, new in old_to_new.items():
+        response = client.get(old)
+        assert response.status_code == 301, old
+        if new is not None:
+            assert response["Location"] == new, old
+        assert client.get(response["Location"]).status_code == 200, old
+    # A post not public here keeps its old address to itself.
+    assert client.get("/?p=5").status_code in {200, 404} and client.get("/?p=5").get("Location") is None
+    assert client.get("/a-relire/").status_code == 404

@@ -33,6 +33,7 @@ from django.core.validators import URLValidator, validate_ipv46_address
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 import pagecache
@@ -400,8 +401,14 @@ class WordPressImport:
                 self.report.skip("term", f"taxinomie inconnue « {taxonomy} »", len(slugs))
                 self.report.problem(
                     report.UNKNOWN_TAXONOMY,
-                    f"« {taxonomy} » ({len(slugs)} termes) : non importée ; --taxonomy {taxonomy}=territory ou "
-                    f"--taxonomy {taxonomy}=personality pour l’importer",
+                    ngettext(
+                        "« %(name)s » (%(count)d terme) : non importée ; --taxonomy %(name)s=territory ou "
+                        "--taxonomy %(name)s=personality pour l’importer",
+                        "« %(name)s » (%(count)d termes) : non importée ; --taxonomy %(name)s=territory ou "
+                        "--taxonomy %(name)s=personality pour l’importer",
+                        len(slugs),
+                    )
+                    % {"name": taxonomy, "count": len(slugs)},
                 )
 
     # Images -------------------------------------------------------------------------
