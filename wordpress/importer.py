@@ -17,6 +17,7 @@ an export never overwrites.
 """
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Perso
 from comments.models import Comment, refresh_comment_count
 from images.models import Image, delete_stored_files
 from images.processing import process_upload
+from search.indexing import refreshes_deferred
 
 from . import content, report, wxr
 from .models import ImportedItem
@@ -67,6 +69,8 @@ STATUSES = {
 DEFAULT_STATUSES = {"publish", "future", "draft", "pending"}
 COMMENT_STATUSES = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING}
 UPLOADS = "/wp-content/uploads/"
+# Items written between two refreshes of the search data (one UPDATE per chunk rather than four per post).
+SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 
 
@@ -150,6 +154,7 @@ class WordPressImport:
         self.users: dict[str, object] = {}
         self.terms: dict[tuple[str, str], ImportedItem] = {}  # (taxonomy, slug) → its row
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
+        self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
 
     # The passes ---------------------------------------------------------------------
@@ -158,17 +163,22 @@ class WordPressImport:
         started = timezone.now()
         self.scan()
         try:
-            if self.options.dry_run:
-                with transaction.atomic():
-                    self.write()
-                    transaction.set_rollback(True)
-            else:
-                self.write()
+            with pagecache.purges_deferred():
+                self.write_all()
         finally:
             if self.options.dry_run:
                 delete_stored_files(Image._meta.get_field("file").storage, self.written_files)
         self.report.seconds = (timezone.now() - started).total_seconds()
         return self.report
+
+    def write_all(self) -> None:
+        if not self.options.dry_run:
+            self.write()
+            return
+        # A dry run writes exactly as a real one, then takes everything back.
+        with transaction.atomic():
+            self.write()
+            transaction.set_rollback(True)
 
     def _entries(self, stage: str):
         with self.path.open("rb") as stream:
@@ -207,8 +217,18 @@ class WordPressImport:
         self.report.site = self.source
 
     def write(self) -> None:
-        """Pass 2: everything, in the file's order."""
-        for entry in self._entries("import"):
+        """Pass 2: everything, in the file's order, the search data refreshed once per chunk of posts."""
+        entries = self._entries("import")
+        while True:
+            with refreshes_deferred():
+                chunk = list(itertools.islice(entries, SEARCH_CHUNK))
+                self.write_entries(chunk)
+            if len(chunk) < SEARCH_CHUNK:
+                break
+        self.report_unknown_taxonomies()
+
+    def write_entries(self, entries) -> None:
+        for entry in entries:
             if isinstance(entry, wxr.Author):
                 self.import_author(entry)
             elif isinstance(entry, wxr.Term):
@@ -220,7 +240,6 @@ class WordPressImport:
                     self.import_post(entry)
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
-        self.report_unknown_taxonomies()
 
     # Mapping rows -----------------------------------------------------------------
 
@@ -506,9 +525,16 @@ class WordPressImport:
 
     def slug_of(self, post_id: str) -> str | None:
         """The slug a post of the export has here, or will have once imported."""
-        existing = self.mapping(Kind.POST, post_id)
-        if existing is not None and existing.article_id:
-            return Article.objects.filter(pk=existing.article_id).values_list("slug", flat=True).first()
+        if post_id in self.reserved_slugs:
+            return self.reserved_slugs[post_id]
+        slug = (
+            ImportedItem.objects.of(self.source, Kind.POST)
+            .filter(wordpress_id=post_id, article__isnull=False)
+            .values_list("article__slug", flat=True)
+            .first()
+        )
+        if slug:
+            return slug
         if post_id not in self.reserved_slugs:
             entry = self.index.posts[post_id]
             self.reserved_slugs[post_id] = self.article_slug(entry.slug or f"article-{post_id}")
@@ -584,20 +610,17 @@ class WordPressImport:
         if creating and item.date:
             # The desk sees when it was written, not when it was imported.
             Article.objects.filter(pk=article.pk).update(created_at=item.date)
-        self.set_subjects(article, item)
+        related = self.set_subjects(article, item, creating=creating)
         revision = ArticleRevision.objects.record(
-            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}"
+            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}", related=related
         )
-        self.remember(
-            Kind.POST,
-            item.post_id,
-            "article",
-            article,
-            wordpress_slug=decoded_slug(item.slug),
-            old_path=path_of(item.link) if item.link and "?" not in item.link else "",
-            fingerprint=fingerprint,
-            imported_version=revision.number,
-        )
+        row = existing or ImportedItem(source=self.source, kind=Kind.POST, wordpress_id=item.post_id)
+        row.article = article
+        row.wordpress_slug = decoded_slug(item.slug)
+        row.old_path = path_of(item.link) if item.link and "?" not in item.link else ""
+        row.fingerprint = fingerprint
+        row.imported_version = revision.number
+        row.save()
         self.report.count("post", report.IMPORTED if creating else report.UPDATED)
         return article
 
@@ -616,7 +639,8 @@ class WordPressImport:
                 return row.section
         return self.section_named(self.options.default_section, slugify(self.options.default_section))
 
-    def set_subjects(self, article: Article, item: wxr.Item) -> None:
+    def set_subjects(self, article: Article, item: wxr.Item, *, creating: bool) -> dict:
+        """Give the article its tags, places, people and author; what it now has, for its version."""
         tags, territories, personalities = [], [], []
         for term in item.terms:
             row = self.import_term(term)
@@ -631,11 +655,20 @@ class WordPressImport:
                 territories.append(row.territory)
             elif row.personality_id:
                 personalities.append(row.personality)
-        article.tags.set(tags)
-        article.territories.set(territories)
-        article.personalities.set(personalities)
         author = self.user_for(item.creator)
-        article.authors.set([author] if author else [])
+        related = {
+            "tags": list(dict.fromkeys(tags)),
+            "territories": list(dict.fromkeys(territories)),
+            "personalities": list(dict.fromkeys(personalities)),
+            "authors": [author] if author else [],
+        }
+        for name, objects in related.items():
+            if creating:  # nothing to compare with: one insert, no read
+                if objects:
+                    getattr(article, name).add(*objects)
+            else:
+                getattr(article, name).set(objects)
+        return {**related, "tags": [tag.name for tag in related["tags"]], "related_articles": []}
 
     # Comments ------------------------------------------------------------------------
 
@@ -649,6 +682,7 @@ class WordPressImport:
         ours: dict[str, Comment] = {wid: row.comment for wid, row in known.items() if row.comment_id}
         by_id = {comment.comment_id: comment for comment in item.comments}
         waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
+        self.new_comment_rows = []
         changed = False
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
@@ -699,6 +733,8 @@ class WordPressImport:
             waiting.append((comment.comment_id, new, fingerprint))
             changed = True
         self.save_new_comments(waiting)
+        ImportedItem.objects.bulk_create(self.new_comment_rows)
+        self.new_comment_rows = []
         if changed:
             refresh_comment_count(article.pk)
             pagecache.purge(article_tag(article.pk))
