@@ -386,6 +386,11 @@ def test_hostile_addresses_never_fail(client, site, address):
         assert client.get(response["Location"]).status_code == 200
 
 
+def test_empty_parameters_name_nothing(client, site):
+    for address in ("/?author=", "/?author_name=&author=", "/?tag=", "/?p=", "/?cat="):
+        assert client.get(address).status_code == 200, address  # the home page, as WordPress would show
+
+
 def test_head_is_answered_like_get_and_other_methods_are_left_alone(client, site):
     assert client.head("/2016/07/14/mon-article/").status_code == 301
     assert client.post("/2016/07/14/mon-article/").status_code == 404

@@ -62,6 +62,8 @@ MAX_EXISTENCE_CHECKS = 2
 # Loaded with the items, for their address and whether readers may see them; never the text.
 TARGETS = ("article", "section", "tag", "territory", "personality", "user")
 UNUSED_ARTICLE_FIELDS = tuple(f"article__{name}" for name in ("body", "body_html", *Article.SEARCH_FIELDS))
+# What a post's address may be under: its categories (/economie/industrie/slug/), its parent pages.
+CONTAINER = Q(kind=Kind.TERM, taxonomy="category") | Q(kind=Kind.POST)
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,6 @@ class Wanted:
         condition = Q(kind__in=self.kinds, **{f"{self.field}__in": self.values})
         if self.taxonomy is not None:
             condition &= Q(taxonomy=self.taxonomy)
-        if self.within:
-            condition |= (Q(kind=Kind.TERM, taxonomy="category") | Q(kind=Kind.POST)) & Q(
-                wordpress_slug__in=self.within
-            )
         return condition
 
     def matches(self, item: ImportedItem, containers: dict[str, set[str]]) -> bool:
@@ -207,8 +205,8 @@ def read_query(query) -> OldAddress | str | None:
     if "author" in query or "author_name" in query:
         # WordPress numbers its authors and names them by login: the importer keeps the login.
         author = query.get("author_name") or query.get("author")
-        if len(author) > 200 or CONTROL.search(author):
-            return None
+        if not author or len(author) > 200 or CONTROL.search(author):
+            return None  # an empty name would match every author imported without a slug
         ways = (Wanted((Kind.AUTHOR,), "wordpress_id", (author,)), Wanted((Kind.AUTHOR,), "wordpress_slug", (author,)))
         return OldAddress(ways, feed)
     return reverse("articles:feed") if feed else None
@@ -238,6 +236,10 @@ def find(address: OldAddress) -> str | None:
     condition = Q()
     for way in address.ways:
         condition |= way.condition()
+    within = {segment for way in address.ways for segment in way.within}
+    if within:
+        # The categories and pages an address names its post under, read in the same query.
+        condition |= CONTAINER & Q(wordpress_slug__in=sorted(within))
     items = list(
         ImportedItem.objects.filter(condition)
         .select_related(*TARGETS)
@@ -246,7 +248,7 @@ def find(address: OldAddress) -> str | None:
     )
     containers: dict[str, set[str]] = {}
     for item in items:
-        if item.kind == Kind.POST or (item.kind == Kind.TERM and item.taxonomy == "category"):
+        if item.kind == Kind.POST or (item.kind, item.taxonomy) == (Kind.TERM, "category"):
             containers.setdefault(item.source, set()).add(item.wordpress_slug)
     ranked = []
     for position, item in enumerate(items):
@@ -270,6 +272,7 @@ def find(address: OldAddress) -> str | None:
 
 
 def resolve(address: OldAddress | str | None) -> str | None:
+    """The address to redirect to, looking it up only if it needs to be."""
     return find(address) if isinstance(address, OldAddress) else address
 
 
