@@ -5,11 +5,7 @@ The imported items are written here directly, as the importer leaves them: a pos
 the path of its ``<link>``; a term names its taxonomy; an author's ``wordpress_id`` is the login.
 """
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
+from test_settings import PRODUCTION_ENV, manage
 
 from articles.models import Article
 from wordpress.models import ImportedItem
@@ -497,26 +494,13 @@ def test_the_middleware_sits_before_the_page_cache():
 
 
 def test_in_production_static_files_come_first_then_old_addresses_then_the_page_cache(tmp_path):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
-    environment.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(*settings.MIDDLEWARE)",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "--no-imports",
-            "-c",
-            "from django.conf import settings; print(*settings.MIDDLEWARE)",
-        ],
-        cwd=Path(__file__).resolve().parent.parent,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        **PRODUCTION_ENV,
     )
     stack = result.stdout.splitlines()[-1].split() if result.stdout else []
     assert stack[:4] == [
