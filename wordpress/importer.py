@@ -124,7 +124,7 @@ def decoded_slug(slug: str) -> str:
 
 def path_of(url: str) -> str:
     """The path of an address, decoded, with a trailing slash: how old addresses are compared."""
-    path = unquote(urlsplit(url or "").path or "/")
+    path = re.sub(r"/{2,}", "/", unquote(urlsplit(url or "").path or "/"))
     return path if path.endswith("/") else path + "/"
 
 
@@ -288,7 +288,9 @@ class WordPressImport:
             self.report.count("author", report.IMPORTED)
         else:
             self.report.count("author", report.UNCHANGED)
-        self.remember(Kind.AUTHOR, author.login, "user", user, fingerprint=digest(asdict(author)))
+        self.remember(
+            Kind.AUTHOR, author.login, "user", user, wordpress_slug=author.author_id, fingerprint=digest(asdict(author))
+        )
         self.users[author.login] = user
 
     def user_for(self, login: str):
