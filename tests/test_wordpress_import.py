@@ -521,3 +521,10 @@ def test_every_old_address_leads_to_the_new_page(imported, client):
     # A post not public here keeps its old address to itself.
     assert client.get("/?p=5").status_code in {200, 404} and client.get("/?p=5").get("Location") is None
     assert client.get("/a-relire/").status_code == 404
+
+
+def test_imported_articles_are_found_by_search_with_their_places(imported, client):
+    # The search data is refreshed once per chunk of posts, not after each change (search.indexing).
+    found = client.get("/recherche/", {"q": "Thionville"}).content.decode()
+    assert "L’emploi repart en Moselle" in found
+    assert "Le salon de l’innovation" in client.get("/recherche/", {"q": "salon innovation"}).content.decode()
