@@ -528,3 +528,15 @@ def test_imported_articles_are_found_by_search_with_their_places(imported, clien
     found = client.get("/recherche/", {"q": "Thionville"}).content.decode()
     assert "L’emploi repart en Moselle" in found
     assert "Le salon de l’innovation" in client.get("/recherche/", {"q": "salon innovation"}).content.decode()
+
+
+def test_a_post_binned_in_wordpress_since_leaves_readers_too(db, tmp_path, media_dir, client):
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
+    address = article(2).get_absolute_url()
+    items = export_items()
+    items[1].status = "trash"
+    report = run_import(write_export(tmp_path, items, name="newer.xml"), "--media-dir", str(media_dir))
+    assert article(2).status == "unpublished"
+    assert client.get(address).status_code == 404
+    assert re.search(r"Articles\s+0\s+1\s+5", report)
+    assert article(2).revisions.first().remark.startswith("WordPress n° 2 : articles à la corbeille")

@@ -557,7 +557,8 @@ class WordPressImport:
 
     def import_post(self, item: wxr.Item) -> None:
         if item.status not in self.options.statuses or item.status not in STATUSES:
-            self.report.skip("post", _status_reason(item.status))
+            if not self.withdraw(item):
+                self.report.skip("post", _status_reason(item.status))
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
@@ -625,6 +626,33 @@ class WordPressImport:
         row.save()
         self.report.count("post", report.IMPORTED if creating else report.UPDATED)
         return article
+
+    def withdraw(self, item: wxr.Item) -> bool:
+        """A post made private or binned in WordPress since it was imported: its article leaves readers too.
+
+        Unless the newsroom has worked on it here since, as for any update.
+        """
+        existing = self.mapping(Kind.POST, item.post_id)
+        article = existing.article if existing is not None else None
+        if article is None or article.status != Article.Status.PUBLISHED:
+            return False
+        if ArticleRevision.objects.latest_number(article) != existing.imported_version:
+            return False
+        with transaction.atomic():
+            article.status = Article.Status.UNPUBLISHED
+            article.save()
+            revision = ArticleRevision.objects.record(
+                # « Importé », not « Dépublié »: the workflow's emails are for the newsroom's own decisions.
+                article,
+                None,
+                ArticleRevision.Action.IMPORTED,
+                remark=f"WordPress n° {item.post_id} : {_status_reason(item.status)}",
+            )
+            existing.imported_version = revision.number
+            existing.fingerprint = digest({**asdict(item), "comments": None})
+            existing.save(update_fields=["imported_version", "fingerprint", "imported_at"])
+        self.report.count("post", report.UPDATED)
+        return True
 
     def standfirst(self, item: wxr.Item, body_html: str, title: str) -> str:
         excerpt = content.plain_text_of(item.excerpt)
