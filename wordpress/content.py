@@ -131,21 +131,22 @@ _SINGLE_QUOTES = "'‘’‚‛′‵"
 _QUOTES = _DOUBLE_QUOTES + _SINGLE_QUOTES
 _ATTRIBUTE = re.compile(
     rf"(?P<name>[\w-]+)\s*=\s*(?:[{_DOUBLE_QUOTES}](?P<double>.*?)[{_DOUBLE_QUOTES}](?=\s|$)"
-    rf"|[{_SINGLE_QUOTES}](?P<single>.*?)[{_SINGLE_QUOTES}](?=\s|$)|(?P<bare>\S+))"
+    rf"|[{_SINGLE_QUOTES}](?P<single>.*?)[{_SINGLE_QUOTES}](?=\s|$)"
+    rf"|[{_QUOTES}](?P<unclosed>.*?)(?=\s+[\w-]+\s*=|$)|(?P<bare>\S+))"
     rf"|[{_DOUBLE_QUOTES}](?P<quoted>.*?)[{_DOUBLE_QUOTES}](?=\s|$)|(?P<positional>\S+)",
     re.DOTALL,
 )
-_WIDE_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\u2002": " "})
+_WIDE_SPACES = re.compile(r"[\u00a0\u202f\u2009\u2007\u2002]")
 
 
 def shortcode_attributes(text: str) -> tuple[dict[str, str], list[str]]:
     """The named attributes (lower-case names) and the positional ones of a shortcode, whatever its quotes."""
-    text = unescape(text).translate(_WIDE_SPACES).strip().removesuffix("/")
+    text = _WIDE_SPACES.sub(" ", unescape(text)).strip().removesuffix("/")
     named: dict[str, str] = {}
     positional: list[str] = []
     for match in _ATTRIBUTE.finditer(text):
         if match.group("name"):
-            value = match.group("double") or match.group("single") or match.group("bare") or ""
+            value = next((value for value in match.group("double", "single", "unclosed", "bare") if value), "")
             named.setdefault(match.group("name").lower(), value.strip(_QUOTES + " "))
         else:
             value = (match.group("quoted") or match.group("positional") or "").strip(_QUOTES + " ")
@@ -338,7 +339,8 @@ def _events(text: str, *, with_shortcodes: bool):
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACES = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_INVISIBLE = str.maketrans({"\u200b": None, "\ufeff": None, "\u00ad": None, "\r": None})
+# Zero-width spaces, byte order marks and soft hyphens pasted from elsewhere.
+_INVISIBLE = re.compile(r"[\u200b\ufeff\u00ad]")
 _TAG = re.compile(r"<(?:/?[A-Za-z][^>]*|!--.*?--)>", re.DOTALL)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+\d*);")
 
@@ -353,7 +355,7 @@ def plain_text_of(text: str) -> str:
     text = unescape(_TAG.sub("", text or ""))
     if _ENTITY.search(text):  # encoded twice by some plugin (« &amp;#8217; »)
         text = unescape(text)
-    return _collapsed(text.translate(_INVISIBLE)).strip()
+    return _collapsed(_INVISIBLE.sub("", text)).strip()
 
 
 # A phone's or a camera's file name without its extension, as WordPress puts it in a caption:
@@ -496,6 +498,13 @@ class _Site:
             return urljoin(self.root + "/", url)
         return url
 
+    def origin(self, url: str) -> str:
+        """An image's own address when Jetpack's CDN served it (« i0.wp.com/<site>/wp-content/… »)."""
+        match = re.match(r"^https?://i\d\.wp\.com/([^/]+)(/.*)$", url)
+        if match and self._bare(match.group(1)) == self.host:
+            return f"{urlsplit(self.root).scheme or 'https'}://{match.group(1)}{match.group(2)}"
+        return url
+
     def is_own(self, url: str) -> bool:
         host = self._bare(urlsplit(url).hostname or "")
         return bool(self.host) and host == self.host
@@ -504,8 +513,6 @@ class _Site:
         parts = urlsplit(url)
         host = self._bare(parts.hostname or "")
         path = parts.path
-        if self.host and re.fullmatch(r"i\d\.wp\.com", host) and path.startswith(f"/{self.host}/"):
-            return True  # Jetpack's image CDN: i0.wp.com/<site>/wp-content/uploads/…
         if host == self.files_host and host.endswith(".files.wordpress.com"):
             return True
         own = host == self.host or not host
@@ -1044,7 +1051,7 @@ class _BodyBuilder:
             return None
         if not source and attachment_id is None:
             return None
-        url = self.site.absolute(source).split("#")[0].split("?")[0] if source else ""
+        url = self.site.origin(self.site.absolute(source).split("#")[0].split("?")[0]) if source else ""
         image_id = self.resolver.image(attachment_id=attachment_id, url=url)
         if image_id is not None:
             return image_id
@@ -1307,7 +1314,7 @@ def _visible_text(html: str) -> str:
 
 def convert_body(content: str, resolver: Resolver, *, site: str) -> ConvertedBody:
     """A WordPress post's ``post_content`` as our stored body (it passes clean_body), and what could not be kept."""
-    content = (content or "").translate(_INVISIBLE)
+    content = _INVISIBLE.sub("", (content or "").replace("\r\n", "\n").replace("\r", "\n"))
     if not content.strip():
         return ConvertedBody("", [])
     builder = _BodyBuilder(resolver, _Site(site), line_breaks="<!-- wp:" not in content)
@@ -1324,10 +1331,9 @@ def convert_body(content: str, resolver: Resolver, *, site: str) -> ConvertedBod
     for event in events:
         handlers[event[0]](*event[1:])
     html = builder.finish()
-    found = SHORTCODE.search(_visible_text(html))
-    if found:
-        # Brackets split by markup (« [<em>note</em>] ») that no single piece of text showed.
-        builder.report(LITERAL_SHORTCODE, found.group(0))
+    if SHORTCODE.search(_visible_text(html)):
+        # Brackets split by markup (« [<em>note</em>] »), which no single piece of text showed: in parentheses
+        # too, as _neutralised does for one piece of text.
         html = re.sub(r">([^<]*)<", lambda match: match.group(0).replace("[", "(").replace("]", ")"), html)
     problems = list(dict.fromkeys(builder.problems))
     return ConvertedBody(clean_body(html), problems)
@@ -1346,7 +1352,7 @@ def comment_text(content: str) -> str:
     Paragraphs are separated by a blank line and lines by a newline, as readers type them in our
     form; a link keeps its address as text (« le rapport (https://…) ») for our comment renderer to link.
     """
-    content = (content or "").translate(_INVISIBLE)
+    content = _INVISIBLE.sub("", (content or "").replace("\r\n", "\n").replace("\r", "\n"))
     events, _shortcodes = _events(content, with_shortcodes=False)
     pieces: list[str] = []
     links: list[tuple[int, str]] = []
