@@ -573,6 +573,10 @@ class _Inline:
     def push(self, tag: str, opening: str | None, level: int = 0):
         self.open.append((tag, opening, level))
 
+    def push_mark(self, tag: str, level: int = 0):
+        """Open <strong> or <em>; inside one already open, only its end tag is awaited (no <strong> in <strong>)."""
+        self.push(tag, None if self.is_open(tag) else f"<{tag}>", level)
+
     def close(self, index: int):
         """Close the element at ``index``; those opened inside it stay open (and are reopened), as browsers do."""
         for position in range(len(self.open) - 1, index - 1, -1):
@@ -840,7 +844,7 @@ class _BodyBuilder:
             return
         if tag in INLINE_TAGS:
             name = INLINE_TAGS[tag]
-            self.inline.push(name, None if self.inline.is_open(name) else f"<{name}>", len(self.frames))
+            self.inline.push_mark(name, len(self.frames))
         elif tag == "a":
             self._open_link(_attributes(attribute_text))
         elif tag == "br":
@@ -922,7 +926,7 @@ class _BodyBuilder:
                 self.inline.separator = CELL_SEPARATOR
             self._push(_Frame(tag, "cell"))
             if tag == "th":
-                self.inline.push("strong", None if self.inline.is_open("strong") else "<strong>", len(self.frames))
+                self.inline.push_mark("strong", len(self.frames))
         elif tag == "caption":
             self.flush()
             self._push(_Frame(tag, "block"))
@@ -937,7 +941,7 @@ class _BodyBuilder:
         elif tag == "dt":
             self.flush()
             self._push(_Frame(tag, "block"))
-            self.inline.push("strong", None if self.inline.is_open("strong") else "<strong>", len(self.frames))
+            self.inline.push_mark("strong", len(self.frames))
         else:
             self.flush()
             if not closed and tag not in ("p", "hr"):
@@ -1198,7 +1202,7 @@ class _BodyBuilder:
         inline = self.capture.inline
         if tag in INLINE_TAGS:
             name = INLINE_TAGS[tag]
-            inline.push(name, None if inline.is_open(name) else f"<{name}>")
+            inline.push_mark(name)
         elif tag == "a":
             if inline.is_open("a"):
                 inline.close_tag("a")
@@ -1287,13 +1291,14 @@ def _serialised(nodes: list) -> str:
             caption = f"<figcaption>{node.caption}</figcaption>" if node.caption else ""
             parts.append(f'<figure><img data-file="{node.image_id}" alt="">{caption}</figure>')
         elif node.tag in ("ul", "ol"):
-            items = [item for item in node.children if isinstance(item, _Box) and _serialised(item.children)]
-            if items and all(isinstance(child, _Figure) for item in items for child in item.children):
+            items = [(item, _serialised(item.children)) for item in node.children]
+            items = [(item, html) for item, html in items if html]
+            if items and all(isinstance(child, _Figure) for item, _html in items for child in item.children):
                 # A gallery laid out as a list: its pictures, one after the other.
-                parts.append(_serialised([child for item in items for child in item.children]))
+                parts.append("".join(html for _item, html in items))
             elif items:
                 start = f' start="{node.attributes["start"]}"' if node.attributes.get("start") else ""
-                inner = "".join(f"<li>{_serialised(item.children)}</li>" for item in items)
+                inner = "".join(f"<li>{html}</li>" for _item, html in items)
                 parts.append(f"<{node.tag}{start}>{inner}</{node.tag}>")
         elif node.tag == "aside":
             inner = _serialised(node.children)
