@@ -254,8 +254,8 @@ def test_the_article_page_shows_no_shortcode_and_the_callout_in_colour(imported,
     assert "»" not in re.sub(r"«[^»]*»", "", page.split("<main", 1)[1])  # no stray smart quote of the shortcode
     assert re.search(r'<aside class="callout" style="--callout-bg: #ffcc00;[^"]*" aria-label="À savoir">', page)
     assert "Le salon rouvre le 12 octobre." in page
-    assert "Le stand de la Région</figcaption>" in page
-    assert "<h3>Une région qui innove</h3>" in page and "<li>FinTech</li>" in page
+    assert '<span class="caption">Le stand de la Région</span>' in page
+    assert "<h3>Une région qui innove</h3>" in page and "<li><p>FinTech</p></li>" in page
     # Places and people linked on the page.
     assert 'href="' + Territory.objects.get(name="Metz").get_absolute_url() + '"' in page
     assert 'href="' + Personality.objects.get(name="Jean Ministre").get_absolute_url() + '"' in page

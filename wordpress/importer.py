@@ -149,6 +149,7 @@ class WordPressImport:
         self.report = report.Report(dry_run=options.dry_run)
         self.index = Index()
         self.source = ""
+        self.site_host = ""
         self.written_files: set[str] = set()  # by a dry run, removed at its end
         self.reserved_slugs: dict[str, str] = {}  # post id → the slug it will get (linked to before imported)
         self.users: dict[str, object] = {}
@@ -214,6 +215,7 @@ class WordPressImport:
                     if entry.link and "?" not in entry.link:
                         index.post_by_path[path_of(entry.link)] = entry.post_id
         self.source = index.site.source if index.site else ""
+        self.site_host = urlsplit(self.source).netloc.lower().removeprefix("www.")
         self.report.site = self.source
 
     def write(self) -> None:
@@ -488,12 +490,16 @@ class WordPressImport:
         self.report.count("attachment", report.IMPORTED)
         return image.pk
 
-    def image_for(self, *, attachment_id: int | None, url: str) -> int | None:
+    def image(self, *, attachment_id: int | None, url: str) -> int | None:
         """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
         if attachment_id is not None and str(attachment_id) in self.index.attachments:
             return self.import_attachment(str(attachment_id), for_post=self.current_post)
+        # Some hosts serve uploads from elsewhere (WordPress.com's files.wordpress.com): by the attachment's own path.
+        elsewhere = uploads_path(url, anywhere=True)
+        if elsewhere in self.index.attachment_by_path:
+            return self.import_attachment(self.index.attachment_by_path[elsewhere], for_post=self.current_post)
         path = uploads_path(url)
-        if not path:
+        if not path or urlsplit(url).netloc.lower().removeprefix("www.") != self.site_host:
             return None
         if path in self.index.attachment_by_path:
             return self.import_attachment(self.index.attachment_by_path[path], for_post=self.current_post)
