@@ -540,3 +540,10 @@ def test_a_post_binned_in_wordpress_since_leaves_readers_too(db, tmp_path, media
     assert client.get(address).status_code == 404
     assert re.search(r"Articles\s+0\s+1\s+5", report)
     assert article(2).revisions.first().remark.startswith("WordPress n° 2 : articles à la corbeille")
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_export_versions_are_read_alike(db, tmp_path, media_dir, version):
+    report = run_import(write_export(tmp_path, export_items(), version=version), "--media-dir", str(media_dir))
+    assert re.search(r"Articles\s+6\s+0\s+0", report)
+    assert article(1).territories.get().name == "Metz"
