@@ -191,6 +191,8 @@ class _RefreshSchedule:
 def schedule_changed() -> None:
     """Forget the schedule now (readers rebuild it if they need it first), and rebuild it once committed."""
     cache.delete(SCHEDULE_KEY)
+    if pagecache.at_batch_end(_RefreshSchedule()):
+        return  # a batch of writes: rebuilt once, when it ends
     if pending_on_commit(_RefreshSchedule) is None:
         transaction.on_commit(_RefreshSchedule())
 
@@ -225,7 +227,9 @@ def article_changed(sender, instance, raw=False, **kwargs):
     if moved or has_changed(before, instance, CARD_FIELDS):
         tags.add(article_tag(instance.pk))
     if moved:
-        tags |= membership_tags(instance)
+        # In a batch of writes (an import), the lists it joins would cost five queries per article
+        # to name, and the batch ends by making every page stale anyway (pagecache.purges_deferred).
+        tags |= {pagecache.SITE_TAG} if pagecache.batching() else membership_tags(instance)
         if before:
             tags.add(listing_tag(SECTIONS.kind, before["section_id"]))
         schedule_changed()

@@ -882,10 +882,15 @@ class ArticleRevisionQuerySet(models.QuerySet):
             return 0
         return self.filter(article=article).aggregate(latest=models.Max("number"))["latest"] or 0
 
-    def record(self, article: Article, by, action: str = "saved", remark: str = "") -> "ArticleRevision":
-        """Keep the article's current state (relations included, as stored) as its next version."""
+    def record(
+        self, article: Article, by, action: str = "saved", remark: str = "", related: dict | None = None
+    ) -> "ArticleRevision":
+        """Keep the article's current state (relations included, as stored) as its next version.
+
+        ``related``: its many-to-many values as just written (``snapshot``), not read again.
+        """
         previous = self.filter(article=article).order_by("-number").first()
-        content = snapshot(article)
+        content = snapshot(article, related)
         return self.create(
             article=article,
             number=(previous.number if previous else 0) + 1,

@@ -34,10 +34,12 @@ class Author:
     display_name: str = ""
     first_name: str = ""
     last_name: str = ""
+    author_id: int | None = None
 
     def xml(self) -> str:
+        author_id = f"<wp:author_id>{self.author_id}</wp:author_id>" if self.author_id is not None else ""
         return (
-            "<wp:author>"
+            f"<wp:author>{author_id}"
             f"<wp:author_login>{cdata(self.login)}</wp:author_login>"
             f"<wp:author_email>{cdata(self.email)}</wp:author_email>"
             f"<wp:author_display_name>{cdata(self.display_name or self.login)}</wp:author_display_name>"

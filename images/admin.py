@@ -17,12 +17,30 @@ THUMBNAIL_WIDTH = 96
 PICKER_SIZE = 60
 
 
+class AltTextFilter(admin.SimpleListFilter):
+    """Images still to describe: an import brings pictures nobody wrote an alt text for."""
+
+    title = _("texte alternatif")
+    parameter_name = "texte_alternatif"
+
+    def lookups(self, request, model_admin):
+        return [("manquant", _("manquant")), ("present", _("renseigné"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "manquant":
+            return queryset.filter(alt_text="")
+        if self.value() == "present":
+            return queryset.exclude(alt_text="")
+        return queryset
+
+
 @admin.register(Image)
 class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     names = Names(_("une image"), _("l’image"))
     form = ImageForm
-    list_display = ["thumbnail", "alt_text", "credit", "dimensions", "created_at"]
-    list_display_links = ["alt_text"]
+    list_display = ["thumbnail", "description", "credit", "dimensions", "created_at"]
+    list_display_links = ["description"]
+    list_filter = [AltTextFilter]
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
     readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
@@ -49,6 +67,12 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     @admin.display(description=_("aperçu"))
     def preview(self, image):
         return thumbnail_tag(image, 320)
+
+    @admin.display(description=_("texte alternatif"), ordering="alt_text")
+    def description(self, image):
+        if image.alt_text:
+            return image.alt_text
+        return format_html('<strong class="errornote">{}</strong>', _("Texte alternatif manquant : à décrire"))
 
     @admin.display(description=_("dimensions"))
     def dimensions(self, image):

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Old WordPress addresses (/?p=12, /2016/07/14/slug/): before the page cache, which would
+    # serve the home page kept for /?p=12, and around it, to look up the addresses that found nothing.
+    "wordpress.redirects.OldAddressMiddleware",
     # Before sessions, CSRF and authentication: a cached page costs none of them.
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -100,7 +103,8 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Each app server serves the collected, compressed, fingerprinted static
-    # files itself; with DEBUG on, runserver serves them straight from static/.
+    # files itself; with DEBUG on, runserver serves them straight from static/. First after
+    # SecurityMiddleware: a static file never goes through the old addresses nor the page cache.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "newsroom.urls"

@@ -3,6 +3,28 @@
 Views say what a page shows with ``tag()``; changes call ``purge()`` with the same tags.
 """
 
-from .core import cache_until, depends_on, purge, register_expiry_source, register_personal_cookies, tag
+from .core import (
+    SITE_TAG,
+    at_batch_end,
+    batching,
+    cache_until,
+    depends_on,
+    purge,
+    purges_deferred,
+    register_expiry_source,
+    register_personal_cookies,
+    tag,
+)
 
-__all__ = ["cache_until", "depends_on", "purge", "register_expiry_source", "register_personal_cookies", "tag"]
+__all__ = [
+    "SITE_TAG",
+    "batching",
+    "at_batch_end",
+    "cache_until",
+    "depends_on",
+    "purge",
+    "purges_deferred",
+    "register_expiry_source",
+    "register_personal_cookies",
+    "tag",
+]

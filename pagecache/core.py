@@ -182,6 +182,55 @@ def _marks_lock(cache):
                 fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
+# Every kept page carries this tag: purging it makes every page stale at once, for a batch of
+# writes that touched too many tags to purge one by one (``purges_deferred``).
+SITE_TAG = "site"
+BATCH_PURGE_LIMIT = 200
+
+
+@dataclass
+class _Batch:
+    tags: set[str] = field(default_factory=set)
+    at_end: dict[type, Callable[[], None]] = field(default_factory=dict)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("pagecache_batch", default=None)
+
+
+@contextlib.contextmanager
+def purges_deferred():
+    """Collect the purges of a long batch of writes (an import) and make them once, at its end.
+
+    A batch of thousands of saves would otherwise tick the clock and write marks thousands of
+    times. Pages rendered while it runs may show its first writes or not; every page it changed
+    is stale once it ends, on every server, as with purges one by one (all pages, through
+    ``SITE_TAG``, when it touched more than ``BATCH_PURGE_LIMIT`` tags).
+    """
+    batch = _Batch()
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        purge(*(batch.tags if len(batch.tags) <= BATCH_PURGE_LIMIT and SITE_TAG not in batch.tags else {SITE_TAG}))
+        for callback in batch.at_end.values():
+            callback()
+
+
+def batching() -> bool:
+    """Whether purges are being collected for the end of a batch (``purges_deferred``)."""
+    return _batch.get() is not None
+
+
+def at_batch_end(callback: Callable[[], None]) -> bool:
+    """Inside ``purges_deferred``, run ``callback`` once when the batch ends (once per kind) and say so."""
+    batch = _batch.get()
+    if batch is None:
+        return False
+    batch.at_end.setdefault(type(callback), callback)
+    return True
+
+
 def purge(*tags: str) -> None:
     """Make every cached page that shows one of these tags stale, here and on every app server.
 
@@ -191,6 +240,10 @@ def purge(*tags: str) -> None:
     """
     tags = {t for t in tags if t}
     if not tags:
+        return
+    batch = _batch.get()
+    if batch is not None:
+        batch.tags |= tags
         return
     try:
         _mark(tags)

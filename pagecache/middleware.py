@@ -186,7 +186,7 @@ class PageCacheMiddleware:
         body = response.content
         entry = {
             "clock": record.clock,
-            "tags": sorted(record.tags),
+            "tags": sorted(record.tags | {core.SITE_TAG}),
             "expires": expires,
             "stored": now,
             "headers": [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS],
@@ -194,7 +194,7 @@ class PageCacheMiddleware:
             "gzip": gzip.compress(body, compresslevel=6, mtime=0),
             "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
         }
-        core.ensure_marks(record.tags)
+        core.ensure_marks(entry["tags"])
         core.page_cache().set(key, entry, timeout=math.ceil(expires - now))
         self.remember_tags(key, tuple(entry["tags"]))
         return entry

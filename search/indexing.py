@@ -14,6 +14,8 @@ the tools call. ``refresh()`` and ``documents()`` take the Article model and the
 tables as parameters, so that a migration can fill the data with historical models.
 """
 
+import contextlib
+import contextvars
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -96,11 +98,38 @@ def documents(
     }
 
 
+# Inside ``refreshes_deferred()``: the articles to refresh when it ends.
+_deferred_refreshes: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "deferred_refreshes", default=None
+)
+
+
+@contextlib.contextmanager
+def refreshes_deferred():
+    """Refresh each article once, when a batch of writes ends, rather than after each of its changes.
+
+    An imported article is saved, then given its tags, places, people and authors: four refreshes
+    of the same row, one is enough. On an error nothing is refreshed (its transaction is lost anyway).
+    """
+    collected: set[int] = set()
+    token = _deferred_refreshes.set(collected)
+    try:
+        yield
+    finally:
+        _deferred_refreshes.reset(token)
+    if collected:
+        refresh_articles(collected)
+
+
 def refresh_articles(articles: QuerySet | Iterable[int]) -> None:
     """Recompute and store the search data of these articles (a queryset, or ids), in batches.
 
     What follows every change to what is indexed (``search.signals``), and rebuilds.
     """
+    deferred = _deferred_refreshes.get()
+    if deferred is not None:
+        deferred.update(articles.values_list("pk", flat=True) if isinstance(articles, QuerySet) else articles)
+        return
     if isinstance(articles, QuerySet):
         refresh(articles.model, articles.order_by().values_list("pk", flat=True), using=articles.db)
     else:

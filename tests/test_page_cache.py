@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+import pagecache
 from articles.models import Article, Territory
 from comments.models import Comment
 from comments.views import HELD_COOKIE
@@ -336,6 +337,31 @@ def test_editing_an_article_purges_the_pages_that_show_it_on_every_server(server
     purged = {"article", "home", "section", "metz", "moselle", "grand_est", "minister", "tag", "author", "feed"}
     new_title = "Metz, capitale des FinTech"
     check_change(servers, urls, purged | {"sitemap"}, shows=dict.fromkeys(purged, new_title))
+
+
+def test_a_batch_of_writes_purges_once_at_its_end(servers, newsroom):
+    urls = warm(servers[0], newsroom)
+    article = newsroom["article"]
+    with pagecache.purges_deferred():
+        article.body = "<p>Un paragraphe écrit pendant un import.</p>"
+        article.save()
+        assert cached_pages(servers[1], urls) == set(urls)  # nothing purged yet
+    check_change(servers, urls, {"article", "sitemap"}, shows={"article": "Un paragraphe écrit pendant un import."})
+
+
+def test_a_batch_touching_too_many_tags_makes_every_page_stale(servers, newsroom, monkeypatch):
+    urls = warm(servers[0], newsroom)
+    monkeypatch.setattr(pagecache.core, "BATCH_PURGE_LIMIT", 2)
+    with pagecache.purges_deferred():
+        pagecache.purge("article:1", "article:2", "article:3")
+    assert cached_pages(servers[1], urls) == set()
+
+
+def test_a_batch_moving_an_article_skips_naming_its_lists_and_purges_every_page(servers, newsroom, editor):
+    urls = warm(servers[0], newsroom)
+    with pagecache.purges_deferred():
+        newsroom["match"].unpublish(by=editor)
+    assert cached_pages(servers[1], urls) == set()
 
 
 def test_editing_an_article_text_purges_its_page_only(servers, newsroom):

@@ -33,7 +33,7 @@ PAST = datetime(2016, 7, 14, 9, 30, tzinfo=UTC)
 FUTURE = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
 
 AUTHORS = [
-    wxr.Author("cdupont", EMAILS[0], "Claire Dupont", "Claire", "Dupont"),
+    wxr.Author("cdupont", EMAILS[0], "Claire Dupont", "Claire", "Dupont", author_id=2),
     wxr.Author("redac", "redac@example.org", "La rédaction"),
 ]
 TERMS = [
@@ -183,7 +183,7 @@ def test_the_report_counts_and_names_every_problem(imported):
     assert re.search(r"« Couleur ratée » \(WordPress n° 9\) — couleur invalide : #zzzzzz", problems)
     assert re.search(r"\(WordPress n° 103\) — fichier d’image introuvable : .*2016/07/disparue\.jpg", problems)
     assert re.search(r"\(WordPress n° 102\) — texte alternatif manquant", problems)
-    assert re.search(r"taxinomie inconnue : « saison » \(1 termes\)", problems)
+    assert re.search(r"taxinomie inconnue : « saison » \(1 terme\)", problems)
 
 
 def test_taxonomies_become_sections_tags_places_and_people(imported):
@@ -254,8 +254,8 @@ def test_the_article_page_shows_no_shortcode_and_the_callout_in_colour(imported,
     assert "»" not in re.sub(r"«[^»]*»", "", page.split("<main", 1)[1])  # no stray smart quote of the shortcode
     assert re.search(r'<aside class="callout" style="--callout-bg: #ffcc00;[^"]*" aria-label="À savoir">', page)
     assert "Le salon rouvre le 12 octobre." in page
-    assert "Le stand de la Région</figcaption>" in page
-    assert "<h3>Une région qui innove</h3>" in page and "<li>FinTech</li>" in page
+    assert '<span class="caption">Le stand de la Région</span>' in page
+    assert "<h3>Une région qui innove</h3>" in page and "<li><p>FinTech</p></li>" in page
     # Places and people linked on the page.
     assert 'href="' + Territory.objects.get(name="Metz").get_absolute_url() + '"' in page
     assert 'href="' + Personality.objects.get(name="Jean Ministre").get_absolute_url() + '"' in page
@@ -477,3 +477,73 @@ def test_wordpress_own_test_export_imports_with_its_missing_media_reported(db, c
             assert page.status_code == 200
             text = page.content.decode()
             assert "themeshaperwp+demos@gmail.com" not in text
+
+
+def test_images_without_alt_text_are_found_by_the_desk(imported, editor_client):
+    listed = editor_client.get("/admin/images/image/?texte_alternatif=manquant")
+    assert listed.status_code == 200
+    assert listed.content.decode().count("Texte alternatif manquant : à décrire") == 2  # 102, and 104 (file name)
+    described = editor_client.get("/admin/images/image/?texte_alternatif=present").content.decode()
+    assert "Texte alternatif manquant" not in described.split("<table", 1)[1]
+    assert "Le stand de la Région au salon" in described
+
+
+# Old addresses -------------------------------------------------------------------------------------
+
+
+def test_every_old_address_leads_to_the_new_page(imported, client):
+    salon = article(1)
+    economie = Section.objects.get(slug="economie")
+    old_to_new = {
+        "/?p=1": salon.get_absolute_url(),
+        "/2016/07/14/salon-innovation-metz/": salon.get_absolute_url(),
+        "/2016/07/salon-innovation-metz/": salon.get_absolute_url(),
+        "/salon-innovation-metz/": salon.get_absolute_url(),
+        "/category/economie/emploi/salon-innovation-metz/": salon.get_absolute_url(),
+        "/category/economie/": economie.get_absolute_url(),
+        "/tag/fintech/": None,
+        "/ville/metz/": Territory.objects.get(name="Metz").get_absolute_url(),
+        "/feed/": "/rss/",
+        "/?author=2": None,
+        "/author/cdupont/": None,
+    }
+    for old, new in old_to_new.items():
+        response = client.get(old)
+        assert response.status_code == 301, old
+        if new is not None:
+            assert response["Location"] == new, old
+        assert client.get(response["Location"]).status_code == 200, old
+    # WordPress's « personnalite » archive is our own address for people: the kept slug answers at once.
+    minister = Personality.objects.get(name="Jean Ministre")
+    assert minister.get_absolute_url() == "/personnalite/jean-ministre/"
+    assert client.get("/personnalite/jean-ministre/").status_code == 200
+    assert client.get("/personnalite/jean-ministre/feed/").status_code == 301
+    # A post not public here keeps its old address to itself.
+    assert client.get("/?p=5").status_code in {200, 404} and client.get("/?p=5").get("Location") is None
+    assert client.get("/a-relire/").status_code == 404
+
+
+def test_imported_articles_are_found_by_search_with_their_places(imported, client):
+    # The search data is refreshed once per chunk of posts, not after each change (search.indexing).
+    found = client.get("/recherche/", {"q": "Thionville"}).content.decode()
+    assert "L’emploi repart en Moselle" in found
+    assert "Le salon de l’innovation" in client.get("/recherche/", {"q": "salon innovation"}).content.decode()
+
+
+def test_a_post_binned_in_wordpress_since_leaves_readers_too(db, tmp_path, media_dir, client):
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
+    address = article(2).get_absolute_url()
+    items = export_items()
+    items[1].status = "trash"
+    report = run_import(write_export(tmp_path, items, name="newer.xml"), "--media-dir", str(media_dir))
+    assert article(2).status == "unpublished"
+    assert client.get(address).status_code == 404
+    assert re.search(r"Articles\s+0\s+1\s+5", report)
+    assert article(2).revisions.first().remark.startswith("WordPress n° 2 : articles à la corbeille")
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_older_export_versions_are_read_alike(db, tmp_path, media_dir, version):
+    report = run_import(write_export(tmp_path, export_items(), version=version), "--media-dir", str(media_dir))
+    assert re.search(r"Articles\s+6\s+0\s+0", report)
+    assert article(1).territories.get().name == "Metz"

@@ -17,6 +17,7 @@ an export never overwrites.
 """
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from django.core.validators import URLValidator, validate_ipv46_address
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 import pagecache
@@ -41,6 +43,7 @@ from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Perso
 from comments.models import Comment, refresh_comment_count
 from images.models import Image, delete_stored_files
 from images.processing import process_upload
+from search.indexing import refreshes_deferred
 
 from . import content, report, wxr
 from .models import ImportedItem
@@ -66,6 +69,8 @@ STATUSES = {
 DEFAULT_STATUSES = {"publish", "future", "draft", "pending"}
 COMMENT_STATUSES = {"1": Comment.Status.APPROVED, "0": Comment.Status.PENDING}
 UPLOADS = "/wp-content/uploads/"
+# Items written between two refreshes of the search data (one UPDATE per chunk rather than four per post).
+SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 
 
@@ -119,7 +124,7 @@ def decoded_slug(slug: str) -> str:
 
 def path_of(url: str) -> str:
     """The path of an address, decoded, with a trailing slash: how old addresses are compared."""
-    path = unquote(urlsplit(url or "").path or "/")
+    path = re.sub(r"/{2,}", "/", unquote(urlsplit(url or "").path or "/"))
     return path if path.endswith("/") else path + "/"
 
 
@@ -144,11 +149,13 @@ class WordPressImport:
         self.report = report.Report(dry_run=options.dry_run)
         self.index = Index()
         self.source = ""
+        self.site_host = ""
         self.written_files: set[str] = set()  # by a dry run, removed at its end
         self.reserved_slugs: dict[str, str] = {}  # post id → the slug it will get (linked to before imported)
         self.users: dict[str, object] = {}
         self.terms: dict[tuple[str, str], ImportedItem] = {}  # (taxonomy, slug) → its row
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
+        self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
 
     # The passes ---------------------------------------------------------------------
@@ -157,17 +164,22 @@ class WordPressImport:
         started = timezone.now()
         self.scan()
         try:
-            if self.options.dry_run:
-                with transaction.atomic():
-                    self.write()
-                    transaction.set_rollback(True)
-            else:
-                self.write()
+            with pagecache.purges_deferred():
+                self.write_all()
         finally:
             if self.options.dry_run:
                 delete_stored_files(Image._meta.get_field("file").storage, self.written_files)
         self.report.seconds = (timezone.now() - started).total_seconds()
         return self.report
+
+    def write_all(self) -> None:
+        if not self.options.dry_run:
+            self.write()
+            return
+        # A dry run writes exactly as a real one, then takes everything back.
+        with transaction.atomic():
+            self.write()
+            transaction.set_rollback(True)
 
     def _entries(self, stage: str):
         with self.path.open("rb") as stream:
@@ -203,11 +215,22 @@ class WordPressImport:
                     if entry.link and "?" not in entry.link:
                         index.post_by_path[path_of(entry.link)] = entry.post_id
         self.source = index.site.source if index.site else ""
+        self.site_host = urlsplit(self.source).netloc.lower().removeprefix("www.")
         self.report.site = self.source
 
     def write(self) -> None:
-        """Pass 2: everything, in the file's order."""
-        for entry in self._entries("import"):
+        """Pass 2: everything, in the file's order, the search data refreshed once per chunk of posts."""
+        entries = self._entries("import")
+        while True:
+            with refreshes_deferred():
+                chunk = list(itertools.islice(entries, SEARCH_CHUNK))
+                self.write_entries(chunk)
+            if len(chunk) < SEARCH_CHUNK:
+                break
+        self.report_unknown_taxonomies()
+
+    def write_entries(self, entries) -> None:
+        for entry in entries:
             if isinstance(entry, wxr.Author):
                 self.import_author(entry)
             elif isinstance(entry, wxr.Term):
@@ -219,7 +242,6 @@ class WordPressImport:
                     self.import_post(entry)
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
-        self.report_unknown_taxonomies()
 
     # Mapping rows -----------------------------------------------------------------
 
@@ -268,7 +290,9 @@ class WordPressImport:
             self.report.count("author", report.IMPORTED)
         else:
             self.report.count("author", report.UNCHANGED)
-        self.remember(Kind.AUTHOR, author.login, "user", user, fingerprint=digest(asdict(author)))
+        self.remember(
+            Kind.AUTHOR, author.login, "user", user, wordpress_slug=author.author_id, fingerprint=digest(asdict(author))
+        )
         self.users[author.login] = user
 
     def user_for(self, login: str):
@@ -400,8 +424,14 @@ class WordPressImport:
                 self.report.skip("term", f"taxinomie inconnue « {taxonomy} »", len(slugs))
                 self.report.problem(
                     report.UNKNOWN_TAXONOMY,
-                    f"« {taxonomy} » ({len(slugs)} termes) : non importée ; --taxonomy {taxonomy}=territory ou "
-                    f"--taxonomy {taxonomy}=personality pour l’importer",
+                    ngettext(
+                        "« %(name)s » (%(count)d terme) : non importée ; --taxonomy %(name)s=territory ou "
+                        "--taxonomy %(name)s=personality pour l’importer",
+                        "« %(name)s » (%(count)d termes) : non importée ; --taxonomy %(name)s=territory ou "
+                        "--taxonomy %(name)s=personality pour l’importer",
+                        len(slugs),
+                    )
+                    % {"name": taxonomy, "count": len(slugs)},
                 )
 
     # Images -------------------------------------------------------------------------
@@ -460,12 +490,16 @@ class WordPressImport:
         self.report.count("attachment", report.IMPORTED)
         return image.pk
 
-    def image_for(self, *, attachment_id: int | None, url: str) -> int | None:
+    def image(self, *, attachment_id: int | None, url: str) -> int | None:
         """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
         if attachment_id is not None and str(attachment_id) in self.index.attachments:
             return self.import_attachment(str(attachment_id), for_post=self.current_post)
+        # Some hosts serve uploads from elsewhere (WordPress.com's files.wordpress.com): by the attachment's own path.
+        elsewhere = uploads_path(url, anywhere=True)
+        if elsewhere in self.index.attachment_by_path:
+            return self.import_attachment(self.index.attachment_by_path[elsewhere], for_post=self.current_post)
         path = uploads_path(url)
-        if not path:
+        if not path or urlsplit(url).netloc.lower().removeprefix("www.") != self.site_host:
             return None
         if path in self.index.attachment_by_path:
             return self.import_attachment(self.index.attachment_by_path[path], for_post=self.current_post)
@@ -499,9 +533,16 @@ class WordPressImport:
 
     def slug_of(self, post_id: str) -> str | None:
         """The slug a post of the export has here, or will have once imported."""
-        existing = self.mapping(Kind.POST, post_id)
-        if existing is not None and existing.article_id:
-            return Article.objects.filter(pk=existing.article_id).values_list("slug", flat=True).first()
+        if post_id in self.reserved_slugs:
+            return self.reserved_slugs[post_id]
+        slug = (
+            ImportedItem.objects.of(self.source, Kind.POST)
+            .filter(wordpress_id=post_id, article__isnull=False)
+            .values_list("article__slug", flat=True)
+            .first()
+        )
+        if slug:
+            return slug
         if post_id not in self.reserved_slugs:
             entry = self.index.posts[post_id]
             self.reserved_slugs[post_id] = self.article_slug(entry.slug or f"article-{post_id}")
@@ -522,7 +563,8 @@ class WordPressImport:
 
     def import_post(self, item: wxr.Item) -> None:
         if item.status not in self.options.statuses or item.status not in STATUSES:
-            self.report.skip("post", _status_reason(item.status))
+            if not self.withdraw(item):
+                self.report.skip("post", _status_reason(item.status))
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
@@ -577,22 +619,46 @@ class WordPressImport:
         if creating and item.date:
             # The desk sees when it was written, not when it was imported.
             Article.objects.filter(pk=article.pk).update(created_at=item.date)
-        self.set_subjects(article, item)
+        related = self.set_subjects(article, item, creating=creating)
         revision = ArticleRevision.objects.record(
-            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}"
+            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}", related=related
         )
-        self.remember(
-            Kind.POST,
-            item.post_id,
-            "article",
-            article,
-            wordpress_slug=decoded_slug(item.slug),
-            old_path=path_of(item.link) if item.link and "?" not in item.link else "",
-            fingerprint=fingerprint,
-            imported_version=revision.number,
-        )
+        row = existing or ImportedItem(source=self.source, kind=Kind.POST, wordpress_id=item.post_id)
+        row.article = article
+        row.wordpress_slug = decoded_slug(item.slug)
+        row.old_path = path_of(item.link) if item.link and "?" not in item.link else ""
+        row.fingerprint = fingerprint
+        row.imported_version = revision.number
+        row.save()
         self.report.count("post", report.IMPORTED if creating else report.UPDATED)
         return article
+
+    def withdraw(self, item: wxr.Item) -> bool:
+        """A post made private or binned in WordPress since it was imported: its article leaves readers too.
+
+        Unless the newsroom has worked on it here since, as for any update.
+        """
+        existing = self.mapping(Kind.POST, item.post_id)
+        article = existing.article if existing is not None else None
+        if article is None or article.status != Article.Status.PUBLISHED:
+            return False
+        if ArticleRevision.objects.latest_number(article) != existing.imported_version:
+            return False
+        with transaction.atomic():
+            article.status = Article.Status.UNPUBLISHED
+            article.save()
+            revision = ArticleRevision.objects.record(
+                # « Importé », not « Dépublié »: the workflow's emails are for the newsroom's own decisions.
+                article,
+                None,
+                ArticleRevision.Action.IMPORTED,
+                remark=f"WordPress n° {item.post_id} : {_status_reason(item.status)}",
+            )
+            existing.imported_version = revision.number
+            existing.fingerprint = digest({**asdict(item), "comments": None})
+            existing.save(update_fields=["imported_version", "fingerprint", "imported_at"])
+        self.report.count("post", report.UPDATED)
+        return True
 
     def standfirst(self, item: wxr.Item, body_html: str, title: str) -> str:
         excerpt = content.plain_text_of(item.excerpt)
@@ -609,7 +675,8 @@ class WordPressImport:
                 return row.section
         return self.section_named(self.options.default_section, slugify(self.options.default_section))
 
-    def set_subjects(self, article: Article, item: wxr.Item) -> None:
+    def set_subjects(self, article: Article, item: wxr.Item, *, creating: bool) -> dict:
+        """Give the article its tags, places, people and author; what it now has, for its version."""
         tags, territories, personalities = [], [], []
         for term in item.terms:
             row = self.import_term(term)
@@ -624,11 +691,20 @@ class WordPressImport:
                 territories.append(row.territory)
             elif row.personality_id:
                 personalities.append(row.personality)
-        article.tags.set(tags)
-        article.territories.set(territories)
-        article.personalities.set(personalities)
         author = self.user_for(item.creator)
-        article.authors.set([author] if author else [])
+        related = {
+            "tags": list(dict.fromkeys(tags)),
+            "territories": list(dict.fromkeys(territories)),
+            "personalities": list(dict.fromkeys(personalities)),
+            "authors": [author] if author else [],
+        }
+        for name, objects in related.items():
+            if creating:  # nothing to compare with: one insert, no read
+                if objects:
+                    getattr(article, name).add(*objects)
+            else:
+                getattr(article, name).set(objects)
+        return {**related, "tags": [tag.name for tag in related["tags"]], "related_articles": []}
 
     # Comments ------------------------------------------------------------------------
 
@@ -641,6 +717,8 @@ class WordPressImport:
         }
         ours: dict[str, Comment] = {wid: row.comment for wid, row in known.items() if row.comment_id}
         by_id = {comment.comment_id: comment for comment in item.comments}
+        waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
+        self.new_comment_rows = []
         changed = False
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
@@ -669,9 +747,12 @@ class WordPressImport:
                 ours[comment.comment_id] = self.update_comment(row, comment, status, fingerprint)
                 changed = True
                 continue
+            if parent is not None and parent.pk is None:
+                self.save_new_comments(waiting)  # its parent first: written in generations
             new = Comment(
                 article=article,
                 parent=parent,
+                depth=parent.depth + 1 if parent else 1,
                 author_name=Truncator(content.plain_text_of(comment.author) or "Anonyme").chars(80),
                 author_email=comment.email[:254],
                 author_url=_valid_url(comment.url),
@@ -680,17 +761,38 @@ class WordPressImport:
                 created_at=comment.date or article.published_at or timezone.now(),
                 ip_address=_valid_ip(comment.ip),
             )
+            new.body_html = new.render_body()
             if status == Comment.Status.APPROVED:
                 # Decided in WordPress, at about the time it was written: not « just now » on the desk.
                 new.moderated_at = new.created_at
-            new.save()
             ours[comment.comment_id] = new
-            self.remember(Kind.COMMENT, comment.comment_id, "comment", new, fingerprint=fingerprint)
-            self.report.count("comment", report.IMPORTED)
+            waiting.append((comment.comment_id, new, fingerprint))
             changed = True
+        self.save_new_comments(waiting)
+        ImportedItem.objects.bulk_create(self.new_comment_rows)
+        self.new_comment_rows = []
         if changed:
             refresh_comment_count(article.pk)
             pagecache.purge(article_tag(article.pk))
+
+    def save_new_comments(self, waiting: list) -> None:
+        """Write new comments in one insert, bypassing Comment.save() (its depth and rendering are done above),
+        and count once per post rather than once per comment (``refresh_comment_count``, by the caller)."""
+        if not waiting:
+            return
+        Comment.objects.bulk_create([comment for _id, comment, _fingerprint in waiting])
+        ImportedItem.objects.bulk_create(
+            ImportedItem(
+                source=self.source,
+                kind=Kind.COMMENT,
+                wordpress_id=wordpress_id,
+                comment=comment,
+                fingerprint=fingerprint,
+            )
+            for wordpress_id, comment, fingerprint in waiting
+        )
+        self.report.count("comment", report.IMPORTED, len(waiting))
+        waiting.clear()
 
     def comment_parent(self, comment: wxr.Comment, by_id: dict, ours: dict) -> Comment | None:
         """The comment it answers, here; deeper than our threads go, it answers the deepest one allowed."""

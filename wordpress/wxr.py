@@ -53,6 +53,7 @@ class Site:
 @dataclass
 class Author:
     login: str
+    author_id: str = ""  # what ``/?author=2`` names
     email: str = ""
     display_name: str = ""
     first_name: str = ""
@@ -276,6 +277,7 @@ def read(source: str | BinaryIO) -> Iterator[Site | Author | Term | Item]:
                     values = _children(element)
                     yield Author(
                         login=values.get("wp:author_login", "").strip(),
+                        author_id=values.get("wp:author_id", "").strip(),
                         email=values.get("wp:author_email", "").strip(),
                         display_name=values.get("wp:author_display_name", ""),
                         first_name=values.get("wp:author_first_name", ""),
