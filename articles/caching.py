@@ -190,9 +190,9 @@ class _RefreshSchedule:
 
 def schedule_changed() -> None:
     """Forget the schedule now (readers rebuild it if they need it first), and rebuild it once committed."""
-    cache.delete(SCHEDULE_KEY)
     if pagecache.at_batch_end(_RefreshSchedule()):
-        return  # a batch of writes: rebuilt once, when it ends
+        return  # a batch of writes (an import): rebuilt once, when it ends
+    cache.delete(SCHEDULE_KEY)
     if pending_on_commit(_RefreshSchedule) is None:
         transaction.on_commit(_RefreshSchedule())
 

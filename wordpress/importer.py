@@ -152,6 +152,7 @@ class WordPressImport:
         self.site_host = ""
         self.written_files: set[str] = set()  # by a dry run, removed at its end
         self.reserved_slugs: dict[str, str] = {}  # post id → the slug it will get (linked to before imported)
+        self.written_slugs: dict[str, str] = {}  # post id → its article's slug, once written by this run
         self.users: dict[str, object] = {}
         self.terms: dict[tuple[str, str], ImportedItem] = {}  # (taxonomy, slug) → its row
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
@@ -535,6 +536,8 @@ class WordPressImport:
         """The slug a post of the export has here, or will have once imported."""
         if post_id in self.reserved_slugs:
             return self.reserved_slugs[post_id]
+        if post_id in self.written_slugs:
+            return self.written_slugs[post_id]
         slug = (
             ImportedItem.objects.of(self.source, Kind.POST)
             .filter(wordpress_id=post_id, article__isnull=False)
@@ -630,6 +633,7 @@ class WordPressImport:
         row.fingerprint = fingerprint
         row.imported_version = revision.number
         row.save()
+        self.written_slugs[item.post_id] = article.slug
         self.report.count("post", report.IMPORTED if creating else report.UPDATED)
         return article
 
