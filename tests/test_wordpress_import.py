@@ -547,3 +547,17 @@ def test_older_export_versions_are_read_alike(db, tmp_path, media_dir, version):
     report = run_import(write_export(tmp_path, export_items(), version=version), "--media-dir", str(media_dir))
     assert re.search(r"Articles\s+6\s+0\s+0", report)
     assert article(1).territories.get().name == "Metz"
+
+
+def test_an_author_named_by_an_email_address_is_never_shown_by_it(db, tmp_path, client):
+    items = [
+        wxr.Item(30, "Signé d’une adresse", slug="signe", date_gmt=PAST, content="Texte.", creator="jo@example.org")
+    ]
+    authors = [wxr.Author("jo@example.org", "jo@example.org", "jo@example.org")]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, authors=authors), encoding="utf-8")
+    run_import(path)
+    user = get_user_model().objects.get(username="jo@example.org")
+    assert user.first_name == "" and user.last_name == ""
+    for address in [article(30).get_absolute_url(), "/rss/", "/"]:
+        assert "jo@example.org" not in client.get(address).content.decode()

@@ -282,6 +282,8 @@ class WordPressImport:
             first, last = content.plain_text_of(author.first_name), content.plain_text_of(author.last_name)
             if not (first or last):
                 first = content.plain_text_of(author.display_name)
+            # WordPress often shows an email address as the name: never a name here (bylines are public).
+            first, last = ("" if "@" in name else name for name in (first, last))
             user = User(
                 username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
             )
