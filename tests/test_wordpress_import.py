@@ -547,3 +547,22 @@ def test_older_export_versions_are_read_alike(db, tmp_path, media_dir, version):
     report = run_import(write_export(tmp_path, export_items(), version=version), "--media-dir", str(media_dir))
     assert re.search(r"Articles\s+6\s+0\s+0", report)
     assert article(1).territories.get().name == "Metz"
+
+
+# Hostile or broken exports ----------------------------------------------------------------------------
+
+
+def test_files_outside_the_media_folder_are_never_read(db, tmp_path, media_dir):
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "secret.jpg").write_bytes(jpeg((64, 48), "#ff0000"))
+    items = [
+        attachment(100, "../ailleurs/secret.jpg", alt="Relative"),
+        attachment(101, str(outside / "secret.jpg"), alt="Absolute"),
+        wxr.Item(1, "Chemins", slug="chemins", date_gmt=PAST, meta={"_thumbnail_id": "100"},
+                 content=f'<img src="{UPLOADS}/../../ailleurs/secret.jpg"> [caption id="attachment_101"]x[/caption]'),
+    ]  # fmt: skip
+    report = run_import(write_export(tmp_path, items), "--media-dir", str(media_dir))
+    assert not Image.objects.exists()
+    assert article(1).main_image is None
+    assert re.search(r"\(WordPress n° 100\) — fichier d’image introuvable : \.\./ailleurs/secret\.jpg", report)

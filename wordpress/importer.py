@@ -452,11 +452,11 @@ class WordPressImport:
         if wordpress_id in self.missing_images:
             return None
         self.missing_images.add(wordpress_id)  # until imported: reported once, whoever uses it
-        title, problem = entry.title or entry.path, None
+        title, problem, source = entry.title or entry.path, None, None
         if self.options.media_dir is None:
             problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (aucun dossier --media-dir donné)")
-        elif not entry.path or not (self.options.media_dir / entry.path).is_file():
-            problem = (report.MISSING_IMAGE_FILE, str(self.options.media_dir / entry.path))
+        elif (source := self.media_file(entry.path)) is None:
+            problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (dans {self.options.media_dir})")
         if problem:
             self.report.problem(*problem, title=title, wordpress_id=wordpress_id)
             self.report.skip("attachment", "images sans fichier")
@@ -466,7 +466,7 @@ class WordPressImport:
             caption = ""
         alt = content.plain_text_of(entry.alt) or caption
         try:
-            with transaction.atomic(), (self.options.media_dir / entry.path).open("rb") as stream:
+            with transaction.atomic(), source.open("rb") as stream:
                 processed = process_upload(File(stream, name=Path(entry.path).name))
                 image = Image(alt_text=alt[:250], caption=caption)
                 image.attach(processed)
@@ -489,6 +489,18 @@ class WordPressImport:
             self.report.problem(report.MISSING_ALT_TEXT, entry.path, title=title, wordpress_id=wordpress_id)
         self.report.count("attachment", report.IMPORTED)
         return image.pk
+
+    def media_file(self, path: str) -> Path | None:
+        """The file of --media-dir that an export names, None if there is none there.
+
+        The path comes from the export (``_wp_attached_file``, an ``<img>``'s address): « ../../etc/passwd »
+        or « /home/… » must not make the import read, and publish, a file from elsewhere on the server.
+        """
+        if not path:
+            return None
+        folder = self.options.media_dir.resolve()
+        candidate = (folder / path).resolve()
+        return candidate if candidate.is_relative_to(folder) and candidate.is_file() else None
 
     def image(self, *, attachment_id: int | None, url: str) -> int | None:
         """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
