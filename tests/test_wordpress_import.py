@@ -566,3 +566,27 @@ def test_files_outside_the_media_folder_are_never_read(db, tmp_path, media_dir):
     assert not Image.objects.exists()
     assert article(1).main_image is None
     assert re.search(r"\(WordPress n° 100\) — fichier d’image introuvable : \.\./ailleurs/secret\.jpg", report)
+
+
+def test_a_broken_post_leaves_no_phantom_term_or_author_to_the_next(db, tmp_path, monkeypatch):
+    comment_text = content.comment_text
+
+    def breaking(text):
+        if "panne" in text:
+            raise RuntimeError("panne simulée")
+        return comment_text(text)
+
+    monkeypatch.setattr(content, "comment_text", breaking)
+    terms = [("category", "nouvelle", "Nouvelle"), ("post_tag", "inedit", "Inédit"), ("ville", "nancy", "Nancy")]
+    items = [
+        wxr.Item(1, "Cassé", slug="casse", date_gmt=PAST, content="x", creator="nouvelle-plume", terms=terms,
+                 comments=[wxr.Comment(10, "panne")]),
+        wxr.Item(2, "Entier", slug="entier", date_gmt=PAST, content="x", creator="nouvelle-plume", terms=terms),
+    ]  # fmt: skip
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE), encoding="utf-8")
+    report = run_import(path)
+    assert "(WordPress n° 1) — article non importé" in report and "(WordPress n° 2)" not in report
+    entier = article(2)
+    assert entier.section.name == "Nouvelle" and list(entier.tags.names()) == ["Inédit"]
+    assert entier.territories.get().name == "Nancy" and entier.authors.get().username == "nouvelle-plume"

@@ -580,6 +580,7 @@ class WordPressImport:
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
+        known_terms, known_users = len(self.terms), len(self.users)
         try:
             with transaction.atomic():
                 article = self.write_post(item, title)
@@ -588,6 +589,9 @@ class WordPressImport:
         except Exception as error:  # one broken post must not stop the archive's import
             self.report.problem(report.NOT_IMPORTED, _error_text(error), title=title, wordpress_id=item.post_id)
             self.report.skip("post", "articles en erreur")
+            # The terms and authors it created were rolled back with it: the next posts create them again.
+            _forget_after(self.terms, known_terms)
+            _forget_after(self.users, known_users)
         finally:
             self.current_post = None
 
@@ -826,6 +830,12 @@ class WordPressImport:
         row.save(update_fields=["fingerprint", "imported_at"])
         self.report.count("comment", report.UPDATED)
         return ours
+
+
+def _forget_after(remembered: dict, count: int) -> None:
+    """Forget what a dict learnt after its first ``count`` entries (dicts keep their insertion order)."""
+    for key in list(remembered)[count:]:
+        del remembered[key]
 
 
 def _parents_first(comments: list[wxr.Comment]) -> list[wxr.Comment]:
