@@ -590,3 +590,31 @@ def test_a_broken_post_leaves_no_phantom_term_or_author_to_the_next(db, tmp_path
     entier = article(2)
     assert entier.section.name == "Nouvelle" and list(entier.tags.names()) == ["Inédit"]
     assert entier.territories.get().name == "Nancy" and entier.authors.get().username == "nouvelle-plume"
+
+
+def test_categories_whose_long_names_begin_alike_do_not_stop_the_import(db, tmp_path):
+    terms = [
+        wxr.Term(1, "category", "longue-1", "L" * 120 + " un"),
+        wxr.Term(2, "category", "longue-2", "L" * 120 + " deux"),
+    ]
+    items = [wxr.Item(1, "Rangé", slug="range", date_gmt=PAST, content="x", terms=[("category", "longue-2", "L")])]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, terms=terms), encoding="utf-8")
+    run_import(path)
+    assert article(1).section.name == "L" * 100
+
+
+def test_a_term_or_author_that_cannot_be_written_is_reported_and_the_import_goes_on(db, tmp_path, monkeypatch):
+    from wordpress.importer import WordPressImport
+
+    def breaking(self, role, name, slug, term):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(WordPressImport, "create_term", breaking)
+    terms = [wxr.Term(1, "category", "economie", "Économie")]
+    items = [wxr.Item(1, "Rangé", slug="range", date_gmt=PAST, content="x", terms=[("category", "economie", "É")])]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, terms=terms), encoding="utf-8")
+    report = run_import(path)
+    assert "« Économie » (WordPress n° 1) — élément non importé : RuntimeError : panne simulée" in report
+    assert "« Rangé » (WordPress n° 1) — article non importé" in report  # its category fails again, reported

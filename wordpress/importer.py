@@ -231,17 +231,25 @@ class WordPressImport:
 
     def write_entries(self, entries) -> None:
         for entry in entries:
-            if isinstance(entry, wxr.Author):
-                self.import_author(entry)
-            elif isinstance(entry, wxr.Term):
-                self.import_term(entry)
-            elif isinstance(entry, wxr.Item):
-                if entry.post_type == "attachment":
-                    self.import_attachment(entry.post_id)
-                elif entry.post_type in self.options.post_types:
-                    self.import_post(entry)
+            if isinstance(entry, wxr.Item) and entry.post_type != "attachment":
+                if entry.post_type in self.options.post_types:
+                    self.import_post(entry)  # in a transaction of its own, its problems reported
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
+                continue
+            try:
+                with transaction.atomic():
+                    if isinstance(entry, wxr.Author):
+                        self.import_author(entry)
+                    elif isinstance(entry, wxr.Term):
+                        self.import_term(entry)
+                    elif isinstance(entry, wxr.Item):
+                        self.import_attachment(entry.post_id)
+            except Exception as error:  # as for a post: reported, and the import goes on
+                title, wordpress_id = _name_and_id(entry)
+                self.report.problem(
+                    report.ITEM_NOT_IMPORTED, _error_text(error), title=title, wordpress_id=wordpress_id
+                )
 
     # Mapping rows -----------------------------------------------------------------
 
@@ -390,9 +398,11 @@ class WordPressImport:
         return self.section_named(wanted, slugify(wanted))
 
     def section_named(self, name: str, slug: str) -> Section:
+        # By the name it will have: two long names alike up to the 100th character are one section.
+        name = name[:100]
         section = Section.objects.filter(slug=slug[:100]).first() or Section.objects.filter(name__iexact=name).first()
         if section is None:
-            section = Section.objects.create(name=name[:100], slug=self.free_slug(Section, slug or slugify(name), 100))
+            section = Section.objects.create(name=name, slug=self.free_slug(Section, slug or slugify(name), 100))
         return section
 
     def tag_named(self, name: str, slug: str) -> Tag:
@@ -402,9 +412,10 @@ class WordPressImport:
         return tag
 
     def named(self, model, name: str, slug: str, length: int):
+        name = name[:length]
         found = model.objects.filter(slug=slug[:length]).first() or model.objects.filter(name__iexact=name).first()
         if found is None:
-            found = model.objects.create(name=name[:length], slug=self.free_slug(model, slug or slugify(name), length))
+            found = model.objects.create(name=name, slug=self.free_slug(model, slug or slugify(name), length))
         return found
 
     @staticmethod
@@ -887,6 +898,15 @@ def _status_reason(status: str) -> str:
         "inherit": "révisions",
     }
     return names.get(status, f"articles au statut « {status} »")
+
+
+def _name_and_id(entry) -> tuple[str, str]:
+    """How the report names an author, a term or an attachment."""
+    if isinstance(entry, wxr.Author):
+        return entry.login, ""
+    if isinstance(entry, wxr.Term):
+        return content.plain_text_of(entry.name) or entry.slug, entry.term_id
+    return content.plain_text_of(entry.title) or entry.post_id, entry.post_id
 
 
 def _error_text(error: Exception) -> str:
