@@ -618,3 +618,17 @@ def test_a_term_or_author_that_cannot_be_written_is_reported_and_the_import_goes
     report = run_import(path)
     assert "« Économie » (WordPress n° 1) — élément non importé : RuntimeError : panne simulée" in report
     assert "« Rangé » (WordPress n° 1) — article non importé" in report  # its category fails again, reported
+
+
+def test_a_repeated_post_id_does_not_overwrite_the_first_and_a_second_run_changes_nothing(db, tmp_path):
+    items = [
+        wxr.Item(3, "Premier", slug="premier", date_gmt=PAST, content="Le premier."),
+        wxr.Item(3, "Second", slug="second", date_gmt=PAST, content="Le second."),
+    ]
+    path = write_export(tmp_path, items)
+    report = run_import(path)
+    assert article(3).title == "Premier"
+    assert "« Second » (WordPress n° 3) — article non importé : identifiant WordPress en double" in report
+    before = every_row()
+    run_import(path)
+    assert every_row() == before

@@ -157,6 +157,7 @@ class WordPressImport:
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
         self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
+        self.posts_seen: set[str] = set()  # post ids met in this run: a repeated one is not a second article
 
     # The passes ---------------------------------------------------------------------
 
@@ -208,7 +209,7 @@ class WordPressImport:
                     )
                     if index.attachments[entry.post_id].path:
                         index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
-                elif entry.post_type in self.options.post_types:
+                elif entry.post_type in self.options.post_types and entry.post_id not in index.posts:
                     index.posts[entry.post_id] = PostEntry(decoded_slug(entry.slug), entry.post_type, entry.status)
                     if entry.slug:
                         index.post_by_slug.setdefault(decoded_slug(entry.slug), entry.post_id)
@@ -585,6 +586,18 @@ class WordPressImport:
     current_post: wxr.Item | None = None
 
     def import_post(self, item: wxr.Item) -> None:
+        if not item.post_id or item.post_id in self.posts_seen:
+            # Without its own id, or with one already met in this file: written as its own article,
+            # it would overwrite the other (and each run again, the one after the other).
+            self.report.problem(
+                report.NOT_IMPORTED,
+                "identifiant WordPress en double" if item.post_id else "sans identifiant WordPress",
+                title=content.plain_text_of(item.title) or "(sans titre)",
+                wordpress_id=item.post_id,
+            )
+            self.report.skip("post", "articles en erreur")
+            return
+        self.posts_seen.add(item.post_id)
         if item.status not in self.options.statuses or item.status not in STATUSES:
             if not self.withdraw(item):
                 self.report.skip("post", _status_reason(item.status))
