@@ -632,3 +632,17 @@ def test_a_repeated_post_id_does_not_overwrite_the_first_and_a_second_run_change
     before = every_row()
     run_import(path)
     assert every_row() == before
+
+
+def test_an_author_named_by_an_email_address_is_not_bylined_with_it(db, tmp_path, client):
+    email = "stagiaire@example.org"
+    items = [
+        wxr.Item(1, "Par un stagiaire", slug="stagiaire", date_gmt=PAST, content="x", creator=email),
+        wxr.Item(2, "Par un inconnu", slug="inconnu", date_gmt=PAST, content="x", creator="pigiste@example.net"),
+    ]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, authors=[wxr.Author(email, email, email)]), encoding="utf-8")
+    run_import(path)
+    for wordpress_id, address in [(1, email), (2, "pigiste@example.net")]:
+        assert address not in client.get(article(wordpress_id).get_absolute_url()).content.decode()
+        assert address not in article(wordpress_id).authors.get().get_full_name()

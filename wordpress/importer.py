@@ -287,9 +287,11 @@ class WordPressImport:
                 User.objects.filter(username=f"{username[:140]}-wordpress").first(),
             )
         if user is None:
-            first, last = content.plain_text_of(author.first_name), content.plain_text_of(author.last_name)
+            # Never a name that is an email address (WordPress's display name is often the login, and a
+            # login may be one): readers see the name, and a name-less journalist as « La rédaction ».
+            first, last = (_not_an_email(content.plain_text_of(name)) for name in (author.first_name, author.last_name))
             if not (first or last):
-                first = content.plain_text_of(author.display_name)
+                first = _not_an_email(content.plain_text_of(author.display_name))
             user = User(
                 username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
             )
@@ -911,6 +913,10 @@ def _status_reason(status: str) -> str:
         "inherit": "révisions",
     }
     return names.get(status, f"articles au statut « {status} »")
+
+
+def _not_an_email(name: str) -> str:
+    return "" if "@" in name else name
 
 
 def _name_and_id(entry) -> tuple[str, str]:
