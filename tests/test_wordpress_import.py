@@ -646,3 +646,12 @@ def test_an_author_named_by_an_email_address_is_not_bylined_with_it(db, tmp_path
     for wordpress_id, address in [(1, email), (2, "pigiste@example.net")]:
         assert address not in client.get(article(wordpress_id).get_absolute_url()).content.decode()
         assert address not in article(wordpress_id).authors.get().get_full_name()
+
+
+def test_terms_without_name_or_slug_create_nothing_empty(db, tmp_path):
+    items = [
+        wxr.Item(1, "Vide", slug="vide", date_gmt=PAST, content="x", terms=[("category", "", ""), ("post_tag", "", "")])
+    ]
+    run_import(write_export(tmp_path, items))
+    assert not Section.objects.filter(name="").exists() and not Tag.objects.filter(name="").exists()
+    assert article(1).section.name == "Non classé"

@@ -335,6 +335,8 @@ class WordPressImport:
     def import_term(self, term: wxr.Term | wxr.ItemTerm) -> ImportedItem | None:
         """The term's row, creating what it stands for here on first sight; None for an unknown taxonomy."""
         slug = decoded_slug(term.slug) or slugify(content.plain_text_of(term.name))
+        if not slug and not content.plain_text_of(term.name):
+            return None  # names nothing: a section or a tag without a name would be shown empty
         if term.taxonomy == "category" and slug in self.index.categories:
             term = self.index.categories[slug]  # as declared, with its parent
         key = (term.taxonomy, slug)
