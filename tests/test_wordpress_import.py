@@ -655,3 +655,14 @@ def test_terms_without_name_or_slug_create_nothing_empty(db, tmp_path):
     run_import(write_export(tmp_path, items))
     assert not Section.objects.filter(name="").exists() and not Tag.objects.filter(name="").exists()
     assert article(1).section.name == "Non classé"
+
+
+def test_a_published_post_without_a_readable_date_is_not_dated_today(db, tmp_path):
+    items = [wxr.Item(1, "Sans date", slug="sans-date", date_gmt=None, date=None, content="x")]
+    path = write_export(tmp_path, items)
+    report = run_import(path)
+    assert not article(1).is_visible and article(1).published_at is None
+    assert "« Sans date » (WordPress n° 1) — date de publication illisible" in report
+    before = every_row()
+    run_import(path)
+    assert every_row() == before

@@ -652,6 +652,10 @@ class WordPressImport:
         article.standfirst = self.standfirst(item, converted.html, title)
         article.section = self.section_of(item)
         article.status = STATUSES[item.status]
+        if article.status == Article.Status.PUBLISHED and item.date is None:
+            # Published « now », an archive's article would lead the home page and the feeds.
+            self.report.problem(report.UNREADABLE_DATE, "importé en brouillon", title=title, wordpress_id=item.post_id)
+            article.status = Article.Status.DRAFT
         article.published_at = item.date if article.status == Article.Status.PUBLISHED else None
         article.is_featured = item.sticky
         article.comments_mode = (

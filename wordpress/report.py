@@ -32,6 +32,7 @@ EDITED_HERE = "modifié dans la rédaction depuis l’import, non écrasé"
 NOT_IMPORTED = "article non importé"
 ITEM_NOT_IMPORTED = "élément non importé"
 TRUNCATED = "texte raccourci"
+UNREADABLE_DATE = "date de publication illisible"
 
 
 @dataclass(frozen=True)
