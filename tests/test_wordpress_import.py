@@ -666,3 +666,11 @@ def test_a_published_post_without_a_readable_date_is_not_dated_today(db, tmp_pat
     before = every_row()
     run_import(path)
     assert every_row() == before
+
+
+def test_a_post_with_a_very_long_slug_or_address_is_imported(db, tmp_path):
+    items = [wxr.Item(1, "Long", slug="a" * 250, date_gmt=PAST, content="x", link=f"{SITE}/{'b' * 600}/")]
+    run_import(write_export(tmp_path, items))
+    row = ImportedItem.objects.get(kind="post", wordpress_id="1")
+    assert len(row.wordpress_slug) <= 200 and len(row.old_path) <= 500
+    assert len(row.article.slug) <= 200

@@ -72,6 +72,8 @@ UPLOADS = "/wp-content/uploads/"
 # Items written between two refreshes of the search data (one UPDATE per chunk rather than four per post).
 SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+SLUG_LENGTH = ImportedItem._meta.get_field("wordpress_slug").max_length
+PATH_LENGTH = ImportedItem._meta.get_field("old_path").max_length
 
 
 @dataclass
@@ -334,7 +336,7 @@ class WordPressImport:
 
     def import_term(self, term: wxr.Term | wxr.ItemTerm) -> ImportedItem | None:
         """The term's row, creating what it stands for here on first sight; None for an unknown taxonomy."""
-        slug = decoded_slug(term.slug) or slugify(content.plain_text_of(term.name))
+        slug = (decoded_slug(term.slug) or slugify(content.plain_text_of(term.name)))[:SLUG_LENGTH]
         if not slug and not content.plain_text_of(term.name):
             return None  # names nothing: a section or a tag without a name would be shown empty
         if term.taxonomy == "category" and slug in self.index.categories:
@@ -493,7 +495,7 @@ class WordPressImport:
                     wordpress_id,
                     "image",
                     image,
-                    old_path=entry.path,
+                    old_path=entry.path if len(entry.path) <= PATH_LENGTH else "",
                     fingerprint=digest(asdict(entry)),
                 )
         except ValidationError as error:
@@ -673,8 +675,10 @@ class WordPressImport:
         )
         row = existing or ImportedItem(source=self.source, kind=Kind.POST, wordpress_id=item.post_id)
         row.article = article
-        row.wordpress_slug = decoded_slug(item.slug)
-        row.old_path = path_of(item.link) if item.link and "?" not in item.link else ""
+        row.wordpress_slug = decoded_slug(item.slug)[:SLUG_LENGTH]
+        old_path = path_of(item.link) if item.link and "?" not in item.link else ""
+        # Longer than the column: no old address that long is looked up (wordpress.redirects).
+        row.old_path = old_path if len(old_path) <= PATH_LENGTH else ""
         row.fingerprint = fingerprint
         row.imported_version = revision.number
         row.save()
