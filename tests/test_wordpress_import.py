@@ -674,3 +674,18 @@ def test_a_post_with_a_very_long_slug_or_address_is_imported(db, tmp_path):
     row = ImportedItem.objects.get(kind="post", wordpress_id="1")
     assert len(row.wordpress_slug) <= 200 and len(row.old_path) <= 500
     assert len(row.article.slug) <= 200
+
+
+def test_repeated_comment_ids_keep_the_post_and_the_first_comment(db, tmp_path):
+    items = [
+        wxr.Item(1, "Premier", slug="premier", date_gmt=PAST, content="x", comments=[wxr.Comment(10, "Le vrai.")]),
+        wxr.Item(2, "Second", slug="second", date_gmt=PAST, content="x",
+                 comments=[wxr.Comment(10, "Un autre."), wxr.Comment(11, "Doublé."), wxr.Comment(11, "Doublé bis.")]),
+    ]  # fmt: skip
+    path = write_export(tmp_path, items)
+    run_import(path)
+    assert list(Comment.objects.filter(article=article(1)).values_list("body", flat=True)) == ["Le vrai."]
+    assert list(Comment.objects.filter(article=article(2)).values_list("body", flat=True)) == ["Doublé."]
+    before = every_row()
+    run_import(path)
+    assert every_row() == before

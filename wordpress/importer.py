@@ -771,14 +771,21 @@ class WordPressImport:
         by_id = {comment.comment_id: comment for comment in item.comments}
         waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
         self.new_comment_rows = []
-        changed = False
+        changed, seen = False, set()
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
                 self.report.skip("comment", "rétroliens (pingbacks, trackbacks)")
                 continue
+            row = known.get(comment.comment_id)
+            if comment.comment_id in seen or (
+                row is not None and row.comment_id and row.comment.article_id != article.pk
+            ):
+                # An id met twice (a broken export): the first one keeps it, rather than being overwritten.
+                self.report.skip("comment", "commentaires à l’identifiant en double")
+                continue
+            seen.add(comment.comment_id)
             status = COMMENT_STATUSES.get(comment.approved)
             fingerprint = digest(asdict(comment))
-            row = known.get(comment.comment_id)
             if row is not None and row.comment_id and row.fingerprint == fingerprint:
                 self.report.count("comment", report.UNCHANGED)
                 continue
