@@ -373,6 +373,17 @@ def test_a_dry_run_writes_nothing_and_prints_the_report(db, tmp_path, media_dir)
     assert not storage.exists() or not [p for p in storage.rglob("*") if p.is_file()]
 
 
+def test_a_dry_run_leaves_the_page_cache_alone(db, tmp_path, media_dir, monkeypatch):
+    from pagecache import core
+
+    marked = []
+    monkeypatch.setattr(core, "_mark", marked.append)
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir), "--dry-run")
+    assert marked == []  # nothing changed: no page made stale (all of them, for a whole export)
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
+    assert marked == [{core.SITE_TAG}]
+
+
 def test_one_broken_post_does_not_stop_the_others(db, tmp_path, media_dir, monkeypatch):
     convert = content.convert_body
 

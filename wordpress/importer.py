@@ -167,7 +167,7 @@ class WordPressImport:
         started = timezone.now()
         self.scan()
         try:
-            with pagecache.purges_deferred():
+            with pagecache.purges_deferred(discard=self.options.dry_run):
                 self.write_all()
         finally:
             if self.options.dry_run:
