@@ -338,6 +338,21 @@ def test_a_newer_export_updates_what_changed_and_adds_what_is_new(db, tmp_path, 
     assert Article.objects.get(pk=salon_pk).comment_count == 4
 
 
+def test_images_missing_at_first_are_added_by_a_run_that_finds_them(db, tmp_path, media_dir):
+    path = write_export(tmp_path, export_items())
+    run_import(path)  # without --media-dir: every image missing
+    assert article(1).main_image is None and "data-file" not in article(1).body
+    before = every_row()
+    run_import(path)  # still without: nothing to write again
+    assert every_row() == before
+    report = run_import(path, "--media-dir", str(media_dir))
+    assert article(1).main_image.alt_text == "La foule à l’ouverture" and "data-file" in article(1).body
+    assert re.search(r"Articles\s+0\s+1\s+5", report)
+    before = every_row()
+    run_import(path, "--media-dir", str(media_dir))
+    assert every_row() == before
+
+
 def test_an_article_edited_here_is_not_overwritten_by_a_newer_export(db, tmp_path, media_dir, editor):
     run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
     salon = article(1)

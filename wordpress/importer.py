@@ -629,6 +629,9 @@ class WordPressImport:
         fingerprint = digest({**asdict(item), "comments": None})
         existing = self.mapping(Kind.POST, item.post_id)
         article = existing.article if existing is not None else None
+        # Imported without some of its images (a file missing from --media-dir): tried again on the next run,
+        # once the desk has found the files, and written again only if it then gets them.
+        incomplete = digest([fingerprint, "images manquantes"])
         if article is not None and existing.fingerprint == fingerprint:
             self.report.count("post", report.UNCHANGED)
             return article
@@ -639,6 +642,18 @@ class WordPressImport:
         converted = content.convert_body(item.content, self, site=self.source)
         for problem in converted.problems:
             self.report.problem(problem.kind, problem.detail, title=title, wordpress_id=item.post_id)
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
+        missing_images = (thumbnail and main_image_id is None) or any(
+            problem.kind == content.MISSING_IMAGE for problem in converted.problems
+        )
+        if (
+            article is not None
+            and existing.fingerprint == incomplete
+            and (article.body, article.main_image_id) == (converted.html, main_image_id)
+        ):
+            self.report.count("post", report.UNCHANGED)  # its images are still missing
+            return article
         creating = article is None
         if creating:
             article = Article(
@@ -663,8 +678,7 @@ class WordPressImport:
         article.comments_mode = (
             Article.CommentsMode.CLOSED if item.comment_status == "closed" else Article.CommentsMode.MODERATED
         )
-        thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        article.main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
+        article.main_image_id = main_image_id
         article.save()
         if creating and item.date:
             # The desk sees when it was written, not when it was imported.
@@ -679,7 +693,7 @@ class WordPressImport:
         old_path = path_of(item.link) if item.link and "?" not in item.link else ""
         # Longer than the column: no old address that long is looked up (wordpress.redirects).
         row.old_path = old_path if len(old_path) <= PATH_LENGTH else ""
-        row.fingerprint = fingerprint
+        row.fingerprint = incomplete if missing_images else fingerprint
         row.imported_version = revision.number
         row.save()
         self.report.count("post", report.IMPORTED if creating else report.UPDATED)
