@@ -715,3 +715,15 @@ def test_repeated_comment_ids_keep_the_post_and_the_first_comment(db, tmp_path):
     before = every_row()
     run_import(path)
     assert every_row() == before
+
+
+def test_a_slug_and_title_in_another_script_give_the_article_its_wordpress_number(db, tmp_path, client):
+    cyrillic = "%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82"
+    items = [
+        wxr.Item(4, "Привет", slug=cyrillic, date_gmt=PAST, content=f'<a href="{SITE}/?p=5">lien</a>'),
+        wxr.Item(5, "Мир", slug="%d0%bc%d0%b8%d1%80", date_gmt=PAST, content="x"),
+    ]
+    run_import(write_export(tmp_path, items))
+    assert (article(4).slug, article(5).slug) == ("article-4", "article-5")
+    assert 'href="/article/article-5/"' in article(4).body
+    assert client.get(f"/{cyrillic}/")["Location"] == "/article/article-4/"

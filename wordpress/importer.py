@@ -575,7 +575,7 @@ class WordPressImport:
             return slug
         if post_id not in self.reserved_slugs:
             entry = self.index.posts[post_id]
-            self.reserved_slugs[post_id] = self.article_slug(entry.slug or f"article-{post_id}")
+            self.reserved_slugs[post_id] = self.article_slug(slugify(entry.slug) or f"article-{post_id}")
         return self.reserved_slugs[post_id]
 
     def article_slug(self, wanted: str) -> str:
@@ -658,7 +658,11 @@ class WordPressImport:
         if creating:
             article = Article(
                 slug=self.reserved_slugs.pop(item.post_id, None)
-                or self.article_slug(decoded_slug(item.slug) or slugify(title) or f"article-{item.post_id}")
+                or self.article_slug(
+                    # slugify keeps ASCII only: a slug or title in another script gives « article-12 »,
+                    # not a « sans-titre-N » (one query per N) shared with every such post.
+                    slugify(decoded_slug(item.slug)) or slugify(title) or f"article-{item.post_id}"
+                )
             )
         if len(title) > 200:
             self.report.problem(
