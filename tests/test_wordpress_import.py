@@ -727,3 +727,18 @@ def test_a_slug_and_title_in_another_script_give_the_article_its_wordpress_numbe
     assert (article(4).slug, article(5).slug) == ("article-4", "article-5")
     assert 'href="/article/article-5/"' in article(4).body
     assert client.get(f"/{cyrillic}/")["Location"] == "/article/article-4/"
+
+
+def test_an_author_is_never_merged_with_somebody_else_who_has_the_login(db, tmp_path, make_user):
+    User = get_user_model()
+    admin = User.objects.create_superuser("admin", "", "secret")  # createsuperuser lets the email be empty
+    other = make_user("redac-wordpress", email="autre@example.org")
+    items = [
+        wxr.Item(1, "Par admin", slug="par-admin", date_gmt=PAST, content="x", creator="admin"),
+        wxr.Item(2, "Par la rédaction", slug="par-redac", date_gmt=PAST, content="x", creator="redac"),
+    ]
+    make_user("redac", email="redac.locale@example.org")
+    run_import(write_export(tmp_path, items))
+    assert article(1).authors.get() != admin and not article(1).authors.get().is_superuser
+    assert article(2).authors.get() not in (other, User.objects.get(username="redac"))
+    assert article(2).authors.get().email == "redac@example.org"

@@ -280,14 +280,14 @@ class WordPressImport:
             self.report.count("author", report.UNCHANGED)
             return
         User = get_user_model()
-        username = author.login[:150]
+        username, number = author.login[:150], 1
         user = User.objects.filter(username=username).first()
-        if user is not None and user.email.casefold() != author.email.casefold():
-            # Somebody else here already has that login: the WordPress author gets one of their own.
-            username, user = (
-                f"{username[:140]}-wordpress",
-                User.objects.filter(username=f"{username[:140]}-wordpress").first(),
-            )
+        while user is not None and not (author.email and user.email.casefold() == author.email.casefold()):
+            # Somebody else here already has that login (the same person only by the same email address,
+            # never by two empty ones): the WordPress author gets one of their own.
+            suffix = "-wordpress" if number == 1 else f"-wordpress-{number}"
+            username, number = f"{author.login[: 150 - len(suffix)]}{suffix}", number + 1
+            user = User.objects.filter(username=username).first()
         if user is None:
             # Never a name that is an email address (WordPress's display name is often the login, and a
             # login may be one): readers see the name, and a name-less journalist as « La rédaction ».
