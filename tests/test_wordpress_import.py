@@ -742,3 +742,11 @@ def test_an_author_is_never_merged_with_somebody_else_who_has_the_login(db, tmp_
     assert article(1).authors.get() != admin and not article(1).authors.get().is_superuser
     assert article(2).authors.get() not in (other, User.objects.get(username="redac"))
     assert article(2).authors.get().email == "redac@example.org"
+
+
+def test_attachments_that_are_not_pictures_are_skipped_not_reported_as_broken_images(db, tmp_path, media_dir):
+    (media_dir / "2016/07/dossier.pdf").write_bytes(b"%PDF-1.4 un dossier de presse")
+    items = [attachment(200, "2016/07/dossier.pdf"), attachment(201, "2016/07/interview.mp3")]
+    report = run_import(write_export(tmp_path, items), "--media-dir", str(media_dir))
+    assert "fichiers joints qui ne sont pas des images (PDF, son, vidéo…) : 2" in report
+    assert "image illisible" not in report and "fichier d’image introuvable" not in report

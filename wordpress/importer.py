@@ -72,6 +72,11 @@ UPLOADS = "/wp-content/uploads/"
 # Items written between two refreshes of the search data (one UPDATE per chunk rather than four per post).
 SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+# Attachments that WordPress's media library holds besides pictures.
+NOT_IMAGES = frozenset(
+    ".pdf .doc .docx .odt .xls .xlsx .ods .ppt .pptx .odp .txt .rtf .csv .zip .mp3 .m4a .ogg .oga .wav .flac "
+    ".mp4 .m4v .mov .webm .ogv .avi .wmv .mkv .svg".split()
+)
 SLUG_LENGTH = ImportedItem._meta.get_field("wordpress_slug").max_length
 PATH_LENGTH = ImportedItem._meta.get_field("old_path").max_length
 
@@ -468,6 +473,11 @@ class WordPressImport:
 
     def import_image_file(self, wordpress_id: str, entry: AttachmentEntry) -> int | None:
         if wordpress_id in self.missing_images:
+            return None
+        if Path(entry.path).suffix.lower() in NOT_IMAGES:
+            # A PDF or a sound is no picture for the library: not reported as a broken image each time.
+            self.missing_images.add(wordpress_id)
+            self.report.skip("attachment", "fichiers joints qui ne sont pas des images (PDF, son, vidéo…)")
             return None
         self.missing_images.add(wordpress_id)  # until imported: reported once, whoever uses it
         title, problem, source = entry.title or entry.path, None, None
