@@ -74,8 +74,11 @@ SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 # Attachments that WordPress's media library holds besides pictures.
 NOT_IMAGES = frozenset(
-    ".pdf .doc .docx .odt .xls .xlsx .ods .ppt .pptx .odp .txt .rtf .csv .zip .mp3 .m4a .ogg .oga .wav .flac "
-    ".mp4 .m4v .mov .webm .ogv .avi .wmv .mkv .svg".split()
+    {
+        *(".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt", ".rtf"),
+        *(".csv", ".zip", ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".mp4", ".m4v", ".mov", ".webm"),
+        *(".ogv", ".avi", ".wmv", ".mkv", ".svg"),
+    }
 )
 SLUG_LENGTH = ImportedItem._meta.get_field("wordpress_slug").max_length
 PATH_LENGTH = ImportedItem._meta.get_field("old_path").max_length
