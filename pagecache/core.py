@@ -198,13 +198,15 @@ _batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar("pagecach
 
 
 @contextlib.contextmanager
-def purges_deferred():
+def purges_deferred(*, discard: bool = False):
     """Collect the purges of a long batch of writes (an import) and make them once, at its end.
 
     A batch of thousands of saves would otherwise tick the clock and write marks thousands of
     times. Pages rendered while it runs may show its first writes or not; every page it changed
     is stale once it ends, on every server, as with purges one by one (all pages, through
     ``SITE_TAG``, when it touched more than ``BATCH_PURGE_LIMIT`` tags).
+
+    ``discard``: the batch's writes are rolled back (a dry run): no page changed, none is purged.
     """
     batch = _Batch()
     token = _batch.set(batch)
@@ -212,7 +214,9 @@ def purges_deferred():
         yield
     finally:
         _batch.reset(token)
-        purge(*(batch.tags if len(batch.tags) <= BATCH_PURGE_LIMIT and SITE_TAG not in batch.tags else {SITE_TAG}))
+        if not discard:
+            tags = batch.tags if len(batch.tags) <= BATCH_PURGE_LIMIT and SITE_TAG not in batch.tags else {SITE_TAG}
+            purge(*tags)
         for callback in batch.at_end.values():
             callback()
 

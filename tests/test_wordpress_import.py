@@ -338,6 +338,21 @@ def test_a_newer_export_updates_what_changed_and_adds_what_is_new(db, tmp_path, 
     assert Article.objects.get(pk=salon_pk).comment_count == 4
 
 
+def test_images_missing_at_first_are_added_by_a_run_that_finds_them(db, tmp_path, media_dir):
+    path = write_export(tmp_path, export_items())
+    run_import(path)  # without --media-dir: every image missing
+    assert article(1).main_image is None and "data-file" not in article(1).body
+    before = every_row()
+    run_import(path)  # still without: nothing to write again
+    assert every_row() == before
+    report = run_import(path, "--media-dir", str(media_dir))
+    assert article(1).main_image.alt_text == "La foule à l’ouverture" and "data-file" in article(1).body
+    assert re.search(r"Articles\s+0\s+1\s+5", report)
+    before = every_row()
+    run_import(path, "--media-dir", str(media_dir))
+    assert every_row() == before
+
+
 def test_an_article_edited_here_is_not_overwritten_by_a_newer_export(db, tmp_path, media_dir, editor):
     run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
     salon = article(1)
@@ -371,6 +386,17 @@ def test_a_dry_run_writes_nothing_and_prints_the_report(db, tmp_path, media_dir)
     assert every_row() == before
     storage = Path(Image._meta.get_field("file").storage.location)
     assert not storage.exists() or not [p for p in storage.rglob("*") if p.is_file()]
+
+
+def test_a_dry_run_leaves_the_page_cache_alone(db, tmp_path, media_dir, monkeypatch):
+    from pagecache import core
+
+    marked = []
+    monkeypatch.setattr(core, "_mark", marked.append)
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir), "--dry-run")
+    assert marked == []  # nothing changed: no page made stale (all of them, for a whole export)
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
+    assert marked == [{core.SITE_TAG}]
 
 
 def test_one_broken_post_does_not_stop_the_others(db, tmp_path, media_dir, monkeypatch):
@@ -561,3 +587,180 @@ def test_an_author_named_by_an_email_address_is_never_shown_by_it(db, tmp_path, 
     assert user.first_name == "" and user.last_name == ""
     for address in [article(30).get_absolute_url(), "/rss/", "/"]:
         assert "jo@example.org" not in client.get(address).content.decode()
+
+
+# Hostile or broken exports ----------------------------------------------------------------------------
+
+
+def test_files_outside_the_media_folder_are_never_read(db, tmp_path, media_dir):
+    outside = tmp_path / "ailleurs"
+    outside.mkdir()
+    (outside / "secret.jpg").write_bytes(jpeg((64, 48), "#ff0000"))
+    items = [
+        attachment(100, "../ailleurs/secret.jpg", alt="Relative"),
+        attachment(101, str(outside / "secret.jpg"), alt="Absolute"),
+        wxr.Item(1, "Chemins", slug="chemins", date_gmt=PAST, meta={"_thumbnail_id": "100"},
+                 content=f'<img src="{UPLOADS}/../../ailleurs/secret.jpg"> [caption id="attachment_101"]x[/caption]'),
+    ]  # fmt: skip
+    report = run_import(write_export(tmp_path, items), "--media-dir", str(media_dir))
+    assert not Image.objects.exists()
+    assert article(1).main_image is None
+    assert re.search(r"\(WordPress n° 100\) — fichier d’image introuvable : \.\./ailleurs/secret\.jpg", report)
+
+
+def test_a_broken_post_leaves_no_phantom_term_or_author_to_the_next(db, tmp_path, monkeypatch):
+    comment_text = content.comment_text
+
+    def breaking(text):
+        if "panne" in text:
+            raise RuntimeError("panne simulée")
+        return comment_text(text)
+
+    monkeypatch.setattr(content, "comment_text", breaking)
+    terms = [("category", "nouvelle", "Nouvelle"), ("post_tag", "inedit", "Inédit"), ("ville", "nancy", "Nancy")]
+    items = [
+        wxr.Item(1, "Cassé", slug="casse", date_gmt=PAST, content="x", creator="nouvelle-plume", terms=terms,
+                 comments=[wxr.Comment(10, "panne")]),
+        wxr.Item(2, "Entier", slug="entier", date_gmt=PAST, content="x", creator="nouvelle-plume", terms=terms),
+    ]  # fmt: skip
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE), encoding="utf-8")
+    report = run_import(path)
+    assert "(WordPress n° 1) — article non importé" in report and "(WordPress n° 2)" not in report
+    entier = article(2)
+    assert entier.section.name == "Nouvelle" and list(entier.tags.names()) == ["Inédit"]
+    assert entier.territories.get().name == "Nancy" and entier.authors.get().username == "nouvelle-plume"
+
+
+def test_categories_whose_long_names_begin_alike_do_not_stop_the_import(db, tmp_path):
+    terms = [
+        wxr.Term(1, "category", "longue-1", "L" * 120 + " un"),
+        wxr.Term(2, "category", "longue-2", "L" * 120 + " deux"),
+    ]
+    items = [wxr.Item(1, "Rangé", slug="range", date_gmt=PAST, content="x", terms=[("category", "longue-2", "L")])]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, terms=terms), encoding="utf-8")
+    run_import(path)
+    assert article(1).section.name == "L" * 100
+
+
+def test_a_term_or_author_that_cannot_be_written_is_reported_and_the_import_goes_on(db, tmp_path, monkeypatch):
+    from wordpress.importer import WordPressImport
+
+    def breaking(self, role, name, slug, term):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(WordPressImport, "create_term", breaking)
+    terms = [wxr.Term(1, "category", "economie", "Économie")]
+    items = [wxr.Item(1, "Rangé", slug="range", date_gmt=PAST, content="x", terms=[("category", "economie", "É")])]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, terms=terms), encoding="utf-8")
+    report = run_import(path)
+    assert "« Économie » (WordPress n° 1) — élément non importé : RuntimeError : panne simulée" in report
+    assert "« Rangé » (WordPress n° 1) — article non importé" in report  # its category fails again, reported
+
+
+def test_a_repeated_post_id_does_not_overwrite_the_first_and_a_second_run_changes_nothing(db, tmp_path):
+    items = [
+        wxr.Item(3, "Premier", slug="premier", date_gmt=PAST, content="Le premier."),
+        wxr.Item(3, "Second", slug="second", date_gmt=PAST, content="Le second."),
+    ]
+    path = write_export(tmp_path, items)
+    report = run_import(path)
+    assert article(3).title == "Premier"
+    assert "« Second » (WordPress n° 3) — article non importé : identifiant WordPress en double" in report
+    before = every_row()
+    run_import(path)
+    assert every_row() == before
+
+
+def test_an_author_named_by_an_email_address_is_not_bylined_with_it(db, tmp_path, client):
+    email = "stagiaire@example.org"
+    items = [
+        wxr.Item(1, "Par un stagiaire", slug="stagiaire", date_gmt=PAST, content="x", creator=email),
+        wxr.Item(2, "Par un inconnu", slug="inconnu", date_gmt=PAST, content="x", creator="pigiste@example.net"),
+    ]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr.document(items, site=SITE, authors=[wxr.Author(email, email, email)]), encoding="utf-8")
+    run_import(path)
+    for wordpress_id, address in [(1, email), (2, "pigiste@example.net")]:
+        assert address not in client.get(article(wordpress_id).get_absolute_url()).content.decode()
+        assert address not in article(wordpress_id).authors.get().get_full_name()
+
+
+def test_terms_without_name_or_slug_create_nothing_empty(db, tmp_path):
+    items = [
+        wxr.Item(1, "Vide", slug="vide", date_gmt=PAST, content="x", terms=[("category", "", ""), ("post_tag", "", "")])
+    ]
+    run_import(write_export(tmp_path, items))
+    assert not Section.objects.filter(name="").exists() and not Tag.objects.filter(name="").exists()
+    assert article(1).section.name == "Non classé"
+
+
+def test_a_published_post_without_a_readable_date_is_not_dated_today(db, tmp_path):
+    items = [wxr.Item(1, "Sans date", slug="sans-date", date_gmt=None, date=None, content="x")]
+    path = write_export(tmp_path, items)
+    report = run_import(path)
+    assert not article(1).is_visible and article(1).published_at is None
+    assert "« Sans date » (WordPress n° 1) — date de publication illisible" in report
+    before = every_row()
+    run_import(path)
+    assert every_row() == before
+
+
+def test_a_post_with_a_very_long_slug_or_address_is_imported(db, tmp_path):
+    items = [wxr.Item(1, "Long", slug="a" * 250, date_gmt=PAST, content="x", link=f"{SITE}/{'b' * 600}/")]
+    run_import(write_export(tmp_path, items))
+    row = ImportedItem.objects.get(kind="post", wordpress_id="1")
+    assert len(row.wordpress_slug) <= 200 and len(row.old_path) <= 500
+    assert len(row.article.slug) <= 200
+
+
+def test_repeated_comment_ids_keep_the_post_and_the_first_comment(db, tmp_path):
+    items = [
+        wxr.Item(1, "Premier", slug="premier", date_gmt=PAST, content="x", comments=[wxr.Comment(10, "Le vrai.")]),
+        wxr.Item(2, "Second", slug="second", date_gmt=PAST, content="x",
+                 comments=[wxr.Comment(10, "Un autre."), wxr.Comment(11, "Doublé."), wxr.Comment(11, "Doublé bis.")]),
+    ]  # fmt: skip
+    path = write_export(tmp_path, items)
+    run_import(path)
+    assert list(Comment.objects.filter(article=article(1)).values_list("body", flat=True)) == ["Le vrai."]
+    assert list(Comment.objects.filter(article=article(2)).values_list("body", flat=True)) == ["Doublé."]
+    before = every_row()
+    run_import(path)
+    assert every_row() == before
+
+
+def test_a_slug_and_title_in_another_script_give_the_article_its_wordpress_number(db, tmp_path, client):
+    cyrillic = "%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82"
+    items = [
+        wxr.Item(4, "Привет", slug=cyrillic, date_gmt=PAST, content=f'<a href="{SITE}/?p=5">lien</a>'),
+        wxr.Item(5, "Мир", slug="%d0%bc%d0%b8%d1%80", date_gmt=PAST, content="x"),
+    ]
+    run_import(write_export(tmp_path, items))
+    assert (article(4).slug, article(5).slug) == ("article-4", "article-5")
+    assert 'href="/article/article-5/"' in article(4).body
+    assert client.get(f"/{cyrillic}/")["Location"] == "/article/article-4/"
+
+
+def test_an_author_is_never_merged_with_somebody_else_who_has_the_login(db, tmp_path, make_user):
+    User = get_user_model()
+    admin = User.objects.create_superuser("admin", "", "secret")  # createsuperuser lets the email be empty
+    other = make_user("redac-wordpress", email="autre@example.org")
+    items = [
+        wxr.Item(1, "Par admin", slug="par-admin", date_gmt=PAST, content="x", creator="admin"),
+        wxr.Item(2, "Par la rédaction", slug="par-redac", date_gmt=PAST, content="x", creator="redac"),
+    ]
+    make_user("redac", email="redac.locale@example.org")
+    run_import(write_export(tmp_path, items))
+    assert article(1).authors.get() != admin and not article(1).authors.get().is_superuser
+    assert article(2).authors.get() not in (other, User.objects.get(username="redac"))
+    assert article(2).authors.get().email == "redac@example.org"
+
+
+def test_attachments_that_are_not_pictures_are_skipped_not_reported_as_broken_images(db, tmp_path, media_dir):
+    (media_dir / "2016/07/dossier.pdf").write_bytes(b"%PDF-1.4 un dossier de presse")
+    items = [attachment(200, "2016/07/dossier.pdf"), attachment(201, "2016/07/interview.mp3")]
+    report = run_import(write_export(tmp_path, items), "--media-dir", str(media_dir))
+    assert "fichiers joints qui ne sont pas des images (PDF, son, vidéo…) : 2" in report
+    assert "image illisible" not in report and "fichier d’image introuvable" not in report

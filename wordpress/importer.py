@@ -72,6 +72,16 @@ UPLOADS = "/wp-content/uploads/"
 # Items written between two refreshes of the search data (one UPDATE per chunk rather than four per post).
 SEARCH_CHUNK = 250
 RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+# Attachments that WordPress's media library holds besides pictures.
+NOT_IMAGES = frozenset(
+    {
+        *(".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt", ".rtf"),
+        *(".csv", ".zip", ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".mp4", ".m4v", ".mov", ".webm"),
+        *(".ogv", ".avi", ".wmv", ".mkv", ".svg"),
+    }
+)
+SLUG_LENGTH = ImportedItem._meta.get_field("wordpress_slug").max_length
+PATH_LENGTH = ImportedItem._meta.get_field("old_path").max_length
 
 
 @dataclass
@@ -158,6 +168,7 @@ class WordPressImport:
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
         self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
+        self.posts_seen: set[str] = set()  # post ids met in this run: a repeated one is not a second article
 
     # The passes ---------------------------------------------------------------------
 
@@ -165,7 +176,7 @@ class WordPressImport:
         started = timezone.now()
         self.scan()
         try:
-            with pagecache.purges_deferred():
+            with pagecache.purges_deferred(discard=self.options.dry_run):
                 self.write_all()
         finally:
             if self.options.dry_run:
@@ -209,7 +220,7 @@ class WordPressImport:
                     )
                     if index.attachments[entry.post_id].path:
                         index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
-                elif entry.post_type in self.options.post_types:
+                elif entry.post_type in self.options.post_types and entry.post_id not in index.posts:
                     index.posts[entry.post_id] = PostEntry(decoded_slug(entry.slug), entry.post_type, entry.status)
                     if entry.slug:
                         index.post_by_slug.setdefault(decoded_slug(entry.slug), entry.post_id)
@@ -232,17 +243,25 @@ class WordPressImport:
 
     def write_entries(self, entries) -> None:
         for entry in entries:
-            if isinstance(entry, wxr.Author):
-                self.import_author(entry)
-            elif isinstance(entry, wxr.Term):
-                self.import_term(entry)
-            elif isinstance(entry, wxr.Item):
-                if entry.post_type == "attachment":
-                    self.import_attachment(entry.post_id)
-                elif entry.post_type in self.options.post_types:
-                    self.import_post(entry)
+            if isinstance(entry, wxr.Item) and entry.post_type != "attachment":
+                if entry.post_type in self.options.post_types:
+                    self.import_post(entry)  # in a transaction of its own, its problems reported
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
+                continue
+            try:
+                with transaction.atomic():
+                    if isinstance(entry, wxr.Author):
+                        self.import_author(entry)
+                    elif isinstance(entry, wxr.Term):
+                        self.import_term(entry)
+                    elif isinstance(entry, wxr.Item):
+                        self.import_attachment(entry.post_id)
+            except Exception as error:  # as for a post: reported, and the import goes on
+                title, wordpress_id = _name_and_id(entry)
+                self.report.problem(
+                    report.ITEM_NOT_IMPORTED, _error_text(error), title=title, wordpress_id=wordpress_id
+                )
 
     # Mapping rows -----------------------------------------------------------------
 
@@ -270,20 +289,20 @@ class WordPressImport:
             self.report.count("author", report.UNCHANGED)
             return
         User = get_user_model()
-        username = author.login[:150]
+        username, number = author.login[:150], 1
         user = User.objects.filter(username=username).first()
-        if user is not None and user.email.casefold() != author.email.casefold():
-            # Somebody else here already has that login: the WordPress author gets one of their own.
-            username, user = (
-                f"{username[:140]}-wordpress",
-                User.objects.filter(username=f"{username[:140]}-wordpress").first(),
-            )
+        while user is not None and not (author.email and user.email.casefold() == author.email.casefold()):
+            # Somebody else here already has that login (the same person only by the same email address,
+            # never by two empty ones): the WordPress author gets one of their own.
+            suffix = "-wordpress" if number == 1 else f"-wordpress-{number}"
+            username, number = f"{author.login[: 150 - len(suffix)]}{suffix}", number + 1
+            user = User.objects.filter(username=username).first()
         if user is None:
-            first, last = content.plain_text_of(author.first_name), content.plain_text_of(author.last_name)
+            # Never a name that is an email address (WordPress's display name is often the login, and a
+            # login may be one): readers see the name, and a name-less journalist as « La rédaction ».
+            first, last = (_not_an_email(content.plain_text_of(name)) for name in (author.first_name, author.last_name))
             if not (first or last):
-                first = content.plain_text_of(author.display_name)
-            # WordPress often shows an email address as the name: never a name here (bylines are public).
-            first, last = ("" if "@" in name else name for name in (first, last))
+                first = _not_an_email(content.plain_text_of(author.display_name))
             user = User(
                 username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
             )
@@ -326,7 +345,9 @@ class WordPressImport:
 
     def import_term(self, term: wxr.Term | wxr.ItemTerm) -> ImportedItem | None:
         """The term's row, creating what it stands for here on first sight; None for an unknown taxonomy."""
-        slug = decoded_slug(term.slug) or slugify(content.plain_text_of(term.name))
+        slug = (decoded_slug(term.slug) or slugify(content.plain_text_of(term.name)))[:SLUG_LENGTH]
+        if not slug and not content.plain_text_of(term.name):
+            return None  # names nothing: a section or a tag without a name would be shown empty
         if term.taxonomy == "category" and slug in self.index.categories:
             term = self.index.categories[slug]  # as declared, with its parent
         key = (term.taxonomy, slug)
@@ -393,9 +414,11 @@ class WordPressImport:
         return self.section_named(wanted, slugify(wanted))
 
     def section_named(self, name: str, slug: str) -> Section:
+        # By the name it will have: two long names alike up to the 100th character are one section.
+        name = name[:100]
         section = Section.objects.filter(slug=slug[:100]).first() or Section.objects.filter(name__iexact=name).first()
         if section is None:
-            section = Section.objects.create(name=name[:100], slug=self.free_slug(Section, slug or slugify(name), 100))
+            section = Section.objects.create(name=name, slug=self.free_slug(Section, slug or slugify(name), 100))
         return section
 
     def tag_named(self, name: str, slug: str) -> Tag:
@@ -405,9 +428,10 @@ class WordPressImport:
         return tag
 
     def named(self, model, name: str, slug: str, length: int):
+        name = name[:length]
         found = model.objects.filter(slug=slug[:length]).first() or model.objects.filter(name__iexact=name).first()
         if found is None:
-            found = model.objects.create(name=name[:length], slug=self.free_slug(model, slug or slugify(name), length))
+            found = model.objects.create(name=name, slug=self.free_slug(model, slug or slugify(name), length))
         return found
 
     @staticmethod
@@ -454,12 +478,17 @@ class WordPressImport:
     def import_image_file(self, wordpress_id: str, entry: AttachmentEntry) -> int | None:
         if wordpress_id in self.missing_images:
             return None
+        if Path(entry.path).suffix.lower() in NOT_IMAGES:
+            # A PDF or a sound is no picture for the library: not reported as a broken image each time.
+            self.missing_images.add(wordpress_id)
+            self.report.skip("attachment", "fichiers joints qui ne sont pas des images (PDF, son, vidéo…)")
+            return None
         self.missing_images.add(wordpress_id)  # until imported: reported once, whoever uses it
-        title, problem = entry.title or entry.path, None
+        title, problem, source = entry.title or entry.path, None, None
         if self.options.media_dir is None:
             problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (aucun dossier --media-dir donné)")
-        elif not entry.path or not (self.options.media_dir / entry.path).is_file():
-            problem = (report.MISSING_IMAGE_FILE, str(self.options.media_dir / entry.path))
+        elif (source := self.media_file(entry.path)) is None:
+            problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (dans {self.options.media_dir})")
         if problem:
             self.report.problem(*problem, title=title, wordpress_id=wordpress_id)
             self.report.skip("attachment", "images sans fichier")
@@ -469,7 +498,7 @@ class WordPressImport:
             caption = ""
         alt = content.plain_text_of(entry.alt) or caption
         try:
-            with transaction.atomic(), (self.options.media_dir / entry.path).open("rb") as stream:
+            with transaction.atomic(), source.open("rb") as stream:
                 processed = process_upload(File(stream, name=Path(entry.path).name))
                 image = Image(alt_text=alt[:250], caption=caption)
                 image.attach(processed)
@@ -480,7 +509,7 @@ class WordPressImport:
                     wordpress_id,
                     "image",
                     image,
-                    old_path=entry.path,
+                    old_path=entry.path if len(entry.path) <= PATH_LENGTH else "",
                     fingerprint=digest(asdict(entry)),
                 )
         except ValidationError as error:
@@ -492,6 +521,18 @@ class WordPressImport:
             self.report.problem(report.MISSING_ALT_TEXT, entry.path, title=title, wordpress_id=wordpress_id)
         self.report.count("attachment", report.IMPORTED)
         return image.pk
+
+    def media_file(self, path: str) -> Path | None:
+        """The file of --media-dir that an export names, None if there is none there.
+
+        The path comes from the export (``_wp_attached_file``, an ``<img>``'s address): « ../../etc/passwd »
+        or « /home/… » must not make the import read, and publish, a file from elsewhere on the server.
+        """
+        if not path:
+            return None
+        folder = self.options.media_dir.resolve()
+        candidate = (folder / path).resolve()
+        return candidate if candidate.is_relative_to(folder) and candidate.is_file() else None
 
     def image(self, *, attachment_id: int | None, url: str) -> int | None:
         """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
@@ -550,7 +591,7 @@ class WordPressImport:
             return slug
         if post_id not in self.reserved_slugs:
             entry = self.index.posts[post_id]
-            self.reserved_slugs[post_id] = self.article_slug(entry.slug or f"article-{post_id}")
+            self.reserved_slugs[post_id] = self.article_slug(slugify(entry.slug) or f"article-{post_id}")
         return self.reserved_slugs[post_id]
 
     def article_slug(self, wanted: str) -> str:
@@ -567,12 +608,25 @@ class WordPressImport:
     current_post: wxr.Item | None = None
 
     def import_post(self, item: wxr.Item) -> None:
+        if not item.post_id or item.post_id in self.posts_seen:
+            # Without its own id, or with one already met in this file: written as its own article,
+            # it would overwrite the other (and each run again, the one after the other).
+            self.report.problem(
+                report.NOT_IMPORTED,
+                "identifiant WordPress en double" if item.post_id else "sans identifiant WordPress",
+                title=content.plain_text_of(item.title) or "(sans titre)",
+                wordpress_id=item.post_id,
+            )
+            self.report.skip("post", "articles en erreur")
+            return
+        self.posts_seen.add(item.post_id)
         if item.status not in self.options.statuses or item.status not in STATUSES:
             if not self.withdraw(item):
                 self.report.skip("post", _status_reason(item.status))
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
+        known_terms, known_users = len(self.terms), len(self.users)
         try:
             with transaction.atomic():
                 article = self.write_post(item, title)
@@ -581,6 +635,9 @@ class WordPressImport:
         except Exception as error:  # one broken post must not stop the archive's import
             self.report.problem(report.NOT_IMPORTED, _error_text(error), title=title, wordpress_id=item.post_id)
             self.report.skip("post", "articles en erreur")
+            # The terms and authors it created were rolled back with it: the next posts create them again.
+            _forget_after(self.terms, known_terms)
+            _forget_after(self.users, known_users)
         finally:
             self.current_post = None
 
@@ -588,6 +645,9 @@ class WordPressImport:
         fingerprint = digest({**asdict(item), "comments": None})
         existing = self.mapping(Kind.POST, item.post_id)
         article = existing.article if existing is not None else None
+        # Imported without some of its images (a file missing from --media-dir): tried again on the next run,
+        # once the desk has found the files, and written again only if it then gets them.
+        incomplete = digest([fingerprint, "images manquantes"])
         if article is not None and existing.fingerprint == fingerprint:
             self.report.count("post", report.UNCHANGED)
             return article
@@ -598,11 +658,27 @@ class WordPressImport:
         converted = content.convert_body(item.content, self, site=self.source)
         for problem in converted.problems:
             self.report.problem(problem.kind, problem.detail, title=title, wordpress_id=item.post_id)
+        thumbnail = item.meta.get("_thumbnail_id", "").strip()
+        main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
+        missing_images = (thumbnail and main_image_id is None) or any(
+            problem.kind == content.MISSING_IMAGE for problem in converted.problems
+        )
+        if (
+            article is not None
+            and existing.fingerprint == incomplete
+            and (article.body, article.main_image_id) == (converted.html, main_image_id)
+        ):
+            self.report.count("post", report.UNCHANGED)  # its images are still missing
+            return article
         creating = article is None
         if creating:
             article = Article(
                 slug=self.reserved_slugs.pop(item.post_id, None)
-                or self.article_slug(decoded_slug(item.slug) or slugify(title) or f"article-{item.post_id}")
+                or self.article_slug(
+                    # slugify keeps ASCII only: a slug or title in another script gives « article-12 »,
+                    # not a « sans-titre-N » (one query per N) shared with every such post.
+                    slugify(decoded_slug(item.slug)) or slugify(title) or f"article-{item.post_id}"
+                )
             )
         if len(title) > 200:
             self.report.problem(
@@ -613,13 +689,16 @@ class WordPressImport:
         article.standfirst = self.standfirst(item, converted.html, title)
         article.section = self.section_of(item)
         article.status = STATUSES[item.status]
+        if article.status == Article.Status.PUBLISHED and item.date is None:
+            # Published « now », an archive's article would lead the home page and the feeds.
+            self.report.problem(report.UNREADABLE_DATE, "importé en brouillon", title=title, wordpress_id=item.post_id)
+            article.status = Article.Status.DRAFT
         article.published_at = item.date if article.status == Article.Status.PUBLISHED else None
         article.is_featured = item.sticky
         article.comments_mode = (
             Article.CommentsMode.CLOSED if item.comment_status == "closed" else Article.CommentsMode.MODERATED
         )
-        thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        article.main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
+        article.main_image_id = main_image_id
         article.save()
         if creating and item.date:
             # The desk sees when it was written, not when it was imported.
@@ -630,9 +709,11 @@ class WordPressImport:
         )
         row = existing or ImportedItem(source=self.source, kind=Kind.POST, wordpress_id=item.post_id)
         row.article = article
-        row.wordpress_slug = decoded_slug(item.slug)
-        row.old_path = path_of(item.link) if item.link and "?" not in item.link else ""
-        row.fingerprint = fingerprint
+        row.wordpress_slug = decoded_slug(item.slug)[:SLUG_LENGTH]
+        old_path = path_of(item.link) if item.link and "?" not in item.link else ""
+        # Longer than the column: no old address that long is looked up (wordpress.redirects).
+        row.old_path = old_path if len(old_path) <= PATH_LENGTH else ""
+        row.fingerprint = incomplete if missing_images else fingerprint
         row.imported_version = revision.number
         row.save()
         self.written_slugs[item.post_id] = article.slug
@@ -725,14 +806,21 @@ class WordPressImport:
         by_id = {comment.comment_id: comment for comment in item.comments}
         waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
         self.new_comment_rows = []
-        changed = False
+        changed, seen = False, set()
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
                 self.report.skip("comment", "rétroliens (pingbacks, trackbacks)")
                 continue
+            row = known.get(comment.comment_id)
+            if comment.comment_id in seen or (
+                row is not None and row.comment_id and row.comment.article_id != article.pk
+            ):
+                # An id met twice (a broken export): the first one keeps it, rather than being overwritten.
+                self.report.skip("comment", "commentaires à l’identifiant en double")
+                continue
+            seen.add(comment.comment_id)
             status = COMMENT_STATUSES.get(comment.approved)
             fingerprint = digest(asdict(comment))
-            row = known.get(comment.comment_id)
             if row is not None and row.comment_id and row.fingerprint == fingerprint:
                 self.report.count("comment", report.UNCHANGED)
                 continue
@@ -822,6 +910,12 @@ class WordPressImport:
         return ours
 
 
+def _forget_after(remembered: dict, count: int) -> None:
+    """Forget what a dict learnt after its first ``count`` entries (dicts keep their insertion order)."""
+    for key in list(remembered)[count:]:
+        del remembered[key]
+
+
 def _parents_first(comments: list[wxr.Comment]) -> list[wxr.Comment]:
     """Comments ordered so that each comes after the one it answers (WordPress numbers them so, nearly always)."""
     ids = {comment.comment_id for comment in comments}
@@ -871,6 +965,19 @@ def _status_reason(status: str) -> str:
         "inherit": "révisions",
     }
     return names.get(status, f"articles au statut « {status} »")
+
+
+def _not_an_email(name: str) -> str:
+    return "" if "@" in name else name
+
+
+def _name_and_id(entry) -> tuple[str, str]:
+    """How the report names an author, a term or an attachment."""
+    if isinstance(entry, wxr.Author):
+        return entry.login, ""
+    if isinstance(entry, wxr.Term):
+        return content.plain_text_of(entry.name) or entry.slug, entry.term_id
+    return content.plain_text_of(entry.title) or entry.post_id, entry.post_id
 
 
 def _error_text(error: Exception) -> str:

@@ -30,7 +30,9 @@ BROKEN_IMAGE = "image illisible"
 MISSING_IMAGE_FILE = "fichier d’image introuvable"
 EDITED_HERE = "modifié dans la rédaction depuis l’import, non écrasé"
 NOT_IMPORTED = "article non importé"
+ITEM_NOT_IMPORTED = "élément non importé"
 TRUNCATED = "texte raccourci"
+UNREADABLE_DATE = "date de publication illisible"
 
 
 @dataclass(frozen=True)
