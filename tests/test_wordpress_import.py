@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from factories import jpeg
@@ -764,3 +765,9 @@ def test_attachments_that_are_not_pictures_are_skipped_not_reported_as_broken_im
     report = run_import(write_export(tmp_path, items), "--media-dir", str(media_dir))
     assert "fichiers joints qui ne sont pas des images (PDF, son, vidéo…) : 2" in report
     assert "image illisible" not in report and "fichier d’image introuvable" not in report
+
+
+def test_an_imported_author_cannot_sign_in_nor_reset_a_password(imported, client):
+    assert not client.login(username="cdupont", password="")
+    # Django's password reset, were it offered, would find no account to mail for that address.
+    assert list(PasswordResetForm().get_users(EMAILS[0])) == []

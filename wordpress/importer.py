@@ -306,7 +306,9 @@ class WordPressImport:
             user = User(
                 username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
             )
-            user.set_unusable_password()  # they sign in after « Mot de passe oublié ? » or an admin's reset
+            # Nobody signs in as them until an administrator sets a password: Django's password reset skips
+            # accounts without a usable one, so an old contributor's mailbox does not open the admin.
+            user.set_unusable_password()
             user.save()
             user.groups.add(*Group.objects.filter(name=JOURNALISTS))
             self.report.count("author", report.IMPORTED)
