@@ -25,6 +25,7 @@ from bench import wxr
 from comments.models import Comment
 from images.models import Image
 from wordpress import content
+from wordpress.importer import WordPressImport
 from wordpress.models import ImportedItem
 
 SITE = "https://ancien.example.fr"
@@ -416,6 +417,19 @@ def test_one_broken_post_does_not_stop_the_others(db, tmp_path, media_dir, monke
     assert not ImportedItem.objects.filter(kind="post", wordpress_id="3").exists()
     assert not Article.objects.filter(title="Programmé pour plus tard").exists()
     assert article(9).title == "Couleur ratée"
+
+
+def test_a_failed_post_leaves_no_image_file_behind(db, tmp_path, media_dir, monkeypatch):
+    def failing(self, item, article):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(WordPressImport, "import_comments", failing)
+    run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
+    assert not ImportedItem.objects.filter(kind="post").exists()
+    storage = Path(Image._meta.get_field("file").storage.location)
+    on_disk = {str(path.relative_to(storage)) for path in storage.rglob("*") if path.is_file()}
+    assert on_disk == {name for image in Image.objects.all() for name in image.file_names()}
+    assert Image.objects.count() == 4  # the attachments, imported again when the file reaches them
 
 
 # Options -----------------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ class WordPressImport:
         self.index = Index()
         self.source = ""
         self.site_host = ""
-        self.written_files: set[str] = set()  # by a dry run, removed at its end
+        self.written_files: list[str] = []  # image files: a dry run removes them all, a failed post its own
         self.reserved_slugs: dict[str, str] = {}  # post id → the slug it will get (linked to before imported)
         self.written_slugs: dict[str, str] = {}  # post id → its article's slug, once written by this run
         self.users: dict[str, object] = {}
@@ -505,7 +505,7 @@ class WordPressImport:
                 image = Image(alt_text=alt[:250], caption=caption)
                 image.attach(processed)
                 image.save()
-                self.written_files |= image.file_names()
+                self.written_files += sorted(image.file_names())
                 self.remember(
                     Kind.ATTACHMENT,
                     wordpress_id,
@@ -628,7 +628,7 @@ class WordPressImport:
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
-        known_terms, known_users = len(self.terms), len(self.users)
+        known_terms, known_users, known_files = len(self.terms), len(self.users), len(self.written_files)
         try:
             with transaction.atomic():
                 article = self.write_post(item, title)
@@ -640,6 +640,9 @@ class WordPressImport:
             # The terms and authors it created were rolled back with it: the next posts create them again.
             _forget_after(self.terms, known_terms)
             _forget_after(self.users, known_users)
+            # So were the images it brought into the library: their files go too.
+            delete_stored_files(Image._meta.get_field("file").storage, self.written_files[known_files:])
+            del self.written_files[known_files:]
         finally:
             self.current_post = None
 
