@@ -4,13 +4,15 @@ The search data has its own receivers, in ``search.signals``.
 """
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
 from images.models import Image
 
 from .models import Article, BodyReference, Section, Territory
 from .navigation import MENU_CACHE_KEY
+from .tags import is_usable_slug, unique_tag_slug
 
 
 def _rebuild_containers(**kwargs):
@@ -35,6 +37,13 @@ def territory_deleted(sender, instance, **kwargs):
 def territory_groupings_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         _rebuild_containers(**kwargs)
+
+
+@receiver(pre_save, sender=Tag)
+def tag_gets_a_usable_slug(sender, instance, raw=False, **kwargs):
+    # taggit slugifies « Москва » or « !!! » to "" (articles.tags says why): an address readers can follow.
+    if not raw and not is_usable_slug(instance.slug):
+        instance.slug = unique_tag_slug(instance.name, sender.objects.all(), instance.pk)
 
 
 @receiver(post_save, sender=Section)

@@ -1,9 +1,21 @@
 """Addresses: unique slugs, and a published article's former addresses redirect forever."""
 
-import pytest
-from django.core.exceptions import ValidationError
+import importlib
 
-from articles.models import Article, ArticleSlugRedirect
+import pytest
+from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
+from taggit.models import Tag
+
+from articles.models import Article, ArticleSlugRedirect, slug_address
+from articles.tags import tag_slug
+
+give_usable_slugs = importlib.import_module("articles.migrations.0014_tag_slugs").give_usable_slugs
+
+
+def tag_address(tag) -> str:
+    return slug_address("articles:tag", tag.slug)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +108,44 @@ def test_addresses_are_those_django_reverses(prefix, make_article, make_territor
             assert expected.startswith(prefix)
     finally:
         set_script_prefix("/")
+
+
+# Tags in any script --------------------------------------------------------------------------------
+
+HOSTILE_TAG_NAMES = ["😀", "!!!", "«»", "Москва", "日本"]
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Москва", "moskva"), ("日本", "riben"), ("😀", "grinning"), ("Économie & emploi", "economie-emploi")],
+)
+def test_a_tag_in_any_script_gets_a_transliterated_address(name, slug):
+    assert Tag.objects.create(name=name).slug == slug
+
+
+def test_a_tag_with_nothing_to_transliterate_gets_a_stable_address_of_its_own():
+    first, second = Tag.objects.create(name="!!!"), Tag.objects.create(name="«»")
+    assert first.slug.startswith("mot-cle-") and second.slug.startswith("mot-cle-") and first.slug != second.slug
+    assert tag_slug("!!!") == first.slug  # the same name, the same address
+
+
+def test_two_tags_transliterated_alike_get_distinct_addresses():
+    assert [Tag.objects.create(name=name).slug for name in ["Москва", "МОСКВА!"]] == ["moskva", "moskva-2"]
+
+
+def test_hostile_tags_take_no_page_down(client, make_article):
+    article = make_article(tags=HOSTILE_TAG_NAMES)
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    for tag in Tag.objects.all():
+        assert f'href="{tag_address(tag)}"' in page.content.decode()
+        assert client.get(tag_address(tag)).status_code == 200
+    assert client.get("/sitemap-mots-cles.xml").status_code == 200
+
+
+def test_an_empty_slug_already_stored_is_mended_by_the_migration(client, make_article):
+    article = make_article(tags=["Москва"])
+    Tag.objects.update(slug="")  # as taggit left it before articles.tags
+    give_usable_slugs(django_apps, None)
+    assert Tag.objects.get().slug == "moskva"
+    assert client.get(article.get_absolute_url()).status_code == 200

@@ -40,6 +40,7 @@ from taggit.models import Tag
 import pagecache
 from articles.caching import article_tag
 from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
+from articles.tags import tag_slug
 from comments.models import Comment, refresh_comment_count
 from images.models import Image, delete_stored_files
 from images.processing import process_upload
@@ -426,7 +427,7 @@ class WordPressImport:
     def tag_named(self, name: str, slug: str) -> Tag:
         tag = Tag.objects.filter(name__iexact=name[:100]).first()
         if tag is None:
-            tag = Tag.objects.create(name=name[:100], slug=self.free_slug(Tag, slug or slugify(name) or "mot-cle", 100))
+            tag = Tag.objects.create(name=name[:100], slug=self.free_slug(Tag, slugify(slug) or tag_slug(name), 100))
         return tag
 
     def named(self, model, name: str, slug: str, length: int):
