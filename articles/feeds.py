@@ -108,7 +108,7 @@ class MediaRssFeed(Rss201rev2Feed):
         )
         # No <media:description>: feedparser, and the readers built on it, take it for the article's text.
         if image.credit:
-            handler.addQuickElement("media:credit", image.credit)
+            handler.addQuickElement("media:credit", escape(image.credit))
         handler.endElement("media:content")
 
 
@@ -154,14 +154,17 @@ class LatestArticlesFeed(Feed):
 
     # The channel --------------------------------------------------------------------
 
+    # Feed readers take these texts as HTML, as item titles: every one is escaped the same way, so that a
+    # section, a tag, a name or a credit written « <b>Éco</b> & co » shows as typed and never as markup.
+
     def title(self, subject):
-        return settings.SITE_NAME
+        return escape(settings.SITE_NAME)
 
     def link(self, subject):
         return reverse("articles:home")
 
     def description(self, subject):
-        return fix_french_spacing(_("%(site)s : les derniers articles.") % {"site": settings.SITE_NAME})
+        return escape(fix_french_spacing(_("%(site)s : les derniers articles.") % {"site": settings.SITE_NAME}))
 
     # Each article -------------------------------------------------------------------
 
@@ -182,10 +185,10 @@ class LatestArticlesFeed(Feed):
         return article.updated_at if article.show_update_date else None
 
     def item_author_name(self, article):
-        return names_list(article.authors.all()) or None
+        return escape(names_list(article.authors.all())) or None
 
     def item_categories(self, article):
-        return [article.section.name, *sorted(tag.name for tag in article.topic_tags)]
+        return [escape(name) for name in [article.section.name, *sorted(tag.name for tag in article.topic_tags)]]
 
     def item_extra_kwargs(self, article):
         caching.tag_cards([article])
@@ -217,11 +220,11 @@ class SubjectFeed(LatestArticlesFeed):
         return articles
 
     def title(self, subject):
-        return f"{self.subject.name(subject)} – {settings.SITE_NAME}"
+        return escape(f"{self.subject.name(subject)} – {settings.SITE_NAME}")
 
     def link(self, subject):
         return self.subject.url(subject)
 
     def description(self, subject):
         texts = {"site": settings.SITE_NAME, "name": self.subject.name(subject)}
-        return fix_french_spacing(self.subject.feed_description % texts)
+        return escape(fix_french_spacing(self.subject.feed_description % texts))

@@ -112,7 +112,7 @@ def test_item_has_link_guid_description_date_authors_and_categories(client, make
     assert html.unescape(entry.summary) == article.standfirst
     assert parsedate_to_datetime(entry.published) == published_at
     assert entry.author == "Paul Durand et Anne Martin"
-    assert [tag.term for tag in entry.tags] == ["Économie & emploi", "Emploi", "Industrie"]
+    assert [html.unescape(tag.term) for tag in entry.tags] == ["Économie & emploi", "Emploi", "Industrie"]
     item = etree.fromstring(response.content).find("channel/item")
     assert item.find("guid").get("isPermaLink") == "true"
     assert item.find("{http://purl.org/dc/elements/1.1/}creator").text == "Paul Durand et Anne Martin"
@@ -120,6 +120,33 @@ def test_item_has_link_guid_description_date_authors_and_categories(client, make
     for email in ("anne.martin@example.org", "paul.durand@example.org", "stagiaire@example.org"):
         assert email.encode() not in response.content
     assert b"@" not in response.content
+
+
+def test_every_text_of_the_feed_is_escaped_like_item_titles(client, make_article, make_section, make_user, make_image):
+    """Section names, tags, author names and credits come from the newsroom's forms: never markup in a reader."""
+    section = make_section("<b>Éco</b> & co", slug="eco")
+    author = make_user("jo", first_name="<i>Jo</i>", last_name="& Cie")
+    image = make_image(credit="<img src=x onerror=alert(1)>")
+    make_article("Un titre", section=section, authors=[author], tags=["<script>alert(1)</script>"], main_image=image)
+    for url in [reverse("articles:feed"), reverse("articles:section_feed", kwargs={"slug": "eco"})]:
+        root = etree.fromstring(client.get(url).content)
+        texts = {
+            "channel title": root.findtext("channel/title"),
+            "channel description": root.findtext("channel/description"),
+            "creator": root.findtext("channel/item/{http://purl.org/dc/elements/1.1/}creator"),
+            "credit": root.findtext(f"channel/item/{{{MEDIA_RSS}}}content/{{{MEDIA_RSS}}}credit"),
+            **{f"category {n}": element.text for n, element in enumerate(root.findall("channel/item/category"))},
+        }
+        for name, text in texts.items():
+            assert "<" not in text, (url, name, text)  # escaped once more than XML's own escaping
+        assert html.unescape(texts["creator"]) == "<i>Jo</i> & Cie"
+        assert html.unescape(texts["credit"]) == "<img src=x onerror=alert(1)>"
+        assert {html.unescape(t) for n, t in texts.items() if n.startswith("category")} == {
+            "<b>Éco</b> & co",
+            "<script>alert(1)</script>",
+        }
+    section_title = etree.fromstring(client.get(reverse("articles:section_feed", kwargs={"slug": "eco"})).content)
+    assert html.unescape(section_title.findtext("channel/title")) == f"<b>Éco</b> & co – {SITE_NAME}"
 
 
 def test_item_carries_the_main_image_as_media_content_and_enclosure(client, make_article, make_image, settings):
