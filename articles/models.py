@@ -34,6 +34,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItemBase
 
+from common.text import single_line
 from images.models import Image
 
 from .body import BodyOutline, References, clean_body, outline, plain_text, render_body
@@ -557,6 +558,9 @@ class Article(models.Model):
         """
         if by is not None:
             self.check_changes(by)
+        # A title is one line: a pasted line break or control character would reach page titles, feeds and
+        # mail subjects (where Django refuses it, and the desk would never hear of the article).
+        self.title = single_line(self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         previous_slug = getattr(self, "_saved_slug", None)

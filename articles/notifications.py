@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.text import single_line
+
 from . import staff
 from .models import Article, ArticleRevision
 from .people import public_name
@@ -112,6 +114,6 @@ def send_notice(revision_pk: int) -> None:
         "page_url": absolute(article.get_absolute_url()),
     }
     try:
-        send_mail(str(notice.subject) % values, str(notice.body) % values, None, recipients)
+        send_mail(single_line(str(notice.subject) % values), str(notice.body) % values, None, recipients)
     except Exception:  # a mail outage must not undo the step, which is already saved
         logger.exception("Could not send the %s notice of article %s", revision.action, article.pk)

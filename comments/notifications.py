@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.roles import holding
+from common.text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ def moderator_emails() -> list[str]:
 def _mail(recipients: list[str], subject: str, body: str, comment) -> None:
     # A mail outage must not turn a reader's comment or report into an error: both are saved already.
     try:
-        send_mail(subject, body, None, recipients)
+        # One line whatever the title held: a line break in a subject makes Django refuse the mail.
+        send_mail(single_line(subject), body, None, recipients)
     except Exception:
         logger.exception("Could not notify moderators of comment %s", comment.pk)
 

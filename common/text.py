@@ -19,6 +19,12 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def single_line(text: str) -> str:
+    """Control characters (line breaks, tabs, NUL…) as spaces, runs of spaces as one: a title, a mail subject."""
+    spaced = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text or "")
+    return re.sub(" {2,}", " ", spaced).strip()
+
+
 _END = ""  # the key marking, in the tree of phrases, that a phrase ends at this letter
 
 

@@ -646,6 +646,20 @@ def test_held_comment_is_mailed_to_the_moderators(client, article, mailoutbox, m
     assert article.title in mail.subject
 
 
+def test_a_title_with_line_breaks_is_one_line_and_its_comments_are_still_mailed(
+    client, article, mailoutbox, moderator_with_email
+):
+    # Typed or pasted through a form or a script that does not strip them: a header injection, or every
+    # mail about the article refused by Django (BadHeaderError) while the moderators never hear of it.
+    Article.objects.filter(pk=article.pk).update(title="Tramway\r\nBcc: tous@exemple.fr\x00 et\tbus")
+    article.refresh_from_db()
+    post_comment(client, article, email="camille@exemple.fr", body="Enfin !")
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject.endswith("« Tramway Bcc: tous@exemple.fr et bus »")
+    article.save()
+    assert Article.objects.get(pk=article.pk).title == "Tramway Bcc: tous@exemple.fr et bus"
+
+
 # 7. Bad input -----------------------------------------------------------------------------------
 
 VALID = {"name": "Camille Bernard", "email": "camille@exemple.fr", "url": "", "body": "Mon avis, bien pesé."}
