@@ -233,7 +233,8 @@ def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 ALLOWLIST = {
     "tags": ALLOWED_TAGS,
-    "attributes": ALLOWED_ATTRIBUTES,
+    # ammonia allows lang and title on every element unless "*" says otherwise: only ALLOWED_ATTRIBUTES pass.
+    "attributes": {**ALLOWED_ATTRIBUTES, "*": set()},
     "url_schemes": URL_SCHEMES,
     "clean_content_tags": {"script", "style"},
     "link_rel": None,

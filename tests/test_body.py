@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from factories import ALT_TEXT, jpeg
 
-from articles.body import render_body
+from articles.body import clean_body, render_body
 from articles.models import Article, references_from
 
 pytestmark = pytest.mark.django_db
@@ -1040,3 +1040,14 @@ def test_an_image_address_in_the_markup_is_no_typed_file_name(editor_client, sec
     response = editor_client.post(add_url(), published_form_data(section, body), follow=True)
 
     assert not [message for message in response.context["messages"] if message.level_tag == "warning"]
+
+
+def test_only_the_allowed_attributes_are_kept_not_lang_or_title_everywhere():
+    # ammonia's own default lets lang and title through on any element; the README promises none pass.
+    cleaned = clean_body(
+        '<p lang="en" title="info">Texte <strong lang="de">gras</strong> '
+        '<a href="https://exemple.fr/" title="Le site" lang="fr">lien</a></p><h2 title="x">Titre</h2>'
+    )
+    assert cleaned == (
+        '<p>Texte <strong>gras</strong> <a href="https://exemple.fr/" title="Le site">lien</a></p><h2>Titre</h2>'
+    )
