@@ -192,10 +192,16 @@ def _site_view(href: str):
         return None, ""
 
 
+# No article's slug is longer (Article.slug, BodyReference.linked_slug): a longer one names no article.
+SLUG_MAX_LENGTH = 200
+
+
 def article_slug_in(href: str) -> str | None:
     """The slug of the article a stored link points to (``/article/<slug>/``), without any query."""
     view, _fragment = _site_view(href)
-    return view.kwargs["slug"] if view and view.view_name == "articles:article" else None
+    if not view or view.view_name != "articles:article" or len(view.kwargs["slug"]) > SLUG_MAX_LENGTH:
+        return None
+    return view.kwargs["slug"]
 
 
 def canonical_article_href(href: str) -> str | None:

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     # Old WordPress addresses (/?p=12, /2016/07/14/slug/): before the page cache, which would
     # serve the home page kept for /?p=12, and around it, to look up the addresses that found nothing.
     "wordpress.redirects.OldAddressMiddleware",
+    # A NUL in the query string or an admin action on ids that are not ids: a French 400, not PostgreSQL's 500.
+    "newsroom.middleware.UnreadableInputMiddleware",
     # Before sessions, CSRF and authentication: a cached page costs none of them.
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
