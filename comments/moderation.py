@@ -7,12 +7,15 @@ code, and ``CommentPolicy.review()`` applies them in one order. It answers with 
 """
 
 import enum
+import hashlib
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,8 @@ from .blocklist import blocked_term_in
 from .forms import CommentForm
 from .models import Comment, CommenterRule
 from .text import count_links
+
+logger = logging.getLogger(__name__)
 
 FORM_TOKEN_SALT = "comments.form-token"
 # A double click from the same browser within this time is the same comment.
@@ -133,6 +138,8 @@ class CommentPolicy:
         earlier = self.earlier_copy(comment, held_ids)
         if earlier is not None:
             return Decision(Outcome.DUPLICATE, earlier)
+        if not self.claim_token(form.token_sent):
+            return Decision(Outcome.BOT)  # a token already used: one form, one comment
         comment.status, comment.held_reason = self.initial_status(comment, rules)
         return Decision(Outcome.ACCEPTED, comment, notify_moderators=comment.status == Comment.Status.PENDING)
 
@@ -153,6 +160,19 @@ class CommentPolicy:
         if age > self.form_max_age_seconds:
             return "expired"
         return None
+
+    def claim_token(self, token: str) -> bool:
+        """Use up the form's token; False if it was used already (a bot posting many comments with one form).
+
+        Held in the shared cache until the token would have expired anyway. A double click is no
+        replay: it was answered above as a duplicate of its first send (``earlier_copy``).
+        """
+        key = "comments:token:" + hashlib.sha256(token.encode()).hexdigest()
+        try:
+            return cache.add(key, 1, timeout=int(self.form_max_age_seconds) + 60)
+        except Exception:  # the cache down: the other defences (timing, honeypot, rate, moderation) still stand
+            logger.exception("Comment form token could not be claimed")
+            return True
 
     def rate_limited(self, ip_address: str | None) -> bool:
         """Count this address's posts in a sliding-ish window held in the shared cache."""

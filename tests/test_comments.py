@@ -540,6 +540,15 @@ def test_token_from_another_article_saves_nothing(client, article, make_article)
     assert not Comment.objects.exists()
 
 
+def test_a_form_token_serves_one_comment_only(client, other_reader, article):
+    token = form_token(client, article)
+    assert post_comment(client, article, token=token, body="Le premier, bien réel.").status_code == 302
+    # The same signed form replayed, from another browser, with another text: nothing stored.
+    response = post_comment(other_reader, article, token=token, body="Et un autre, puis mille.")
+    assert_neutral_redirect(response, article)
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Le premier, bien réel."]
+
+
 def test_posts_from_one_address_are_limited(client, other_reader, article, settings):
     settings.COMMENTS_RATE_LIMIT = 2
     for number in (1, 2):
