@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.utils.functional import SimpleLazyObject
 
 import pagecache
@@ -8,10 +9,16 @@ from common.inputs import plain_number
 
 
 def canonical_url(request) -> str:
-    """The page's one address: absolute, without query string except a page number past the first."""
+    """The page's one address: absolute, without query string except a page number past the first.
+
+    None for a request whose Host is not ours: its error page (400) names no address.
+    """
     page = plain_number(request.GET.get("page"))
     suffix = f"?page={page}" if page and page > 1 else ""
-    return request.build_absolute_uri(request.path) + suffix
+    try:
+        return request.build_absolute_uri(request.path) + suffix
+    except DisallowedHost:
+        return None
 
 
 def tagged_menu_sections():

@@ -1,5 +1,10 @@
 """Refuse early, with the French 400 page, what no page of the site accepts and PostgreSQL would turn into a 500."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http.request import split_domain_port
 from django.shortcuts import render
 
 from common.inputs import plain_number
@@ -32,4 +37,30 @@ class UnreadableInputMiddleware:
             and any(plain_number(value) is None for value in request.POST.getlist("_selected_action"))
         ):
             return refused(request)
+        return self.get_response(request)
+
+
+class CanonicalHostMiddleware:
+    """With ``NEWSROOM_SITE_URL`` set, absolute links name the site by that address, whatever Host was sent.
+
+    Canonical URLs, og:url, JSON-LD, feeds, sitemaps and mails build absolute links from the request's
+    host; ALLOWED_HOSTS checks its name but not its port, so ``Host: www.exemple.fr:1`` would reach all of
+    them (and a CDN that keys pages by path alone would serve them to everyone). Once the host is known
+    to be allowed, a page read (GET, HEAD) gets the configured one; a form sent to the same name gets
+    its port corrected, and one sent to another allowed name (an admin host) is left alone, so that
+    the CSRF check compares the browser's origin with the host it really used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.host = urlsplit(settings.CANONICAL_SITE_URL).netloc
+        if not self.host:
+            raise MiddlewareNotUsed
+        self.domain, _port = split_domain_port(self.host)
+
+    def __call__(self, request):
+        domain, _port = split_domain_port(request.get_host())  # DisallowedHost (a 400) comes first
+        if request.method in ("GET", "HEAD") or domain == self.domain:
+            request.META["HTTP_HOST"] = self.host
+            request.META.pop("HTTP_X_FORWARDED_HOST", None)
         return self.get_response(request)

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "wordpress.redirects.OldAddressMiddleware",
     # A NUL in the query string or an admin action on ids that are not ids: a French 400, not PostgreSQL's 500.
     "newsroom.middleware.UnreadableInputMiddleware",
+    # With NEWSROOM_SITE_URL: absolute links name the site by it, never by a forged Host (a port).
+    "newsroom.middleware.CanonicalHostMiddleware",
     # Before sessions, CSRF and authentication: a cached page costs none of them.
     "pagecache.middleware.PageCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -282,6 +284,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
+# The site's public address, when configured: every absolute link uses it (newsroom.middleware).
+CANONICAL_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 # The site's address for the links in staff emails (the desk's notifications), which are sent
 # without a request to take it from: the first trusted origin, else the first allowed host.
 SITE_URL = (

@@ -377,10 +377,11 @@ def test_category_prefixes_must_belong_to_the_posts_own_site(client, site, make_
 )
 def test_hostile_addresses_never_fail(client, site, address):
     response = client.get(address)  # the test client raises any exception a view or middleware lets out
-    assert response.status_code in (200, 301, 404)
+    assert response.status_code in (200, 301, 400, 404)
     if response.status_code == 301:
         assert response["Location"].startswith("/")
-        assert client.get(response["Location"]).status_code == 200
+        # 400: WordPress's search for a NUL leads to ours, which refuses it in French (newsroom.middleware).
+        assert client.get(response["Location"]).status_code in (200, 400)
 
 
 def test_empty_parameters_name_nothing(client, site):
@@ -503,10 +504,13 @@ def test_in_production_static_files_come_first_then_old_addresses_then_the_page_
         **PRODUCTION_ENV,
     )
     stack = result.stdout.splitlines()[-1].split() if result.stdout else []
-    assert stack[:4] == [
+    assert stack[:6] == [
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         MIDDLEWARE,
+        # Input PostgreSQL cannot take, and the configured host: both before the page cache too.
+        "newsroom.middleware.UnreadableInputMiddleware",
+        "newsroom.middleware.CanonicalHostMiddleware",
         "pagecache.middleware.PageCacheMiddleware",
     ], result.stderr
 
