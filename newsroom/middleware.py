@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http.request import split_domain_port
 from django.shortcuts import render
+from django.urls import reverse
 
 from common.inputs import plain_number
 
@@ -17,18 +18,23 @@ def refused(request):
 
 
 class UnreadableInputMiddleware:
-    """A NUL character in the query string (``?q=%00``, the admin's ``?status__exact=%00`` or its
-    autocomplete's ``?term=%00``), or an admin bulk action on ids that are not ids
-    (``_selected_action=abc``): PostgreSQL refuses both with an error the views do not expect.
+    """On staff pages, a NUL character in the query string (the image picker's or the admin's ``?q=%00``,
+    its ``?status__exact=%00``, its autocomplete's ``?term=%00``) or a bulk action on ids that are not
+    ids (``_selected_action=abc``): PostgreSQL refuses both with an error the admin does not expect.
 
-    Form fields are left to the forms, which refuse a NUL with a message next to the field and keep
-    what was typed; only addresses and the admin's action checkboxes, which nobody types, are checked here.
+    Reader pages read their few parameters themselves (the search drops control characters, page
+    numbers go through ``plain_number``). Form fields are left to the forms, which refuse a NUL next
+    to the field and keep what was typed; only addresses and the admin's action checkboxes, which
+    nobody types, are checked here.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.staff_prefix = reverse("admin:index")
 
     def __call__(self, request):
+        if not request.path.startswith(self.staff_prefix):
+            return self.get_response(request)
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             return refused(request)
         if (

@@ -660,7 +660,7 @@ def test_a_title_with_line_breaks_is_one_line_and_its_comments_are_still_mailed(
 ):
     # Typed or pasted through a form or a script that does not strip them: a header injection, or every
     # mail about the article refused by Django (BadHeaderError) while the moderators never hear of it.
-    Article.objects.filter(pk=article.pk).update(title="Tramway\r\nBcc: tous@exemple.fr\x00 et\tbus")
+    Article.objects.filter(pk=article.pk).update(title="Tramway\r\nBcc: tous@exemple.fr\x0b et\tbus")
     article.refresh_from_db()
     post_comment(client, article, email="camille@exemple.fr", body="Enfin !")
     assert len(mailoutbox) == 1
