@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, CommentReport
@@ -29,6 +31,25 @@ class ErrorsNamedByFieldMixin:
                 self.fields[name].widget.attrs.update(
                     {"aria-invalid": "true", "aria-describedby": " ".join(described_by)}
                 )
+
+
+def grouped(number: int) -> str:
+    """« 5 000 », as French writes numbers (the locale's thousands separator)."""
+    return number_format(number, force_grouping=True)
+
+
+def at_most(limit: int):
+    """Refuse a text longer than ``limit`` characters, saying by how much in French numbers."""
+
+    def check(value):
+        if len(value) > limit:
+            raise ValidationError(
+                _("%(limit)s caractères au maximum (vous en avez écrit %(written)s) : raccourcissez le texte.")
+                % {"limit": grouped(limit), "written": grouped(len(value))},
+                code="max_length",
+            )
+
+    return check
 
 
 class CommentForm(ErrorsNamedByFieldMixin, forms.Form):
@@ -69,9 +90,9 @@ class CommentForm(ErrorsNamedByFieldMixin, forms.Form):
         self.article = article
         super().__init__(*args, **kwargs)
         # No maxlength attribute: a browser would silently cut a pasted text; the server explains instead.
-        self.fields["body"].validators.append(MaxLengthValidator(settings.COMMENTS_MAX_LENGTH))
-        self.fields["body"].help_text = _("%(max)d caractères au maximum. Le HTML n’est pas interprété.") % {
-            "max": settings.COMMENTS_MAX_LENGTH
+        self.fields["body"].validators.append(at_most(settings.COMMENTS_MAX_LENGTH))
+        self.fields["body"].help_text = _("%(max)s caractères au maximum. Le HTML n’est pas interprété.") % {
+            "max": grouped(settings.COMMENTS_MAX_LENGTH)
         }
 
     @property
