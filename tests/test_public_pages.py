@@ -102,6 +102,7 @@ def test_unknown_pages_answer_a_french_404(client, newsroom, url):
     html = response.content.decode()
     assert "Page introuvable" in html
     assert '<html lang="fr">' in html
+    assert 'rel="canonical"' not in html  # an error page declares no address of its own to index
 
 
 def test_tag_only_on_unpublished_articles_is_not_a_page(client, make_article):
