@@ -188,7 +188,14 @@ def test_comment_is_held_for_moderation_then_shown_to_everyone(client, other_rea
     poster_page = read(client, article)
     assert "Enfin une bonne nouvelle" in poster_page
     assert WAITING in poster_page
+    # Not « Aucun commentaire » right above the reader's own comment.
+    assert text(find(page(client.get(article.get_absolute_url())), "h2", id="commentaires-titre")) == (
+        "Aucun commentaire publié pour l’instant"
+    )
     assert "Enfin une bonne nouvelle" not in read(other_reader, article)
+    assert text(find(page(other_reader.get(article.get_absolute_url())), "h2", id="commentaires-titre")) == (
+        "Aucun commentaire"
+    )
 
     comment.approve(by=moderator)
 
