@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from . import admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's)
+from . import admin_staff, admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter

@@ -1,6 +1,5 @@
 """Posting a comment: the policy decides (``comments.moderation``), this view answers."""
 
-import ipaddress
 import json
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import ArticleView
-from common.ratelimit import over_limit, sender
+from common.ratelimit import client_ip, over_limit, sender
 from pagecache.origin import cross_site
 
 from .forms import CommentForm, ReportForm
@@ -26,18 +25,6 @@ from .page_part import AUTHOR_COOKIE, COOKIE_SALT, HELD_COOKIE, MAX_HELD_IDS, he
 # Cookies set only in the commenter's own browser, signed so they cannot be forged.
 HELD_COOKIE_MAX_AGE = 30 * 24 * 60 * 60
 AUTHOR_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
-
-
-def client_ip(request) -> str | None:
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            address = forwarded.split(",")[-1].strip()
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 class RefusedCommentView(ArticleView):

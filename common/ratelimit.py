@@ -2,7 +2,21 @@
 
 import ipaddress
 
+from django.conf import settings
 from django.core.cache import cache
+
+
+def client_ip(request) -> str | None:
+    """The address a request came from: REMOTE_ADDR, or the proxy's X-Forwarded-For when trusted."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            address = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def sender(address: str | None) -> str:

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.login import ThrottledLoginForm
+
 
 class NewsroomAdminSite(admin.AdminSite):
     site_title = _("Rédaction")
+    login_form = ThrottledLoginForm
     index_title = _("Tableau de bord")
 
     @property

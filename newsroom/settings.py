@@ -324,6 +324,11 @@ COMMENTS_REPORT_RATE_LIMIT = env_int("NEWSROOM_COMMENTS_REPORT_RATE_LIMIT", 10)
 COMMENTS_REPORT_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_REPORT_RATE_WINDOW_SECONDS", 60 * 60)
 # Behind a reverse proxy, the client's address is the last one the proxy appended.
 TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
+# Signing in to the admin (common.login): after this many wrong passwords for one account, or from
+# one address, sign-in is refused for LOGIN_LOCK_SECONDS (an administrator can lift it sooner).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("NEWSROOM_LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCK_SECONDS = env_int("NEWSROOM_LOGIN_LOCK_SECONDS", 15 * 60)
 
 # Links readers type without a scheme become https:// links (the Django 2028 default, today).
 URLIZE_ASSUME_HTTPS = True
