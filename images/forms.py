@@ -1,5 +1,6 @@
 """The form journalists fill in to add an image to the library or replace its file."""
 
+import logging
 import re
 import uuid
 from datetime import timedelta
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from .models import MISSING_ALT_TEXT, Image
 from .processing import ProcessedImage, process_upload
+
+logger = logging.getLogger(__name__)
 
 ACCEPTED_TYPES = "image/jpeg,image/png,image/webp,image/gif"
 # A camera's or a phone's file name typed as text (« IMG_1234.jpg », « FB_IMG_1468476316958.jpg »,
@@ -87,6 +90,12 @@ def forget_old_kept_uploads(storage) -> None:
             continue  # swept meanwhile by another request
 
 
+STORAGE_UNAVAILABLE = gettext_lazy(
+    "Le fichier n’a pas pu être enregistré : le stockage des images est plein ou indisponible. "
+    "Vos textes sont conservés ; réessayez dans un moment ou prévenez l’administrateur du site."
+)
+
+
 class ImageForm(forms.ModelForm):
     """Checks and processes the uploaded file while the form is validated.
 
@@ -99,6 +108,7 @@ class ImageForm(forms.ModelForm):
     kept_upload = forms.CharField(label=gettext_lazy("fichier gardé"), required=False, widget=forms.HiddenInput)
 
     processed: ProcessedImage | None = None
+    files_written = False  # by full_clean, before the database is written
     kept_name = ""  # the kept file's original name, shown next to the field
     kept_path = None
 
@@ -138,6 +148,17 @@ class ImageForm(forms.ModelForm):
     def full_clean(self):
         super().full_clean()
         upload = self.files.get(self.add_prefix("file")) if self.is_bound else None
+        if not self._errors and self.processed is not None:
+            # The files are written now, while the form can still say so next to the field: a disk
+            # full or read-only would otherwise be a 500 at save time, the typed texts lost.
+            self.instance.attach(self.processed)
+            try:
+                self.instance.write_files()
+            except OSError:
+                logger.exception("Image storage refused an upload")
+                self.add_error("file", STORAGE_UNAVAILABLE)
+                return
+            self.files_written = True
         if (
             self.keep_refused_upload
             and self._errors
@@ -145,8 +166,13 @@ class ImageForm(forms.ModelForm):
             and "file" not in self._errors
             and self.kept_path is None
         ):
+            try:
+                kept = keep_upload(self.processed, upload.name)
+            except OSError:
+                logger.exception("Image storage could not keep a refused form's upload")
+                return  # the form says what is wrong; the file will have to be chosen again
             self.data = self.data.copy()
-            self.data[self.add_prefix("kept_upload")] = keep_upload(self.processed, upload.name)
+            self.data[self.add_prefix("kept_upload")] = kept
             self._show_kept(upload.name)
 
     def clean_file(self):
@@ -157,7 +183,7 @@ class ImageForm(forms.ModelForm):
         return self.processed.master_file()
 
     def save(self, commit=True):
-        if self.processed is not None:
+        if self.processed is not None and not self.files_written:
             self.instance.attach(self.processed)
         if self.kept_path is not None:
             storage, path = _kept_storage(), self.kept_path

@@ -110,6 +110,18 @@ class Image(models.Model):
         self.renditions = []
         self._pending = processed
 
+    def write_files(self) -> None:
+        """Write an attached upload's files now, before any database write (a form checking that the
+        storage takes them). On a storage error, every file written so far is removed and it raises."""
+        previous_names = self._previous_file_names()
+        try:
+            self._write_pending_renditions()
+            if self.file and not self.file._committed:
+                self.file.save(self.file.name, self.file.file, save=False)
+        except Exception:
+            delete_stored_files(self.file.storage, self._unsaved_file_names(previous_names))
+            raise
+
     def _previous_file_names(self) -> set[str]:
         """The files the database points at before this save."""
         if hasattr(self, "_saved_file_names"):

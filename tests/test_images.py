@@ -1,5 +1,6 @@
 """The image library as the newsroom uses it: uploads through the admin, refusals, files on disk, <picture>."""
 
+import errno
 import io
 import itertools
 import re
@@ -666,3 +667,25 @@ def test_a_refused_file_is_not_kept(editor_client):
     assert response.status_code == 200
     assert "est gardé" not in response.content.decode()
     assert not [name for name in stored_files() if name.startswith("images/kept/")]
+
+
+@pytest.mark.parametrize("fails_at", [1, 3, 7], ids=["first-file", "a-rendition", "the-master"])
+def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(editor_client, monkeypatch, fails_at):
+    storage_class = FileSystemStorage
+    save, written = storage_class._save, []
+
+    def disk_full(self, name, content):
+        if len(written) + 1 >= fails_at:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(name)
+        return save(self, name, content)
+
+    monkeypatch.setattr(storage_class, "_save", disk_full)
+    data = image_form_data(upload(jpeg((1600, 1000))), alt_text="Le pont des Roches", caption="Au petit matin")
+    response = editor_client.post(add_url(), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "le stockage des images est plein ou indisponible" in " ".join(form.errors["file"])
+    assert form["alt_text"].value() == "Le pont des Roches" and form["caption"].value() == "Au petit matin"
+    assert not Image.objects.exists()
+    assert stored_files() == []  # whatever was written before the failure is gone
