@@ -368,6 +368,7 @@ class PersonalityAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     list_display = ["name", "role"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["portrait"]
 
 
 @admin.register(ArticleSlugRedirect)

@@ -229,7 +229,17 @@ class Personality(models.Model):
     role = models.CharField(
         _("fonction"), max_length=200, blank=True, help_text=_("Par exemple « ministre de l’Économie ».")
     )
-    portrait = models.ImageField(_("portrait"), upload_to="personalities/", blank=True)
+    # A library image, like every picture readers see: checked, stripped of its metadata (GPS, camera
+    # serial, file name) and served as renditions, never as the file somebody uploaded.
+    portrait = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("portrait"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Une image de la photothèque (ajoutez-la d’abord dans « Images »), recadrée carrée de préférence."),
+    )
     bio = models.TextField(_("biographie courte"), blank=True)
 
     class Meta:

@@ -173,6 +173,7 @@ PERSONALITIES = Subject(
     feed_description=_("%(site)s : les derniers articles sur %(name)s."),
     sitemap_key="personnalites",
     name_is_searched=True,
+    select_related=("portrait",),
 )
 TAGS = Subject(
     kind="tag",

@@ -689,3 +689,36 @@ def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(ed
     assert form["alt_text"].value() == "Le pont des Roches" and form["caption"].value() == "Au petit matin"
     assert not Image.objects.exists()
     assert stored_files() == []  # whatever was written before the failure is gone
+
+
+# Portraits of personalities -------------------------------------------------------------------------
+
+
+def test_a_portrait_is_a_library_image_served_stripped_as_renditions(client, editor_client, make_personality):
+    # Uploaded through the library like any picture, then chosen for the personality.
+    editor_client.post(add_url(), image_form_data(upload(phone_photo(), name="IMG_20260712_GPS.jpg")))
+    portrait = Image.objects.get()
+    personality = make_personality("Claire Vasseur", slug="claire-vasseur")
+    response = editor_client.post(
+        reverse("admin:articles_personality_change", args=[personality.pk]),
+        {"name": "Claire Vasseur", "slug": "claire-vasseur", "role": "", "bio": "", "portrait": portrait.pk},
+    )
+    assert response.status_code == 302
+    page = client.get(personality.get_absolute_url()).content.decode()
+    shown = re.search(r'<img src="([^"]+)"[^>]*class="portrait"', page).group(1)
+    assert shown == portrait.fallback_url and "/renditions/" in shown and "IMG_20260712" not in page
+    served = Pillow.open(Path(settings.MEDIA_ROOT) / shown.removeprefix(settings.MEDIA_URL))
+    assert not served.getexif().get_ifd(GPS_INFO) and ExifTags.Base.Make not in served.getexif()
+
+
+def test_a_portrait_cannot_be_uploaded_around_the_library(editor_client, make_personality):
+    personality = make_personality("Claire Vasseur", slug="claire-vasseur")
+    response = editor_client.post(
+        reverse("admin:articles_personality_change", args=[personality.pk]),
+        {"name": "Claire Vasseur", "slug": "claire-vasseur", "role": "", "bio": "", "portrait": upload(phone_photo())},
+    )
+    # « portrait » is a choice among library images: a file sent in its place is not even read.
+    assert response.status_code == 302
+    personality.refresh_from_db()
+    assert personality.portrait is None
+    assert stored_files() == []
