@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import reverse
 
 import pagecache
@@ -47,3 +48,9 @@ def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in DISALLOWED_PATHS), ""]
     lines += [f"Sitemap: {request.build_absolute_uri(reverse(name))}" for name in ("sitemap_index", "news_sitemap")]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever a page links: the site's icon."""
+    # At request time: the fingerprinted name comes from the manifest collectstatic writes.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

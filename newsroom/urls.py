@@ -14,6 +14,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("robots.txt", seo_views.robots_txt, name="robots_txt"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says: the site's icon, not a 404.
+    path("favicon.ico", seo_views.favicon, name="favicon"),
     path("sitemap.xml", seo_views.sitemap_index, name="sitemap_index"),
     path("sitemap-news.xml", seo_views.news_sitemap, name="news_sitemap"),  # before sitemap-<section>.xml
     path("sitemap-<section>.xml", seo_views.sitemap_section, name="django.contrib.sitemaps.views.sitemap"),

@@ -6,6 +6,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,3 +279,11 @@ def test_article_page_weight_and_requests_before_images(client, make_article):
     weight = len(html.encode()) + sum(Path(finders.find(asset)).stat().st_size for asset in assets)
     assert 1 + len(assets) <= 5
     assert weight < 50_000
+
+
+def test_every_page_has_an_icon_and_favicon_ico_leads_to_it(client, newsroom):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    assert finders.find(icon.removeprefix(settings.STATIC_URL))
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == icon
