@@ -4,12 +4,12 @@ import json
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles.models import Article
 from articles.views import ArticleView
@@ -60,9 +60,12 @@ def _neutral_redirect(article, comment=None) -> HttpResponseRedirect:
 # No CSRF cookie: the form sits on pages kept in a shared cache. Cross-site posts are refused
 # by their Origin / Sec-Fetch-Site headers instead, and the signed form token does the rest.
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_comment(request, article_id: int):
     article = get_object_or_404(Article.objects.published().for_reading(), pk=article_id)
+    if request.method == "GET":
+        # The form's address, reloaded or bookmarked after a refused comment: the article and its form.
+        return redirect(f"{article.get_absolute_url()}#laisser-un-commentaire")
     form = CommentForm(request.POST, article=article)
     if cross_site(request):
         form.is_valid()

@@ -70,3 +70,18 @@ class CanonicalHostMiddleware:
             request.META["HTTP_HOST"] = self.host
             request.META.pop("HTTP_X_FORWARDED_HOST", None)
         return self.get_response(request)
+
+
+class FrenchErrorPagesMiddleware:
+    """Django answers a wrong method (405) with an empty page: the site's French one instead, its Allow kept."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Right around the views: a French page for a wrong method (Django's 405 is empty).
+    "newsroom.middleware.FrenchErrorPagesMiddleware",
 ]
 
 if not DEBUG:
@@ -297,6 +299,12 @@ SITE_URL = (
     or f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 ).rstrip("/")
 
+# Who hears of a server error (the 500 page says « La rédaction en a été avertie »): every error is
+# logged at ERROR on the console (the process's stderr, which the service manager keeps, through the
+# root logger below), and Django's own logging mails it to these addresses when DEBUG is off
+# (« alice@example.org, bob@example.org »; empty: logged only).
+ADMINS = env_list("DJANGO_ADMINS", [])
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
