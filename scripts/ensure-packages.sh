@@ -5,19 +5,25 @@
 # run; without Chromium, or axe-core, those tests skip and say why.
 cd "$(dirname "$0")/.." || exit 1
 
-# axe-core (the accessibility checker the browser tests run in the pages), from npm, into var/
-# (outside git, like the rest of what `make` builds): pinned, installed once per version.
+# From npm, into var/ (outside git, like the rest of what `make` builds), pinned, installed once per
+# version: axe-core (the accessibility checker the browser tests run in the pages) and vnu-jar (the
+# Nu HTML Checker the validity tests run on the pages, with Java). Installed together: npm would
+# drop a package it was not asked for again.
 AXE_CORE_VERSION=4.14.1
-AXE_DIR=var/node
-if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ] \
-  || ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$AXE_DIR/node_modules/axe-core/package.json" 2>/dev/null; then
+VNU_JAR_VERSION=26.9.27
+NODE_DIR=var/node
+installed() {  # package version
+  grep -q "\"version\": \"$2\"" "$NODE_DIR/node_modules/$1/package.json" 2>/dev/null
+}
+if ! installed axe-core "$AXE_CORE_VERSION" || ! installed vnu-jar "$VNU_JAR_VERSION"; then
   if command -v npm >/dev/null 2>&1; then
-    echo "== installing axe-core $AXE_CORE_VERSION into $AXE_DIR"
-    mkdir -p "$AXE_DIR"
-    timeout 300 npm install --prefix "$AXE_DIR" --no-save --no-audit --no-fund --silent "axe-core@$AXE_CORE_VERSION" \
-      || echo "Could not install axe-core: the accessibility tests will be skipped." >&2
+    echo "== installing axe-core $AXE_CORE_VERSION and vnu-jar $VNU_JAR_VERSION into $NODE_DIR"
+    mkdir -p "$NODE_DIR"
+    timeout 300 npm install --prefix "$NODE_DIR" --no-save --no-audit --no-fund --silent \
+      "axe-core@$AXE_CORE_VERSION" "vnu-jar@$VNU_JAR_VERSION" \
+      || echo "Could not install axe-core and vnu-jar: the accessibility and HTML checks will be skipped." >&2
   else
-    echo "npm is missing: axe-core cannot be installed, the accessibility tests will be skipped." >&2
+    echo "npm is missing: axe-core and vnu-jar cannot be installed, their checks will be skipped." >&2
   fi
 fi
 
@@ -25,6 +31,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # runs the Nu HTML Checker
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "== installing ${missing[*]}"

@@ -27,6 +27,16 @@ def french_date(value, with_time: bool = False) -> str:
     return text
 
 
+@register.filter
+def machine_date(value) -> str:
+    """A <time datetime> value: ISO 8601 in the site's time zone, to the second (HTML takes at most
+    milliseconds; Django's « c » format writes microseconds)."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return local.replace(microsecond=0).isoformat()
+
+
 register.filter("names_list", names_list)
 register.filter("public_name", public_name)
 register.filter("credited", credited)
