@@ -6,8 +6,10 @@ Chromium and its driver (``make test`` installs them where it can).
 """
 
 import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 EDITABLE = '.prose-editor [contenteditable="true"]'
@@ -123,3 +125,23 @@ def present(driver, css: str) -> list:
         return driver.find_elements(By.CSS_SELECTOR, css)
     finally:
         driver.implicitly_wait(5)
+
+
+# axe-core, from npm (scripts/ensure-packages.sh installs it under var/node, which `make test` runs first).
+AXE_JS = Path(settings.BASE_DIR) / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+  .then(results => done(results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => n.target.join(" ") + " — " + n.failureSummary.replace(/\\s+/g, " ")).slice(0, 5),
+  }))))
+  .catch(error => done([{id: "axe-error", impact: "critical", help: String(error), nodes: []}]));
+"""
+
+
+def axe_violations(driver) -> list[dict]:
+    """axe-core's violations (WCAG 2 and 2.1, A and AA, and its best practices) on the page the browser shows."""
+    driver.set_script_timeout(60)
+    driver.execute_script(AXE_JS.read_text())
+    return driver.execute_async_script(RUN_AXE)

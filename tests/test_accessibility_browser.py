@@ -11,14 +11,11 @@ from pathlib import Path
 
 import pytest
 from admin_pages import article_change_data
-from browser import BROWSER_TESTS, EDITABLE, log_in, new_browser, wait_for
-from django.conf import settings
+from browser import AXE_JS, BROWSER_TESTS, EDITABLE, axe_violations, log_in, new_browser, wait_for
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-
-AXE_JS = Path(settings.BASE_DIR) / "var" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
     *BROWSER_TESTS,
@@ -27,23 +24,10 @@ pytestmark = [
     ),
 ]
 
-RUN_AXE = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-  .then(results => done(results.violations.map(v => ({
-      id: v.id, impact: v.impact, help: v.help,
-      nodes: v.nodes.map(n => n.target.join(" ") + " — " + n.failureSummary.replace(/\\s+/g, " ")).slice(0, 5),
-  }))))
-  .catch(error => done([{id: "axe-error", impact: "critical", help: String(error), nodes: []}]));
-"""
-
 
 def serious_violations(driver) -> list[dict]:
     """axe-core's critical and serious violations on the page the browser shows."""
-    driver.set_script_timeout(60)
-    driver.execute_script(AXE_JS.read_text())
-    violations = driver.execute_async_script(RUN_AXE)
-    return [violation for violation in violations if violation["impact"] in {"critical", "serious"}]
+    return [violation for violation in axe_violations(driver) if violation["impact"] in {"critical", "serious"}]
 
 
 def readable(violations) -> str:

@@ -88,7 +88,9 @@ def test_article_page_carries_opengraph_and_twitter_cards(client, site):
     assert meta(html, "property", "og:description") == [article.standfirst]
     assert meta(html, "property", "og:url") == ["http://testserver" + article.get_absolute_url()]
     assert meta(html, "property", "og:locale") == ["fr_FR"]
-    assert meta(html, "property", "article:published_time") == [timezone.localtime(article.published_at).replace(microsecond=0).isoformat()]
+    assert meta(html, "property", "article:published_time") == [
+        timezone.localtime(article.published_at).replace(microsecond=0).isoformat()
+    ]
     assert meta(html, "property", "article:section") == [article.section.name]
     assert sorted(meta(html, "property", "article:tag")) == ["FinTech", "IoT"]
     assert meta(html, "name", "twitter:title") == [article.title]
