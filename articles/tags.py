@@ -13,6 +13,8 @@ from anyascii import anyascii
 from django.core.validators import slug_re
 from django.utils.text import slugify
 
+from common.text import numbered
+
 SLUG_LENGTH = 100
 FALLBACK_PREFIX = "mot-cle-"
 
@@ -30,9 +32,4 @@ def is_usable_slug(slug: str) -> bool:
 
 def unique_tag_slug(name: str, tags, exclude_pk=None) -> str:
     """``tag_slug(name)``, numbered (« moskva-2 ») if another of ``tags`` (a Tag queryset) has it."""
-    base = candidate = tag_slug(name)
-    number = 1
-    while tags.filter(slug=candidate).exclude(pk=exclude_pk).exists():
-        number += 1
-        candidate = f"{base[: SLUG_LENGTH - len(str(number)) - 1]}-{number}"
-    return candidate
+    return numbered(tag_slug(name), lambda slug: tags.filter(slug=slug).exclude(pk=exclude_pk).exists(), SLUG_LENGTH)

@@ -8,7 +8,7 @@ words this way, so that a name found by one is found by the others.
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "’": "'"})
 
@@ -23,6 +23,15 @@ def single_line(text: str) -> str:
     """Control characters (line breaks, tabs, NUL…) as spaces, runs of spaces as one: a title, a mail subject."""
     spaced = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text or "")
     return re.sub(" {2,}", " ", spaced).strip()
+
+
+def numbered(base: str, taken: Callable[[str], bool], length: int) -> str:
+    """``base``, or « base-2 », « base-3 »… the first that is not ``taken``, cut to ``length`` characters."""
+    candidate, number = base[:length], 1
+    while taken(candidate):
+        number += 1
+        candidate = f"{base[: length - len(str(number)) - 1]}-{number}"
+    return candidate
 
 
 _END = ""  # the key marking, in the tree of phrases, that a phrase ends at this letter

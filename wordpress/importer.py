@@ -42,6 +42,7 @@ from articles.caching import article_tag
 from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from articles.tags import tag_slug
 from comments.models import Comment, refresh_comment_count
+from common.text import numbered
 from images.models import Image, delete_stored_files
 from images.processing import process_upload
 from search.indexing import refreshes_deferred
@@ -440,11 +441,11 @@ class WordPressImport:
     @staticmethod
     def free_slug(model, slug: str, length: int, taken: Callable[[str], bool] | None = None) -> str:
         slug = slugify(slug)[:length].strip("-") or "sans-titre"
-        candidate, number = slug, 1
-        while model.objects.filter(slug=candidate).exists() or (taken and taken(candidate)):
-            number += 1
-            candidate = f"{slug[: length - len(str(number)) - 1]}-{number}"
-        return candidate
+        return numbered(
+            slug,
+            lambda candidate: model.objects.filter(slug=candidate).exists() or bool(taken and taken(candidate)),
+            length,
+        )
 
     def report_unknown_taxonomies(self) -> None:
         for taxonomy, slugs in sorted(self.unknown_taxonomies.items()):
