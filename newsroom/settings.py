@@ -170,9 +170,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A per-process memory cache would be wrong: a purge could not reach the other processes.
 if os.environ.get("REDIS_URL"):
     _default_cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's RedisCache, serving uncached rather than failing while Redis is down (common/cache.py).
+        "BACKEND": "common.cache.ForgivingRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
         "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_KEY_PREFIX", "newsroom"),
+        # A Redis that does not answer costs a page a second at most, not a worker stuck.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 elif os.environ.get("DJANGO_CACHE_BACKEND"):
     _default_cache = {

@@ -108,7 +108,8 @@ def read_clock() -> int:
     if value is None:
         cache.add(CLOCK_KEY, _seed(), timeout=None)
         value = cache.get(CLOCK_KEY)
-    return int(value)
+    # Still none: the cache is unreachable (common.cache). Nothing can be kept; any value will do.
+    return int(value) if value is not None else _seed()
 
 
 def _tick() -> int:
