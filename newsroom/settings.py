@@ -146,6 +146,11 @@ DATABASES = {
 if not os.environ.get("DATABASE_URL"):
     # The embedded default must work on a fresh checkout with nothing prepared.
     VAR_DIR.mkdir(exist_ok=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and Path(DATABASES["default"]["NAME"]).is_file():
+    # An SQLite database that exists is opened read-write, never created: moved away or deleted while
+    # the site runs, it is an error (a 503, newsroom.errors) rather than a new, empty database that
+    # would look like a site without articles. A first `migrate` still creates it.
+    DATABASES["default"]["NAME"] = f"file:{DATABASES['default']['NAME']}?mode=rw"
 if env_bool("DATABASE_POOL", False):
     # psycopg's pool keeps each worker's connections open and checked between
     # requests (see README, « Deploying »). Django opens it lazily, on the first

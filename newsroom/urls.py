@@ -6,6 +6,9 @@ from django.views.static import serve
 
 from articles import seo_views
 
+# A database out of reach answers 503 with Retry-After (newsroom.errors), any other error 500.
+handler500 = "newsroom.errors.server_error"
+
 urlpatterns = [
     path(
         "admin/jsi18n/editeur/",

@@ -1,8 +1,10 @@
 """Error pages readers and staff may meet: French, true to what happens, and never a dead end."""
 
 import pytest
+from django.db import InterfaceError, OperationalError
 from django.test import Client
 from django.urls import reverse
+from test_settings import manage
 
 from articles.views import ArticleView
 
@@ -47,3 +49,54 @@ def test_without_admins_a_server_error_is_logged_only(settings, make_article, ma
     assert Client(raise_request_exception=False).get(article.get_absolute_url()).status_code == 500
     assert mailoutbox == []
     assert any(record.levelname == "ERROR" and record.name == "django.request" for record in caplog.records)
+
+
+# The database out of reach ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OperationalError("connection to server on socket failed: No such file or directory"),
+        OperationalError("database is locked"),
+        InterfaceError("connection already closed"),
+    ],
+    ids=["postgresql-stopped", "sqlite-locked", "connection-lost"],
+)
+def test_a_database_out_of_reach_gets_a_french_503_with_retry_after(make_article, monkeypatch, error):
+    article = make_article()
+
+    def unreachable(self, request, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(ArticleView, "get", unreachable)
+    response = Client(raise_request_exception=False).get(article.get_absolute_url())
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Site momentanément indisponible" in response.content.decode()
+    monkeypatch.undo()  # the database is back: the next request is served, nothing restarted
+    assert Client().get(article.get_absolute_url()).status_code == 200
+
+
+def test_staff_pages_get_the_503_too(editor_client, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("django.contrib.admin.sites.AdminSite.each_context", unreachable)
+    editor_client.raise_request_exception = False
+    response = editor_client.get(reverse("admin:index"))
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+
+
+def test_a_moved_sqlite_database_is_not_recreated_empty(tmp_path):
+    database = tmp_path / "db.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{database}", "DJANGO_MEDIA_ROOT": str(tmp_path / "media")}
+    assert manage("migrate", "--noinput", **env).returncode == 0  # the first migrate creates it
+    script = (
+        "import os; from django.db import connection; from articles.models import Article;"
+        f"print(Article.objects.count()); connection.close(); os.rename({str(database)!r}, {str(database)!r} + '.moved');"
+        "\ntry:\n    Article.objects.count(); print('recreated')\nexcept Exception as error: print(type(error).__name__)"
+    )
+    result = manage("shell", "--no-imports", "-c", script, **env)
+    assert result.stdout.split() == ["0", "OperationalError"], result.stdout + result.stderr
+    assert not database.exists()
