@@ -42,9 +42,11 @@ echo "== starting PostgreSQL ($PG_BIN) in $PG_DIR"
 as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 \
   || { cat "$PG_DIR/initdb.log" >&2; exit 1; }
 # Unix socket only: nothing listens on the network.
-as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-  -o "-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+PG_OPTIONS="-c listen_addresses='' -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o "$PG_OPTIONS" start >/dev/null \
   || { cat "$PG_DIR/server.log" >&2; exit 1; }
+# For the test that stops this server and starts it again (tests/test_database_outage.py).
+export NEWSROOM_TEST_PG_CTL="$PG_BIN/pg_ctl" NEWSROOM_TEST_PG_DATA="$PG_DIR/data" NEWSROOM_TEST_PG_OPTIONS="$PG_OPTIONS"
 
 # Redis, for the page cache shared by app servers: a unix socket too, no persistence.
 echo "== starting Redis"
