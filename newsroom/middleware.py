@@ -85,3 +85,35 @@ class FrenchErrorPagesMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+
+# The browser features no page of the site uses, turned off for it and for anything it might embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class PermissionsPolicyMiddleware:
+    """Says on every response that the site uses no camera, microphone, location, payment…: what a
+    script slipped into a page, or a page framing ours, could otherwise ask the reader for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

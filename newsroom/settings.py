@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # On every response, cached pages included: the browser features the site never uses, off.
+    "newsroom.middleware.PermissionsPolicyMiddleware",
     # Old WordPress addresses (/?p=12, /2016/07/14/slug/): before the page cache, which would
     # serve the home page kept for /?p=12, and around it, to look up the addresses that found nothing.
     "wordpress.redirects.OldAddressMiddleware",

@@ -100,3 +100,13 @@ def test_a_moved_sqlite_database_is_not_recreated_empty(tmp_path):
     result = manage("shell", "--no-imports", "-c", script, **env)
     assert result.stdout.split() == ["0", "OperationalError"], result.stdout + result.stderr
     assert not database.exists()
+
+
+def test_every_response_turns_off_the_browser_features_the_site_never_uses(client, editor_client, make_article):
+    for response in [
+        client.get(make_article().get_absolute_url()),
+        client.get("/inconnue/"),
+        editor_client.get("/admin/"),
+    ]:
+        policy = response["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy and "microphone=()" in policy
