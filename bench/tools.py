@@ -5,10 +5,13 @@ Nothing here imports Django: the scripts use it before Django is set up.
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 
@@ -91,3 +94,56 @@ def create_database(folder: Path, name: str) -> str:
         as_postgres([pg_bin() / "createdb", "-h", folder, "-U", "postgres", name]), check=True, capture_output=True
     )
     return f"postgres://postgres@{str(folder).replace('/', '%2F')}/{name}"
+
+
+# Other servers a benchmark starts: on the loopback, on a free port, stopped with the benchmark.
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start_redis(folder: Path, stack: ExitStack) -> str:
+    """A throwaway redis-server (no persistence) on a free port, stopped when ``stack`` closes; its URL."""
+    if not shutil.which("redis-server"):
+        raise SystemExit("redis-server not found: install it (Debian: apt-get install redis-server).")
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    stack.callback(stop, process)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return f"redis://{HOST}:{port}"
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("redis-server did not start.")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process we started (and, for gunicorn, its workers: its own process group)."""
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM) if process_group_leader(process) else process.terminate()
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL) if process_group_leader(process) else process.kill()
+
+
+def process_group_leader(process: subprocess.Popen) -> bool:
+    try:
+        return os.getpgid(process.pid) == process.pid
+    except ProcessLookupError:
+        return False

@@ -43,7 +43,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,16 +50,23 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
-from bench.tools import create_database, format_table, throwaway_postgres  # noqa: E402
+from bench.tools import (  # noqa: E402
+    HOST,
+    create_database,
+    format_table,
+    free_port,
+    start_redis,
+    stop,
+    throwaway_postgres,
+)
 
 PYTHON = sys.executable
-HOST = "127.0.0.1"
 
 
 def log(message: str) -> None:
@@ -113,56 +119,11 @@ def ensure_programs() -> None:
         raise SystemExit(f"Missing: {' '.join(still_missing)}. Install them (Debian: apt-get install …) and run again.")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
 def run(command: list, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run([str(part) for part in command], env=env, capture_output=True, text=True, **kwargs)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, command))} failed:\n{result.stderr[-3000:]}")
     return result
-
-
-def start_redis(folder: Path, stack: ExitStack) -> str:
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    stack.callback(stop, process)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5) as connection:
-                connection.sendall(b"PING\r\n")
-                if connection.recv(16).startswith(b"+PONG"):
-                    return f"redis://{HOST}:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("redis-server did not start.")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process we started (and, for gunicorn, its workers: its own process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM) if process_group_leader(process) else process.terminate()
-        process.wait(timeout=15)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL) if process_group_leader(process) else process.kill()
-
-
-def process_group_leader(process: subprocess.Popen) -> bool:
-    try:
-        return os.getpgid(process.pid) == process.pid
-    except ProcessLookupError:
-        return False
 
 
 # The site ------------------------------------------------------------------------------

@@ -36,23 +36,26 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
-from bench.tools import create_database, format_table, throwaway_postgres  # noqa: E402
+from bench.tools import (  # noqa: E402
+    create_database,
+    format_table,
+    start_redis,
+    throwaway_postgres,
+)
 from bench.wordpress_export import ExportSummary, write_export  # noqa: E402
 
 PYTHON = sys.executable
-HOST = "127.0.0.1"
 TARGET_SECONDS = 300  # the issue's: 10,000 posts and 50,000 comments in under 5 minutes
 TARGET_POSTS = 10_000
 # What the second run prints for each kind: the report's rows, by their French label.
@@ -107,47 +110,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 # Processes ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def start_redis(folder: Path, stack: ExitStack) -> str:
-    if not shutil.which("redis-server"):
-        raise SystemExit(
-            "redis-server not found: install it (Debian: apt-get install redis-server) or use --cache file."
-        )
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--bind", HOST, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    stack.callback(stop, process)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5) as connection:
-                connection.sendall(b"PING\r\n")
-                if connection.recv(16).startswith(b"+PONG"):
-                    return f"redis://{HOST}:{port}"
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("redis-server did not start.")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with suppress(ProcessLookupError):
-            process.kill()
 
 
 def environment(database_url: str, cache_url: str | None, folder: Path) -> dict:
