@@ -11,8 +11,11 @@ pytestmark = BROWSER_TESTS
 
 
 def click(browser, element) -> None:
-    """Click it as a reader would, after scrolling it to the middle of the window (clear of the « haut » link)."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    """Click it as a reader would, after scrolling it to the middle of the window (clear of the « haut » link).
+
+    « instant »: the site scrolls smoothly (scroll-behavior), and a click while it still moves may miss.
+    """
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
 
 
