@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.ratelimit import client_ip, sender
+from common.ratelimit import client_ip, count_hit, sender
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +46,7 @@ def is_locked(username: str, address: str | None) -> bool:
 def count_failure(username: str, address: str | None) -> None:
     for key in (account_key(username), address_key(address)):
         # The lock lasts LOGIN_LOCK_SECONDS from the first failure counted (a fixed window).
-        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
+        count_hit(key, settings.LOGIN_LOCK_SECONDS)
 
 
 def unlock(username: str) -> None:

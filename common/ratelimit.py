@@ -36,15 +36,19 @@ def sender(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
-def over_limit(key: str, limit: int, window_seconds: int) -> bool:
-    """Count one more hit on ``key``; whether there have now been more than ``limit`` in the window.
+def count_hit(key: str, window_seconds: int) -> int:
+    """Count one more hit on ``key``; how many there have been in its window.
 
     The window starts with the first hit (a fixed window, cheap: one add and one increment).
     """
     cache.add(key, 0, window_seconds)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window_seconds)
-        count = 1
-    return count > limit
+        return 1
+
+
+def over_limit(key: str, limit: int, window_seconds: int) -> bool:
+    """Count one more hit on ``key``; whether there have now been more than ``limit`` in the window."""
+    return count_hit(key, window_seconds) > limit

@@ -130,6 +130,11 @@ def digest(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def post_fingerprint(item: wxr.Item) -> str:
+    """A post's WordPress data, without its comments (each has its own): what says it changed there."""
+    return digest({**asdict(item), "comments": None})
+
+
 def decoded_slug(slug: str) -> str:
     return unquote(slug or "").strip().lower()
 
@@ -649,7 +654,7 @@ class WordPressImport:
             self.current_post = None
 
     def write_post(self, item: wxr.Item, title: str) -> Article | None:
-        fingerprint = digest({**asdict(item), "comments": None})
+        fingerprint = post_fingerprint(item)
         existing = self.mapping(Kind.POST, item.post_id)
         article = existing.article if existing is not None else None
         # Imported without some of its images (a file missing from --media-dir): tried again on the next run,
@@ -749,7 +754,7 @@ class WordPressImport:
                 remark=f"WordPress n° {item.post_id} : {_status_reason(item.status)}",
             )
             existing.imported_version = revision.number
-            existing.fingerprint = digest({**asdict(item), "comments": None})
+            existing.fingerprint = post_fingerprint(item)
             existing.save(update_fields=["imported_version", "fingerprint", "imported_at"])
         self.report.count("post", report.UPDATED)
         return True
