@@ -16,8 +16,9 @@ from django.utils.translation import ngettext
 
 from common.admin_titles import FrenchTitlesMixin, Names
 
-from . import admin_staff, admin_tags, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+from . import admin_staff, admin_tags, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
+from .admin_proposals import PendingChangesFilter, ProposalAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
 from .editor_admin import EditorAdminMixin
@@ -149,6 +150,7 @@ class CorrectionInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ProposalAdminMixin,
     ArticleHistoryAdminMixin,
     DeskWorkflowMixin,
     EditorAdminMixin,
@@ -161,7 +163,14 @@ class ArticleAdmin(
     inlines = [CorrectionInline]
     # Few, narrow columns: the list fits a laptop's screen (the status says the date and « À la une »).
     list_display = ["title_column", "section", "status_column", "author_names", "comment_count"]
-    list_filter = ["status", "section", "territories", ("authors", AuthorFilter), ("is_featured", FeaturedFilter)]
+    list_filter = [
+        "status",
+        PendingChangesFilter,
+        "section",
+        "territories",
+        ("authors", AuthorFilter),
+        ("is_featured", FeaturedFilter),
+    ]
     list_select_related = ["section"]
     search_fields = ["title", "slug"]
     # How the words of the body are found: the search app plugs its index in here
@@ -284,11 +293,16 @@ class ArticleAdmin(
         return initial
 
     def save_model(self, request, obj, form, change):
+        if form.proposing:
+            return  # a published article: the save is kept as a proposal (save_related)
         if form.cleaned_data.get("mark_as_updated"):
             obj.updated_at = timezone.now()
         obj.save(by=request.user)
 
     def save_related(self, request, form, formsets, change):
+        if form.proposing:
+            self.save_proposal(request, form)
+            return
         super().save_related(request, form, formsets, change)
         article = form.instance
         article.territories.add(*form.cleaned_data.get("add_suggested_territories", []))
@@ -310,7 +324,13 @@ class ArticleAdmin(
         return self._preview_or(request, obj, super().response_add(request, obj, post_url_continue))
 
     def response_change(self, request, obj):
+        if getattr(request, "_article_proposal", None) is not None:
+            return self.proposal_response(request, obj)
         return self._preview_or(request, obj, super().response_change(request, obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(self.proposal_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_publish_permission(self, request):
         return Article.can_publish(request.user)
@@ -369,6 +389,12 @@ class PersonalityAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["portrait"]
+
+    def has_change_permission(self, request, obj=None):
+        # Journalists add people while writing; once a published article names one, it is the editors'.
+        if obj is not None and proposals.person_reserved_to_editors(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(ArticleSlugRedirect)

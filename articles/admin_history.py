@@ -29,10 +29,11 @@ from taggit.utils import edit_string_for_tags
 
 from common.inputs import plain_number
 
-from . import presence
+from . import presence, proposals
 from .history import FieldChange, author_name, changed_labels, compare, field_change, field_label, restore
 from .models import Article, ArticleRevision
 from .people import joined
+from .proposals import PROPOSED_FIELDS
 from .revisions import DATE_FIELDS, MANY_FIELDS, RELATION_FIELDS, TRACKED_FIELDS, fingerprints, snapshot, three_way
 
 
@@ -77,12 +78,42 @@ class ArticleConcurrencyForm(forms.Form):
 
     conflict: Conflict | None = None
     merge: Merge | None = None
+    # Set per request by the admin (ArticleAdmin.get_form): whether this save is held as a
+    # proposal (articles/proposals.py), and the pending proposal the form then starts from.
+    proposing = False
+    proposal: ArticleRevision | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["base_revision"] = ArticleRevision.objects.latest_number(self.instance)
-            self.initial["base_state"] = json.dumps(fingerprints(snapshot(self.instance)))
+            # Who proposes works on the proposals too: a colleague's pending one is « a newer version ».
+            self.initial["base_revision"] = ArticleRevision.objects.latest_number(
+                self.instance, proposals=self.proposing
+            )
+            shown = snapshot(self.instance)
+            if self.proposal is not None:
+                # The journalist goes on from the changes waiting for the editors, not from the published text.
+                shown = {**shown, **{name: self.proposal.content.get(name) for name in PROPOSED_FIELDS}}
+                for name in PROPOSED_FIELDS:
+                    if name in self.fields:
+                        self.initial[name] = self._initial_value(name, shown[name])
+            self.initial["base_state"] = json.dumps(fingerprints(shown))
+
+    @staticmethod
+    def _initial_value(name: str, value):
+        """A snapshot value as a form field's initial value."""
+        if name in MANY_FIELDS:
+            return [pair[0] for pair in value or []]
+        if name in RELATION_FIELDS:
+            return value[0] if value else None
+        if name == "tags":
+            return edit_string_for_tags([SimpleNamespace(name=tag) for tag in value or []])
+        return value
+
+    def _versions(self):
+        """The versions a save here is checked against: proposals count only for who proposes."""
+        versions = ArticleRevision.objects.filter(article=self.instance)
+        return versions if self.proposing else versions.applied()
 
     def _tracked_in_form(self) -> list[str]:
         return [name for name in TRACKED_FIELDS if name in self.fields]
@@ -95,9 +126,7 @@ class ArticleConcurrencyForm(forms.Form):
         if self.instance.pk is None or self.errors or "base_revision" not in self.data:
             return
         base = self.cleaned_data.get("base_revision") or 0
-        latest = (
-            ArticleRevision.objects.filter(article=self.instance).select_related("created_by").order_by("-number")
-        ).first()
+        latest = self._versions().select_related("created_by").order_by("-number").first()
         if latest is None or latest.number <= base:
             return
         seen = self.cleaned_data.get("seen_revision")
@@ -120,11 +149,7 @@ class ArticleConcurrencyForm(forms.Form):
             self._refuse(latest, base, base_prints, mine, theirs, names)
 
     def _refuse(self, latest, base, base_prints, mine, theirs, names):
-        newer = list(
-            ArticleRevision.objects.filter(article=self.instance, number__gt=base)
-            .select_related("created_by")
-            .order_by("number")
-        )
+        newer = list(self._versions().filter(number__gt=base).select_related("created_by").order_by("number"))
         people = list(dict.fromkeys(author_name(revision) for revision in newer))
         if base_prints:
             their_prints = fingerprints(theirs)
@@ -357,6 +382,17 @@ class ArticleHistoryAdminMixin:
             raise PermissionDenied
         revision = get_object_or_404(ArticleRevision, article=article, number=number)
         change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if proposals.held_for_editors(request.user, article):
+            proposal = proposals.propose_version(article, revision, request.user)
+            messages.success(
+                request,
+                _(
+                    "Version %(old)d proposée à la rédaction en chef (version %(new)d) : "
+                    "les lecteurs voient toujours la version publiée."
+                )
+                % {"old": revision.number, "new": proposal.number},
+            )
+            return HttpResponseRedirect(change_url)
         try:
             new_revision, notes = restore(article, revision, by=request.user)
         except PermissionDenied as refusal:

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -293,18 +294,30 @@ _RELATED_MODELS = {
 }
 
 
-def restore(article: Article, revision: ArticleRevision, by) -> tuple[ArticleRevision, list[str]]:
-    """Bring back ``revision``'s content — title, slug, standfirst, body, section, main image, authors,
-    tags, places, people, related articles — as a new version saved by ``by``.
+def restore(
+    article: Article,
+    revision: ArticleRevision,
+    by,
+    *,
+    action: str = ArticleRevision.Action.RESTORED,
+    remark: str | None = None,
+    mark_updated: bool = False,
+) -> tuple[ArticleRevision, list[str]]:
+    """Bring back ``revision``'s content — title, slug, standfirst, body, section, main image, who may
+    comment, authors, tags, places, people, related articles — as a new version saved by ``by``.
 
     The status, publication date and « À la une » stay as they are: they change through the
     publication rules only. What the old version named and no longer exists (a deleted place,
     image or article, a slug taken since) is skipped; the French notes returned say what.
+    The same brings a journalist's proposal online (``action``, ``remark``: what the new version
+    says; ``mark_updated``: readers see « Mis à jour le … » now).
     """
     content = revision.content
     notes = []
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
+        if mark_updated:
+            article.updated_at = timezone.now()
         article.title, article.standfirst, article.body = content["title"], content["standfirst"], content["body"]
         slug = content["slug"]
         slug_taken = (
@@ -328,6 +341,8 @@ def restore(article: Article, revision: ArticleRevision, by) -> tuple[ArticleRev
                     _("%(field)s « %(name)s » n’existe plus : la valeur actuelle est gardée.")
                     % {"field": field_label(name), "name": pair[1]}
                 )
+        if content.get("comments_mode") in Article.CommentsMode.values:
+            article.comments_mode = content["comments_mode"]
         article.save(by=by)
         for name in MANY_FIELDS:
             pairs = content.get(name) or []
@@ -345,7 +360,8 @@ def restore(article: Article, revision: ArticleRevision, by) -> tuple[ArticleRev
         new_revision = ArticleRevision.objects.record(
             article,
             by,
-            ArticleRevision.Action.RESTORED,
-            remark=_("Version %(number)d restaurée") % {"number": revision.number},
+            action,
+            remark=_("Version %(number)d restaurée") % {"number": revision.number} if remark is None else remark,
+            refers_to=revision.number,
         )
     return new_revision, notes

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
 from django.db.models import (
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -742,13 +743,19 @@ class Article(models.Model):
 
         - the status, to or from Publié / Dépublié;
         - « À la une », set or removed;
-        - the publication date of an article that is or was public.
+        - the publication date of an article that is or was public;
+        - anything at all of a published (or scheduled) article: a journalist's changes to it are
+          held as a proposal that an editor publishes (``ArticleRevision.objects.propose``).
 
         The admin hides these fields from journalists; this is the rule itself, for every writer.
         """
         if self.can_publish(user):
             return
         stored_status = getattr(self, "_saved_status", None)
+        if stored_status == self.Status.PUBLISHED:
+            raise PermissionDenied(
+                _("Cet article est publié : vos modifications sont proposées à la rédaction en chef, qui les publie.")
+            )
         if stored_status != self.status and {stored_status, self.status} & self.EDITOR_STATUSES:
             raise PermissionDenied(_("Seule la rédaction en chef peut publier ou dépublier un article."))
         if bool(getattr(self, "_saved_is_featured", False)) != bool(self.is_featured):
@@ -890,29 +897,85 @@ class ArticleSlugRedirect(models.Model):
 
 
 class ArticleRevisionQuerySet(models.QuerySet):
-    def latest_number(self, article: Article) -> int:
-        """The number of the article's last version; 0 before its first (or for an unsaved article)."""
+    def latest_number(self, article: Article, *, proposals: bool = True) -> int:
+        """The number of the article's last version (``proposals=False``: its last applied one);
+        0 before its first (or for an unsaved article)."""
         if article.pk is None:
             return 0
-        return self.filter(article=article).aggregate(latest=models.Max("number"))["latest"] or 0
+        versions = self.filter(article=article) if proposals else self.filter(article=article).applied()
+        return versions.aggregate(latest=models.Max("number"))["latest"] or 0
+
+    def applied(self) -> "ArticleRevisionQuerySet":
+        """The versions the article went through: every one but the proposals waiting beside it."""
+        return self.exclude(action=ArticleRevision.Action.PROPOSED)
+
+    def latest_applied(self, article: Article) -> "ArticleRevision | None":
+        return self.filter(article=article).applied().order_by("-number").first()
 
     def record(
-        self, article: Article, by, action: str = "saved", remark: str = "", related: dict | None = None
+        self,
+        article: Article,
+        by,
+        action: str = "saved",
+        remark: str = "",
+        related: dict | None = None,
+        refers_to: int | None = None,
     ) -> "ArticleRevision":
         """Keep the article's current state (relations included, as stored) as its next version.
 
         ``related``: its many-to-many values as just written (``snapshot``), not read again.
+        A proposal (``propose``) records the content it holds instead, not the article's.
         """
-        previous = self.filter(article=article).order_by("-number").first()
+        latest = self.filter(article=article).order_by("-number").first()
+        # What changed is told from the article as it stood, not from a proposal beside it.
+        previous = latest if latest is None or latest.action != ArticleRevision.Action.PROPOSED else None
+        if previous is None and latest is not None:
+            previous = self.latest_applied(article)
         content = snapshot(article, related)
         return self.create(
             article=article,
-            number=(previous.number if previous else 0) + 1,
+            number=(latest.number if latest else 0) + 1,
             created_by=by,
             action=action,
             remark=remark,
+            refers_to=refers_to,
             changed_fields=changed_fields(previous.content if previous else None, content),
             content=content,
+        )
+
+    def propose(self, article: Article, by, related: dict) -> "ArticleRevision":
+        """Keep a journalist's changes to a published article — ``article`` as the form left it in
+        memory, unsaved, and its relations as typed (``related``) — for an editor to publish."""
+        based_on = self.latest_applied(article)
+        return self.record(
+            article,
+            by,
+            ArticleRevision.Action.PROPOSED,
+            related=related,
+            refers_to=based_on.number if based_on else None,
+        )
+
+    def decisions_and_proposals(self) -> "ArticleRevisionQuerySet":
+        """The versions that open or close a proposal: the latest of them says whether one waits."""
+        return self.filter(action__in=ArticleRevision.PROPOSAL_STEPS)
+
+    def pending_proposal(self, article: Article) -> "ArticleRevision | None":
+        """The journalist's changes waiting for an editor, if any: a proposal not yet published,
+        refused or made moot by unpublishing (then the article is edited directly again)."""
+        if article.pk is None or article.status != Article.Status.PUBLISHED:
+            return None
+        latest = (
+            self.filter(article=article).decisions_and_proposals().select_related("created_by").order_by("-number")
+        ).first()
+        return latest if latest is not None and latest.action == ArticleRevision.Action.PROPOSED else None
+
+    def pending_proposals(self) -> "ArticleRevisionQuerySet":
+        """Every article's waiting proposal (one per article at most), for the desk's queue."""
+        later = self.model.objects.decisions_and_proposals().filter(
+            article=OuterRef("article"), number__gt=OuterRef("number")
+        )
+        return self.filter(action=ArticleRevision.Action.PROPOSED, article__status=Article.Status.PUBLISHED).exclude(
+            Exists(later)
         )
 
 
@@ -933,6 +996,10 @@ class ArticleRevision(models.Model):
         UNPUBLISHED = "unpublished", _("Dépublié")
         RESTORED = "restored", _("Version restaurée")
         IMPORTED = "imported", _("Importé")
+        # A journalist's changes to a published article, held until an editor decides.
+        PROPOSED = "proposed", _("Modifications proposées")
+        CHANGES_PUBLISHED = "changes_published", _("Modifications publiées")
+        CHANGES_REFUSED = "changes_refused", _("Modifications refusées")
 
     article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("version"))
@@ -950,6 +1017,8 @@ class ArticleRevision(models.Model):
     remark = models.TextField(_("remarque"), blank=True)
     changed_fields = models.JSONField(_("champs modifiés"), default=list, blank=True)
     content = models.JSONField(_("contenu"), default=dict)
+    # For a proposal, the published version it changes; for a decision on one, the proposal.
+    refers_to = models.PositiveIntegerField(_("version concernée"), null=True, blank=True)
 
     objects = ArticleRevisionQuerySet.as_manager()
 
@@ -958,6 +1027,17 @@ class ArticleRevision(models.Model):
         verbose_name_plural = _("versions d’article")
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique")]
+        indexes = [
+            # The desk's queue of proposals reads these few rows, never the whole history.
+            models.Index(
+                fields=["article", "number"],
+                condition=models.Q(action__in=["proposed", "changes_published", "changes_refused", "unpublished"]),
+                name="revision_proposal_steps_idx",
+            )
+        ]
+
+    # The versions that open or close a proposal (``ArticleRevisionQuerySet.pending_proposal``).
+    PROPOSAL_STEPS = (Action.PROPOSED, Action.CHANGES_PUBLISHED, Action.CHANGES_REFUSED, Action.UNPUBLISHED)
 
     def __str__(self):
         return _("%(title)s, version %(number)d") % {"title": self.article.title, "number": self.number}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
@@ -31,22 +32,32 @@ from .templatetags.newsroom import french_date
 logger = logging.getLogger(__name__)
 
 
-def _authors(article: Article) -> QuerySet:
-    return article.authors.filter(is_active=True)
+def _authors(revision: ArticleRevision) -> QuerySet:
+    return revision.article.authors.filter(is_active=True)
+
+
+def _editors(revision: ArticleRevision) -> QuerySet:
+    return staff.publishers()
+
+
+def _proposer(revision: ArticleRevision) -> QuerySet:
+    """Who made the proposal a decision is about (``refers_to``), whether an author or not."""
+    proposal = ArticleRevision.objects.filter(article=revision.article_id, number=revision.refers_to)
+    return get_user_model().objects.filter(pk__in=proposal.values("created_by"), is_active=True)
 
 
 @dataclass(frozen=True)
 class Notice:
     """The email one kind of step sends: to whom, and what it says (plain text, French)."""
 
-    recipients: Callable[[Article], QuerySet]
+    recipients: Callable[[ArticleRevision], QuerySet]
     subject: Promise
     body: Promise
 
 
 NOTICES = {
     ArticleRevision.Action.SUBMITTED: Notice(
-        recipients=lambda article: staff.publishers(),
+        recipients=_editors,
         subject=_("[%(site)s] À relire : « %(title)s »"),
         body=_(
             "%(actor)s a soumis « %(title)s » à la rédaction en chef.\n\n"
@@ -76,6 +87,29 @@ NOTICES = {
             "%(actor)s a programmé « %(title)s » : les lecteurs le verront le %(date)s.\n\nL’article : %(form_url)s\n"
         ),
     ),
+    ArticleRevision.Action.PROPOSED: Notice(
+        recipients=_editors,
+        subject=_("[%(site)s] Modifications à relire : « %(title)s »"),
+        body=_(
+            "%(actor)s propose des modifications de « %(title)s », qui est publié. "
+            "Les lecteurs voient la version publiée tant que vous ne les avez pas publiées.\n\n"
+            "Voir ce qui changerait, publier ou refuser : %(proposal_url)s\n"
+            "Toutes les modifications à relire : %(changes_queue_url)s\n"
+        ),
+    ),
+    ArticleRevision.Action.CHANGES_PUBLISHED: Notice(
+        recipients=_proposer,
+        subject=_("[%(site)s] Vos modifications de « %(title)s » sont publiées"),
+        body=_("%(actor)s a publié vos modifications de « %(title)s ».\n\nSur le site : %(page_url)s\n"),
+    ),
+    ArticleRevision.Action.CHANGES_REFUSED: Notice(
+        recipients=_proposer,
+        subject=_("[%(site)s] Vos modifications de « %(title)s » ne sont pas publiées"),
+        body=_(
+            "%(actor)s n’a pas publié vos modifications de « %(title)s », avec cette remarque :\n\n%(remark)s\n\n"
+            "Elles restent dans l’historique de l’article : %(history_url)s\n"
+        ),
+    ),
 }
 
 
@@ -95,7 +129,7 @@ def send_notice(revision_pk: int) -> None:
     if revision is None:
         return
     notice, article, actor = NOTICES[revision.action], revision.article, revision.created_by
-    people = notice.recipients(article).exclude(email="")
+    people = notice.recipients(revision).exclude(email="")
     if actor is not None:
         people = people.exclude(pk=actor.pk)
     recipients = sorted(set(people.values_list("email", flat=True)))
@@ -112,6 +146,9 @@ def send_notice(revision_pk: int) -> None:
             reverse("admin:articles_article_changelist") + f"?status__exact={Article.Status.SUBMITTED}"
         ),
         "page_url": absolute(article.get_absolute_url()),
+        "proposal_url": absolute(reverse("admin:articles_article_proposal", args=[article.pk])),
+        "changes_queue_url": absolute(reverse("admin:articles_article_changelist") + "?modifications=en-attente"),
+        "history_url": absolute(reverse("admin:articles_article_history", args=[article.pk])),
     }
     try:
         send_mail(single_line(str(notice.subject) % values), str(notice.body) % values, None, recipients)

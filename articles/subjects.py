@@ -73,9 +73,10 @@ class Subject:
     sitemap_changefreq: str = "daily"
     ordering: tuple[str, ...] = ("name", "pk")
     lookup: str = "slug"  # the field its address names it by
-    # A tag or an author exists for readers only through the published articles about it:
-    # its page and feed answer 404 until there is one. Sections, places and people are
-    # published by the desk: their page exists, even empty.
+    # A tag, a person or an author exists for readers only through the published articles
+    # about it: its page and feed answer 404 until there is one, so that nothing a journalist
+    # adds reaches readers before an editor publishes it. Sections and places are the editors'
+    # own (journalists pick them): their page exists, even empty.
     exists_through_articles: bool = False
     # Its name is indexed with the articles about it (search finds « Metz » articles).
     name_is_searched: bool = False
@@ -172,6 +173,7 @@ PERSONALITIES = Subject(
     link=ArticleLink(Article.personalities.through, "article", "personality"),
     feed_description=_("%(site)s : les derniers articles sur %(name)s."),
     sitemap_key="personnalites",
+    exists_through_articles=True,
     name_is_searched=True,
     select_related=("portrait",),
 )

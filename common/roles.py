@@ -38,3 +38,13 @@ def revoke_app_permissions(apps, app_label: str, group_names) -> None:
     Permission = apps.get_model("auth", "Permission")
     for group in Group.objects.filter(name__in=group_names):
         group.permissions.remove(*Permission.objects.filter(content_type__app_label=app_label))
+
+
+def remove_app_permissions(apps, app_label: str, role_permissions: dict[str, list[str]]) -> None:
+    """Take these permissions of ``app_label`` from each group: the inverse of ``grant_app_permissions``."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name__in=role_permissions):
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=role_permissions[group.name])
+        )

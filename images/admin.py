@@ -44,6 +44,14 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
     readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
+    # Whether only an editor may change an image (user, image) -> bool: the articles app plugs
+    # its rule in (ArticlesConfig.ready), since what readers see of an image is its articles'.
+    reserved_to_editors = None
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.reserved_to_editors is not None and self.reserved_to_editors(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

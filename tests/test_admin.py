@@ -24,7 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleSlugRedirect, Section
+from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Section
 from search.indexing import refresh_articles
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,10 @@ def test_journalist_editing_a_published_article_cannot_unpublish_it(journalist_c
 
     assert response.status_code == 302, form_errors(response)
     article.refresh_from_db()
-    assert article.title == "Publié, coquille corrigée"
+    assert article.title == "Publié"  # held for the editors (tests/test_proposals.py)
+    proposed = ArticleRevision.objects.pending_proposal(article).content
+    assert proposed["title"] == "Publié, coquille corrigée"
+    assert (proposed["status"], proposed["is_featured"]) == (Article.Status.PUBLISHED, False)
     assert article.status == Article.Status.PUBLISHED
     assert article.published_at == published_at
     assert article.is_featured is False

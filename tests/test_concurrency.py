@@ -167,7 +167,9 @@ def test_an_editor_publishing_meanwhile_keeps_the_article_published_on_overwrite
     data = shown_form_data(refused)
     assert journalist_client.post(change_url(article), {**data, "_overwrite": "Écraser"}).status_code == 302
     article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED and PARAGRAPH in article.body
+    # Published meanwhile: her text waits for the editors beside what readers see.
+    assert article.status == Article.Status.PUBLISHED and PARAGRAPH not in article.body
+    assert PARAGRAPH in ArticleRevision.objects.pending_proposal(article).content["body"]
 
 
 # Presence ---------------------------------------------------------------------------------------

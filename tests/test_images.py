@@ -694,11 +694,14 @@ def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(ed
 # Portraits of personalities -------------------------------------------------------------------------
 
 
-def test_a_portrait_is_a_library_image_served_stripped_as_renditions(client, editor_client, make_personality):
+def test_a_portrait_is_a_library_image_served_stripped_as_renditions(
+    client, editor_client, make_personality, make_article
+):
     # Uploaded through the library like any picture, then chosen for the personality.
     editor_client.post(add_url(), image_form_data(upload(phone_photo(), name="IMG_20260712_GPS.jpg")))
     portrait = Image.objects.get()
     personality = make_personality("Claire Vasseur", slug="claire-vasseur")
+    make_article(personalities=[personality])  # a person's page exists through published articles
     response = editor_client.post(
         reverse("admin:articles_personality_change", args=[personality.pk]),
         {"name": "Claire Vasseur", "slug": "claire-vasseur", "role": "", "bio": "", "portrait": portrait.pk},

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import proposals
+from articles.models import Article, ArticleRevision
 
 
 @pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
@@ -42,7 +43,8 @@ def test_a_journalist_may_submit_and_edit_a_draft(make_article, journalist):
 
 @pytest.mark.parametrize("featured_before", [False, True])
 def test_only_editors_feature_an_article(make_article, journalist, editor, featured_before):
-    article = make_article(is_featured=featured_before)
+    # Unpublished: the one public status a journalist may still edit (a published one, not at all).
+    article = make_article(status=Article.Status.UNPUBLISHED, is_featured=featured_before)
     article.is_featured = not featured_before
     with pytest.raises(PermissionDenied, match="à la une"):
         article.save(by=journalist)
@@ -56,7 +58,7 @@ def test_only_editors_feature_an_article(make_article, journalist, editor, featu
 
 
 def test_only_editors_change_the_date_of_a_public_article(make_article, journalist, editor):
-    article = make_article(status=Article.Status.PUBLISHED)
+    article = make_article(status=Article.Status.UNPUBLISHED, published_at=timezone.now() - timedelta(days=2))
     published_at = article.published_at
     article.published_at = published_at - timedelta(days=30)
     with pytest.raises(PermissionDenied, match="date"):
@@ -78,8 +80,25 @@ def test_a_journalist_may_date_a_draft(make_article, journalist):
     assert article.published_at is not None
 
 
-def test_a_journalist_edits_the_text_of_a_public_article_without_touching_the_rest(make_article, journalist):
-    article = make_article(status=Article.Status.PUBLISHED, is_featured=True)
+@pytest.mark.parametrize("scheduled", [False, True])
+def test_a_journalist_cannot_save_a_published_article_at_all(make_article, journalist, editor, scheduled):
+    # Their changes go through a proposal an editor publishes (tests/test_proposals.py).
+    when = timezone.now() + timedelta(days=2) if scheduled else timezone.now() - timedelta(hours=1)
+    article = make_article("Titre publié", status=Article.Status.PUBLISHED, published_at=when)
+    article.title = "Titre corrigé"
+    with pytest.raises(PermissionDenied, match="proposées à la rédaction en chef"):
+        article.save(by=journalist)
+    article.refresh_from_db()
+    assert article.title == "Titre publié"
+
+    article.title = "Titre corrigé"
+    article.save(by=editor)
+    article.refresh_from_db()
+    assert article.title == "Titre corrigé"
+
+
+def test_a_journalist_edits_an_unpublished_article_without_touching_the_rest(make_article, journalist):
+    article = make_article(status=Article.Status.UNPUBLISHED, is_featured=True)
     article.title = "Titre corrigé"
     article.save(by=journalist)
     article.refresh_from_db()
@@ -94,8 +113,8 @@ def test_system_writes_need_no_person(section):
     assert article.published_at is not None
 
 
-def test_a_forged_admin_post_cannot_feature_or_redate(journalist_client, make_article):
-    article = make_article(status=Article.Status.PUBLISHED, is_featured=False)
+def test_a_forged_admin_post_cannot_feature_or_redate(journalist_client, editor, make_article):
+    article = make_article("Titre publié", status=Article.Status.PUBLISHED, is_featured=False)
     published_at = article.published_at
     data = article_change_data(
         article, title="Titre corrigé", is_featured=True, published_at_0="01/01/2020", published_at_1="08:00:00"
@@ -104,5 +123,10 @@ def test_a_forged_admin_post_cannot_feature_or_redate(journalist_client, make_ar
     response = journalist_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
 
     assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.is_featured, article.published_at) == ("Titre publié", False, published_at)
+    # Held as a proposal; once an editor publishes it, the title changes and nothing else does.
+    proposal = ArticleRevision.objects.pending_proposal(article)
+    proposals.publish(article, proposal, editor)
     article.refresh_from_db()
     assert (article.title, article.is_featured, article.published_at) == ("Titre corrigé", False, published_at)

@@ -3,7 +3,7 @@
 from django import template
 
 from articles.admin_workflow import sent_back_to
-from articles.models import Article
+from articles.models import Article, ArticleRevision
 
 register = template.Library()
 
@@ -23,3 +23,11 @@ def articles_sent_back(context) -> int | None:
     if Article.can_publish(user) or not user.has_perm("articles.change_article"):
         return None
     return sent_back_to(user).count()
+
+
+@register.simple_tag(takes_context=True)
+def changes_to_review(context) -> int | None:
+    """How many published articles have a journalist's changes waiting, for editors; None for anyone else."""
+    if not Article.can_publish(context["request"].user):
+        return None
+    return ArticleRevision.objects.pending_proposals().count()
