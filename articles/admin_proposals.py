@@ -174,6 +174,7 @@ class ProposalAdminMixin:
             same=same,
             kept_since=result.kept_since,
             overridden=result.overridden,
+            marks_update=result.marks_update,
             can_decide=can_decide,
             form=form,
             change_url=change_url,

@@ -118,11 +118,15 @@ class Outcome:
     kept_since: list[str] = field(default_factory=list)
     # …and of those both changed: the proposal's value wins (the comparison shows it).
     overridden: list[str] = field(default_factory=list)
+    # The journalist asked readers be told of an important update (« Signaler une mise à jour »).
+    marks_update: bool = False
 
 
 def outcome(article: Article, proposal: ArticleRevision) -> Outcome:
     """The article's content once ``proposal`` is published (see the module's docstring)."""
     live = snapshot(article)
+    asked = proposal.content.get("updated_at")
+    marks_update = bool(asked) and (article.updated_at is None or datetime.fromisoformat(asked) > article.updated_at)
     base = (
         ArticleRevision.objects.filter(article=article, number=proposal.refers_to).first()
         if proposal.refers_to
@@ -132,7 +136,7 @@ def outcome(article: Article, proposal: ArticleRevision) -> Outcome:
     if base is None:
         # Nothing to tell the journalist's changes from: the proposal as a whole.
         result.update({name: proposal.content.get(name) for name in PROPOSED_FIELDS})
-        return Outcome(result)
+        return Outcome(result, marks_update=marks_update)
     # « Mine » is the article as it stands, « theirs » the proposal.
     only_proposal, only_live, both = three_way(fingerprints(base.content), live, proposal.content, PROPOSED_FIELDS)
     for name in [*only_proposal, *both]:
@@ -141,6 +145,7 @@ def outcome(article: Article, proposal: ArticleRevision) -> Outcome:
         result,
         kept_since=[field_label(name) for name in only_live if name in PROPOSED_FIELDS],
         overridden=[field_label(name) for name in both],
+        marks_update=marks_update,
     )
 
 
@@ -160,11 +165,6 @@ def publish(article: Article, proposal: ArticleRevision, by) -> tuple[ArticleRev
     with transaction.atomic():
         article = _locked_pending(article, proposal)
         result = outcome(article, proposal)
-        # The journalist asked readers be told of an important update (« Signaler une mise à jour »).
-        asked = proposal.content.get("updated_at")
-        mark_updated = bool(asked) and (
-            article.updated_at is None or datetime.fromisoformat(asked) > article.updated_at
-        )
         return restore(
             article,
             SimpleNamespace(content=result.content, number=proposal.number),
@@ -172,7 +172,7 @@ def publish(article: Article, proposal: ArticleRevision, by) -> tuple[ArticleRev
             action=Action.CHANGES_PUBLISHED,
             remark=_("Modifications proposées par %(who)s (version %(number)d) publiées")
             % {"who": author_name(proposal), "number": proposal.number},
-            mark_updated=mark_updated,
+            mark_updated=result.marks_update,
         )
 
 

@@ -380,3 +380,16 @@ def test_an_image_in_a_published_body_is_the_editors_too(julie, make_image, make
     assert response.status_code == 403
     image.refresh_from_db()
     assert image.alt_text == "Dans le texte"
+
+
+def test_an_important_update_asked_by_the_journalist_is_dated_when_published(published, julie, marc):
+    assert published.updated_at is None
+    propose(client_of(julie), published, body=NEW_BODY, mark_as_updated="on")
+    published.refresh_from_db()
+    assert published.updated_at is None  # not before an editor publishes
+    page = client_of(marc).get(proposal_url(published))
+    assert page.context["marks_update"] and "mise à jour importante" in page.content.decode()
+    before = timezone.now()
+    client_of(marc).post(proposal_url(published), {"_publish_changes": "1"})
+    published.refresh_from_db()
+    assert published.updated_at >= before
