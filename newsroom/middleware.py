@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.http.request import split_domain_port
+from django.middleware import csp
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -117,3 +118,22 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
+    """Django's CSP middleware, with the staff policy (``STAFF_CSP``, scripts and styles allowed by a
+    nonce) under the admin's address and the readers' (``SECURE_CSP``, no nonce) everywhere else.
+
+    Chosen by address rather than by user: a reader page looks the same to staff, and a page kept by the
+    page cache must carry the same header whoever asked for it first. A view's own ``csp_override``
+    still wins.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.staff_prefix = reverse("admin:index")
+
+    def process_response(self, request, response):
+        if request.path.startswith(self.staff_prefix) and not hasattr(response, "_csp_config"):
+            response._csp_config = settings.STAFF_CSP
+        return super().process_response(request, response)

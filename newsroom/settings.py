@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from js_asset import static_lazy
 
 from articles.editor import process_callout, process_writing
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # On every response, cached pages included: the browser features the site never uses, off.
     "newsroom.middleware.PermissionsPolicyMiddleware",
+    # Also around the page cache, so that a page served from it carries the policy too.
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     # Old WordPress addresses (/?p=12, /2016/07/14/slug/): before the page cache, which would
     # serve the home page kept for /?p=12, and around it, to look up the addresses that found nothing.
     "wordpress.redirects.OldAddressMiddleware",
@@ -127,6 +130,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The nonce Django's admin templates put on their scripts ({% csp_nonce_attr %}); staff only (STAFF_CSP).
+                "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
         },
@@ -273,6 +278,38 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (Django's ContentSecurityPolicyMiddleware, picked per page by
+# newsroom.middleware.ContentSecurityPolicyMiddleware). Reader pages: scripts, styles and images of
+# the site itself, no inline script, no nonce either — a page kept by the page cache is served to every
+# reader, a nonce in it would be the same for all of them and protect nothing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # Callout boxes carry their colours in a style attribute (articles/body.py, `_callout_start`): any hex
+    # colour a journalist or a WordPress import chose, which no class palette can hold. Only our renderer
+    # writes one, from a validated colour (stored bodies pass nh3 with no style attribute allowed); the
+    # 500 and 503 pages, which must need no other file, have one too. Attributes only: a <style> element
+    # injected in a page would still be refused.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],  # as X_FRAME_OPTIONS
+}
+# The stylesheet Tiptap (in django-prose-editor's editor.js) adds to the page as a <style> element of its
+# own, with no nonce: ProseMirror's base rules, `white-space: pre-wrap` among them, without which typed
+# spaces would become non-breaking ones. Allowed by its hash, which tests/test_csp.py checks against the
+# installed package (a new version of the editor may change it).
+EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+# Staff pages (the admin, the image picker, the moderation desk): never cached, so a nonce per response
+# for what must be inline — the editor's import map, Django admin's inline styles and nonce-d scripts.
+STAFF_CSP = SECURE_CSP | {
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE, EDITOR_STYLE_HASH],
+}
 
 MAILERS = {
     "default": {

@@ -59,6 +59,8 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
+    # The console, read by csp_violations(): where Chromium reports what the Content-Security-Policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     options.binary_location = CHROMIUM
     for argument in [
         "--headless=new",
@@ -82,11 +84,23 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
     return driver
 
 
+def csp_violations(driver) -> list[str]:
+    """What the pages' Content-Security-Policy refused since the last call, in every window of this browser
+    (the picker's too): Chromium's console messages from its « security » source."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry.get("source") == "security"]
+
+
 @pytest.fixture
 def browser():
+    """A browser whose pages must break no rule of their Content-Security-Policy: every staff test
+    using it checks, on the way, that the admin and the editor work under the policy."""
     driver = new_browser()
     yield driver
-    driver.quit()
+    try:
+        refused = csp_violations(driver)
+        assert not refused, "\n".join(refused)  # this module is no test file: pytest does not rewrite its asserts
+    finally:
+        driver.quit()
 
 
 def log_in(driver, live_server, user):

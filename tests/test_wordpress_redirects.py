@@ -503,10 +503,12 @@ def test_in_production_static_files_come_first_then_old_addresses_then_the_page_
         **PRODUCTION_ENV,
     )
     stack = result.stdout.splitlines()[-1].split() if result.stdout else []
-    assert stack[:7] == [
+    assert stack[:8] == [
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
+        # Headers on every page, cached ones too: outside the page cache.
         "newsroom.middleware.PermissionsPolicyMiddleware",
+        "newsroom.middleware.ContentSecurityPolicyMiddleware",
         MIDDLEWARE,
         # Input PostgreSQL cannot take, and the configured host: both before the page cache too.
         "newsroom.middleware.UnreadableInputMiddleware",
