@@ -13,11 +13,13 @@ import pytest
 import reader_site
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 from django.utils.csp import build_policy
 
 from articles.models import Article
+from articles.views import ArticleView
 
 HEADER = "Content-Security-Policy"
 # <script> elements the browser does not run, so CSP does not apply to them (JSON-LD, json_script).
@@ -122,6 +124,26 @@ def test_the_staff_preview_is_a_reader_page_and_gets_the_readers_policy(editor_c
     response = editor_client.get(reverse("articles:preview", args=[draft.pk]))
     assert response.status_code == 200
     assert response[HEADER] == build_policy(settings.SECURE_CSP)
+
+
+@pytest.mark.parametrize(
+    ("error", "status"), [(RuntimeError("panne simulée"), 500), (OperationalError("database is locked"), 503)]
+)
+def test_the_error_pages_get_the_readers_policy_which_allows_their_style_attribute(
+    make_article, monkeypatch, settings, error, status
+):
+    article = make_article()
+
+    def broken(self, request, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(ArticleView, "get", broken)
+    response = Client(raise_request_exception=False).get(article.get_absolute_url())
+    assert response.status_code == status
+    assert response[HEADER] == build_policy(settings.SECURE_CSP)
+    # Pages that must need no other file (not even the stylesheet) style their body in an attribute.
+    assert '<body style="' in response.content.decode()
+    assert directives(response)["style-src-attr"] == ["'unsafe-inline'"]
 
 
 # Staff ---------------------------------------------------------------------------------------------
