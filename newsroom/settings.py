@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # The nonce Django's admin templates put on their scripts ({% csp_nonce_attr %}); staff only (STAFF_CSP).
+                # The nonce the admin's templates give their scripts ({% csp_nonce_attr %}): staff pages only.
                 "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],

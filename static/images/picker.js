@@ -31,7 +31,8 @@ document.addEventListener("DOMContentLoaded", () => {
     form.querySelectorAll("[data-field]").forEach((row) => {
       const list = row.querySelector(".errorlist");
       const fieldErrors = errors[row.dataset.field] || [];
-      list.replaceChildren(...fieldErrors.map((error) => Object.assign(document.createElement("li"), { textContent: error })));
+      const items = fieldErrors.map((error) => Object.assign(document.createElement("li"), { textContent: error }));
+      list.replaceChildren(...items);
       list.hidden = !fieldErrors.length;
       const input = row.querySelector("input, textarea, select");
       if (input) {
