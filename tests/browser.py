@@ -56,6 +56,7 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
     ``mobile``: Chrome's phone emulation at this size (a desktop window cannot be narrower than ~500 px).
     """
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -81,6 +82,17 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
         )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
+    quit_browser = driver.quit
+
+    def quit_after_reading_its_console():
+        try:
+            _refused.extend(csp_violations(driver))
+        except WebDriverException:
+            pass  # a browser that cannot answer any more: the test fails for that already
+        finally:
+            quit_browser()
+
+    driver.quit = quit_after_reading_its_console
     return driver
 
 
@@ -90,17 +102,25 @@ def csp_violations(driver) -> list[str]:
     return [entry["message"] for entry in driver.get_log("browser") if entry.get("source") == "security"]
 
 
+# What the Content-Security-Policy refused in the browsers quit during the current test.
+_refused: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Every browser test also checks that its pages, in every window, broke no rule of their
+    Content-Security-Policy: the browser tests of the editor, the admin and the desk prove that they
+    work under it, those of reader pages that nothing they need is refused."""
+    _refused.clear()
+    yield
+    assert not _refused, "\n".join(_refused)  # no test file: pytest does not rewrite the asserts here
+
+
 @pytest.fixture
 def browser():
-    """A browser whose pages must break no rule of their Content-Security-Policy: every staff test
-    using it checks, on the way, that the admin and the editor work under the policy."""
     driver = new_browser()
     yield driver
-    try:
-        refused = csp_violations(driver)
-        assert not refused, "\n".join(refused)  # this module is no test file: pytest does not rewrite its asserts
-    finally:
-        driver.quit()
+    driver.quit()
 
 
 def log_in(driver, live_server, user):

@@ -8,7 +8,7 @@ import functools
 
 import factories
 import pytest
-from browser import browser, logged_in, newsroom_roles  # noqa: F401 (fixtures for the browser tests)
+from browser import browser, logged_in, newsroom_roles, no_csp_violation  # noqa: F401 (fixtures for the browser tests)
 from django.core.cache import cache
 from django.test import Client
 

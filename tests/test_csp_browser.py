@@ -1,7 +1,8 @@
 """The Content-Security-Policy as Chromium applies it: nothing a page needs is refused, for readers and for staff.
 
-Chromium reports every refusal on its console (tests/browser.py, ``csp_violations``); the ``browser``
-fixture fails a test that leaves one, in any window. Here each page is checked on its own, by name.
+Chromium reports every refusal on its console (tests/browser.py, ``csp_violations``), and any browser
+test during which one happened fails (``no_csp_violation``), in any window. Here each page is checked
+on its own, by name.
 """
 
 import reader_site
