@@ -717,11 +717,19 @@ def test_a_portrait_is_a_library_image_served_stripped_as_renditions(
     assert not served.getexif().get_ifd(GPS_INFO) and ExifTags.Base.Make not in served.getexif()
 
 
-def test_a_portrait_cannot_be_uploaded_around_the_library(editor_client, make_personality):
+@pytest.mark.parametrize(
+    "make_file",
+    [
+        pytest.param(lambda: upload(phone_photo()), id="phone-photo-with-gps"),
+        # The review's 144-megapixel PNG: the library refuses it (above); here it is not even opened.
+        pytest.param(lambda: upload(declared_pixels_png((12000, 12000)), name="bombe.png"), id="png-bomb"),
+    ],
+)
+def test_a_portrait_cannot_be_uploaded_around_the_library(editor_client, make_personality, make_file):
     personality = make_personality("Claire Vasseur", slug="claire-vasseur")
     response = editor_client.post(
         reverse("admin:articles_personality_change", args=[personality.pk]),
-        {"name": "Claire Vasseur", "slug": "claire-vasseur", "role": "", "bio": "", "portrait": upload(phone_photo())},
+        {"name": "Claire Vasseur", "slug": "claire-vasseur", "role": "", "bio": "", "portrait": make_file()},
     )
     # « portrait » is a choice among library images: a file sent in its place is not even read.
     assert response.status_code == 302
