@@ -920,18 +920,20 @@ class ArticleRevisionQuerySet(models.QuerySet):
         remark: str = "",
         related: dict | None = None,
         refers_to: int | None = None,
+        content: dict | None = None,
     ) -> "ArticleRevision":
         """Keep the article's current state (relations included, as stored) as its next version.
 
         ``related``: its many-to-many values as just written (``snapshot``), not read again.
-        A proposal (``propose``) records the content it holds instead, not the article's.
+        ``content``: what the version holds when it is not the article's state (a proposal).
         """
         latest = self.filter(article=article).order_by("-number").first()
         # What changed is told from the article as it stood, not from a proposal beside it.
         previous = latest if latest is None or latest.action != ArticleRevision.Action.PROPOSED else None
         if previous is None and latest is not None:
             previous = self.latest_applied(article)
-        content = snapshot(article, related)
+        if content is None:
+            content = snapshot(article, related)
         return self.create(
             article=article,
             number=(latest.number if latest else 0) + 1,
@@ -943,17 +945,16 @@ class ArticleRevisionQuerySet(models.QuerySet):
             content=content,
         )
 
-    def propose(self, article: Article, by, related: dict) -> "ArticleRevision":
+    def propose(
+        self, article: Article, by, *, related: dict | None = None, content: dict | None = None, **kwargs
+    ) -> "ArticleRevision":
         """Keep a journalist's changes to a published article — ``article`` as the form left it in
-        memory, unsaved, and its relations as typed (``related``) — for an editor to publish."""
-        based_on = self.latest_applied(article)
-        return self.record(
-            article,
-            by,
-            ArticleRevision.Action.PROPOSED,
-            related=related,
-            refers_to=based_on.number if based_on else None,
-        )
+        memory, unsaved, and its relations as typed (``related``), or a ``content`` — for an editor
+        to publish. ``refers_to``: the published version it changes (by default the latest)."""
+        if kwargs.get("refers_to") is None:
+            based_on = self.latest_applied(article)
+            kwargs["refers_to"] = based_on.number if based_on else None
+        return self.record(article, by, ArticleRevision.Action.PROPOSED, related=related, content=content, **kwargs)
 
     def decisions_and_proposals(self) -> "ArticleRevisionQuerySet":
         """The versions that open or close a proposal: the latest of them says whether one waits."""

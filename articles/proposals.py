@@ -27,7 +27,7 @@ from images.models import Image
 
 from .history import author_name, field_label, restore
 from .models import Article, ArticleRevision, Personality
-from .revisions import TRACKED_FIELDS, comparable, fingerprints, snapshot, three_way
+from .revisions import TRACKED_FIELDS, fingerprints, snapshot, three_way
 
 Action = ArticleRevision.Action
 # What a proposal may change: the content. The status, the dates and « À la une » follow the
@@ -80,33 +80,18 @@ def propose(article: Article, by, related: dict, continues: ArticleRevision | No
     """Keep ``article`` as a form left it (in memory, unsaved) and its relations as typed
     (``related``) as a proposal. ``continues``: the pending proposal the form showed, whose
     published version this one still starts from."""
-    proposal = ArticleRevision.objects.propose(article, by, related)
-    if continues is not None and continues.refers_to is not None and continues.refers_to != proposal.refers_to:
-        proposal.refers_to = continues.refers_to
-        proposal.save(update_fields=["refers_to"])
-    return proposal
+    return ArticleRevision.objects.propose(
+        article, by, related=related, refers_to=continues.refers_to if continues is not None else None
+    )
 
 
 def propose_version(article: Article, revision: ArticleRevision, by) -> ArticleRevision:
     """An older version's content, brought back by a journalist: a proposal like any other."""
     content = snapshot(article)
     content.update({name: revision.content.get(name) for name in PROPOSED_FIELDS if name in revision.content})
-    latest = ArticleRevision.objects.filter(article=article).order_by("-number").first()
-    base = ArticleRevision.objects.latest_applied(article)
-    return ArticleRevision.objects.create(
-        article=article,
-        number=(latest.number if latest else 0) + 1,
-        created_by=by,
-        action=Action.PROPOSED,
-        remark=_("Version %(number)d restaurée") % {"number": revision.number},
-        refers_to=base.number if base else None,
-        changed_fields=[name for name in TRACKED_FIELDS if base is None or _differs(name, base.content, content)],
-        content=content,
+    return ArticleRevision.objects.propose(
+        article, by, content=content, remark=_("Version %(number)d restaurée") % {"number": revision.number}
     )
-
-
-def _differs(name: str, before: dict, after: dict) -> bool:
-    return comparable(name, before.get(name)) != comparable(name, after.get(name))
 
 
 @dataclass
