@@ -143,6 +143,7 @@ class ProposalAdminMixin:
         if pending is not None:
             context.update(
                 pending_proposal_by=author_name(pending),
+                pending_proposal_is_mine=pending.created_by_id == request.user.pk,
                 pending_proposal_when=desk_date(pending.created_at),
                 pending_proposal_url=reverse("admin:articles_article_proposal", args=[article.pk]),
             )

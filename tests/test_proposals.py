@@ -116,7 +116,7 @@ def test_a_journalists_save_of_a_published_article_is_held_for_the_editors(
     assert form.initial["title"] == "Le port de Metz double sa surface"
     assert form.initial["territories"] == [nancy.pk]
     html = reopened.content.decode()
-    assert "Ce formulaire reprend les modifications proposées par Julie Royer" in html
+    assert "Ce formulaire reprend les modifications que vous avez proposées le" in html
     assert 'value="Proposer les modifications"' in html and 'name="_publish"' not in html
 
 
@@ -286,6 +286,8 @@ def test_two_journalists_proposing_from_the_same_version_one_is_told(published, 
     julie_client, camille_client = client_of(julie), client_of(camille)
     camille_form = opened_form(camille_client, published, standfirst="Le chapeau de Camille.")
     propose(julie_client, published, title="Le titre de Julie")
+    # Opened now, Camille's form goes on from Julie's proposal, and says whose it is.
+    assert "les modifications proposées par Julie Royer" in camille_client.get(change_url(published)).content.decode()
     refused = camille_client.post(change_url(published), camille_form)
     assert refused.status_code == 200
     assert "Julie Royer a enregistré cet article" in refused.content.decode()
