@@ -17,7 +17,7 @@ from . import proposals
 from .admin_workflow import desk_date
 from .history import author_name, compare
 from .models import Article, ArticleRevision
-from .revisions import MANY_FIELDS, snapshot
+from .revisions import MANY_FIELDS
 
 
 class ProposalDecisionForm(forms.Form):
@@ -166,7 +166,7 @@ class ProposalAdminMixin:
             if form.is_valid():
                 return self._decide(request, article, proposal, refusing, form.cleaned_data["remark"], change_url)
         result = proposals.outcome(article, proposal)
-        changes, same = compare(snapshot(article), result.content)
+        changes, same = compare(result.live, result.content)
         context = self._page_context(request, article, _("Modifications proposées"))
         context.update(
             proposal=proposal,

@@ -902,7 +902,9 @@ class ArticleRevisionQuerySet(models.QuerySet):
         0 before its first (or for an unsaved article)."""
         if article.pk is None:
             return 0
-        versions = self.filter(article=article) if proposals else self.filter(article=article).applied()
+        versions = self.filter(article=article)
+        if not proposals:
+            versions = versions.applied()
         return versions.aggregate(latest=models.Max("number"))["latest"] or 0
 
     def applied(self) -> "ArticleRevisionQuerySet":
@@ -929,9 +931,8 @@ class ArticleRevisionQuerySet(models.QuerySet):
         """
         latest = self.filter(article=article).order_by("-number").first()
         # What changed is told from the article as it stood, not from a proposal beside it.
-        previous = latest if latest is None or latest.action != ArticleRevision.Action.PROPOSED else None
-        if previous is None and latest is not None:
-            previous = self.latest_applied(article)
+        is_proposal = latest is not None and latest.action == ArticleRevision.Action.PROPOSED
+        previous = self.latest_applied(article) if is_proposal else latest
         if content is None:
             content = snapshot(article, related)
         return self.create(

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from images.models import Image
@@ -68,12 +69,8 @@ def image_reserved_to_editors(user, image: Image) -> bool:
     a published article shows, or the portrait of a person readers see."""
     if Article.can_publish(user):
         return False
-    approved = _approved_articles()
-    return (
-        approved.filter(main_image=image).exists()
-        or approved.showing_image(image).exists()
-        or approved.filter(personalities__portrait=image).exists()
-    )
+    shown = Q(main_image=image) | Q(pk__in=Article.objects.showing_image(image)) | Q(personalities__portrait=image)
+    return _approved_articles().filter(shown).exists()
 
 
 def propose(article: Article, by, related: dict, continues: ArticleRevision | None = None) -> ArticleRevision:
@@ -98,6 +95,7 @@ def propose_version(article: Article, revision: ArticleRevision, by) -> ArticleR
 class Outcome:
     """What publishing a proposal would put online, against the article as it stands."""
 
+    live: dict  # the article's content as readers see it now
     content: dict  # the published content with the proposal's changes
     # Labels of fields an editor changed since the proposal was made: kept as the editor left them…
     kept_since: list[str] = field(default_factory=list)
@@ -121,12 +119,13 @@ def outcome(article: Article, proposal: ArticleRevision) -> Outcome:
     if base is None:
         # Nothing to tell the journalist's changes from: the proposal as a whole.
         result.update({name: proposal.content.get(name) for name in PROPOSED_FIELDS})
-        return Outcome(result, marks_update=marks_update)
+        return Outcome(live, result, marks_update=marks_update)
     # « Mine » is the article as it stands, « theirs » the proposal.
     only_proposal, only_live, both = three_way(fingerprints(base.content), live, proposal.content, PROPOSED_FIELDS)
     for name in [*only_proposal, *both]:
         result[name] = proposal.content.get(name)
     return Outcome(
+        live,
         result,
         kept_since=[field_label(name) for name in only_live if name in PROPOSED_FIELDS],
         overridden=[field_label(name) for name in both],
