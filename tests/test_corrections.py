@@ -196,7 +196,9 @@ def test_editor_sees_the_form_to_add_one(editor_client, article):
     [{"status": Article.Status.DRAFT, "published_at": None}, {"published_at": NOON + timedelta(days=1)}],
     ids=["draft", "scheduled"],
 )
-def test_an_article_readers_have_not_read_refuses_one_in_french(editor_client, make_article, state):
+def test_an_article_readers_have_not_read_refuses_one_in_french(editor_client, make_article, time_machine, state):
+    # « Scheduled » is relative to now: pinned at NOON, the article's date is always a day to come.
+    time_machine.move_to(NOON, tick=False)
     article = make_article("Pas encore lu", **state)
     note = "Le conseil a voté le 12 novembre."
 
