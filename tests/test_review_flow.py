@@ -6,7 +6,8 @@ the admin's front page.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from admin_pages import (
@@ -29,6 +30,9 @@ from articles.models import Article, ArticleRevision
 pytestmark = pytest.mark.django_db
 
 Action = ArticleRevision.Action
+# The desk's clock in the tests that type a date into the form. A date typed from the real now would
+# one day fall in the hour that happens twice when the clocks go back, which the form refuses as ambiguous.
+DESK_NOW = datetime(2026, 11, 30, 10, 42, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 def client_of(user) -> Client:
@@ -55,6 +59,13 @@ def camille(make_user):
 @pytest.fixture
 def marie(make_user):
     return make_user("marie", groups=["Rédaction en chef"], first_name="Marie", last_name="Lhuillier", email="m@x.org")
+
+
+@pytest.fixture
+def desk_now(time_machine):
+    """Now, pinned at DESK_NOW; request it first, so that the other fixtures are made at that time too."""
+    time_machine.move_to(DESK_NOW, tick=False)
+    return DESK_NOW
 
 
 @pytest.fixture
@@ -214,9 +225,11 @@ def test_publish_emails_the_authors_but_not_the_editor_who_publishes(
     assert settings.SITE_URL + submitted.get_absolute_url() in mail.body
 
 
-def test_schedule_publishes_at_the_chosen_time(newsroom, submitted, mailoutbox, django_capture_on_commit_callbacks):
+def test_schedule_publishes_at_the_chosen_time(
+    desk_now, newsroom, submitted, mailoutbox, django_capture_on_commit_callbacks
+):
     _camille, marie = newsroom
-    when = (timezone.now() + timedelta(days=3)).replace(microsecond=0, second=0)
+    when = desk_now + timedelta(days=3)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_of(marie).post(
             change_url(submitted), article_change_data(submitted, _schedule=True, **local_form_date(when))
@@ -244,9 +257,9 @@ def test_schedule_publishes_at_the_chosen_time(newsroom, submitted, mailoutbox, 
     ],
     ids=["missing", "past"],
 )
-def test_scheduling_needs_a_date_to_come(newsroom, submitted, mailoutbox, date, error):
+def test_scheduling_needs_a_date_to_come(desk_now, newsroom, submitted, mailoutbox, date, error):
     _camille, marie = newsroom
-    dates = local_form_date(timezone.now() + date) if date else {}
+    dates = local_form_date(desk_now + date) if date else {}
     response = client_of(marie).post(
         change_url(submitted), article_change_data(submitted, title="Titre gardé", _schedule=True, **dates)
     )
@@ -259,9 +272,9 @@ def test_scheduling_needs_a_date_to_come(newsroom, submitted, mailoutbox, date, 
     assert submitted.status == Article.Status.SUBMITTED
 
 
-def test_publishing_with_a_date_to_come_asks_to_schedule(newsroom, submitted):
+def test_publishing_with_a_date_to_come_asks_to_schedule(desk_now, newsroom, submitted):
     _camille, marie = newsroom
-    dates = local_form_date(timezone.now() + timedelta(days=1))
+    dates = local_form_date(desk_now + timedelta(days=1))
     response = client_of(marie).post(change_url(submitted), article_change_data(submitted, _publish=True, **dates))
 
     assert response.status_code == 200
