@@ -25,8 +25,9 @@ migrate: $(BIN)/.installed
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The development server and the task worker that delivers mail (printed on the console here).
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
 
 # Production settings on this machine: DEBUG off, gunicorn, WhiteNoise (see README, « Deploying »).
 serve: $(BIN)/.installed

@@ -2,34 +2,31 @@
 
 Every step of the workflow keeps a version saying what happened (``ArticleRevision.action``),
 whichever way it was taken: the form's buttons, the list's actions, ``article.publish(by=…)``.
-The email follows that version, once the transaction that wrote it has committed (never for a
-step rolled back), and never goes to the person who took the step.
+The email follows that version: a task written in the same transaction (never for a step rolled
+back) reads the version once committed, as it then stands, and puts the mail in the outbox;
+it never goes to the person who took the step.
 """
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.tasks import task
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from common.text import single_line
+from outbox.mail import link, send
 
 from . import staff
 from .models import Article, ArticleRevision
 from .people import public_name
 from .templatetags.newsroom import french_date
-
-logger = logging.getLogger(__name__)
 
 
 def _authors(revision: ArticleRevision) -> QuerySet:
@@ -116,13 +113,10 @@ NOTICES = {
 @receiver(post_save, sender=ArticleRevision)
 def revision_recorded(sender, instance: ArticleRevision, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw and instance.action in NOTICES:
-        transaction.on_commit(partial(send_notice, instance.pk), robust=True)
+        send_notice.enqueue(instance.pk)
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
+@task
 def send_notice(revision_pk: int) -> None:
     """Email the people this version concerns (read again after the commit, as it now stands)."""
     revision = ArticleRevision.objects.select_related("article", "created_by").filter(pk=revision_pk).first()
@@ -137,20 +131,16 @@ def send_notice(revision_pk: int) -> None:
         return
     values = {
         "site": settings.SITE_NAME,
-        "title": article.title,
-        "actor": public_name(actor, missing=_("La rédaction")),
+        # Names and titles placed in the mail, one line each: none can forge a line of it.
+        "title": single_line(article.title),
+        "actor": single_line(public_name(actor, missing=_("La rédaction"))),
         "remark": revision.remark,
         "date": french_date(article.published_at, True),
-        "form_url": absolute(reverse("admin:articles_article_change", args=[article.pk])),
-        "queue_url": absolute(
-            reverse("admin:articles_article_changelist") + f"?status__exact={Article.Status.SUBMITTED}"
-        ),
-        "page_url": absolute(article.get_absolute_url()),
-        "proposal_url": absolute(reverse("admin:articles_article_proposal", args=[article.pk])),
-        "changes_queue_url": absolute(reverse("admin:articles_article_changelist") + "?modifications=en-attente"),
-        "history_url": absolute(reverse("admin:articles_article_history", args=[article.pk])),
+        "form_url": link(reverse("admin:articles_article_change", args=[article.pk])),
+        "queue_url": link(reverse("admin:articles_article_changelist") + f"?status__exact={Article.Status.SUBMITTED}"),
+        "page_url": link(article.get_absolute_url()),
+        "proposal_url": link(reverse("admin:articles_article_proposal", args=[article.pk])),
+        "changes_queue_url": link(reverse("admin:articles_article_changelist") + "?modifications=en-attente"),
+        "history_url": link(reverse("admin:articles_article_history", args=[article.pk])),
     }
-    try:
-        send_mail(single_line(str(notice.subject) % values), str(notice.body) % values, None, recipients)
-    except Exception:  # a mail outage must not undo the step, which is already saved
-        logger.exception("Could not send the %s notice of article %s", revision.action, article.pk)
+    send(recipients, str(notice.subject) % values, str(notice.body) % values, kind=f"articles.{revision.action}")

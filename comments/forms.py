@@ -7,6 +7,8 @@ from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from common.text import single_line
+
 from .models import Comment, CommentReport
 from .rendering import comment_form_renderer
 
@@ -103,6 +105,10 @@ class CommentForm(ErrorsNamedByFieldMixin, forms.Form):
     def token_sent(self) -> str:
         """The signed timestamp the form came back with, before any validation (``CommentPolicy``)."""
         return self.data.get(self.add_prefix("token"), "")
+
+    def clean_name(self):
+        # A name is one line wherever it goes (the page, the moderators' mail, the desk).
+        return single_line(self.cleaned_data["name"])
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

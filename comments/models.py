@@ -139,6 +139,10 @@ class Comment(models.Model):
     # Set when readers' reports pass NEWSROOM_COMMENTS_REPORTS_TO_HIDE: out of readers' sight
     # until a moderator dismisses the reports or rejects the comment.
     hidden_by_reports = models.BooleanField(_("masqué après signalements"), default=False)
+    # What makes a sent form this comment and no other: a hash of the form's signed token with the
+    # address and the text (``CommentPolicy.submission_key``). Unique, so that the same form sent
+    # twice (a double click, a replay) is stored once, by the database, whatever the caches do.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -347,9 +351,19 @@ def _erase(comments: list[Comment]) -> None:
     with transaction.atomic():
         for comment in comments:
             comment.author_name = comment.author_email = comment.author_url = comment.body = ""
-            comment.ip_address = None
+            comment.ip_address = comment.submission_key = None  # the key is made from the address too
             comment.erased_at = now
-            comment.save(update_fields=["author_name", "author_email", "author_url", "body", "ip_address", "erased_at"])
+            comment.save(
+                update_fields=[
+                    "author_name",
+                    "author_email",
+                    "author_url",
+                    "body",
+                    "ip_address",
+                    "submission_key",
+                    "erased_at",
+                ]
+            )
         refresh_comment_count(*{comment.article_id for comment in comments})
 
 

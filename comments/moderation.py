@@ -8,14 +8,12 @@ code, and ``CommentPolicy.review()`` applies them in one order. It answers with 
 
 import enum
 import hashlib
-import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +24,6 @@ from .blocklist import blocked_term_in
 from .forms import CommentForm
 from .models import Comment, CommenterRule
 from .text import count_links
-
-logger = logging.getLogger(__name__)
 
 FORM_TOKEN_SALT = "comments.form-token"
 # A double click from the same browser within this time is the same comment.
@@ -59,8 +55,9 @@ class Outcome(enum.Enum):
     """What becomes of a comment sent from the form; the view has one answer for each."""
 
     CLOSED = "closed"  # comments are closed: the page again, with the text given back (403)
-    BOT = "bot"  # honeypot filled in, token forged or sent too fast: the usual redirect, nothing stored
+    BOT = "bot"  # honeypot filled in or token forged: the usual redirect, nothing stored
     EXPIRED = "expired"  # a form left open too long: the form again, with a fresh token (400)
+    TOO_FAST = "too_fast"  # sent sooner than a person writes: the form again, its text and clock kept (400)
     INVALID = "invalid"  # the form's own errors, or an untrusted address where only trusted ones may post (400)
     RATE_LIMITED = "rate_limited"  # too many posts from one address (429)
     DUPLICATE = "duplicate"  # a double click: the answer given to the first post, nothing stored
@@ -121,10 +118,14 @@ class CommentPolicy:
         if not self.accepts_comments(article):
             return Decision(Outcome.CLOSED)
         token_problem = self.token_problem(form.token_sent, article)
-        if form.is_bot or token_problem in {"invalid", "too_fast"}:
+        # Only what no person does gets the silent answer: a filled trap, a token we never signed.
+        if form.is_bot or token_problem == "invalid":
             return Decision(Outcome.BOT)
         if token_problem == "expired":
             return Decision(Outcome.EXPIRED)
+        # A person resending at once after an error, or a very fast typist: told, never dropped.
+        if token_problem == "too_fast":
+            return Decision(Outcome.TOO_FAST)
         if not form.is_valid():
             return Decision(Outcome.INVALID)
         if self.rate_limited(ip_address):
@@ -135,11 +136,10 @@ class CommentPolicy:
         if article.comments_mode == Article.CommentsMode.TRUSTED_ONLY and not self.trusted(rules):
             form.add_error("email", TRUSTED_ONLY_NOTICE)
             return Decision(Outcome.INVALID)
+        comment.submission_key = self.submission_key(form.token_sent, comment)
         earlier = self.earlier_copy(comment, held_ids)
         if earlier is not None:
             return Decision(Outcome.DUPLICATE, earlier)
-        if not self.claim_token(form.token_sent):
-            return Decision(Outcome.BOT)  # a token already used: one form, one comment
         comment.status, comment.held_reason = self.initial_status(comment, rules)
         return Decision(Outcome.ACCEPTED, comment, notify_moderators=comment.status == Comment.Status.PENDING)
 
@@ -161,18 +161,17 @@ class CommentPolicy:
             return "expired"
         return None
 
-    def claim_token(self, token: str) -> bool:
-        """Use up the form's token; False if it was used already (a bot posting many comments with one form).
+    @staticmethod
+    def submission_key(token: str, comment: Comment) -> str:
+        """What makes a sent form one comment: its signed token, the address and the text, hashed.
 
-        Held in the shared cache until the token would have expired anyway. A double click is no
-        replay: it was answered above as a duplicate of its first send (``earlier_copy``).
+        Every reader of a cached article page gets the same token, so the token alone cannot
+        tell one reader's comment from another's (docs/decisions/comment-form-token.md). With the
+        address and the text it tells a second send of the same comment (a double click, the
+        browser's back button, a replay), which ``Comment.submission_key`` stores once.
         """
-        key = "comments:token:" + hashlib.sha256(token.encode()).hexdigest()
-        try:
-            return cache.add(key, 1, timeout=int(self.form_max_age_seconds) + 60)
-        except Exception:  # the cache down: the other defences (timing, honeypot, rate, moderation) still stand
-            logger.exception("Comment form token could not be claimed")
-            return True
+        parts = [token, comment.author_email.strip().casefold(), comment.body.strip()]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def rate_limited(self, ip_address: str | None) -> bool:
         """Count this address's posts in a sliding-ish window held in the shared cache."""
@@ -181,9 +180,11 @@ class CommentPolicy:
         return over_limit(f"comments:rate:{sender(ip_address)}", self.rate_limit, self.rate_window_seconds)
 
     def earlier_copy(self, comment: Comment, held_ids) -> Comment | None:
-        """The same comment sent a moment ago by this very browser: only its own held comments can match."""
-        if not held_ids:
-            return None
+        """The same comment sent before: the same form sent again (its submission key), or the same
+        text sent a moment ago from another form by this very browser (only its held comments match)."""
+        same_form = Comment.objects.filter(submission_key=comment.submission_key).first()
+        if same_form is not None or not held_ids:
+            return same_form
         return Comment.objects.filter(
             pk__in=held_ids,
             article=comment.article,

@@ -1,16 +1,12 @@
 """Tell the moderators that a comment waits for them."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.roles import holding
 from common.text import single_line
-
-logger = logging.getLogger(__name__)
+from outbox.mail import link, send
 
 
 def moderator_emails() -> list[str]:
@@ -18,17 +14,8 @@ def moderator_emails() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _mail(recipients: list[str], subject: str, body: str, comment) -> None:
-    # A mail outage must not turn a reader's comment or report into an error: both are saved already.
-    try:
-        # One line whatever the title held: a line break in a subject makes Django refuse the mail.
-        send_mail(single_line(subject), body, None, recipients)
-    except Exception:
-        logger.exception("Could not notify moderators of comment %s", comment.pk)
-
-
-def notify_moderators(comment, build_absolute_uri=str) -> None:
-    """``build_absolute_uri`` is the request's, so that links in the mail lead to this site."""
+def notify_moderators(comment) -> None:
+    """Recorded in the outbox with the comment, in its transaction; delivered by the worker."""
     recipients = moderator_emails()
     if not recipients:
         return
@@ -40,17 +27,18 @@ def notify_moderators(comment, build_absolute_uri=str) -> None:
         "%(name)s <%(email)s> a écrit sur « %(title)s » :\n\n%(text)s\n\n"
         "Modérer : %(admin_url)s\nFile d’attente : %(queue_url)s\n"
     ) % {
-        "name": comment.author_name,
-        "email": comment.author_email,
+        # A reader typed these: one line each, so that they cannot forge lines of the mail.
+        "name": single_line(comment.author_name),
+        "email": single_line(comment.author_email),
         "title": comment.article.title,
         "text": comment.body,
-        "admin_url": build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk])),
-        "queue_url": build_absolute_uri(reverse("admin:comments_comment_changelist")),
+        "admin_url": link(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "queue_url": link(reverse("admin:comments_comment_changelist")),
     }
-    _mail(recipients, subject, body, comment)
+    send(recipients, subject, body, kind="comments.pending")
 
 
-def notify_moderators_of_hidden_comment(comment, build_absolute_uri=str) -> None:
+def notify_moderators_of_hidden_comment(comment) -> None:
     """Readers' reports have just hidden this comment: a moderator should decide soon."""
     recipients = moderator_emails()
     if not recipients:
@@ -64,9 +52,9 @@ def notify_moderators_of_hidden_comment(comment, build_absolute_uri=str) -> None
         "Des lecteurs ont signalé ce commentaire de %(name)s (%(reasons)s) ; il est masqué en attendant "
         "votre décision :\n\n%(text)s\n\nModérer : %(admin_url)s\n"
     ) % {
-        "name": comment.author_name,
+        "name": single_line(comment.author_name),
         "reasons": reasons,
         "text": comment.body,
-        "admin_url": build_absolute_uri(reverse("admin:comments_comment_change", args=[comment.pk])),
+        "admin_url": link(reverse("admin:comments_comment_change", args=[comment.pk])),
     }
-    _mail(recipients, subject, body, comment)
+    send(recipients, subject, body, kind="comments.hidden")

@@ -91,9 +91,11 @@ def thread_context(request, article: Article, form: CommentForm | None = None, m
     if form is not None:
         form.fields["token"].initial = make_form_token(article)
         if form.is_bound:
-            # A fresh token with the typed text kept: the next attempt is judged afresh.
             form.data = form.data.copy()
-            form.data["token"] = form.fields["token"].initial
+            # The typed text kept, and the token too while it is good: the form's clock keeps running
+            # from when the reader opened it, so a corrected comment sent at once is not « too fast ».
+            if CommentPolicy().token_problem(form.token_sent, article) not in {None, "too_fast"}:
+                form.data["token"] = form.fields["token"].initial
             if "parent" in form.errors:
                 form.data["parent"] = ""  # the next attempt becomes a new comment, not a failing reply
     return {

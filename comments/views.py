@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -57,6 +58,23 @@ def _neutral_redirect(article, comment=None) -> HttpResponseRedirect:
     return HttpResponseRedirect(comment.get_absolute_url() if comment else f"{article.get_absolute_url()}#commentaires")
 
 
+def _store(decision) -> Comment:
+    """Save an accepted comment with its moderators' mail, or find the same form's comment saved
+    by a send that arrived a moment before (two clicks racing: the database's unique key decides)."""
+    comment = decision.comment
+    try:
+        with transaction.atomic():
+            comment.save()
+            if decision.notify_moderators:
+                notify_moderators(comment)
+    except IntegrityError:
+        earlier = Comment.objects.filter(submission_key=comment.submission_key).first()
+        if earlier is None:
+            raise
+        return earlier
+    return comment
+
+
 # No CSRF cookie: the form sits on pages kept in a shared cache. Cross-site posts are refused
 # by their Origin / Sec-Fetch-Site headers instead, and the signed form token does the rest.
 @csrf_exempt
@@ -83,6 +101,14 @@ def post_comment(request, article_id: int):
             form.is_valid()
             form.add_error(None, _("Le formulaire a expiré. Vérifiez votre commentaire, puis envoyez-le à nouveau."))
             return _page_again(request, form, 400)
+        case Outcome.TOO_FAST:
+            form.is_valid()
+            message = _(
+                "Votre commentaire est parti très vite après l’ouverture de la page : nous n’avons rien "
+                "enregistré. Vérifiez-le, puis envoyez-le à nouveau."
+            )
+            form.add_error(None, message)
+            return _page_again(request, form, 400)
         case Outcome.INVALID:
             return _page_again(request, form, 400)
         case Outcome.RATE_LIMITED:
@@ -92,9 +118,7 @@ def post_comment(request, article_id: int):
             form.add_error(None, message)
             return _page_again(request, form, 429)
         case Outcome.ACCEPTED:
-            decision.comment.save()
-            if decision.notify_moderators:
-                notify_moderators(decision.comment, request.build_absolute_uri)
+            decision.comment = _store(decision)
         case Outcome.DUPLICATE:
             pass  # a double click: answer as for the first post, store nothing
 
@@ -216,10 +240,11 @@ def report_comment(request, comment_id: int):
             "Vous avez envoyé beaucoup de signalements en peu de temps. Merci de patienter avant d’en envoyer d’autres."
         )
         return _report_answer(request, comment, form, message=message, status=429)
-    report = comment.report(form.cleaned_data["reason"], form.cleaned_data["details"].strip(), reporter_key=key)
+    with transaction.atomic():  # the report and the moderators' mail it may cause, together
+        report = comment.report(form.cleaned_data["reason"], form.cleaned_data["details"].strip(), reporter_key=key)
+        if report is not None and comment.hidden_by_reports:  # this report was the one too many
+            notify_moderators_of_hidden_comment(comment)
     if report is None:
         return _report_answer(request, comment, message=already, done=True)
-    if comment.hidden_by_reports:  # this report was the one too many
-        notify_moderators_of_hidden_comment(comment, request.build_absolute_uri)
     message = _("Merci, votre signalement a été transmis à la modération.")
     return _report_answer(request, comment, message=message, done=True)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "taggit",
+    "django_tasks_db",
+    "outbox",
     "pagecache",
     "images",
     "django_prose_editor",
@@ -311,12 +313,17 @@ STAFF_CSP = SECURE_CSP | {
     "style-src": [CSP.SELF, CSP.NONCE, EDITOR_STYLE_HASH],
 }
 
+# Mail is never sent inside a request: it is written to the outbox (outbox/) and delivered by the
+# task worker (`manage.py worker`, started by `make run` and `make serve`), with retries.
+# Without DJANGO_EMAIL_HOST (nor DJANGO_EMAIL_BACKEND), mail is printed on the worker's console,
+# and `make serve` and `check --deploy` say so.
+EMAIL_NOT_CONFIGURED = not (os.environ.get("DJANGO_EMAIL_HOST") or os.environ.get("DJANGO_EMAIL_BACKEND"))
 MAILERS = {
     "default": {
         "BACKEND": os.environ.get(
             "DJANGO_EMAIL_BACKEND",
             "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
+            if DEBUG or EMAIL_NOT_CONFIGURED
             else "django.core.mail.backends.smtp.EmailBackend",
         ),
         "OPTIONS": {
@@ -327,11 +334,17 @@ MAILERS = {
                 "username": os.environ.get("DJANGO_EMAIL_USER"),
                 "password": os.environ.get("DJANGO_EMAIL_PASSWORD"),
                 "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False) or None,
+                # A server that does not answer holds up one delivery attempt, then the next is scheduled.
+                "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 20) if os.environ.get("DJANGO_EMAIL_HOST") else None,
             }.items()
             if value is not None
         },
     }
 }
+# Background tasks (mail delivery), kept in the database: nothing more to run than the worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A mail still undelivered this long after it was asked for is given up (the outbox shows it).
+OUTBOX_GIVE_UP_HOURS = env_int("NEWSROOM_OUTBOX_GIVE_UP_HOURS", 72)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
 # The site's public address, when configured: every absolute link uses it (newsroom.middleware).
 CANONICAL_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")

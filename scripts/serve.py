@@ -8,7 +8,11 @@ Everything can be overridden from the environment (see README, « Deploying »):
 - NEWSROOM_WORKERS (or WEB_CONCURRENCY, the variable platforms set): gunicorn
   workers, 2 × CPUs + 1 by default;
 - DJANGO_SECRET_KEY: otherwise one is generated once and kept in var/secret-key;
-- DATABASE_URL, DATABASE_POOL, DJANGO_CACHE_*…: read by the settings as usual.
+- DATABASE_URL, DATABASE_POOL, DJANGO_CACHE_*, DJANGO_EMAIL_*…: read by the settings as usual.
+
+The task worker (`manage.py worker`, which delivers the outbox's mail) is started beside
+gunicorn and stops with it; a deployment may run it as a service of its own instead
+(NEWSROOM_SERVE_WORKER=0).
 
 Without DJANGO_ALLOWED_HOSTS this is a local trial: plain HTTP on the address it
 listens on (no HTTPS redirect, no Secure-only cookies, no HSTS), media files
@@ -121,6 +125,14 @@ def prepare_site(load_demo: bool) -> None:
             connection.close_pool()
 
 
+MAIL_WARNING = """
+!! No mail server: DJANGO_EMAIL_HOST is not set. Every email (review notices, comments
+!! waiting for moderation) is PRINTED ON THIS CONSOLE by the task worker, not sent.
+!! Set DJANGO_EMAIL_HOST (and _PORT, _USER, _PASSWORD, _USE_TLS) to send it; it waits in
+!! the outbox (admin « Courriels ») meanwhile.
+"""
+
+
 def describe_settings(workers: int, workers_reason: str, bind_url: str, local_trial: bool) -> None:
     from django.conf import settings
 
@@ -152,11 +164,16 @@ def describe_settings(workers: int, workers_reason: str, bind_url: str, local_tr
             else "redirect to https; expects a TLS proxy setting X-Forwarded-Proto",
         ),
     ]
+    mailer = settings.MAILERS["default"]
+    host = mailer.get("OPTIONS", {}).get("host")
+    lines.append(("mail", f"{mailer['BACKEND']}" + (f" ({host})" if host else "")))
     if local_trial:
         lines.append(("mode", "local trial (no DJANGO_ALLOWED_HOSTS): set it for a real deployment"))
     print("== settings in force")
     for label, value in lines:
         print(f"  {label + ':':<15} {value}")
+    if settings.EMAIL_NOT_CONFIGURED:
+        print(MAIL_WARNING)
     sys.stdout.flush()
 
 
@@ -193,6 +210,10 @@ def main() -> None:
         # little memory but no database connection, pool thread or open file can be
         # shared by accident between workers, and `kill -HUP` reloads new code on release.
     ]
+    if os.environ.get("NEWSROOM_SERVE_WORKER", "1") != "0":
+        from task_worker import start_worker
+
+        start_worker()
     print(f"== {' '.join(command[1:])}", flush=True)
     # exec: gunicorn takes this process's place, so make's Ctrl-C and a process
     # manager's SIGTERM reach it directly.

@@ -11,6 +11,7 @@ import pytest
 from browser import browser, logged_in, newsroom_roles, no_csp_violation  # noqa: F401 (fixtures for the browser tests)
 from django.core.cache import cache
 from django.test import Client
+from worker import DeliveredMail
 
 from comments.models import Comment
 
@@ -26,6 +27,12 @@ def _isolated_cache_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     cache.clear()
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """pytest-django's, read once the task worker has delivered the outbox (``worker.run_tasks``)."""
+    return DeliveredMail(mailoutbox)
 
 
 @pytest.fixture

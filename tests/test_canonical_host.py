@@ -50,7 +50,7 @@ def test_links_in_the_moderators_mail_name_the_site_not_the_forged_host(
     article = make_article("Le tramway revient", slug="tramway")
     assert post_comment(forged_client, article, body="Bonne nouvelle pour Nancy.").status_code == 302
     (mail,) = mailoutbox
-    assert FORGED not in mail.body and f"http://{SITE}/admin/" in mail.body
+    assert FORGED not in mail.body and f"https://{SITE}/admin/" in mail.body
 
 
 def test_without_a_configured_address_pages_name_the_host_asked_for(settings, make_article):

@@ -97,15 +97,22 @@ def test_a_closed_article_answers_before_any_bot_check(make_article):
     [
         ({"website": "https://pilules.exemple.com/"}, CommentPolicy(**PATIENT)),
         ({"token": "n-importe-quoi"}, CommentPolicy(**PATIENT)),
-        ({}, CommentPolicy(min_seconds_to_write=60)),
     ],
-    ids=["honeypot", "forged-token", "too-fast"],
+    ids=["honeypot", "forged-token"],
 )
 def test_bots_get_the_neutral_answer_whatever_else_is_wrong(article, fields, policy):
     # An empty body too: a bot learns nothing, not even that its form was invalid.
     decision = review(sent_form(article, body="", **fields), policy)
 
     assert decision.outcome is Outcome.BOT
+    assert decision.comment is None
+
+
+def test_a_form_sent_too_fast_is_a_person_s_to_resend_not_a_bot_s(article):
+    # A corrected comment sent at once, a fast typist: the form comes back, it is never dropped.
+    decision = review(sent_form(article, body=""), CommentPolicy(min_seconds_to_write=60))
+
+    assert decision.outcome is Outcome.TOO_FAST
     assert decision.comment is None
 
 

@@ -11,6 +11,7 @@ from admin_pages import action_post
 from comment_form import post_comment
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 
@@ -540,7 +541,7 @@ def test_command_refuses_an_invalid_address_in_french(action):
 # Telling the moderators ---------------------------------------------------------------------
 
 
-def test_a_posted_comment_is_announced_to_moderators_by_email(client, make_user, article, mailoutbox):
+def test_a_posted_comment_is_announced_to_moderators_by_email(client, make_user, article, mailoutbox, settings):
     make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
     make_user("cheffe", is_superuser=True, email="cheffe@redaction.example")
     make_user("modo-sans-adresse", groups=["Modérateurs"])
@@ -557,7 +558,32 @@ def test_a_posted_comment_is_announced_to_moderators_by_email(client, make_user,
     assert sorted(message.to) == ["cheffe@redaction.example", "modo@redaction.example"]
     assert "Le marché couvert de Metz rouvre" in message.subject
     assert "Quand rouvre le parking ?" in message.body
-    assert f"http://testserver{change_url(comment)}" in message.body
+    assert f"{settings.SITE_URL}{change_url(comment)}" in message.body
+
+
+def test_links_in_the_moderators_mail_never_come_from_the_host_header(make_user, article, mailoutbox, settings):
+    # An allowed name with a port the reader chose: the mail names the configured site instead.
+    settings.ALLOWED_HOSTS = ["localhost", "testserver"]
+    make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
+
+    response = post_comment(Client(HTTP_HOST="localhost:6666"), article, body="Quand rouvre le parking ?")
+
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert "6666" not in message.body
+    assert f"{settings.SITE_URL}/admin/comments/comment/" in message.body
+
+
+def test_a_commenter_name_with_line_breaks_is_one_line_in_the_mail(client, make_user, article, mailoutbox):
+    make_user("modo", groups=["Modérateurs"], email="modo@redaction.example")
+    forged = "Jeanne\n\nModérer : https://pirate.example/admin/\nX"
+
+    assert post_comment(client, article, name=forged, body="Bonjour.").status_code == 302
+
+    (message,) = mailoutbox
+    first_line = message.body.splitlines()[0]
+    assert first_line.startswith("Jeanne Modérer : https://pirate.example/admin/ X <")
+    assert not any(line.startswith("Modérer : https://pirate") for line in message.body.splitlines())
 
 
 def test_spam_is_not_announced(client, make_user, article, mailoutbox):

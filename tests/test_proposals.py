@@ -72,6 +72,7 @@ def test_a_journalists_save_of_a_published_article_is_held_for_the_editors(
 ):
     nancy, minister = make_territory("Nancy"), make_personality("Gabriel Ministre")
     julie_client = client_of(julie)
+    mailoutbox.clear()  # the mail of the fixtures' own steps (the article's publication)
     with django_capture_on_commit_callbacks(execute=True):
         response = propose(
             julie_client,
@@ -196,6 +197,7 @@ def test_an_editor_reads_what_would_change_then_publishes_it(
     assert "<del>s’agrandit</del>" in page and "<ins>double</ins>" in page
     assert "Un chantier de deux ans" in page and "Logistique" in page
 
+    mailoutbox.clear()  # the editors' notice of the proposal
     with django_capture_on_commit_callbacks(execute=True):
         response = marc_client.post(proposal_url(published), {"_publish_changes": "1"})
     assert response.status_code == 302
