@@ -5,6 +5,7 @@ on a third server) and ``manage.py shell``. Each server must show the change on 
 next request, while it keeps serving unrelated pages from the cache.
 """
 
+import http.client
 import os
 import secrets
 import socket
@@ -20,6 +21,8 @@ from django.db import connection
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
+# How long two gunicorn servers may take to answer, on a loaded machine: a deadline, not a wait.
+STARTUP_SECONDS = 60
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,6 +34,29 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_until_serving(address: str, process: subprocess.Popen, deadline: float) -> None:
+    """Poll the server until it answers, or fail at the deadline saying why.
+
+    Until then, a refused or reset connection, a timeout or a half answer all mean « not yet »: the
+    server is still starting. A server that exited will never answer, so that fails at once.
+    """
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn for {address} exited with code {process.returncode} before answering")
+        try:
+            timeout = max(0.1, min(2.0, deadline - time.monotonic()))
+            with urllib.request.urlopen(address + "/robots.txt", timeout=timeout):
+                return
+        except urllib.error.HTTPError as error:  # it is serving, wrongly: waiting will not help
+            pytest.fail(f"{address} answered /robots.txt with HTTP {error.code}")
+        # URLError, ConnectionError and TimeoutError are all OSErrors.
+        except (OSError, http.client.HTTPException) as error:
+            last_error = error
+        time.sleep(0.2)
+    pytest.fail(f"{address} did not answer /robots.txt within {STARTUP_SECONDS} s of starting: {last_error!r}")
 
 
 def database_url() -> str:
@@ -99,16 +125,9 @@ def two_servers(db, server_env, settings):
                 )
             )
             addresses.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 30
-        for address in addresses:
-            while True:
-                try:
-                    urllib.request.urlopen(address + "/robots.txt", timeout=2)
-                    break
-                except (urllib.error.URLError, ConnectionError):
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        for address, process in zip(addresses, processes, strict=True):
+            wait_until_serving(address, process, deadline)
         yield addresses, env
     finally:
         for process in processes:
