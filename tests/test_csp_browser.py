@@ -8,6 +8,7 @@ on its own, by name.
 import reader_site
 from browser import BROWSER_TESTS, EDITABLE, csp_violations, log_in, wait_for
 from django.urls import reverse
+from selenium.webdriver.support.ui import WebDriverWait
 
 from comments.models import Comment
 
@@ -69,10 +70,14 @@ def test_an_article_keeps_its_coloured_callout_images_data_and_comment_form(
     )
     assert data["@type"] == "NewsArticle" and data["headline"] == "Le pont des Roches rouvre"
 
-    # The form sent back in error, with its script (comments/form-errors.js) moving the focus to the summary.
+    # The form sent back in error, with its script (comments/form-errors.js) moving the focus to the summary
+    # once the page has loaded, a frame later: wait for it rather than read the focus at once.
     send_refused_comment(browser, settings)
+    WebDriverWait(browser, 5).until(
+        lambda driver: driver.switch_to.active_element.get_attribute("id") == "erreurs-commentaire",
+        "the error summary never took the focus",
+    )
     assert csp_violations(browser) == []
-    assert browser.switch_to.active_element.get_attribute("id") == "erreurs-commentaire"
 
 
 # Staff ---------------------------------------------------------------------------------------------
@@ -82,7 +87,6 @@ def test_the_admin_pages_staff_use_run_under_the_staff_policy(
     logged_in, live_server, make_article, make_image, make_comment
 ):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = logged_in
     image = make_image(alt_text="Le pont des Roches sous la neige")
@@ -129,7 +133,6 @@ def test_a_journalist_inserts_a_library_image_through_the_picker_under_the_polic
     browser, live_server, journalist, make_image
 ):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     image = make_image(alt_text="Le pont des Roches sous la neige")
     driver = log_in(browser, live_server, journalist)
