@@ -524,6 +524,11 @@ class RuleStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+VALUE_HELP = _(
+    "Une adresse e-mail, un domaine ou une adresse IP. Un domaine vaut aussi pour ses sous-domaines, "
+    "quelle que soit son écriture : bücher.de et xn--bcher-kva.de sont le même domaine."
+)
+
 # Short words for the list; the form keeps the long labels, which say what each rule does.
 RULE_WORDS = {CommenterRule.Action.BAN: _("bannir"), CommenterRule.Action.TRUST: _("faire confiance")}
 
@@ -548,6 +553,11 @@ class CommenterRuleAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         if obj is None:
             return ["kind", "value", "action", "reason"]
         return ["kind", "value", "action", "reason", "made_by", "created_at", "state"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "value":
+            kwargs["help_text"] = VALUE_HELP
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A rule is not rewritten: lift it and make another. Its reason may still be completed.

@@ -2,7 +2,7 @@
 
 import contextlib
 import ipaddress
-import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -495,16 +495,91 @@ class CommentReport(models.Model):
         return f"{self.get_reason_display()} — {self.comment}"
 
 
-# Labels of letters, digits and hyphens, at least two, the last a name (« fr », « xn--… »): never a
-# bare « fr », which would ban a whole country by one slip.
-_DOMAIN = re.compile(r"(?:[^\W_][\w-]*\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)")
+class InvalidDomain(ValueError):
+    """A text that cannot be a domain name; its message says why, in French, for moderators."""
+
+
+# Dots other than « . » that IDNA reads as one, once compatibility forms are folded (« ． » → « . »).
+_OTHER_DOTS = str.maketrans({"\u3002": ".", "\uff61": ".", "\uff0e": "."})
+_ACE_PREFIX = "xn--"
+_MAX_LABEL, _MAX_DOMAIN = 63, 253  # in the punycode spelling, as DNS counts them
+
+
+def canonical_domain(domain: str) -> str:
+    """A domain written the one way rules store it and addresses are compared in: lower case, in Unicode.
+
+    « XN--BCHER-KVA.DE. », « Bücher.de » and « bücher.de » are all « bücher.de ». Written close
+    to IDNA 2008, as registries do, rather than with Python's « idna » codec (IDNA 2003), which
+    turns « straße.de » into « strasse.de », someone else's domain, and cannot read
+    « xn--strae-oqa.de » at all: compatibility forms folded (full-width letters), lower case,
+    NFC, each « xn-- » label decoded, and every label checked. A trailing dot is dropped.
+
+    Raises ``InvalidDomain`` for what cannot be a domain, or is only a top-level one (« fr »,
+    which would ban a whole country by one slip).
+    """
+    text = unicodedata.normalize("NFKC", domain.strip()).translate(_OTHER_DOTS).lower()
+    labels = [_unicode_label(label) for label in text.removesuffix(".").split(".")]
+    if len(labels) < 2:
+        raise InvalidDomain(_("une extension seule, comme « fr », bannirait tout un pays"))
+    top = labels[-1]
+    if len(top) < 2 or any(char == "-" or unicodedata.category(char) == "Nd" for char in top):
+        raise InvalidDomain(_("l’extension « %(label)s » s’écrit en lettres, deux au moins") % {"label": top})
+    if len(".".join(map(_ascii_label, labels))) > _MAX_DOMAIN:
+        raise InvalidDomain(_("ce domaine est trop long : %(limit)d caractères au plus") % {"limit": _MAX_DOMAIN})
+    return ".".join(labels)
+
+
+def _unicode_label(label: str) -> str:
+    """One label of a domain, lower case and in Unicode, once checked."""
+    if not label:
+        raise InvalidDomain(_("une partie vide entre deux points"))
+    if label.startswith(_ACE_PREFIX):
+        try:
+            decoded = unicodedata.normalize("NFC", label[len(_ACE_PREFIX) :].encode("ascii").decode("punycode"))
+        except UnicodeError:
+            decoded = ""
+        # A real punycode label spells non-ASCII letters and is what they encode to, once lower case.
+        if decoded.isascii() or _ascii_label(decoded.lower()) != label:
+            raise InvalidDomain(_("« %(label)s » n’est pas un nom punycode valide") % {"label": label})
+        label = decoded.lower()
+    else:
+        label = unicodedata.normalize("NFC", label)
+    for position, char in enumerate(label):
+        if char.isspace():
+            raise InvalidDomain(_("un domaine s’écrit sans espace"))
+        # Catalan's « l·l » (col·legi.cat) is the one punctuation IDNA 2008 lets in, between two « l ».
+        catalan_dot = char == "·" and label[position - 1 : position + 2] == "l·l"
+        if not (char == "-" or char.isascii() and char.isalnum() or _is_idn_letter(char) or catalan_dot):
+            raise InvalidDomain(_("le caractère « %(char)s » n’est pas permis dans un domaine") % {"char": char})
+    if label.startswith("-") or label.endswith("-"):
+        raise InvalidDomain(_("« %(label)s » commence ou finit par un tiret") % {"label": label})
+    if unicodedata.category(label[0]).startswith("M"):
+        raise InvalidDomain(_("« %(label)s » commence par un accent seul") % {"label": label})
+    if len(_ascii_label(label)) > _MAX_LABEL:
+        raise InvalidDomain(_("%(limit)d caractères au plus entre deux points") % {"limit": _MAX_LABEL})
+    return label
+
+
+def _is_idn_letter(char: str) -> bool:
+    """A letter, a combining mark or a digit beyond ASCII: what the world's scripts write domains with."""
+    category = unicodedata.category(char)
+    return not char.isascii() and (category[0] in "LM" or category == "Nd")
+
+
+def _ascii_label(label: str) -> str:
+    """A label as DNS carries it: as is in ASCII, « xn--… » otherwise."""
+    return label if label.isascii() else _ACE_PREFIX + label.encode("punycode").decode("ascii")
 
 
 def email_domains(email: str) -> list[str]:
-    """The domain of an address and every domain above it but the last: « lecteur@mail.exemple.fr »
-    → « mail.exemple.fr », « exemple.fr ». A domain ban covers its subdomains, which whoever
-    holds the domain makes at will."""
-    labels = email.strip().lower().rpartition("@")[2].rstrip(".").split(".")
+    """The domain of an address and every domain above it but the last, in their stored spelling
+    (``canonical_domain``): « lecteur@mail.XN--BCHER-KVA.de » → « mail.bücher.de », « bücher.de ».
+    A domain ban covers its subdomains, which whoever holds the domain makes at will. An address
+    whose domain cannot be one has none."""
+    try:
+        labels = canonical_domain(email.rpartition("@")[2]).split(".")
+    except InvalidDomain:
+        return []
     return [".".join(labels[start:]) for start in range(len(labels) - 1)]
 
 
@@ -534,11 +609,14 @@ class CommenterRuleQuerySet(models.QuerySet):
 
 
 def tidy_rule_value(kind: str, value: str) -> str:
-    """A rule's value written one way: lower case, no spaces around, a domain without « @ »,
-    an IP address in its standard form (« 2001:DB8:0::1 » → « 2001:db8::1 »)."""
+    """A rule's value written one way: lower case, no spaces around, a domain without « @ » and
+    in Unicode (``canonical_domain``), an IP address in its standard form (« 2001:DB8:0::1 » →
+    « 2001:db8::1 »)."""
     value = (value or "").strip().lower()
     if kind == CommenterRule.Kind.DOMAIN:
-        value = value.lstrip("@").rstrip(".")
+        value = value.lstrip("@")
+        with contextlib.suppress(InvalidDomain):  # clean() refuses it, saying why
+            value = canonical_domain(value)
     elif kind == CommenterRule.Kind.IP:
         with contextlib.suppress(ValueError):  # not an address: clean() refuses it, with its message
             value = str(ipaddress.ip_address(value))
@@ -619,8 +697,11 @@ class CommenterRule(models.Model):
             if "@" in self.value:
                 message = _("Un domaine s’écrit sans la partie avant « @ » : par exemple exemple.fr.")
                 raise ValidationError({"value": message})
-            if not _DOMAIN.fullmatch(self.value):
-                raise ValidationError({"value": _("Saisissez un domaine valide, par exemple exemple.fr.")})
+            try:
+                canonical_domain(self.value)
+            except InvalidDomain as error:
+                message = _("Saisissez un domaine valide, par exemple exemple.fr ou bücher.de : %(why)s.")
+                raise ValidationError({"value": message % {"why": error}}) from None
         elif self.kind == self.Kind.IP:
             try:
                 ipaddress.ip_address(self.value)

@@ -94,7 +94,146 @@ def test_a_domain_ban_does_not_catch_a_lookalike_domain(client, article):
 def test_values_are_written_one_way_whatever_is_typed():
     assert rule(Kind.EMAIL, "  Jo@Exemple.FR ").value == "jo@exemple.fr"
     assert rule(Kind.DOMAIN, "@Exemple.FR.").value == "exemple.fr"
+    assert rule(Kind.DOMAIN, "XN--BCHER-KVA.DE.").value == "bücher.de"
     assert rule(Kind.IP, "2001:DB8:0:0::7").value == "2001:db8::7"
+
+
+# Domains in every spelling: Unicode or punycode, any case, a trailing dot, subdomains -------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [
+        ("bücher.de", "lecteur@xn--bcher-kva.de"),
+        ("xn--bcher-kva.de", "lecteur@bücher.de"),
+        ("BÜCHER.DE.", "lecteur@Bücher.de"),
+        ("XN--BCHER-KVA.DE.", "lecteur@forum.bücher.de"),
+        ("bücher.de", "lecteur@FORUM.XN--BCHER-KVA.DE"),
+        # IDNA 2008, as registries write it: « ß » is a letter of its own, not « ss ».
+        ("straße.de", "lecteur@xn--strae-oqa.de"),
+        ("xn--strae-oqa.de", "lecteur@STRASSE.straße.de"),
+        ("пример.рф", "lecteur@xn--e1afmkfd.xn--p1ai"),
+        ("ｅｘｅｍｐｌｅ。fr", "lecteur@exemple.fr"),  # typed with a Japanese keyboard's full-width letters
+        ("xn--h2brj9c.xn--h2brj9c", "lecteur@भारत.भारत"),  # a script with vowel signs, its extension too
+        ("COL·LEGI.cat", "lecteur@xn--collegi-xma.cat"),  # Catalan's « l·l »
+    ],
+    ids=[
+        "unicode-rule",
+        "punycode-rule",
+        "upper-case-and-dot",
+        "punycode-rule-subdomain",
+        "unicode-rule-punycode-subdomain",
+        "eszett",
+        "eszett-punycode",
+        "cyrillic",
+        "full-width",
+        "devanagari",
+        "catalan",
+    ],
+)
+def test_a_domain_ban_catches_the_domain_in_every_spelling(moderator_client, article, typed, email):
+    response = moderator_client.post(add_url(), {"kind": "domain", "value": typed, "action": "ban", "reason": ""})
+    assert response.status_code == 302, form_errors(response)
+
+    comment = sent(Client(), article, email=email)
+
+    assert comment.status == Comment.Status.SPAM
+    assert comment.held_reason == f"domaine banni : {CommenterRule.objects.get().value}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [("straße.de", "lecteur@strasse.de"), ("bücher.de", "lecteur@bucher.de"), ("bücher.de", "lecteur@xbücher.de")],
+    ids=["eszett-is-not-ss", "u-umlaut-is-not-u", "lookalike"],
+)
+def test_a_domain_ban_does_not_catch_another_domain_spelt_alike(client, article, typed, email):
+    rule(Kind.DOMAIN, typed)
+
+    assert sent(client, article, email=email).status == Comment.Status.PENDING
+
+
+def test_a_domain_is_stored_one_way_and_listed_as_moderators_read_it(moderator_client):
+    response = moderator_client.post(
+        add_url(), {"kind": "domain", "value": " @XN--BCHER-KVA.De. ", "action": "ban", "reason": ""}
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    assert CommenterRule.objects.get().value == "bücher.de"
+    assert "xn--bcher-kva.de sont le même domaine" in moderator_client.get(add_url()).content.decode()
+    assert "bücher.de" in moderator_client.get(reverse("admin:comments_commenterrule_changelist")).content.decode()
+    # The same domain in its other spelling is already banned.
+    again = moderator_client.post(add_url(), {"kind": "domain", "value": "Bücher.DE", "action": "ban", "reason": ""})
+    assert "Une règle est déjà active pour « bücher.de »" in " ".join(again.context["adminform"].form.errors["value"])
+    assert CommenterRule.objects.count() == 1
+
+
+def test_the_rules_of_an_address_are_found_in_either_spelling_of_its_domain():
+    banned = rule(Kind.DOMAIN, "bücher.de")
+
+    for email in ["x@BÜCHER.DE.", "x@xn--bcher-kva.de.", "x@forum.xn--bcher-kva.de"]:
+        assert list(CommenterRule.objects.applying_to(email, None)) == [banned], email
+    assert not CommenterRule.objects.applying_to("x@xn--zz.de", None).exists()  # not a domain: no crash
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("ex_emple.fr", "le caractère « _ » n’est pas permis"),
+        ("-exemple.fr", "« -exemple » commence ou finit par un tiret"),
+        ("exemple..fr", "une partie vide entre deux points"),
+        ("exemple.fr/forum", "le caractère « / » n’est pas permis"),
+        ("exemple .fr", "un domaine s’écrit sans espace"),
+        ("a·b.fr", "le caractère « · » n’est pas permis"),
+        ("xn--zz.de", "« xn--zz » n’est pas un nom punycode valide"),
+        ("xn--abc-.de", "« xn--abc- » n’est pas un nom punycode valide"),
+        (f"{'a' * 64}.fr", "63 caractères au plus entre deux points"),
+        ("exemple.f1", "l’extension « f1 » s’écrit en lettres"),
+        ("xn--bcher-kva", "une extension seule"),
+    ],
+    ids=[
+        "underscore",
+        "hyphen",
+        "empty-label",
+        "path",
+        "space",
+        "middle-dot",
+        "bad-punycode",
+        "ascii-punycode",
+        "long",
+        "digit-tld",
+        "tld",
+    ],
+)
+def test_a_wrong_domain_is_explained_in_french_next_to_its_field(moderator_client, typed, message):
+    response = moderator_client.post(add_url(), {"kind": "domain", "value": typed, "action": "ban", "reason": ""})
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["value"])
+    assert "Saisissez un domaine valide" in errors and message in errors, errors
+    assert not CommenterRule.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_writes_existing_domain_rules_in_the_stored_spelling(latest_schema_afterwards):
+    before, after = [("comments", "0007_submission_key")], [("comments", "0008_domain_rules_one_spelling")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    Rule = executor.loader.project_state(before).apps.get_model("comments", "CommenterRule")
+    older = Rule.objects.create(kind="domain", value="xn--bcher-kva.de", action="ban", reason="Spam en série.")
+    Rule.objects.create(kind="domain", value="bücher.de", action="ban")  # the same domain, banned twice
+    Rule.objects.create(kind="domain", value="xn--e1afmkfd.xn--p1ai", action="ban")
+    Rule.objects.create(kind="email", value="xn--bcher-kva@exemple.fr", action="ban")  # not a domain rule
+    Rule.objects.create(kind="domain", value="ex_emple.fr", action="ban")  # refused today, kept as it was
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    Rule = executor.loader.project_state(after).apps.get_model("comments", "CommenterRule")
+    active = sorted(Rule.objects.filter(lifted_at__isnull=True).values_list("value", flat=True))
+    assert active == ["bücher.de", "ex_emple.fr", "xn--bcher-kva@exemple.fr", "пример.рф"]
+    assert Rule.objects.get(value="bücher.de", lifted_at__isnull=True).pk == older.pk  # the first one stays
+    lifted = Rule.objects.get(lifted_at__isnull=False)
+    assert (lifted.value, lifted.lifted_by) == ("bücher.de", None)
 
 
 # Trust: approved at once -------------------------------------------------------------------------
