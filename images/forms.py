@@ -1,5 +1,6 @@
 """The form journalists fill in to add an image to the library or replace its file."""
 
+import errno
 import logging
 import re
 import uuid
@@ -16,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import MISSING_ALT_TEXT, Image
+from .models import MISSING_ALT_TEXT, Image, save_whole_file
 from .processing import ProcessedImage, process_upload
 
 logger = logging.getLogger(__name__)
@@ -54,8 +55,10 @@ def keep_upload(processed: ProcessedImage, original_name: str) -> str:
     """Store the checked master of a refused form's file; the signed token the form carries to find it again."""
     storage = _kept_storage()
     forget_old_kept_uploads(storage)
-    stored = storage.save(
-        f"{KEPT_UPLOADS_DIR}/{uuid.uuid4().hex}.{processed.master.extension}", ContentFile(processed.master.content)
+    stored = save_whole_file(
+        storage,
+        f"{KEPT_UPLOADS_DIR}/{uuid.uuid4().hex}.{processed.master.extension}",
+        ContentFile(processed.master.content),
     )
     return signing.dumps({"path": stored, "name": original_name[:200]}, salt=_KEPT_UPLOAD_SALT, compress=True)
 
@@ -90,10 +93,21 @@ def forget_old_kept_uploads(storage) -> None:
             continue  # swept meanwhile by another request
 
 
+DISK_FULL = gettext_lazy(
+    "Le disque du serveur est plein : l’image n’a pas été enregistrée. "
+    "Vos textes sont conservés ; prévenez l’administrateur du site, puis envoyez à nouveau le fichier."
+)
 STORAGE_UNAVAILABLE = gettext_lazy(
-    "Le fichier n’a pas pu être enregistré : le stockage des images est plein ou indisponible. "
+    "Le fichier n’a pas pu être enregistré : le stockage des images est indisponible. "
     "Vos textes sont conservés ; réessayez dans un moment ou prévenez l’administrateur du site."
 )
+# A full disk, or the site's share of it (a quota): only the administrator can make room.
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+
+
+def storage_error_message(error: OSError):
+    """What the journalist is told when the storage refuses an upload's files."""
+    return DISK_FULL if error.errno in _NO_SPACE else STORAGE_UNAVAILABLE
 
 
 class ImageForm(forms.ModelForm):
@@ -154,9 +168,9 @@ class ImageForm(forms.ModelForm):
             self.instance.attach(self.processed)
             try:
                 self.instance.write_files()
-            except OSError:
+            except OSError as error:
                 logger.exception("Image storage refused an upload")
-                self.add_error("file", STORAGE_UNAVAILABLE)
+                self.add_error("file", storage_error_message(error))
                 return
             self.files_written = True
         if (

@@ -80,8 +80,8 @@ class Image(models.Model):
         """Write the files of an attached upload, then delete those it replaced once the database has moved on."""
         previous_names = self._previous_file_names()
         try:
-            self._write_pending_renditions()
-            super().save(*args, **kwargs)  # the FileField writes the master
+            self._write_pending_files()
+            super().save(*args, **kwargs)
         except Exception:
             delete_stored_files(self.file.storage, self._unsaved_file_names(previous_names))
             raise
@@ -115,9 +115,7 @@ class Image(models.Model):
         storage takes them). On a storage error, every file written so far is removed and it raises."""
         previous_names = self._previous_file_names()
         try:
-            self._write_pending_renditions()
-            if self.file and not self.file._committed:
-                self.file.save(self.file.name, self.file.file, save=False)
+            self._write_pending_files()
         except Exception:
             delete_stored_files(self.file.storage, self._unsaved_file_names(previous_names))
             raise
@@ -131,19 +129,24 @@ class Image(models.Model):
         saved = type(self)._base_manager.filter(pk=self.pk).only("file", "renditions").first()
         return saved.file_names() if saved else set()
 
-    def _write_pending_renditions(self) -> None:
+    def _write_pending_files(self) -> None:
+        """Write an attached upload's renditions, then its master, one at a time, so that a failure
+        halfway knows which files to remove (``_unsaved_file_names``)."""
         processed = getattr(self, "_pending", None)
         if processed is None:
             return
         self._pending = None
         self.renditions = []
         for rendition in processed.renditions:
-            # One at a time, so that a failure halfway knows which files to remove.
             self.renditions.append(self._write_rendition(processed.key, rendition))
+        # Written here rather than by the FileField's pre_save, which would leave a master cut short behind.
+        field = self._meta.get_field("file")
+        name = field.generate_filename(self, f"{processed.key}.{processed.master.extension}")
+        self.file = save_whole_file(self.file.storage, name, ContentFile(processed.master.content), field.max_length)
 
     def _write_rendition(self, key: str, rendition: EncodedPicture) -> dict:
         name = f"{RENDITIONS_DIR}/{key}/{rendition.width}.{rendition.extension}"
-        stored_name = self.file.storage.save(name, ContentFile(rendition.content))
+        stored_name = save_whole_file(self.file.storage, name, ContentFile(rendition.content))
         return {"width": rendition.width, "height": rendition.height, "format": rendition.format, "name": stored_name}
 
     def _unsaved_file_names(self, previous_names: set[str]) -> set[str]:
@@ -199,6 +202,23 @@ class Image(models.Model):
         """The smallest rendition (WebP), for lists and pickers in the admin."""
         smallest = self.renditions_in("webp")[:1] or self.renditions_in(self.fallback_format)[:1]
         return {**smallest[0], "url": self.file.storage.url(smallest[0]["name"])} if smallest else None
+
+
+def save_whole_file(storage: Storage, name: str, content, max_length: int | None = None) -> str:
+    """Write a new file and return its stored name; a write cut short leaves nothing behind.
+
+    Django's FileSystemStorage keeps whatever part of a file it wrote before an error (a disk
+    full, ENOSPC, fails in the middle of a write): that part is deleted here, then the error goes
+    on. The name is settled first, so that the part written is known; names here hold a fresh
+    random key, so no other request writes the same one meanwhile.
+    """
+    name = storage.get_available_name(name, max_length=max_length)
+    try:
+        return storage.save(name, content, max_length=max_length)
+    except Exception:
+        with contextlib.suppress(OSError):  # the storage's own error is the one to tell
+            delete_stored_files(storage, [name])
+        raise
 
 
 def delete_stored_files(storage: Storage, names: Iterable[str]) -> None:

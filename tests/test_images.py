@@ -4,12 +4,16 @@ import errno
 import io
 import itertools
 import re
+import shutil
+import subprocess
+from html import unescape
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
@@ -272,19 +276,12 @@ def test_database_failure_removes_the_files_just_written(make_image, monkeypatch
 def test_storage_failure_halfway_removes_the_files_already_written(db, monkeypatch):
     image = Image(alt_text=ALT_TEXT)
     image.attach(process_upload(upload(jpeg())))
-    write = FileSystemStorage._save
-    writes = itertools.count()
+    disk_fills_up(monkeypatch, at=lambda number, name: number == 3)
 
-    def disk_full_at_the_third_file(storage, name, content):
-        if next(writes) == 2:
-            raise OSError("disque plein")
-        return write(storage, name, content)
-
-    monkeypatch.setattr(FileSystemStorage, "_save", disk_full_at_the_third_file)
     with pytest.raises(OSError):
         image.save()
 
-    assert stored_files() == []
+    assert stored_files() == [] and rendition_folders() == []
 
 
 # Kinds of images ---------------------------------------------------------------------
@@ -672,26 +669,159 @@ def test_a_refused_file_is_not_kept(editor_client):
     assert not [name for name in stored_files() if name.startswith("images/kept/")]
 
 
-@pytest.mark.parametrize("fails_at", [1, 3, 7], ids=["first-file", "a-rendition", "the-master"])
-def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(editor_client, monkeypatch, fails_at):
-    storage_class = FileSystemStorage
-    save, written = storage_class._save, []
+# A disk that fills up -----------------------------------------------------------------------------
 
-    def disk_full(self, name, content):
-        if len(written) + 1 >= fails_at:
+DISK_FULL = "Le disque du serveur est plein"
+MASTER = "images/originals/"
+
+
+def disk_fills_up(monkeypatch, *, at) -> None:
+    """The disk fills up while the file for which ``at(number, name)`` is true is written (numbered
+    from 1): half its bytes reach the disk, then the write fails with ENOSPC, as on a real full disk."""
+    save, numbers = FileSystemStorage._save, itertools.count(1)
+
+    def write(storage, name, content):
+        if not at(next(numbers), name):
+            return save(storage, name, content)
+        data = b"".join(content.chunks())
+
+        def half_then_full(chunk_size=None):
+            yield data[: len(data) // 2]
             raise OSError(errno.ENOSPC, "No space left on device")
-        written.append(name)
-        return save(self, name, content)
 
-    monkeypatch.setattr(storage_class, "_save", disk_full)
+        cut_short = ContentFile(data)
+        cut_short.chunks = half_then_full
+        return save(storage, name, cut_short)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", write)
+
+
+def rendition_folders() -> list[str]:
+    root = Path(settings.MEDIA_ROOT) / "images/renditions"
+    return sorted(path.name for path in root.iterdir()) if root.exists() else []
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        pytest.param(lambda number, name: number == 1, id="first-file"),
+        pytest.param(lambda number, name: number == 3, id="a-rendition"),
+        pytest.param(lambda number, name: name.startswith(MASTER), id="the-master"),
+    ],
+)
+def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(editor_client, monkeypatch, at):
+    disk_fills_up(monkeypatch, at=at)
     data = image_form_data(upload(jpeg((1600, 1000))), alt_text="Le pont des Roches", caption="Au petit matin")
+
     response = editor_client.post(add_url(), data)
+
     assert response.status_code == 200
     form = response.context["adminform"].form
-    assert "le stockage des images est plein ou indisponible" in " ".join(form.errors["file"])
+    assert DISK_FULL in " ".join(form.errors["file"])
     assert form["alt_text"].value() == "Le pont des Roches" and form["caption"].value() == "Au petit matin"
     assert not Image.objects.exists()
-    assert stored_files() == []  # whatever was written before the failure is gone
+    assert stored_files() == []  # the file cut short and every file written before it are gone
+    assert rendition_folders() == []
+
+
+def test_another_storage_error_is_told_apart_from_a_full_disk(editor_client, monkeypatch):
+    def read_only(storage, name, content):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", read_only)
+    response = editor_client.post(add_url(), image_form_data(upload(jpeg())))
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["file"])
+    assert "le stockage des images est indisponible" in errors and DISK_FULL not in errors
+    assert not Image.objects.exists()
+
+
+def test_a_full_disk_in_the_picker_says_so_in_french_and_stores_nothing(journalist_client, monkeypatch):
+    disk_fills_up(monkeypatch, at=lambda number, name: name.startswith(MASTER))
+
+    response = journalist_client.post(
+        picker_url(CKEditorFuncNum="3"), picker_upload_data(upload(jpeg())), headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert DISK_FULL in response.json()["errors"]["file"][0]
+    assert not Image.objects.exists()
+    assert stored_files() == []
+
+
+def test_a_full_disk_while_adding_a_personality_s_portrait_leaves_nothing(editor_client, make_personality, monkeypatch):
+    personality = make_personality("Claire Vasseur", slug="claire-vasseur")
+    page = editor_client.get(reverse("admin:articles_personality_change", args=[personality.pk])).content.decode()
+    # The « + » next to the portrait opens the library's own form, in a popup.
+    popup_url = unescape(re.search(r'id="add_id_portrait"[^>]*href="([^"]+)"', page).group(1))
+    assert popup_url.startswith(add_url() + "?") and "_popup=1" in popup_url
+    disk_fills_up(monkeypatch, at=lambda number, name: number == 2)
+
+    response = editor_client.post(popup_url, image_form_data(upload(phone_photo()), alt_text="Claire Vasseur, maire"))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert DISK_FULL in " ".join(form.errors["file"]) and form["alt_text"].value() == "Claire Vasseur, maire"
+    assert (Image.objects.count(), stored_files()) == (0, [])
+    personality.refresh_from_db()
+    assert personality.portrait is None
+
+
+def test_a_full_disk_when_replacing_a_file_keeps_the_image_and_its_old_files(editor_client, make_image, monkeypatch):
+    image = make_image(jpeg((900, 600)), alt_text="Le marché couvert")
+    before = stored_files()
+    disk_fills_up(monkeypatch, at=lambda number, name: name.startswith(MASTER))
+
+    response = editor_client.post(change_url(image), image_form_data(upload(jpeg((1600, 1000))), alt_text="Changé"))
+
+    assert response.status_code == 200
+    assert DISK_FULL in " ".join(response.context["adminform"].form.errors["file"])
+    image.refresh_from_db()
+    assert image.alt_text == "Le marché couvert"
+    assert stored_files() == before == all_names(image)  # the database points at files that are all there
+
+
+def test_a_full_disk_while_keeping_a_refused_form_s_file_leaves_no_part_of_it(editor_client, monkeypatch):
+    disk_fills_up(monkeypatch, at=lambda number, name: name.startswith("images/kept/"))
+
+    response = editor_client.post(add_url(), image_form_data(upload(jpeg(), name="marche-noel.jpg"), alt_text=""))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert MISSING_ALT_TEXT in html and "est gardé" not in html  # to be chosen again, the form says why
+    assert stored_files() == []
+
+
+@pytest.fixture
+def tiny_media_disk(settings):
+    """MEDIA_ROOT on a real 256 KB disk (a tmpfs), for the kernel's own ENOSPC."""
+    root = Path(settings.MEDIA_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(root)], capture_output=True, text=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"a tmpfs cannot be mounted here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield root
+    finally:
+        subprocess.run(["umount", str(root)], check=True)
+
+
+def test_a_really_full_disk_is_left_as_empty_as_it_was(editor_client, tiny_media_disk):
+    noisy = encoded(Pillow.effect_noise((1600, 1200), 96).convert("RGB"), "JPEG", quality=95)
+
+    response = editor_client.post(add_url(), image_form_data(upload(noisy), caption="Au petit matin"))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert DISK_FULL in " ".join(form.errors["file"]) and form["caption"].value() == "Au petit matin"
+    assert not Image.objects.exists()
+    assert stored_files() == [] and shutil.disk_usage(tiny_media_disk).used == 0
+    # Nothing stayed behind to fill the disk: a small picture still fits.
+    assert editor_client.post(add_url(), image_form_data(upload(jpeg((480, 320))))).status_code == 302
+    assert stored_files() == all_names(Image.objects.get())
 
 
 # Portraits of personalities -------------------------------------------------------------------------
