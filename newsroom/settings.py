@@ -392,11 +392,18 @@ COMMENTS_REPORT_RATE_LIMIT = env_int("NEWSROOM_COMMENTS_REPORT_RATE_LIMIT", 10)
 COMMENTS_REPORT_RATE_WINDOW_SECONDS = env_int("NEWSROOM_COMMENTS_REPORT_RATE_WINDOW_SECONDS", 60 * 60)
 # Behind a reverse proxy, the client's address is the last one the proxy appended.
 TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
-# Signing in to the admin (common.login): after this many wrong passwords for one account, or from
-# one address, sign-in is refused for LOGIN_LOCK_SECONDS (an administrator can lift it sooner).
-LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 5)
-LOGIN_FAILURES_PER_ADDRESS = env_int("NEWSROOM_LOGIN_FAILURES_PER_ADDRESS", 20)
+# Signing in to the admin (common.login, docs/decisions/sign-in-throttling.md). Wrong passwords count
+# per login *and* address: past LOGIN_FREE_FAILURES that pair waits 1 s, 2 s, 4 s … before its next try;
+# from LOGIN_LOCK_FAILURES on it is locked for LOGIN_LOCK_SECONDS (the right password too, from that
+# address only; an administrator can lift it sooner). Past the ceilings per login (all addresses) or per
+# address (all logins), tries wait too, unless the login signed in from that address before.
+# Failures are forgotten LOGIN_WINDOW_SECONDS after the first.
+LOGIN_FREE_FAILURES = env_int("NEWSROOM_LOGIN_FREE_FAILURES", 5)
+LOGIN_LOCK_FAILURES = env_int("NEWSROOM_LOGIN_LOCK_FAILURES", 10)
 LOGIN_LOCK_SECONDS = env_int("NEWSROOM_LOGIN_LOCK_SECONDS", 15 * 60)
+LOGIN_FAILURES_PER_ACCOUNT = env_int("NEWSROOM_LOGIN_FAILURES_PER_ACCOUNT", 100)
+LOGIN_FAILURES_PER_ADDRESS = env_int("NEWSROOM_LOGIN_FAILURES_PER_ADDRESS", 30)
+LOGIN_WINDOW_SECONDS = env_int("NEWSROOM_LOGIN_WINDOW_SECONDS", 24 * 60 * 60)
 
 # Links readers type without a scheme become https:// links (the Django 2028 default, today).
 URLIZE_ASSUME_HTTPS = True
