@@ -222,12 +222,27 @@ def test_the_heartbeat_is_a_protected_post_for_staff_who_may_edit(article, journ
     assert anonymous.status_code == 302 and "/login/" in anonymous.url
 
 
+def wait_until_a_session_waits_for(pid: int, timeout: float) -> bool:
+    """Whether another session of the database comes to wait for a lock that session ``pid`` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:  # autocommit: each look is a fresh view of the sessions
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [pid])
+            if cursor.fetchone()[0]:
+                return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_at_the_same_instant_one_waits_for_the_other_and_is_refused(
     make_article, make_user, section, monkeypatch
 ):
     """The row lock: the second save waits for the first to commit, then sees its version.
-    Without it both would pass the check. SQLite has no row lock (it writes one at a time)."""
+    Without it both would pass the check. SQLite has no row lock (it writes one at a time).
+
+    The order is made, not timed: the second save starts once the first holds the lock, and the
+    first commits only once the database shows the second waiting for that lock."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
     article = make_article(status=Article.Status.DRAFT)
@@ -239,12 +254,18 @@ def test_two_saves_at_the_same_instant_one_waits_for_the_other_and_is_refused(
         clients.append(client)
     opened = opened_form(clients[0], article)
     original = ArticleAdmin.save_related
+    first_holds_the_lock, second_waits_for_it = threading.Event(), threading.Event()
+    holder = {}
 
-    def slow_save_related(self, request, form, formsets, change):
+    def save_related_then_hold_the_lock(self, request, form, formsets, change):
         original(self, request, form, formsets, change)
-        time.sleep(1)  # the first save keeps its transaction (and its lock) open a while
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            holder["pid"] = cursor.fetchone()[0]
+        first_holds_the_lock.set()
+        second_waits_for_it.wait(timeout=30)  # the transaction, and its lock, stay open until then
 
-    monkeypatch.setattr(ArticleAdmin, "save_related", slow_save_related)
+    monkeypatch.setattr(ArticleAdmin, "save_related", save_related_then_hold_the_lock)
     statuses = {}
 
     def save(index):
@@ -258,10 +279,15 @@ def test_two_saves_at_the_same_instant_one_waits_for_the_other_and_is_refused(
     first = threading.Thread(target=save, args=(0,))
     second = threading.Thread(target=save, args=(1,))
     first.start()
-    time.sleep(0.3)
-    second.start()
-    first.join()
-    second.join()
+    try:
+        assert first_holds_the_lock.wait(timeout=30), "the first save never got to save_related"
+        second.start()
+        assert wait_until_a_session_waits_for(holder["pid"], timeout=30), "the second save never waited for the lock"
+    finally:
+        second_waits_for_it.set()
+        first.join()
+        if second.ident is not None:
+            second.join()
     assert statuses == {0: 302, 1: 200}
     article.refresh_from_db()
     assert article.title == "Titre 0" and article.revisions.count() == 1
