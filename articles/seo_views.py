@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 import pagecache
+from common.inputs import plain_number
 
 from . import caching
 from .sitemaps import SITEMAPS, NewsSitemap
@@ -41,7 +42,12 @@ def news_sitemap(request):
 def sitemap_section(request, section):
     """One sitemap of SITEMAPS (/sitemap-<section>.xml), one page of it with ?p=N."""
     _tag_sitemap()
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    # Django's view refuses (404) a page that does not exist, but also reads ?p=02 or ?p=1 as
+    # pages: they are kept only as the index writes them, ?p=2 and no ?p= for the first.
+    number = plain_number(request.GET.get("p"))
+    pagecache.canonical_query(p=number if number and number > 1 else None)
+    return response
 
 
 def robots_txt(request):

@@ -81,6 +81,8 @@ class SubjectArticlesView(ListView):
         context["feed_url"] = self.subject.feed_url(self.object)
         caching.tag_subject_page(self.subject, self.object, context)
         caching.tag_cards(context["object_list"])
+        number = context["page_obj"].number
+        pagecache.canonical_query(page=number if number > 1 else None)  # as the page's links write it
         return context
 
 

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+import pagecache
 from articles.templatetags.newsroom import french_date
 
 PAGE_PARAMETER = "commentaires"
@@ -114,6 +115,9 @@ def paginate(roots: list, requested: int | None, article_url: str, per_page: int
     pages = page_numbers(roots, per_page)
     count = max(pages, default=1)
     number = min(max(requested or 1, 1), count)
+    # The article page is kept only under the address of the page of comments it shows: not for
+    # ?commentaires=1, =abc or =999 (see pagecache.canonical_query).
+    pagecache.canonical_query(**{PAGE_PARAMETER: number if number > 1 else None})
     shown = [root for root, page in zip(roots, pages, strict=True) if page == number]
     return ThreadPage(number=number, count=count, roots=shown, article_url=article_url)
 

@@ -1,6 +1,7 @@
 """A page cache for anonymous readers with exact invalidation by tags (see ``core`` and ``middleware``).
 
-Views say what a page shows with ``tag()``; changes call ``purge()`` with the same tags.
+Views say what a page shows with ``tag()``, and which query parameters it read with
+``canonical_query()``; changes call ``purge()`` with the same tags.
 """
 
 from .core import (
@@ -8,6 +9,7 @@ from .core import (
     at_batch_end,
     batching,
     cache_until,
+    canonical_query,
     depends_on,
     purge,
     purges_deferred,
@@ -21,6 +23,7 @@ __all__ = [
     "batching",
     "at_batch_end",
     "cache_until",
+    "canonical_query",
     "depends_on",
     "purge",
     "purges_deferred",

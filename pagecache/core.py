@@ -65,6 +65,7 @@ class PageRecord:
     tags: set[str] = field(default_factory=set)
     until: float | None = None  # a Unix time
     keepable: bool = False  # only a view that tags its page opts it in
+    query: dict[str, str] = field(default_factory=dict)  # see ``canonical_query``
 
 
 _current_page: contextvars.ContextVar[PageRecord | None] = contextvars.ContextVar("pagecache_page", default=None)
@@ -83,6 +84,24 @@ def depends_on(*tags: str) -> None:
     record = _current_page.get()
     if record is not None:
         record.tags.update(tags)
+
+
+def canonical_query(**values: object) -> None:
+    """Say which query parameters the page being rendered read, each written as the page's own links write it.
+
+    ``canonical_query(page=2)`` on page 2 of a list; a value of None: the page shows what it
+    shows without the parameter (page 1). The page is kept only for the address whose query
+    is exactly this (see ``PageCacheMiddleware``): ``?page=02``, ``?page=2&page=2`` or a value
+    the view ignored show a real page, which is served but never kept as a copy of its own.
+    """
+    record = _current_page.get()
+    if record is None:
+        return
+    for name, value in values.items():
+        if value is None:
+            record.query.pop(name, None)
+        else:
+            record.query[name] = str(value)
 
 
 def cache_until(moment: datetime | float | None) -> None:

@@ -6,6 +6,13 @@ no cookie set, nothing private in ``Cache-Control``, no ``Vary: Cookie``. Everyt
 else (staff pages, previews, a reader's own held comment, forms with errors) goes
 straight through and is never stored.
 
+A page is kept only under its own address, the one its links name: a query string equal
+to the one its view read (``pagecache.canonical_query``), in that one spelling. Anything
+else a reader may type or a robot may invent (``?page=02``, ``?page=1&page=1``, a reply
+to no comment) is served, rendered each time, and never kept: thousands of spellings of
+one page cannot fill the cache. An address keeps at most ``MAX_VARIANTS`` queries besides
+its bare form, whatever they are.
+
 A stored page is kept with its gzip form, so that a hit costs two cache reads and no
 compression; its ETag is a hash of the page, stable while the page is.
 """
@@ -14,7 +21,9 @@ import gzip
 import hashlib
 import math
 import os
+import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -28,6 +37,10 @@ from django.utils.http import http_date
 from . import core
 
 PAGE_KEY_PREFIX = "pagecache:page:"
+# Per address (host and path), the queries kept for it: a list's numbered pages, an article's
+# pages of comments. Past this many, another query is served and not kept until the list expires.
+VARIANTS_KEY_PREFIX = "pagecache:variants:"
+MAX_VARIANTS = 50
 # Page keys whose tag names this process remembers (not their marks, always read from the shared cache).
 KNOWN_TAGS_LIMIT = 20_000
 # Headers rebuilt for each answer, or that must never be replayed to another reader.
@@ -47,6 +60,53 @@ NOT_STORED_HEADERS = {
 }
 # Added by newsletters and social networks to links; no page reads them.
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"}
+
+
+# A weight in Accept-Encoding: 0 to 1, three decimals at most.
+QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether the client asked for gzip at least as much as for no coding at all (RFC 9110, 12.5.3).
+
+    No header: the plain page (what clients that never sent one always got). ``gzip;q=0``, or
+    gzip left out without ``*``, refuses gzip; ``identity;q=0`` or a weight below identity's
+    is honoured too. A weight that is not one (``q=2``, ``q=abc``) counts as a refusal.
+    """
+    if accept_encoding is None:
+        return False
+    weights: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        coding, *parameters = (piece.strip() for piece in part.split(";"))
+        if not coding:
+            continue
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                weight = float(value.strip()) if QVALUE.fullmatch(value.strip()) else 0.0
+        weights[coding.lower()] = weight
+    star = weights.get("*")
+    gzip_weight = weights.get("gzip", weights.get("x-gzip", star or 0.0))
+    # Identity is acceptable unless excluded; unnamed, it is only the client's last choice.
+    identity_weight = weights.get("identity", star)
+    return gzip_weight > 0 and (identity_weight is None or gzip_weight >= identity_weight)
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a page is kept: the release, scheme, host and path, then its query in one order."""
+
+    place: str
+    query: tuple[tuple[str, str], ...]
+
+    @property
+    def key(self) -> str:
+        return PAGE_KEY_PREFIX + hashlib.sha256(f"{self.place}|{urlencode(self.query)}".encode()).hexdigest()
+
+    @property
+    def variants_key(self) -> str:
+        return VARIANTS_KEY_PREFIX + hashlib.sha256(self.place.encode()).hexdigest()
 
 
 # What makes a page: the code and templates that render it, and the static files it names.
@@ -97,8 +157,8 @@ class PageCacheMiddleware:
         """A request carrying one of our cookies gets its own page: a held comment, a staff session…"""
         return any(request.COOKIES.get(name) for name in core.personal_cookie_names())
 
-    def page_key(self, request) -> str | None:
-        """The key of the page for this address, or None if the address is not one we keep."""
+    def address(self, request) -> Address | None:
+        """Where the page for this request is kept, or None if it is not an address we keep."""
         kept = []
         for name, values in request.GET.lists():
             if name in settings.PAGE_CACHE_QUERY_PARAMETERS:
@@ -109,8 +169,7 @@ class PageCacheMiddleware:
             host = request.get_host()
         except DisallowedHost:
             return None
-        address = f"{self.release}|{request.scheme}|{host}|{request.path}|{urlencode(sorted(kept))}"
-        return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()
+        return Address(f"{self.release}|{request.scheme}|{host}|{request.path}", tuple(sorted(kept)))
 
     # The request -------------------------------------------------------------------
 
@@ -118,13 +177,13 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         personal = self.personal(request)
-        key = None if personal else self.page_key(request)
-        if key is not None:
-            entry = self.lookup(key)
+        address = None if personal else self.address(request)
+        if address is not None:
+            entry = self.lookup(address.key)
             if entry is not None:
                 return self.answer(request, entry, "HIT")
         # The clock is read before the view reads the database: see core's docstring.
-        record = core.PageRecord(clock=core.read_clock() if key is not None else 0)
+        record = core.PageRecord(clock=core.read_clock() if address is not None else 0)
         token = core._current_page.set(record)
         try:
             response = self.get_response(request)
@@ -136,9 +195,16 @@ class PageCacheMiddleware:
             # The same address for everybody else is public: a shared cache must not keep this one.
             patch_cache_control(response, private=True)
             return response
-        if key is None or not self.storable(response):
+        if address is None or not self.storable(response):
             return response
-        entry = self.store(key, record, response)
+        # Another spelling of a real page, or a value its view ignored or refused: served as it is,
+        # never kept. Not redirected: the view has already rendered what the reader asked for, a
+        # redirect would cost a second request, and search engines follow <link rel="canonical">.
+        if address.query != tuple(sorted(record.query.items())):
+            return response
+        if address.query and not self.admit_variant(address):
+            return response
+        entry = self.store(address.key, record, response)
         if entry is None:
             return response
         return self.answer(request, entry, "MISS")
@@ -157,6 +223,25 @@ class PageCacheMiddleware:
             marks = list(core.tag_marks(tags).values())
             self.remember_tags(key, tags)
         return entry if all(mark is not None and mark <= entry["clock"] for mark in marks) else None
+
+    @staticmethod
+    def admit_variant(address: Address) -> bool:
+        """Whether a page with a query may be kept: yes for a query its address already keeps, or while
+        it keeps fewer than ``MAX_VARIANTS``.
+
+        The list lives as long as the pages it names may (it is written again with each), so a page
+        stored again after a purge keeps its place. Two servers adding a query at the same moment may
+        each write the list without the other's query: the bound holds within a few queries.
+        """
+        cache = core.page_cache()
+        kept = cache.get(address.variants_key) or ()
+        query = urlencode(address.query)
+        if query not in kept:
+            if len(kept) >= MAX_VARIANTS:
+                return False
+            kept = (*kept, query)
+        cache.set(address.variants_key, kept, timeout=settings.PAGE_CACHE_SECONDS)
+        return True
 
     def remember_tags(self, key: str, tags: tuple[str, ...]) -> None:
         if len(self.known_tags) >= KNOWN_TAGS_LIMIT:
@@ -205,7 +290,7 @@ class PageCacheMiddleware:
         response = HttpResponse()
         for name, value in entry["headers"]:
             response[name] = value
-        compressed = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+        compressed = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING"))
         body = entry["gzip"] if compressed else entry["body"]
         if compressed:
             response["Content-Encoding"] = "gzip"

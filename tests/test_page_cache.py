@@ -12,6 +12,7 @@ import json
 import os
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -22,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 import pagecache
+import pagecache.middleware
 from articles.models import Article, Territory
+from articles.sitemaps import ArticleSitemap
 from comments.models import Comment
 from comments.views import HELD_COOKIE
 
@@ -178,6 +181,39 @@ def test_cached_page_is_sent_compressed_to_browsers_that_accept_it(client, page_
     assert int(compressed["Content-Length"]) == len(compressed.content)
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "compressed"),
+    [
+        ("gzip;q=0", False),  # once sent gzip: « gzip » was somewhere in the header
+        ("gzip; q=0.000, deflate", False),
+        ("gzip;q=1.0", True),
+        ("GZIP;Q=0.5", True),
+        ("x-gzip", True),
+        ("br", False),  # gzip not named, and no « * »
+        ("*", True),
+        ("*;q=0", False),
+        ("br, *;q=0.1", True),
+        ("identity;q=0, gzip", True),
+        ("identity;q=0", False),  # nothing acceptable: the plain page, as RFC 9110 lets us
+        ("gzip;q=0.5, identity", False),  # the client prefers the plain page
+        ("gzip;q=0.5, identity;q=0.5", True),
+        ("gzip;q=2", False),  # not a weight: read as a refusal
+        ("gzip;q=abc, *", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_is_honoured_with_its_weights(client, page_cache, newsroom, accept_encoding, compressed):
+    url = url_of(newsroom["article"])
+    for outcome in ("MISS", "HIT"):
+        response = client.get(url, headers={"accept-encoding": accept_encoding})
+        assert response["X-Cache"] == outcome
+        plain = client.get(url)  # no header: the plain page
+        assert response.get("Content-Encoding") == ("gzip" if compressed else None)
+        body = gzip.decompress(response.content) if compressed else response.content
+        assert body == plain.content
+        assert response["Vary"] == "Accept-Encoding"
+
+
 def test_addresses_no_page_reads_are_not_kept(client, page_cache, newsroom):
     url = url_of(newsroom["section"])
     for _ in range(2):
@@ -186,7 +222,94 @@ def test_addresses_no_page_reads_are_not_kept(client, page_cache, newsroom):
     # Links from newsletters and social networks share the page's entry.
     client.get(url)
     assert client.get(url, {"utm_source": "lettre", "fbclid": "abc"})["X-Cache"] == "HIT"
-    assert client.get(url, {"page": "1"})["X-Cache"] == "MISS"  # ?page=1 is another address
+    assert "X-Cache" not in client.get(url, {"page": "1"})  # the first page has no ?page=: served, not kept
+
+
+def cache_entries(page_cache) -> int:
+    """How many entries the shared cache holds: pages, tag marks, the clock, lists of variants."""
+    if page_cache == "redis":
+        return sum(1 for _ in cache._cache.get_client().scan_iter(cache.make_key("*")))
+    return len(list(Path(cache._dir).glob("*.djcache")))
+
+
+ARTICLES_SITEMAP = "/sitemap-articles.xml"
+# Values of the query parameters pages read that no link of ours writes: (page, query, status).
+JUNK_QUERIES = [
+    ("article", "?repondre=x1", 200),
+    ("article", "?repondre=999999", 200),  # no such comment
+    ("article", "?repondre=", 200),
+    ("article", "?commentaires=1", 200),  # the first page of comments is the article's own address
+    ("article", "?commentaires=abc", 200),
+    ("article", "?commentaires=99999", 200),  # one page of comments: the last one
+    ("article", "?page=2", 200),  # the article page has no numbered pages
+    ("section", "?page=1&page=1", 200),
+    ("section", "?page=2&page=2", 200),
+    ("section", "?page=1", 200),
+    ("section", "?page=01", 200),
+    ("section", "?page=", 200),
+    ("section", "?page=last", 200),  # Django's, which no page links to
+    ("section", "?page=abc", 404),
+    ("section", "?page=0", 404),
+    ("section", "?page=99999", 404),
+    ("home", "?p=12", 200),  # WordPress's ?p= for a post this site never imported: the front page
+    ("home", "?page=2", 200),  # the front page has no numbered pages
+    ("articles_sitemap", "?p=1", 200),
+    ("articles_sitemap", "?p=01", 200),
+]
+
+
+@pytest.mark.parametrize(("page", "query", "status"), JUNK_QUERIES, ids=[f"{p}{q}" for p, q, _ in JUNK_QUERIES])
+def test_junk_query_values_are_served_but_never_kept(client, page_cache, newsroom, settings, page, query, status):
+    """300 requests with such values once added 11.8 MB to Redis: each was kept as a page of its own."""
+    settings.ARTICLES_PER_PAGE = 1  # the section has a page 2
+    url = {**PAGES, "articles_sitemap": lambda n: ARTICLES_SITEMAP}[page](newsroom)
+    assert client.get(url)["X-Cache"] == "MISS"  # the real page, kept, with its tags' marks
+    before = cache_entries(page_cache)
+    for _ in range(2):
+        response = client.get(url + query)
+        assert response.status_code == status
+        assert "X-Cache" not in response  # neither served from the cache nor kept
+    assert cache_entries(page_cache) == before
+
+
+def test_the_numbered_pages_links_name_are_kept(
+    client, page_cache, newsroom, settings, monkeypatch, make_approved_comment
+):
+    settings.ARTICLES_PER_PAGE = 1
+    settings.COMMENTS_PER_PAGE = 1
+    monkeypatch.setattr(ArticleSitemap, "limit", 1)
+    article = newsroom["article"]
+    for _ in range(2):
+        make_approved_comment(article=article)
+    addresses = (
+        f"{url_of(newsroom['section'])}?page=2",
+        f"{url_of(article)}?commentaires=2",
+        f"{ARTICLES_SITEMAP}?p=2",
+    )
+    for address in addresses:
+        first = client.get(address)
+        assert first.status_code == 200, address
+        assert (first["X-Cache"], client.get(address)["X-Cache"]) == ("MISS", "HIT"), address
+
+
+def test_an_address_keeps_a_bounded_number_of_queries(
+    client, page_cache, newsroom, settings, monkeypatch, make_article
+):
+    monkeypatch.setattr(pagecache.middleware, "MAX_VARIANTS", 2)
+    settings.ARTICLES_PER_PAGE = 1
+    for number in range(3):
+        make_article(f"Brève {number}")  # five pages in the section
+    url = url_of(newsroom["section"])
+
+    def outcomes(*queries):
+        return [(client.get(url + query).get("X-Cache"), client.get(url + query).get("X-Cache")) for query in queries]
+
+    assert outcomes("?page=2", "?page=3") == [("MISS", "HIT")] * 2
+    assert outcomes("?page=4", "?page=5") == [(None, None)] * 2  # real pages, served, not kept
+    assert outcomes("") == [("MISS", "HIT")]  # the address itself is always kept
+    # A query the address keeps stays kept when its page is stored again, after a purge.
+    pagecache.purge(pagecache.SITE_TAG)
+    assert outcomes("?page=2", "?page=4") == [("MISS", "HIT"), (None, None)]
 
 
 def test_error_pages_redirects_and_posts_are_never_kept(client, page_cache, newsroom):
