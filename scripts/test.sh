@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole check suite: ruff and import-linter, then pytest against a throwaway PostgreSQL server,
-# then pytest again against SQLite (the embedded default). Exits non-zero on any failure.
+# then pytest again against SQLite (the embedded default). Both databases run even when the first
+# fails; exits non-zero on any failure, saying on which database pytest failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV_BIN=${VENV_BIN:-.venv/bin}
@@ -57,8 +58,16 @@ for _ in $(seq 50); do [ -S "$PG_DIR/redis.sock" ] && break; sleep 0.1; done
 export NEWSROOM_TEST_REDIS_URL="unix://$PG_DIR/redis.sock"
 
 SOCKET_HOST=$(printf '%s' "$PG_DIR" | sed 's|/|%2F|g')
+# A failure on one database says nothing of the other: run both, then report (set -e stops at neither).
+failed=()
 echo "== pytest on PostgreSQL"
-DATABASE_URL="postgres://postgres@$SOCKET_HOST/newsroom" "$VENV_BIN/python" -m pytest "$@"
+DATABASE_URL="postgres://postgres@$SOCKET_HOST/newsroom" "$VENV_BIN/python" -m pytest "$@" || failed+=(PostgreSQL)
 
 echo "== pytest on SQLite"
-env -u DATABASE_URL "$VENV_BIN/python" -m pytest "$@"
+env -u DATABASE_URL "$VENV_BIN/python" -m pytest "$@" || failed+=(SQLite)
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "== pytest failed on: ${failed[*]}" >&2
+  exit 1
+fi
+echo "== pytest passed on PostgreSQL and SQLite"
