@@ -182,29 +182,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # must be shared by every worker process of every app server: Redis in production
 # (REDIS_URL), otherwise files under var/cache, which the processes of one machine share.
 # A per-process memory cache would be wrong: a purge could not reach the other processes.
+# Both backends fail soft (common/cache.py): a cache that fails is served as an empty one.
+# Sites sharing one Redis or one folder (make run and make serve on PostgreSQL) never share
+# keys — menus, counters, form-token claims — as each prefixes them with a hash of its database.
+_database = DATABASES["default"]
+_database_hash = hashlib.sha256(f"{_database['HOST']}|{_database['PORT']}|{_database['NAME']}".encode()).hexdigest()
+_cache_key_prefix = os.environ.get("NEWSROOM_CACHE_KEY_PREFIX") or _database_hash[:12]
 if os.environ.get("REDIS_URL"):
     _default_cache = {
-        # Django's RedisCache, serving uncached rather than failing while Redis is down (common/cache.py).
         "BACKEND": "common.cache.ForgivingRedisCache",
         "LOCATION": os.environ["REDIS_URL"],
-        "KEY_PREFIX": os.environ.get("NEWSROOM_CACHE_KEY_PREFIX", "newsroom"),
-        # A Redis that does not answer costs a page a second at most, not a worker stuck.
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "KEY_PREFIX": _cache_key_prefix,
+        "OPTIONS": {
+            # A Redis that does not answer costs one call a second at most, not a worker stuck; after
+            # that, it is not asked again for BREAKER_SECONDS (a page makes several calls).
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            "BREAKER_SECONDS": env_int("NEWSROOM_CACHE_BREAKER_SECONDS", 5),
+        },
     }
 elif os.environ.get("DJANGO_CACHE_BACKEND"):
     _default_cache = {
         "BACKEND": os.environ["DJANGO_CACHE_BACKEND"],
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "newsroom"),
+        "KEY_PREFIX": _cache_key_prefix,
     }
 else:
     _default_cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "common.cache.ForgivingFileBasedCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
-        # Sites on one machine with different databases (make run, make serve on PostgreSQL)
-        # share this folder: each keeps to its own keys.
-        "KEY_PREFIX": hashlib.sha256(
-            f"{DATABASES['default']['HOST']}|{DATABASES['default']['NAME']}".encode()
-        ).hexdigest()[:12],
+        "KEY_PREFIX": _cache_key_prefix,
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 CACHES = {"default": _default_cache}
