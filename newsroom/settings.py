@@ -352,6 +352,10 @@ MAILERS = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A mail still undelivered this long after it was asked for is given up (the outbox shows it).
 OUTBOX_GIVE_UP_HOURS = env_int("NEWSROOM_OUTBOX_GIVE_UP_HOURS", 72)
+# Waits after each failed attempt, in seconds (30 s, 1, 2, 5, 10, 15 min, then every 30 min).
+OUTBOX_RETRY_SECONDS = [
+    int(value) for value in env_list("NEWSROOM_OUTBOX_RETRY_SECONDS", ["30", "60", "120", "300", "600", "900", "1800"])
+]
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
 # The site's public address, when configured: every absolute link uses it (newsroom.middleware).
 CANONICAL_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")

@@ -14,10 +14,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils import timezone
 
-# Waits between one failed attempt and the next: 30 s, 1, 2, 5, 10, 15 min, then every 30 min.
-RETRY_DELAYS = [timedelta(seconds=30), *(timedelta(minutes=m) for m in (1, 2, 5, 10, 15))]
-LONGEST_DELAY = timedelta(minutes=30)
-
 
 class MailQuerySet(models.QuerySet):
     def waiting(self):
@@ -70,8 +66,10 @@ class Mail(models.Model):
         return message
 
     def delay_after_failure(self) -> timedelta:
-        """How long to wait after the ``attempts``-th failed attempt."""
-        return RETRY_DELAYS[self.attempts - 1] if self.attempts <= len(RETRY_DELAYS) else LONGEST_DELAY
+        """How long to wait after the ``attempts``-th failed attempt (``OUTBOX_RETRY_SECONDS``, its last
+        value repeated once the list is used up)."""
+        delays = settings.OUTBOX_RETRY_SECONDS
+        return timedelta(seconds=delays[min(self.attempts, len(delays)) - 1])
 
     def record_failure(self, error: BaseException, now=None) -> None:
         now = now or timezone.now()

@@ -255,6 +255,32 @@ def at_batch_end(callback: Callable[[], None]) -> bool:
     return True
 
 
+# Purges this process could not write (the cache down, frozen or full): the pages stored before
+# would otherwise outlive the change once the cache is back. Replayed by the next request this
+# process serves (``replay_failed_purges``), until the cache takes them.
+_failed_purges: set[str] = set()
+_failed_purges_lock = threading.Lock()
+
+
+def _mark_or_keep(tags: set[str]) -> None:
+    try:
+        _mark(tags)
+    except Exception:  # the cache may be down: the change itself must still be saved
+        logger.exception("Page cache: purge of %s failed; it will be replayed", sorted(tags))
+        with _failed_purges_lock:
+            _failed_purges.update(tags)
+
+
+def replay_failed_purges() -> None:
+    """Write the purges that failed earlier in this process, now that the cache may answer again."""
+    if not _failed_purges:  # read without the lock: the usual case costs nothing
+        return
+    with _failed_purges_lock:
+        tags = set(_failed_purges)
+        _failed_purges.clear()
+    _mark_or_keep(tags)
+
+
 def purge(*tags: str) -> None:
     """Make every cached page that shows one of these tags stale, here and on every app server.
 
@@ -269,10 +295,7 @@ def purge(*tags: str) -> None:
     if batch is not None:
         batch.tags |= tags
         return
-    try:
-        _mark(tags)
-    except Exception:  # the cache may be down: the change itself must still be saved
-        logger.exception("Page cache: purge of %s failed", sorted(tags))
+    _mark_or_keep(tags)
     pending = pending_on_commit(_PurgeAfterCommit)
     if pending is None:
         pending = _PurgeAfterCommit()
@@ -297,10 +320,7 @@ class _PurgeAfterCommit:
 
     def __call__(self) -> None:
         tags = sorted(self.tags)
-        try:
-            _mark(self.tags)
-        except Exception:
-            logger.exception("Page cache: purge of %s failed", tags)
+        _mark_or_keep(self.tags)
         hook = purge_hook()
         if hook is not None:
             try:

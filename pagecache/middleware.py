@@ -174,6 +174,8 @@ class PageCacheMiddleware:
     # The request -------------------------------------------------------------------
 
     def __call__(self, request):
+        # Before any lookup: a page purged while the cache was out of reach must not be served.
+        core.replay_failed_purges()
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         personal = self.personal(request)

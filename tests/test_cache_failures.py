@@ -296,6 +296,26 @@ def test_the_breaker_asks_again_after_its_pause_and_closes_when_redis_answers(
     assert len(logged) == 1 and "Cache unavailable" in logged[0].getMessage()
 
 
+def test_a_change_made_while_redis_is_frozen_is_not_served_stale_once_it_is_back(
+    redis_cache, make_article, monkeypatch
+):
+    article = make_article("Le pont des Roches rouvre")
+    url = article.get_absolute_url()
+    reader = Client()
+    reader.get(url)
+    assert reader.get(url)["X-Cache"] == "HIT"
+    with frozen(redis_cache):
+        article.title = "Le pont des Roches rouvre lundi"
+        article.save()  # its purge cannot reach Redis
+    later = time.monotonic() + PAST_ANY_PAUSE
+    monkeypatch.setattr(forgiving, "_clock", lambda: later)
+
+    response = reader.get(url)
+
+    assert response.get("X-Cache") != "HIT"  # the purge was replayed before the lookup
+    assert "Le pont des Roches rouvre lundi" in response.content.decode()
+
+
 def test_a_trial_call_that_fails_opens_the_breaker_again(redis_cache, make_article, monkeypatch):
     article = make_article()
     url = article.get_absolute_url()

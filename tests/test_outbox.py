@@ -126,13 +126,3 @@ def test_the_outbox_page_shows_what_waits_and_why(smtp, admin_client, editor_cli
     # Editors read it too; nobody adds a mail by hand.
     assert editor_client.get(reverse("admin:outbox_mail_change", args=[mail.pk])).status_code == 200
     assert admin_client.get(reverse("admin:outbox_mail_add")).status_code == 403
-
-
-def test_check_deploy_warns_when_production_has_no_mail_host(settings):
-    from outbox.checks import mail_host_configured
-
-    settings.DEBUG, settings.EMAIL_NOT_CONFIGURED = False, True
-    (warning,) = mail_host_configured(None)
-    assert warning.id == "outbox.W001" and "DJANGO_EMAIL_HOST" in warning.msg
-    settings.EMAIL_NOT_CONFIGURED = False
-    assert mail_host_configured(None) == []

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "www.example.org",
+    "DJANGO_EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -43,6 +44,14 @@ def test_invalid_boolean_is_reported():
     result = manage("check", DJANGO_DEBUG="peut-être")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_deploy_checks_say_when_production_has_no_mail_server(tmp_path):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_EMAIL_HOST"}
+    result = manage("check", "--deploy", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **env)
+    assert result.returncode == 1
+    # Django's own check: mail would be written to the console, never sent.
+    assert "mail.E001" in result.stdout + result.stderr
 
 
 def test_deploy_checks_pass_with_production_settings(tmp_path):
