@@ -10,6 +10,7 @@ import time
 
 from django.utils.cache import patch_cache_control
 
+import pagecache
 from articles.models import Article
 from articles.page_parts import ArticlePagePart
 from common.inputs import plain_number
@@ -82,6 +83,9 @@ def thread_context(request, article: Article, form: CommentForm | None = None, m
         requested = by_id.get(plain_number(request.GET.get("repondre")))
         if requested is not None and requested.accepts_replies:
             reply_to = requested
+        # ?repondre=12 answering comment 12 is a page of its own; ?repondre=x1 or a comment that
+        # takes no reply shows the plain form, and is not kept as a copy of its own.
+        pagecache.canonical_query(repondre=reply_to.pk if reply_to else None)
         form = CommentForm(
             article=article,
             initial={**author, "remember": bool(author), "parent": reply_to.pk if reply_to else None},

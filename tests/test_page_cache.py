@@ -279,12 +279,12 @@ def test_the_numbered_pages_links_name_are_kept(
     settings.COMMENTS_PER_PAGE = 1
     monkeypatch.setattr(ArticleSitemap, "limit", 1)
     article = newsroom["article"]
-    for _ in range(2):
-        make_approved_comment(article=article)
+    comments = [make_approved_comment(article=article) for _ in range(2)]
     addresses = (
         f"{url_of(newsroom['section'])}?page=2",
         f"{url_of(article)}?commentaires=2",
         f"{ARTICLES_SITEMAP}?p=2",
+        f"{url_of(article)}?repondre={comments[0].pk}",  # the reply form without JavaScript
     )
     for address in addresses:
         first = client.get(address)
