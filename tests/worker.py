@@ -5,6 +5,7 @@ runs the worker first (``run_tasks``), as the real one would within a second.
 """
 
 from collections.abc import Sequence
+from unittest import mock
 
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -13,8 +14,19 @@ from django_tasks_db.models import DBTaskResult
 
 def run_tasks() -> None:
     """Run every task that is due, and those they enqueue, until none is left; a task that
-    raised fails the test (the real worker would only mark it failed)."""
-    Worker(
+    raised fails the test (the real worker would only mark it failed).
+
+    The real worker closes stale database connections between tasks; here the connection is the
+    test's own, inside its transaction, so it must stay open."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _worker().run()
+    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).first()
+    if failed is not None:
+        raise AssertionError(f"Task {failed.task_path} failed: {failed.traceback}")
+
+
+def _worker() -> Worker:
+    return Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -23,10 +35,7 @@ def run_tasks() -> None:
         max_tasks=None,
         worker_id="tests",
         excluded_queue_names=[],
-    ).run()
-    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).first()
-    if failed is not None:
-        raise AssertionError(f"Task {failed.task_path} failed: {failed.traceback}")
+    )
 
 
 class DeliveredMail(Sequence):
