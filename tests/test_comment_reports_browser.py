@@ -30,6 +30,7 @@ def thread(make_article, make_approved_comment, moderator):
 
 def test_a_reader_reports_a_comment_inline_without_leaving_the_page(browser, live_server, thread):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     article, reported = thread
     url = live_server.url + article.get_absolute_url()
@@ -44,7 +45,10 @@ def test_a_reader_reports_a_comment_inline_without_leaving_the_page(browser, liv
     assert browser.current_url == url  # still on the article, the reason still chosen
     assert browser.find_element(By.CSS_SELECTOR, f"#c{reported.pk} input[value=other]").is_selected()
     details = browser.find_element(By.CSS_SELECTOR, f"#c{reported.pk} textarea")
-    assert browser.switch_to.active_element == details  # the field in error has the focus
+    # The field in error takes the focus (comments/report.js) once the answer is shown: wait for it.
+    WebDriverWait(browser, 5).until(
+        lambda driver: driver.switch_to.active_element == details, "the field in error never took the focus"
+    )
     details.send_keys("Il insulte un autre lecteur.")
     click(browser, browser.find_element(By.CSS_SELECTOR, f"#c{reported.pk} .report-form button"))
 

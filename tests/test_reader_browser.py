@@ -63,14 +63,19 @@ def test_a_refused_comment_brings_the_reader_to_a_summary_of_what_to_fix(live_se
         driver.execute_script("document.getElementById('id_body').value = 'Un avis bien long. '.repeat(20)")
         tap(driver, driver.find_element("css selector", ".comment-form button[type=submit]"))
         summary = driver.find_element("id", "erreurs-commentaire")
-        # Focused (comments/form-errors.js): read out first, and in view.
-        WebDriverWait(driver, 5).until(lambda driver: driver.switch_to.active_element == summary)
+        # Focused (comments/form-errors.js, after « load », a frame later): read out first, and in view.
+        WebDriverWait(driver, 5).until(
+            lambda driver: driver.switch_to.active_element == summary, "the error summary never took the focus"
+        )
         (link,) = summary.find_elements("css selector", "a")
         assert link.get_attribute("hash") == "#id_body"
         assert link.text.startswith("Commentaire : 200 caractères au maximum")
         assert driver.find_element("id", "id_name").get_attribute("value") == "Camille Bernard"
         assert driver.find_element("id", "id_body").get_attribute("value").startswith("Un avis bien long.")
         tap(driver, link)
-        assert driver.switch_to.active_element.get_attribute("id") == "id_body"
+        WebDriverWait(driver, 5).until(
+            lambda driver: driver.switch_to.active_element.get_attribute("id") == "id_body",
+            "the comment's text field never took the focus from the summary's link",
+        )
     finally:
         driver.quit()
