@@ -583,6 +583,18 @@ def email_domains(email: str) -> list[str]:
     return [".".join(labels[start:]) for start in range(len(labels) - 1)]
 
 
+def canonical_email(email: str) -> str:
+    """An address written the one way address rules store it and commenters are compared in: the
+    part before « @ » in lower case, the domain in its stored spelling (``canonical_domain``):
+    « Jo@XN--BCHER-KVA.DE » and « jo@Bücher.de » are both « jo@bücher.de ». A domain that cannot
+    be one is only put in lower case (``CommenterRule.clean`` refuses such an address)."""
+    local, at, domain = (email or "").strip().rpartition("@")
+    if at:
+        with contextlib.suppress(InvalidDomain):
+            domain = canonical_domain(domain)
+    return f"{local.lower()}{at}{domain.lower()}"
+
+
 class CommenterRuleQuerySet(models.QuerySet):
     def active(self):
         """Rules in force: not lifted. Lifted ones stay, as the history of who decided what."""
@@ -591,7 +603,7 @@ class CommenterRuleQuerySet(models.QuerySet):
     def applying_to(self, email: str, ip_address: str | None):
         """The active rules about one commenter, in one query: their address, its domain or a
         domain above it, their IP address."""
-        wanted = Q(kind=CommenterRule.Kind.EMAIL, value=email.strip().lower())
+        wanted = Q(kind=CommenterRule.Kind.EMAIL, value=canonical_email(email))
         if domains := email_domains(email):
             wanted |= Q(kind=CommenterRule.Kind.DOMAIN, value__in=domains)
         if ip_address:
@@ -609,9 +621,11 @@ class CommenterRuleQuerySet(models.QuerySet):
 
 
 def tidy_rule_value(kind: str, value: str) -> str:
-    """A rule's value written one way: lower case, no spaces around, a domain without « @ » and
-    in Unicode (``canonical_domain``), an IP address in its standard form (« 2001:DB8:0::1 » →
-    « 2001:db8::1 »)."""
+    """A rule's value written one way: lower case, no spaces around, an address with its domain in
+    Unicode (``canonical_email``), a domain without « @ » and in Unicode (``canonical_domain``), an
+    IP address in its standard form (« 2001:DB8:0::1 » → « 2001:db8::1 »)."""
+    if kind == CommenterRule.Kind.EMAIL:
+        return canonical_email(value)  # the very function that matches commenters (``applying_to``)
     value = (value or "").strip().lower()
     if kind == CommenterRule.Kind.DOMAIN:
         value = value.lstrip("@")

@@ -41,6 +41,13 @@ def rule(kind, value, action=Action.BAN, **fields) -> CommenterRule:
     return CommenterRule.objects.create(kind=kind, value=value, action=action, **fields)
 
 
+def made_in_admin(moderator_client, kind, value, action=Action.BAN) -> CommenterRule:
+    """Make a rule as a moderator does, through the admin's form; the rule stored."""
+    response = moderator_client.post(add_url(), {"kind": kind, "value": value, "action": action, "reason": ""})
+    assert response.status_code == 302, form_errors(response)
+    return CommenterRule.objects.get()
+
+
 def sent(client, article, **fields) -> Comment:
     """Post a comment as this reader's browser; the comment it stored (the answer is the usual redirect)."""
     response = post_comment(client, article, **fields)
@@ -95,6 +102,7 @@ def test_values_are_written_one_way_whatever_is_typed():
     assert rule(Kind.EMAIL, "  Jo@Exemple.FR ").value == "jo@exemple.fr"
     assert rule(Kind.DOMAIN, "@Exemple.FR.").value == "exemple.fr"
     assert rule(Kind.DOMAIN, "XN--BCHER-KVA.DE.").value == "bücher.de"
+    assert rule(Kind.EMAIL, " Jo.Bernard@FORUM.XN--BCHER-KVA.DE ").value == "jo.bernard@forum.bücher.de"
     assert rule(Kind.IP, "2001:DB8:0:0::7").value == "2001:db8::7"
 
 
@@ -132,13 +140,11 @@ def test_values_are_written_one_way_whatever_is_typed():
     ],
 )
 def test_a_domain_ban_catches_the_domain_in_every_spelling(moderator_client, article, typed, email):
-    response = moderator_client.post(add_url(), {"kind": "domain", "value": typed, "action": "ban", "reason": ""})
-    assert response.status_code == 302, form_errors(response)
+    banned = made_in_admin(moderator_client, Kind.DOMAIN, typed)
 
     comment = sent(Client(), article, email=email)
 
-    assert comment.status == Comment.Status.SPAM
-    assert comment.held_reason == f"domaine banni : {CommenterRule.objects.get().value}"
+    assert (comment.status, comment.held_reason) == (Comment.Status.SPAM, f"domaine banni : {banned.value}")
 
 
 @pytest.mark.parametrize(
@@ -173,6 +179,61 @@ def test_the_rules_of_an_address_are_found_in_either_spelling_of_its_domain():
     for email in ["x@BÜCHER.DE.", "x@xn--bcher-kva.de.", "x@forum.xn--bcher-kva.de"]:
         assert list(CommenterRule.objects.applying_to(email, None)) == [banned], email
     assert not CommenterRule.objects.applying_to("x@xn--zz.de", None).exists()  # not a domain: no crash
+
+
+# Addresses in either spelling of their domain: a ban or trust of one address is of both ----------
+
+ADDRESS_SPELLINGS = [
+    ("jo@bücher.de", "jo@xn--bcher-kva.de"),
+    ("jo@xn--bcher-kva.de", "jo@bücher.de"),
+    ("Jo@BÜCHER.DE", "JO@XN--BCHER-KVA.DE"),
+    ("JO@XN--STRAE-OQA.DE", "Jo@Straße.de"),
+    ("jo@пример.рф", "jo@XN--E1AFMKFD.XN--P1AI"),
+]
+ADDRESS_SPELLING_IDS = ["unicode-rule", "punycode-rule", "capitals", "eszett-capitals", "cyrillic"]
+
+
+@pytest.mark.parametrize(("typed", "email"), ADDRESS_SPELLINGS, ids=ADDRESS_SPELLING_IDS)
+def test_an_address_ban_catches_the_address_in_either_spelling_of_its_domain(moderator_client, article, typed, email):
+    banned = made_in_admin(moderator_client, Kind.EMAIL, typed)
+
+    comment = sent(Client(), article, email=email)
+
+    assert (comment.status, comment.held_reason) == (Comment.Status.SPAM, f"adresse bannie : {banned.value}")
+
+
+@pytest.mark.parametrize(("typed", "email"), ADDRESS_SPELLINGS, ids=ADDRESS_SPELLING_IDS)
+def test_a_trusted_address_is_trusted_in_either_spelling_of_its_domain(moderator_client, make_article, typed, email):
+    made_in_admin(moderator_client, Kind.EMAIL, typed, Action.TRUST)
+
+    comment = sent(Client(), make_article(), email=email)
+    reserved = sent(Client(), make_article(comments_mode=Article.CommentsMode.TRUSTED_ONLY), email=email)
+
+    assert (comment.status, comment.held_reason) == (Comment.Status.APPROVED, "commentateur de confiance")
+    assert reserved.status == Comment.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [("jo@bücher.de", "jo@bucher.de"), ("jo@straße.de", "jo@strasse.de"), ("jo@bücher.de", "joe@xn--bcher-kva.de")],
+    ids=["u-umlaut-is-not-u", "eszett-is-not-ss", "another-address"],
+)
+@pytest.mark.parametrize("action", [Action.BAN, Action.TRUST])
+def test_an_address_rule_does_not_reach_another_address_spelt_alike(client, article, action, typed, email):
+    rule(Kind.EMAIL, typed, action)
+
+    assert sent(client, article, email=email).status == Comment.Status.PENDING
+
+
+def test_an_address_is_stored_one_way_and_ruled_once_in_either_spelling(moderator_client):
+    assert made_in_admin(moderator_client, Kind.EMAIL, " Jo@XN--BCHER-KVA.De ").value == "jo@bücher.de"
+
+    assert "jo@bücher.de" in moderator_client.get(reverse("admin:comments_commenterrule_changelist")).content.decode()
+    # The same address in its other spelling already has its rule.
+    again = moderator_client.post(add_url(), {"kind": "email", "value": "JO@Bücher.DE", "action": "trust"})
+    errors = " ".join(again.context["adminform"].form.errors["value"])
+    assert "Une règle est déjà active pour « jo@bücher.de »" in errors, errors
+    assert CommenterRule.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -213,27 +274,58 @@ def test_a_wrong_domain_is_explained_in_french_next_to_its_field(moderator_clien
     assert not CommenterRule.objects.exists()
 
 
+def rule_model_at(migration: str):
+    """The comments app's migrations applied up to ``migration`` (forwards or back); the rule model it leaves."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("comments", migration)])
+    return executor.loader.project_state([("comments", migration)]).apps.get_model("comments", "CommenterRule")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_writes_existing_domain_rules_in_the_stored_spelling(latest_schema_afterwards):
-    before, after = [("comments", "0007_submission_key")], [("comments", "0008_domain_rules_one_spelling")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    Rule = executor.loader.project_state(before).apps.get_model("comments", "CommenterRule")
+    Rule = rule_model_at("0007_submission_key")
     older = Rule.objects.create(kind="domain", value="xn--bcher-kva.de", action="ban", reason="Spam en série.")
     Rule.objects.create(kind="domain", value="bücher.de", action="ban")  # the same domain, banned twice
     Rule.objects.create(kind="domain", value="xn--e1afmkfd.xn--p1ai", action="ban")
     Rule.objects.create(kind="email", value="xn--bcher-kva@exemple.fr", action="ban")  # not a domain rule
     Rule.objects.create(kind="domain", value="ex_emple.fr", action="ban")  # refused today, kept as it was
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
+    Rule = rule_model_at("0008_domain_rules_one_spelling")
 
-    Rule = executor.loader.project_state(after).apps.get_model("comments", "CommenterRule")
     active = sorted(Rule.objects.filter(lifted_at__isnull=True).values_list("value", flat=True))
     assert active == ["bücher.de", "ex_emple.fr", "xn--bcher-kva@exemple.fr", "пример.рф"]
     assert Rule.objects.get(value="bücher.de", lifted_at__isnull=True).pk == older.pk  # the first one stays
     lifted = Rule.objects.get(lifted_at__isnull=False)
     assert (lifted.value, lifted.lifted_by) == ("bücher.de", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_writes_existing_address_rules_in_the_stored_spelling(latest_schema_afterwards):
+    Rule = rule_model_at("0008_domain_rules_one_spelling")
+    # One address banned twice, once in each spelling: the first made stays.
+    older = Rule.objects.create(kind="email", value="ann@xn--bcher-kva.de", action="ban", reason="Spam en série.")
+    Rule.objects.create(kind="email", value="ann@bücher.de", action="ban")
+    # One address trusted in one spelling, banned in the other: the ban stays, as it outweighs trust.
+    Rule.objects.create(kind="email", value="jo@bücher.de", action="trust")
+    ban = Rule.objects.create(kind="email", value="jo@xn--bcher-kva.de", action="ban")
+    Rule.objects.create(kind="email", value="lea@xn--e1afmkfd.xn--p1ai", action="trust")
+    Rule.objects.create(kind="email", value="max@exemple.fr", action="ban")
+    Rule.objects.create(kind="domain", value="xn--zz.de", action="ban")  # not an address rule: kept as it was
+
+    Rule = rule_model_at("0009_email_rules_one_spelling")
+
+    active = sorted(Rule.objects.filter(lifted_at__isnull=True).values_list("value", "action"))
+    assert active == [
+        ("ann@bücher.de", "ban"),
+        ("jo@bücher.de", "ban"),
+        ("lea@пример.рф", "trust"),
+        ("max@exemple.fr", "ban"),
+        ("xn--zz.de", "ban"),
+    ]
+    assert Rule.objects.get(value="ann@bücher.de", lifted_at__isnull=True).pk == older.pk
+    assert Rule.objects.get(value="jo@bücher.de", lifted_at__isnull=True).pk == ban.pk
+    lifted = sorted(Rule.objects.filter(lifted_at__isnull=False).values_list("value", "action", "lifted_by"))
+    assert lifted == [("ann@bücher.de", "ban", None), ("jo@bücher.de", "trust", None)]
 
 
 # Trust: approved at once -------------------------------------------------------------------------
