@@ -1,39 +1,30 @@
-"""The moderators' desk: a queue of waiting comments, one-click decisions, personal-data requests."""
+"""Comments, blocked words and commenter rules in the admin.
 
-import json
+The moderators' own pages (the desk, the changelist's one-click buttons, personal data) are
+views of ``comments.desk_views``; ``CommentAdmin.get_urls`` wires them here.
+"""
 
-from django import forms
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from articles.models import Section
 from articles.people import public_name
 from articles.templatetags.newsroom import french_date
 from common.admin_titles import FrenchTitlesMixin, Names
-from common.inputs import plain_number
 
-from . import blocklist, desk
+from . import desk, desk_views
+from .desk_views import MODERATION_ACTIONS
 from .models import BlockedTerm, Comment, CommenterRule
-from .personal_data import erase_comments_of, export_comments_of
-
-# The one-click buttons: address slug → the status it gives, and its label.
-MODERATION_ACTIONS = {
-    "approuver": (Comment.Status.APPROVED, _("Approuver")),
-    "rejeter": (Comment.Status.REJECTED, _("Rejeter")),
-    "indesirable": (Comment.Status.SPAM, _("Indésirable")),
-}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -69,40 +60,6 @@ class StatusFilter(admin.SimpleListFilter):
                 "query_string": changelist.get_query_string({self.parameter_name: value}),
                 "display": label,
             }
-
-
-# The desk's decisions: what the button sends → the status it gives and the message (count) it leaves.
-# « Choix de la rédaction »: approved comments only (Comment.set_featured checks it too).
-FEATURE_DECISIONS = {
-    "feature": (True, _("Marqué « Choix de la rédaction » : il est montré en premier sous l’article.")),
-    "unfeature": (False, _("Retiré du choix de la rédaction.")),
-}
-
-DESK_DECISIONS = {
-    "approve": (
-        Comment.Status.APPROVED,
-        lambda n: ngettext("%(count)d commentaire approuvé.", "%(count)d commentaires approuvés.", n),
-    ),
-    "reject": (
-        Comment.Status.REJECTED,
-        lambda n: ngettext("%(count)d commentaire rejeté.", "%(count)d commentaires rejetés.", n),
-    ),
-    "spam": (
-        Comment.Status.SPAM,
-        lambda n: ngettext("%(count)d commentaire indésirable.", "%(count)d commentaires indésirables.", n),
-    ),
-}
-# Where the desk keeps the last decision (comment ids), which « Annuler » takes back.
-LAST_DECISION = "comments_desk_last_decision"
-DESK_CARDS_PER_PAGE = 20
-# The article filter lists the most recent articles with comments in the tab; more would not be read.
-
-
-class PersonalDataForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail de l’auteur"))
-    confirm_erase = forms.BooleanField(
-        label=_("Je confirme l’effacement définitif de tous les commentaires de cette adresse"), required=False
-    )
 
 
 class RecentArticleFilter(admin.RelatedFieldListFilter):
@@ -205,178 +162,23 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
 
     def get_urls(self):
+        def view(function, *, post_only=False):
+            # The moderators' views take this admin: its site's context, its messages, its permission.
+            function = partial(function, model_admin=self)
+            return self.admin_site.admin_view(require_POST(function) if post_only else function)
+
         return [
-            path("bureau/", self.admin_site.admin_view(self.desk_view), name="comments_comment_desk"),
-            path(
-                "bureau/decider/",
-                self.admin_site.admin_view(require_POST(self.desk_decide_view)),
-                name="comments_comment_desk_decide",
-            ),
-            path(
-                "bureau/annuler/",
-                self.admin_site.admin_view(require_POST(self.desk_undo_view)),
-                name="comments_comment_desk_undo",
-            ),
+            path("bureau/", view(desk_views.desk_page), name="comments_comment_desk"),
+            path("bureau/decider/", view(desk_views.desk_decide, post_only=True), name="comments_comment_desk_decide"),
+            path("bureau/annuler/", view(desk_views.desk_undo, post_only=True), name="comments_comment_desk_undo"),
             path(
                 "<int:object_id>/moderer/<slug:action>/",
-                self.admin_site.admin_view(require_POST(self.moderate_view)),
+                view(desk_views.moderate, post_only=True),
                 name="comments_comment_moderate",
             ),
-            path(
-                "donnees-personnelles/",
-                self.admin_site.admin_view(self.personal_data_view),
-                name="comments_comment_personal_data",
-            ),
+            path("donnees-personnelles/", view(desk_views.personal_data), name="comments_comment_personal_data"),
             *super().get_urls(),
         ]
-
-    def _back(self, request):
-        referer = request.META.get("HTTP_REFERER", "")
-        if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}):
-            return HttpResponseRedirect(referer)
-        return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
-
-    def moderate_view(self, request, object_id, action):
-        if not self.has_moderate_permission(request) or action not in MODERATION_ACTIONS:
-            raise PermissionDenied
-        comment = get_object_or_404(Comment, pk=object_id)
-        status, _label = MODERATION_ACTIONS[action]
-        comment.moderate(status, by=request.user)
-        self.message_user(
-            request,
-            _("Commentaire de %(name)s : %(status)s.")
-            % {"name": comment.author_name, "status": comment.get_status_display().lower()},
-            messages.SUCCESS,
-        )
-        return self._back(request)
-
-    # The moderation desk --------------------------------------------------------
-
-    def desk_view(self, request):
-        """« Bureau de modération »: one card per comment, tab by tab, with one-click decisions."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        tab = desk.TABS_BY_SLUG.get(request.GET.get("onglet"), desk.TABS[0])
-        counts = desk.tab_counts()
-        comments = tab.comments()
-        article_id, section_id = _int(request.GET.get("article")), _int(request.GET.get("rubrique"))
-        if article_id:
-            comments = comments.filter(article_id=article_id)
-        if section_id:
-            comments = comments.filter(article__section_id=section_id)
-        page = Paginator(desk.for_cards(comments), DESK_CARDS_PER_PAGE).get_page(request.GET.get("page"))
-        cards = list(page)
-        blocked = blocklist.matcher()
-        history = desk.histories(card.author_email for card in cards)
-        for card in cards:
-            card.highlighted = desk.highlighted(card.body, blocked)
-            card.since = desk.since(card.created_at)
-            card.history = history.get(card.author_email.strip().lower(), "")
-        filters = {key: value for key, value in (("article", article_id), ("rubrique", section_id)) if value}
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Bureau de modération"),
-            "can_add_rules": request.user.has_perm("comments.add_commenterrule"),
-            "tab": tab,
-            "tabs": [(t, counts.get(t.slug), urlencode({"onglet": t.slug, **filters})) for t in desk.TABS],
-            "page": page,
-            "cards": cards,
-            "filters": filters,
-            "tab_query": urlencode({"onglet": tab.slug, **filters}),
-            "current": request.get_full_path(),
-            # The filters' choices: the articles with comments in this tab, and every section.
-            "articles": desk.articles_with(tab.comments()),
-            "sections": Section.objects.only("pk", "name"),
-            "article_id": article_id,
-            "section_id": section_id,
-            "figures": desk.figures(counts["en-attente"]),
-            "last_decision": request.session.get(LAST_DECISION),
-        }
-        return TemplateResponse(request, "admin/comments/comment/desk.html", context)
-
-    def _desk_back(self, request):
-        """The desk as it was (tab, filters, page): the form says where it came from."""
-        desk_url = reverse("admin:comments_comment_desk")
-        back = request.POST.get("next", "")
-        if back.startswith(desk_url) and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            return HttpResponseRedirect(back)
-        return HttpResponseRedirect(desk_url)
-
-    def _desk_answer(self, request, message, level=messages.SUCCESS, *, undoable=False):
-        if request.headers.get("Accept") == "application/json":
-            # desk.js: the card leaves only when something was done; the tabs' counts follow.
-            done = level == messages.SUCCESS
-            return JsonResponse(
-                {"message": str(message), "done": done, "undoable": undoable, "counts": desk.tab_counts()}
-            )
-        self.message_user(request, message, level)
-        return self._desk_back(request)
-
-    def desk_decide_view(self, request):
-        """A decision from the desk: on the given comments, or on all the waiting ones of an author or article."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        decision = request.POST.get("decision", "")
-        ids = [pk for pk in map(_int, request.POST.getlist("comment")) if pk]
-        comments = Comment.objects.filter(pk__in=ids, erased_at__isnull=True)
-        if not ids or decision not in {
-            *DESK_DECISIONS,
-            *FEATURE_DECISIONS,
-            "dismiss",
-            "approve_author",
-            "approve_article",
-        }:
-            message = _("Choisissez au moins un commentaire et une décision.")
-            return self._desk_answer(request, message, messages.WARNING)
-        if decision == "dismiss":
-            dismissed = list(comments)
-            for comment in dismissed:
-                comment.dismiss_reports(by=request.user)
-            request.session.pop(LAST_DECISION, None)  # its reports are closed: nothing to take back
-            message = ngettext(
-                "Signalements classés : le commentaire reste publié.",
-                "Signalements classés : les %(count)d commentaires restent publiés.",
-                len(dismissed),
-            ) % {"count": len(dismissed)}
-            return self._desk_answer(request, message)
-        if decision in FEATURE_DECISIONS:
-            featured, message = FEATURE_DECISIONS[decision]
-            changed = [comment for comment in comments.approved() if comment.is_featured != featured]
-            for comment in changed:
-                comment.set_featured(featured, by=request.user)
-            return self._desk_answer(request, message if changed else _("Rien à changer : il l’était déjà."))
-        if decision in ("approve_author", "approve_article"):
-            first = comments.first()
-            if first is None:
-                return self._desk_answer(request, _("Ce commentaire n’existe plus."), messages.ERROR)
-            if decision == "approve_author":
-                comments = Comment.objects.pending().by_email(first.author_email)
-            else:
-                comments = Comment.objects.pending().filter(article_id=first.article_id)
-            decision = "approve"
-        status, describe = DESK_DECISIONS[decision]
-        changed = list(comments.exclude(status=status).values_list("pk", flat=True))
-        if not changed:
-            # Already decided, by a colleague or in another tab: the card has nothing left to do here.
-            return self._desk_answer(request, describe(0) % {"count": 0})
-        Comment.objects.filter(pk__in=changed).set_status(status, by=request.user)
-        message = describe(len(changed)) % {"count": len(changed)}
-        request.session[LAST_DECISION] = {"ids": changed, "message": message}
-        return self._desk_answer(request, message, undoable=True)
-
-    def desk_undo_view(self, request):
-        """« Annuler »: the comments of the last decision get their previous status back."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        last = request.session.pop(LAST_DECISION, None)
-        if not last:
-            return self._desk_answer(request, _("Aucune décision à annuler."), messages.WARNING)
-        count = desk.undo(last["ids"], by=request.user)
-        message = ngettext(
-            "Décision annulée pour %(count)d commentaire.", "Décision annulée pour %(count)d commentaires.", count
-        ) % {"count": count}
-        return self._desk_answer(request, message)
 
     @admin.action(description=_("Approuver les commentaires sélectionnés"), permissions=["moderate"])
     def approve_selected(self, request, queryset):
@@ -451,50 +253,6 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             obj.moderate(obj.status, by=request.user)
         else:
             super().save_model(request, obj, form, change)
-
-    def personal_data_view(self, request):
-        """Export (JSON) or erase every comment of one email address: the reader's rights, on request."""
-        if not self.has_moderate_permission(request):
-            raise PermissionDenied
-        form = PersonalDataForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            email = form.cleaned_data["email"]
-            if "export" in request.POST:
-                response = HttpResponse(
-                    json.dumps(export_comments_of(email), ensure_ascii=False, indent=2),
-                    content_type="application/json; charset=utf-8",
-                )
-                response["Content-Disposition"] = 'attachment; filename="commentaires.json"'
-                return response
-            if "erase" in request.POST:
-                if not form.cleaned_data["confirm_erase"]:
-                    form.add_error("confirm_erase", _("Cochez cette case pour confirmer l’effacement."))
-                else:
-                    count = erase_comments_of(email)
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "%(count)d commentaire effacé pour %(email)s.",
-                            "%(count)d commentaires effacés pour %(email)s.",
-                            count,
-                        )
-                        % {"count": count, "email": email},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(reverse("admin:comments_comment_personal_data"))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Données personnelles des commentateurs"),
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)
-
-
-def _int(value) -> int | None:
-    """A positive whole number from a query string, or None (never an error page: « ² » is no number)."""
-    number = plain_number(value)
-    return number if number and number < 10**9 else None
 
 
 @admin.register(BlockedTerm)

@@ -1,6 +1,6 @@
 """The moderation desk's reads: its tabs, the commenters' history, highlighted text, the figures.
 
-The admin view (``CommentAdmin.desk_view``) only arranges them; each is a fixed number of
+The desk's page (``desk_views.desk_page``) only arranges them; each is a fixed number of
 queries whatever the number of cards on the page.
 """
 
