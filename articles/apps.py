@@ -11,8 +11,8 @@ class ArticlesConfig(AppConfig):
         from . import signals  # noqa: F401, I001
         from . import caching  # noqa: F401
         from . import notifications  # noqa: F401
-        from images.admin import ImageAdmin
+        from images import change_rules
         from .proposals import image_reserved_to_editors
 
         # Once readers see an image, its alt text, caption and credit are the editors' to change.
-        ImageAdmin.reserved_to_editors = staticmethod(image_reserved_to_editors)
+        change_rules.register(image_reserved_to_editors)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_titles import FrenchTitlesMixin, Names
 
+from . import change_rules
 from .forms import ImageForm, file_name_warning, typed_file_names
 from .models import Image
 
@@ -44,12 +45,10 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     search_fields = ["alt_text", "caption", "credit"]
     date_hierarchy = "created_at"
     readonly_fields = ["preview", "dimensions", "uploaded_by", "created_at"]
-    # Whether only an editor may change an image (user, image) -> bool: the articles app plugs
-    # its rule in (ArticlesConfig.ready), since what readers see of an image is its articles'.
-    reserved_to_editors = None
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and self.reserved_to_editors is not None and self.reserved_to_editors(request.user, obj):
+        # The rules of the apps above (``change_rules``): what readers see of an image is its articles'.
+        if obj is not None and change_rules.reserved_to_editors(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 

@@ -10,11 +10,11 @@ class SearchAppConfig(AppConfig):
 
     def ready(self):
         # Its receivers keep the search data current: articles never calls search.
-        from articles.admin import ArticleAdmin
+        from articles import body_search
 
         from . import signals
         from .backends import get_backend
 
         signals.connect()
         # The desk's article list finds words of the body through the index, as readers do.
-        ArticleAdmin.body_search = staticmethod(lambda articles, words: get_backend().match(articles, words))
+        body_search.register(lambda articles, words: get_backend().match(articles, words))
