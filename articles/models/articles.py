@@ -1,274 +1,45 @@
-"""The newsroom's content: sections, places, public figures and the articles about them."""
+"""The article: its fields, the queries readers' lists and pages run, its workflow, and what its body points to.
 
-import datetime
-import functools
+The modules of the things an article's code writes or reads (sections, places, people, tags,
+former addresses, corrections, the page's data) come below this one and are imported here.
+Article versions come above it: a version is of an article, so ``revisions`` imports this module,
+and the workflow methods here find ``ArticleRevision`` by name.
+"""
+
 from collections import defaultdict
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, models, transaction
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-    Q,
-    StringAgg,
-    Subquery,
-    TextField,
-    Value,
-    Window,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Cast, Coalesce, RowNumber
-from django.urls import get_script_prefix, reverse
+from django.db.models import F, OuterRef, Prefetch, Q, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import Tag, TaggedItemBase
+from taggit.models import Tag
 
 from common.text import single_line
 from images.models import Image
 
-from .body import BodyOutline, References, clean_body, outline, plain_text, render_body
-from .body import reading_minutes as count_reading_minutes
-from .editor import body_editor_extensions
-from .revisions import changed_fields, snapshot
-
-_SLUG_MARKER = "slug-marker"
-
-
-@functools.cache
-def _address_around_slug(url_name: str, script_prefix: str) -> tuple[str, str]:
-    address = reverse(url_name, kwargs={"slug": _SLUG_MARKER})
-    before, after = address.split(_SLUG_MARKER)
-    return before, after
-
-
-def slug_address(url_name: str, slug: str) -> str:
-    """``reverse(url_name, kwargs={"slug": slug})``, reversed once per URL name.
-
-    A front page links some seventy sections and articles; reversing each took a quarter of
-    its rendering time. Slugs need no quoting, so the address is the same as reverse() gives.
-    """
-    before, after = _address_around_slug(url_name, get_script_prefix())
-    return f"{before}{slug}{after}"
-
-
-class Section(models.Model):
-    """A rubrique of the site (« Économie & emploi », « Sport »…); every article is filed in one."""
-
-    name = models.CharField(_("nom"), max_length=100, unique=True)
-    slug = models.SlugField(_("adresse"), max_length=100, unique=True)
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("Présentée aux lecteurs en tête de la page de la rubrique.")
-    )
-    menu_position = models.PositiveSmallIntegerField(
-        _("position dans le menu"), default=0, help_text=_("Les rubriques sont affichées par position croissante.")
-    )
-
-    class Meta:
-        verbose_name = _("rubrique")
-        verbose_name_plural = _("rubriques")
-        ordering = ["menu_position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return slug_address("articles:section", self.slug)
-
-
-class TerritoryQuerySet(models.QuerySet):
-    def containing(self, territory: "Territory"):
-        """The territory itself and every place inside it, at any depth."""
-        return self.filter(Q(pk=territory.pk) | Q(containers=territory))
-
-    def with_places_inside(self):
-        """Load each territory with the ids of every place inside it, in the same query.
-
-        ``Article.objects.about_territory()`` then filters on these ids themselves, which
-        PostgreSQL's planner estimates from its statistics; behind a subquery it has to
-        guess, and its guess sent a town's page to a parallel scan.
-        """
-        closure = Territory.containers.through.objects.filter(to_territory_id=OuterRef("pk"))
-        ids = (
-            closure.order_by()
-            .values("to_territory_id")
-            .annotate(ids=StringAgg(Cast("from_territory_id", TextField()), Value(",")))
-        )
-        inside_ids = Coalesce(Subquery(ids.values("ids")), Value(""), output_field=TextField())
-        return self.annotate(places_inside_ids=inside_ids)
-
-    def rebuild_containers(self) -> None:
-        """Recompute every territory's transitive containers from parents and groupings.
-
-        The territory tree is small (a région has a few thousand communes) and
-        changes rarely, so a full rebuild keeps the code obviously right; it lets
-        a territory page find the articles about any place inside it in one query.
-        """
-        parent_of = dict(Territory.objects.values_list("pk", "parent_id"))
-        groupings_of = defaultdict(set)
-        for member_id, grouping_id in Territory.groupings.through.objects.values_list(
-            "from_territory_id", "to_territory_id"
-        ):
-            groupings_of[member_id].add(grouping_id)
-
-        wanted = set()
-        for territory_id in parent_of:
-            seen = set()
-            pending = [territory_id]
-            while pending:
-                current = pending.pop()
-                direct = set(groupings_of[current])
-                if parent_of.get(current):
-                    direct.add(parent_of[current])
-                for container_id in direct - seen - {territory_id}:
-                    seen.add(container_id)
-                    pending.append(container_id)
-            wanted.update((territory_id, container_id) for container_id in seen)
-
-        closure = Territory.containers.through
-        existing = set(closure.objects.values_list("from_territory_id", "to_territory_id"))
-        with transaction.atomic():
-            stale = existing - wanted
-            if stale:
-                stale_filter = Q()
-                for member_id, container_id in stale:
-                    stale_filter |= Q(from_territory_id=member_id, to_territory_id=container_id)
-                closure.objects.filter(stale_filter).delete()
-            closure.objects.bulk_create(
-                [closure(from_territory_id=m, to_territory_id=c) for m, c in wanted - existing],
-                ignore_conflicts=True,
-            )
-
-
-class Territory(models.Model):
-    """A place articles are about: a commune, an intercommunalité or area, a département, a région.
-
-    A territory has one administrative parent (Metz → Moselle → Grand Est) and may
-    also belong to groupings that cross administrative borders (the « Sillon
-    Lorrain » groups Thionville, Metz, Nancy and Épinal).
-    """
-
-    class Kind(models.TextChoices):
-        COMMUNE = "commune", _("Commune")
-        GROUPING = "grouping", _("Intercommunalité ou aire")
-        DEPARTEMENT = "departement", _("Département")
-        REGION = "region", _("Région")
-
-    name = models.CharField(_("nom"), max_length=150)
-    slug = models.SlugField(_("adresse"), max_length=150, unique=True)
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.COMMUNE)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("rattachement administratif"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        help_text=_("Le territoire qui le contient : la Moselle pour Metz, le Grand Est pour la Moselle."),
-    )
-    groupings = models.ManyToManyField(
-        "self",
-        verbose_name=_("regroupements"),
-        symmetrical=False,
-        blank=True,
-        related_name="members",
-        limit_choices_to={"kind": Kind.GROUPING},
-        help_text=_("Intercommunalités ou aires dont il fait partie, par exemple le Sillon Lorrain."),
-    )
-    containers = models.ManyToManyField(
-        "self",
-        symmetrical=False,
-        editable=False,
-        related_name="contained_territories",
-        help_text="Every territory containing this one, directly or not; kept current by rebuild_containers().",
-    )
-
-    objects = TerritoryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("territoire")
-        verbose_name_plural = _("territoires")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return slug_address("articles:territory", self.slug)
-
-    def places_directly_inside(self):
-        """The places whose parent it is or that belong to it as a grouping (not their own places)."""
-        return Territory.objects.filter(Q(parent=self) | Q(groupings=self)).distinct()
-
-    def clean(self):
-        if (
-            self.parent_id
-            and self.pk
-            and (self.parent_id == self.pk or self.parent.containers.filter(pk=self.pk).exists())
-        ):
-            raise ValidationError(
-                {"parent": _("Un territoire ne peut pas être rattaché à lui-même ni à un lieu qu’il contient.")}
-            )
-
-
-class Personality(models.Model):
-    """A public figure the newsroom writes about: an elected official, a minister, a business leader."""
-
-    name = models.CharField(_("nom"), max_length=150)
-    slug = models.SlugField(_("adresse"), max_length=150, unique=True)
-    role = models.CharField(
-        _("fonction"), max_length=200, blank=True, help_text=_("Par exemple « ministre de l’Économie ».")
-    )
-    # A library image, like every picture readers see: checked, stripped of its metadata (GPS, camera
-    # serial, file name) and served as renditions, never as the file somebody uploaded.
-    portrait = models.ForeignKey(
-        "images.Image",
-        verbose_name=_("portrait"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Une image de la photothèque (ajoutez-la d’abord dans « Images »), recadrée carrée de préférence."),
-    )
-    bio = models.TextField(_("biographie courte"), blank=True)
-
-    class Meta:
-        verbose_name = _("personnalité")
-        verbose_name_plural = _("personnalités")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return slug_address("articles:personality", self.slug)
-
-
-class TaggedArticle(TaggedItemBase):
-    """Topic tags (FinTech, IoT…) through a real foreign key, so tag pages join instead of using generic relations."""
-
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
-
-    class Meta:
-        verbose_name = _("mot-clé d’article")
-        verbose_name_plural = _("mots-clés d’articles")
-        indexes = [
-            # A tag page reads its articles' ids from the index alone; a list filtered by tag checks
-            # each article against the other one.
-            models.Index(fields=["tag", "content_object"], name="taggedarticle_by_tag_idx"),
-            models.Index(fields=["content_object", "tag"], name="taggedarticle_by_article_idx"),
-        ]
+from ..body import BodyOutline, References, clean_body, outline, plain_text, render_body
+from ..body import reading_minutes as count_reading_minutes
+from ..editor import body_editor_extensions
+from .addresses import slug_address
+from .corrections import Correction
+from .page_data import _page_subjects_sql, _stored_datetime
+from .personalities import Personality
+from .redirects import ArticleSlugRedirect
+from .sections import Section
+from .tags import TaggedArticle
+from .territories import Territory
 
 
 def _subject_value(subject):
@@ -763,13 +534,15 @@ class Article(models.Model):
         if stored_status in self.EDITOR_STATUSES and getattr(self, "_saved_published_at", None) != self.published_at:
             raise PermissionDenied(_("Seule la rédaction en chef peut changer la date d’un article publié."))
 
-    # Each operation saves and keeps a version saying what happened (ArticleRevision.Action).
+    # Each operation saves and keeps a version saying what happened (ArticleRevision.Action). The
+    # versions' model is found by name: its module imports this one (a version is of an article).
 
     def publish(self, by, at=None) -> None:
         self.status = self.Status.PUBLISHED
         if at is not None:
             self.published_at = at
         self.save(by=by)
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
         ArticleRevision.objects.record(
             self, by, ArticleRevision.Action.SCHEDULED if self.is_scheduled else ArticleRevision.Action.PUBLISHED
         )
@@ -777,11 +550,13 @@ class Article(models.Model):
     def unpublish(self, by) -> None:
         self.status = self.Status.UNPUBLISHED
         self.save(by=by)
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
         ArticleRevision.objects.record(self, by, ArticleRevision.Action.UNPUBLISHED)
 
     def submit_for_review(self, by) -> None:
         self.status = self.Status.SUBMITTED
         self.save(by=by)
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
         ArticleRevision.objects.record(self, by, ArticleRevision.Action.SUBMITTED)
 
     # Validation and saving ------------------------------------------------------
@@ -877,300 +652,3 @@ class BodyReference(models.Model):
 
     def __str__(self):
         return self.linked_slug or f"image {self.image_id}"
-
-
-class ArticleSlugRedirect(models.Model):
-    """A former address of a published article, answered with a permanent redirect forever."""
-
-    old_slug = models.SlugField(_("ancienne adresse"), max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="slug_redirects"
-    )
-    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("ancienne adresse")
-        verbose_name_plural = _("anciennes adresses")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-
-class ArticleRevisionQuerySet(models.QuerySet):
-    def latest_number(self, article: Article, *, proposals: bool = True) -> int:
-        """The number of the article's last version (``proposals=False``: its last applied one);
-        0 before its first (or for an unsaved article)."""
-        if article.pk is None:
-            return 0
-        versions = self.filter(article=article)
-        if not proposals:
-            versions = versions.applied()
-        return versions.aggregate(latest=models.Max("number"))["latest"] or 0
-
-    def applied(self) -> "ArticleRevisionQuerySet":
-        """The versions the article went through: every one but the proposals waiting beside it."""
-        return self.exclude(action=ArticleRevision.Action.PROPOSED)
-
-    def latest_applied(self, article: Article) -> "ArticleRevision | None":
-        return self.filter(article=article).applied().order_by("-number").first()
-
-    def record(
-        self,
-        article: Article,
-        by,
-        action: str = "saved",
-        remark: str = "",
-        related: dict | None = None,
-        refers_to: int | None = None,
-        content: dict | None = None,
-    ) -> "ArticleRevision":
-        """Keep the article's current state (relations included, as stored) as its next version.
-
-        ``related``: its many-to-many values as just written (``snapshot``), not read again.
-        ``content``: what the version holds when it is not the article's state (a proposal).
-        """
-        latest = self.filter(article=article).order_by("-number").first()
-        # What changed is told from the article as it stood, not from a proposal beside it.
-        is_proposal = latest is not None and latest.action == ArticleRevision.Action.PROPOSED
-        previous = self.latest_applied(article) if is_proposal else latest
-        if content is None:
-            content = snapshot(article, related)
-        return self.create(
-            article=article,
-            number=(latest.number if latest else 0) + 1,
-            created_by=by,
-            action=action,
-            remark=remark,
-            refers_to=refers_to,
-            changed_fields=changed_fields(previous.content if previous else None, content),
-            content=content,
-        )
-
-    def propose(
-        self, article: Article, by, *, related: dict | None = None, content: dict | None = None, **kwargs
-    ) -> "ArticleRevision":
-        """Keep a journalist's changes to a published article — ``article`` as the form left it in
-        memory, unsaved, and its relations as typed (``related``), or a ``content`` — for an editor
-        to publish. ``refers_to``: the published version it changes (by default the latest)."""
-        if kwargs.get("refers_to") is None:
-            based_on = self.latest_applied(article)
-            kwargs["refers_to"] = based_on.number if based_on else None
-        return self.record(article, by, ArticleRevision.Action.PROPOSED, related=related, content=content, **kwargs)
-
-    def decisions_and_proposals(self) -> "ArticleRevisionQuerySet":
-        """The versions that open or close a proposal: the latest of them says whether one waits."""
-        return self.filter(action__in=ArticleRevision.PROPOSAL_STEPS)
-
-    def pending_proposal(self, article: Article) -> "ArticleRevision | None":
-        """The journalist's changes waiting for an editor, if any: a proposal not yet published,
-        refused or made moot by unpublishing (then the article is edited directly again)."""
-        if article.pk is None or article.status != Article.Status.PUBLISHED:
-            return None
-        latest = (
-            self.filter(article=article).decisions_and_proposals().select_related("created_by").order_by("-number")
-        ).first()
-        return latest if latest is not None and latest.action == ArticleRevision.Action.PROPOSED else None
-
-    def pending_proposals(self) -> "ArticleRevisionQuerySet":
-        """Every article's waiting proposal (one per article at most), for the desk's queue."""
-        later = self.model.objects.decisions_and_proposals().filter(
-            article=OuterRef("article"), number__gt=OuterRef("number")
-        )
-        return self.filter(action=ArticleRevision.Action.PROPOSED, article__status=Article.Status.PUBLISHED).exclude(
-            Exists(later)
-        )
-
-
-class ArticleRevision(models.Model):
-    """One saved state of an article: who saved it, when, why, what changed, and the whole content.
-
-    Written after every save by a person (``ArticleRevision.objects.record``): the
-    history page lists them, compares any two and restores one; the admin form checks the
-    latest number to refuse a save over somebody else's (no lost update).
-    """
-
-    class Action(models.TextChoices):
-        SAVED = "saved", _("Enregistré")
-        SUBMITTED = "submitted", _("Soumis à la rédaction en chef")
-        SENT_BACK = "sent_back", _("Renvoyé au journaliste")
-        PUBLISHED = "published", _("Publié")
-        SCHEDULED = "scheduled", _("Programmé")
-        UNPUBLISHED = "unpublished", _("Dépublié")
-        RESTORED = "restored", _("Version restaurée")
-        IMPORTED = "imported", _("Importé")
-        # A journalist's changes to a published article, held until an editor decides.
-        PROPOSED = "proposed", _("Modifications proposées")
-        CHANGES_PUBLISHED = "changes_published", _("Modifications publiées")
-        CHANGES_REFUSED = "changes_refused", _("Modifications refusées")
-
-    article = models.ForeignKey(Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField(_("version"))
-    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices, default=Action.SAVED)
-    # The remark an editor sends back with an article, or what a restore brought back.
-    remark = models.TextField(_("remarque"), blank=True)
-    changed_fields = models.JSONField(_("champs modifiés"), default=list, blank=True)
-    content = models.JSONField(_("contenu"), default=dict)
-    # For a proposal, the published version it changes; for a decision on one, the proposal.
-    refers_to = models.PositiveIntegerField(_("version concernée"), null=True, blank=True)
-
-    objects = ArticleRevisionQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("version d’article")
-        verbose_name_plural = _("versions d’article")
-        ordering = ["-number"]
-        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_revision_number_unique")]
-        indexes = [
-            # The desk's queue of proposals reads these few rows, never the whole history.
-            models.Index(
-                fields=["article", "number"],
-                condition=models.Q(action__in=["proposed", "changes_published", "changes_refused", "unpublished"]),
-                name="revision_proposal_steps_idx",
-            )
-        ]
-
-    # The versions that open or close a proposal (``ArticleRevisionQuerySet.pending_proposal``).
-    PROPOSAL_STEPS = (Action.PROPOSED, Action.CHANGES_PUBLISHED, Action.CHANGES_REFUSED, Action.UNPUBLISHED)
-
-    def __str__(self):
-        return _("%(title)s, version %(number)d") % {"title": self.article.title, "number": self.number}
-
-
-class Correction(models.Model):
-    """A dated note readers see on a published article: a « Rectificatif » (an error put right) or a « Mise à jour »."""
-
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", _("Rectificatif")
-        UPDATE = "update", _("Mise à jour")
-
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="corrections"
-    )
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
-    text = models.TextField(
-        _("texte"),
-        max_length=2000,
-        help_text=_(
-            "Pour un rectificatif : ce qui était inexact et ce qui est juste. "
-            "Pour une mise à jour : ce qui a changé depuis la publication."
-        ),
-    )
-    published_at = models.DateTimeField(_("date"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("par"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("rectificatif ou mise à jour")
-        verbose_name_plural = _("rectificatifs et mises à jour")
-        ordering = ["published_at", "pk"]
-        indexes = [models.Index(fields=["article", "published_at"], name="correction_article_idx")]
-
-    def __str__(self):
-        # Without the article's title: it is shown on the article's form, and needs no query.
-        when = date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT") if self.published_at else ""
-        return _("%(kind)s du %(date)s") % {"kind": self.get_kind_display(), "date": when}
-
-    def save(self, *args, **kwargs):
-        """Save, and date the article's last update with it (``Article.mark_updated``)."""
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            self.article.mark_updated(self.published_at)
-
-    @property
-    def is_correction(self) -> bool:
-        """A « Rectificatif » (an error put right), which structured data declares as a schema.org ``correction``."""
-        return self.kind == self.Kind.CORRECTION
-
-    def clean(self):
-        # Readers never saw a draft or a scheduled article: its text is simply corrected.
-        if self._state.adding and not Article.objects.published().filter(pk=self.article_id).exists():
-            raise ValidationError(
-                _(
-                    "Un rectificatif ou une mise à jour ne s’ajoute qu’à un article publié. "
-                    "Tant que les lecteurs ne l’ont pas lu, corrigez directement son texte."
-                )
-            )
-
-
-def _stored_datetime(text: str):
-    """A date and time read as text from the database (``Article.page_subjects``), as the field would give it.
-
-    PostgreSQL writes it with its offset; SQLite stores it without one, in UTC.
-    """
-    value = parse_datetime(text)
-    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
-
-
-@functools.cache
-def _page_subjects_sql() -> str:
-    """The UNION behind ``Article.page_subjects``: rows of (kind, id, name, slug, extra) for one article."""
-    quote = connections["default"].ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
-    def column(model, field: str) -> str:
-        return quote(model._meta.get_field(field).column)
-
-    user = get_user_model()
-    places, people, authors = (Article.territories.through, Article.personalities.through, Article.authors.through)
-    related = Article.related_articles.through
-
-    def linked(kind, target, through, target_field, article_field, name, slug, extra="''"):
-        return (
-            f"SELECT '{kind}', t.{quote('id')}, t.{name}, t.{slug}, {extra} FROM {table(target)} t "
-            f"JOIN {table(through)} l ON l.{column(through, target_field)} = t.{quote('id')} "
-            f"WHERE l.{column(through, article_field)} = %s"
-        )
-
-    def referenced(kind, field):
-        reference = column(BodyReference, field)
-        return (
-            f"SELECT '{kind}', {reference}, '', '', '' FROM {table(BodyReference)} "
-            f"WHERE {column(BodyReference, 'article')} = %s AND {reference} IS NOT NULL"
-        )
-
-    parts = [
-        linked("territory", Territory, places, "territory", "article", quote("name"), quote("slug")),
-        linked("personality", Personality, people, "personality", "article", quote("name"), quote("slug")),
-        linked("tag", Tag, TaggedArticle, "tag", "content_object", quote("name"), quote("slug")),
-        linked(
-            "author",
-            user,
-            authors,
-            user._meta.model_name,
-            "article",
-            quote("first_name"),
-            quote(user._meta.get_field(user.USERNAME_FIELD).column),
-            f"t.{quote('last_name')}",
-        ),
-        referenced("image", "image"),
-        referenced("link", "target_article"),
-        (
-            f"SELECT 'related', {column(related, 'to_article')}, '', '', '' FROM {table(related)} "
-            f"WHERE {column(related, 'from_article')} = %s"
-        ),
-        # The date as text, the only type the UNION's last column can share (_stored_datetime reads it).
-        (
-            f"SELECT 'correction', {quote('id')}, {column(Correction, 'text')}, {column(Correction, 'kind')}, "
-            f"CAST({column(Correction, 'published_at')} AS TEXT) FROM {table(Correction)} "
-            f"WHERE {column(Correction, 'article')} = %s"
-        ),
-    ]
-    return " UNION ALL ".join(parts)
