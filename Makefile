@@ -29,7 +29,7 @@ demo: migrate
 run: demo
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/run.py
 
-# Production settings on this machine: DEBUG off, gunicorn, WhiteNoise (see README, « Deploying »).
+# Production settings on this machine: DEBUG off, gunicorn, WhiteNoise (see docs/deploying.md).
 serve: $(BIN)/.installed
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/serve.py
 
@@ -49,7 +49,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py
 
 # Reader pages under load (gunicorn, PostgreSQL, Redis, wrk) at 1,000 and 100,000 articles;
-# SIZE=1000 for one size, BENCH_ARGS for more (see README, « Benchmark »).
+# SIZE=1000 for one size, BENCH_ARGS for more (see docs/testing.md, « Benchmarks »).
 bench-http: $(BIN)/.installed
 	$(BIN)/python scripts/bench_http.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 

@@ -1,7 +1,7 @@
 """The comment policy: one object that decides what becomes of a comment sent from an article page.
 
 In the spirit of django-contrib-comments' ``CommentModerator``: the rules are data, read
-from settings (documented in the README) so that a newsroom tunes them without touching
+from settings (documented in docs/configuration.md) so that a newsroom tunes them without touching
 code, and ``CommentPolicy.review()`` applies them in one order. It answers with a
 ``Decision``; the view only turns that answer into a response.
 """

@@ -1,7 +1,7 @@
 """Settings for the newsroom CMS.
 
 Everything that differs between a laptop and production comes from environment
-variables (documented in the README). With none set, the embedded default runs:
+variables (documented in docs/configuration.md). With none set, the embedded default runs:
 DEBUG on, SQLite and media files under ``var/``.
 """
 
@@ -162,7 +162,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and Path(DATAB
     DATABASES["default"]["NAME"] = f"file:{DATABASES['default']['NAME']}?mode=rw"
 if env_bool("DATABASE_POOL", False):
     # psycopg's pool keeps each worker's connections open and checked between
-    # requests (see README, « Deploying »). Django opens it lazily, on the first
+    # requests (see docs/deploying.md). Django opens it lazily, on the first
     # query, so each gunicorn worker gets its own pool after the fork.
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_POOL needs PostgreSQL (a postgres:// DATABASE_URL); unset it for SQLite.")
@@ -216,7 +216,7 @@ else:
     }
 CACHES = {"default": _default_cache}
 
-# The page cache for anonymous readers (see README, « Page cache »). 0 turns it off; off by
+# The page cache for anonymous readers (see docs/page-cache.md). 0 turns it off; off by
 # default with DEBUG on, where a developer changes templates and CSS that no purge follows.
 PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 PAGE_CACHE_STALE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_STALE_SECONDS", 30)  # stale-while-revalidate, for a CDN
@@ -384,7 +384,7 @@ LOGGING = {
 }
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
-# Reader comments (see README, « Commentaires »)
+# Reader comments (see docs/comments.md)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS", 30)  # 0: never close by age
 COMMENTS_MAX_DEPTH = env_int("NEWSROOM_COMMENTS_MAX_DEPTH", 3)
 # Comments per page of a thread, whole conversations at a time: keeps the article page light.

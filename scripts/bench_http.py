@@ -142,7 +142,7 @@ def site_environment(database_url: str, redis_url: str, static_root: Path, media
             "DJANGO_MEDIA_ROOT": str(media_root),
             "DJANGO_LOG_LEVEL": "WARNING",
             "DATABASE_URL": database_url,
-            "DATABASE_CONN_MAX_AGE": "60",  # as README's deploy guide advises
+            "DATABASE_CONN_MAX_AGE": "60",  # as docs/deploying.md advises
             "REDIS_URL": redis_url,
             "DJANGO_CACHE_BACKEND": "django.core.cache.backends.redis.RedisCache",
             "DJANGO_CACHE_LOCATION": redis_url,

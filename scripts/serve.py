@@ -2,7 +2,7 @@
 
 DEBUG off, a secret key, migrations, collectstatic (WhiteNoise serves the result),
 then gunicorn replaces this process.
-Everything can be overridden from the environment (see README, « Deploying »):
+Everything can be overridden from the environment (see docs/deploying.md):
 
 - HOST, PORT: the address to listen on (127.0.0.1:8000), as for `make run`;
 - NEWSROOM_WORKERS (or WEB_CONCURRENCY, the variable platforms set): gunicorn

@@ -1,4 +1,4 @@
-"""The whole production stack on this machine, as the README documents it, for the whole-site tests.
+"""The whole production stack on this machine, as docs/deploying.md documents it, for the whole-site tests.
 
 `make serve` (scripts/serve.py: migrations, the demo newsroom, gunicorn with several workers and the
 task worker beside it) on a PostgreSQL database of its own, the page cache in a Redis of its own (so

@@ -1043,7 +1043,7 @@ def test_an_image_address_in_the_markup_is_no_typed_file_name(editor_client, sec
 
 
 def test_only_the_allowed_attributes_are_kept_not_lang_or_title_everywhere():
-    # ammonia's own default lets lang and title through on any element; the README promises none pass.
+    # ammonia's own default lets lang and title through on any element; docs/article-body.md promises none pass.
     cleaned = clean_body(
         '<p lang="en" title="info">Texte <strong lang="de">gras</strong> '
         '<a href="https://exemple.fr/" title="Le site" lang="fr">lien</a></p><h2 title="x">Titre</h2>'
