@@ -5,6 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Rédaction")
+    # The subjects' declarations (``articles.subjects.SUBJECTS``), for the code below them that
+    # loops over them — the article page's data query, the versions — and cannot import the
+    # module that imports it.
+    subjects: tuple = ()
 
     def ready(self):
         # signals first: it rebuilds the territories' containers, which the page-cache receivers then read.
@@ -13,6 +17,9 @@ class ArticlesConfig(AppConfig):
         from . import notifications  # noqa: F401
         from images import change_rules
         from .proposals import image_reserved_to_editors
+        from .subjects import SUBJECTS
+
+        self.subjects = SUBJECTS
 
         # Once readers see an image, its alt text, caption and credit are the editors' to change.
         change_rules.register(image_reserved_to_editors)

@@ -89,16 +89,16 @@ def tag_subject_page(subject: Subject, thing, context=None) -> None:
 def tag_article_page(article: Article) -> None:
     """Everything the article page names: from what the page reads anyway, no query of its own."""
     tags = {article_tag(article.pk), page_tag(article.pk), subject_tag("section", article.section_id)}
-    subjects = article.page_subjects
+    data = article.page_data
     for subject in SUBJECTS:
-        # The subjects the page names (``page_subjects`` holds those it shows); the section's is above.
+        # The subjects the page names (``page_data`` holds those it shows); the section's is above.
         if subject.link.is_link_table:
-            tags.update(subject_tag(subject.kind, thing.pk) for thing in subjects.get(subject.article_field, ()))
+            tags.update(subject_tag(subject.kind, thing.pk) for thing in data.get(subject.article_field, ()))
     if article.main_image_id:
         tags.add(subject_tag("image", article.main_image_id))
-    tags.update(subject_tag("image", pk) for pk in subjects["image_ids"])
+    tags.update(subject_tag("image", pk) for pk in data["image_ids"])
     # A link's address follows its target's slug, which its card tag covers.
-    tags.update(article_tag(pk) for pk in subjects["linked_article_ids"])
+    tags.update(article_tag(pk) for pk in data["linked_article_ids"])
     pagecache.tag(*tags)
     tag_cards(article.visible_related_articles)
 

@@ -46,7 +46,7 @@ def article_jsonld(article, request) -> SafeString:
                 "name": public_name(author),
                 "url": request.build_absolute_uri(AUTHORS.url(author)),
             }
-            for author in credited(article.page_subjects["authors"])
+            for author in credited(article.page_data["authors"])
         ],
         "publisher": {
             "@type": "NewsMediaOrganization",
@@ -61,12 +61,12 @@ def article_jsonld(article, request) -> SafeString:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "articleSection": article.section.name,
-        "keywords": ", ".join(tag.name for tag in article.page_subjects["tags"]),
+        "keywords": ", ".join(tag.name for tag in article.page_data["tags"]),
         "inLanguage": "fr",
         # Updates are news, not errors: only rectificatifs are declared as corrections.
         "correction": [
             {"@type": "CorrectionComment", "text": note.text, "datePublished": note.published_at.isoformat()}
-            for note in article.page_subjects["corrections"]
+            for note in article.page_data["corrections"]
             if note.is_correction
         ],
     }

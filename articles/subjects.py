@@ -64,7 +64,7 @@ class Subject:
     model: type[models.Model]
     # The ArticleQuerySet method giving the articles about one (the subject, its id or an OuterRef).
     filter_method: str
-    article_field: str  # Article's field for it (also the key of Article.page_subjects, if listed there)
+    article_field: str  # Article's field for it: the form's, the versions', the key of Article.page_data
     link: ArticleLink
     # The RSS channel's description: %(site)s the site's name, %(name)s the subject's.
     feed_description: Promise
@@ -84,6 +84,12 @@ class Subject:
     # and authors have receivers of their own (containment, name fields).
     purged_on_save: bool = True
     select_related: tuple[str, ...] = field(default=())
+    # On the article page, the heading of its list in the footer; None where the page shows it
+    # elsewhere (the section above the title, the authors in the byline).
+    footer_heading: Promise | None = None
+    # The columns of its model that the article page's data query reads (``Article.page_data``):
+    # its name, its address, one more ("" for none). See ``from_page_row``.
+    page_columns: tuple[str, str, str] = ("name", "slug", "")
 
     def articles_about(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
         """The one filter, for its page, its feed, its sitemap and the search form alike."""
@@ -117,6 +123,14 @@ class Subject:
         """What its page shows besides the list and the subject itself (``SubjectArticlesView``)."""
         return {}
 
+    def from_page_row(self, pk, name, slug, extra):
+        """One of an article's subjects as its page's data query reads it (``page_columns``)."""
+        return self.model(pk=pk, name=name, slug=slug)
+
+    def page_order(self, subject):
+        """How the article page lists them: by name."""
+        return (subject.name.casefold(), subject.pk)
+
 
 class SectionSubject(Subject):
     def page_context(self, section) -> dict:
@@ -137,6 +151,12 @@ class TerritorySubject(Subject):
 class AuthorSubject(Subject):
     def name(self, author) -> str:
         return public_name(author)  # never a login that is an email address
+
+    def from_page_row(self, pk, first_name, username, last_name):
+        return self.model(pk=pk, first_name=first_name, last_name=last_name, **{self.model.USERNAME_FIELD: username})
+
+    def page_order(self, author):
+        return (author.last_name, author.first_name)  # byline order
 
 
 SECTIONS = SectionSubject(
@@ -163,6 +183,7 @@ TERRITORIES = TerritorySubject(
     name_is_searched=True,
     purged_on_save=False,
     select_related=("parent",),
+    footer_heading=_("Territoires"),
 )
 PERSONALITIES = Subject(
     kind="personality",
@@ -176,6 +197,7 @@ PERSONALITIES = Subject(
     exists_through_articles=True,
     name_is_searched=True,
     select_related=("portrait",),
+    footer_heading=_("Personnalités"),
 )
 TAGS = Subject(
     kind="tag",
@@ -189,6 +211,7 @@ TAGS = Subject(
     sitemap_priority=0.4,
     exists_through_articles=True,
     name_is_searched=True,
+    footer_heading=_("Mots-clés"),
 )
 AUTHORS = AuthorSubject(
     kind="author",
@@ -203,6 +226,7 @@ AUTHORS = AuthorSubject(
     lookup="pk",
     exists_through_articles=True,
     purged_on_save=False,
+    page_columns=("first_name", get_user_model().USERNAME_FIELD, "last_name"),
 )
 
 # In the order of the sitemap index.

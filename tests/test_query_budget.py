@@ -84,7 +84,7 @@ def newsroom(request, django_db_setup, django_db_blocker):
 
 EXPECTED_QUERIES = {
     # article: article+section+main image; its places, people, tags, authors, what its text points to,
-    # its related articles' ids and its rectificatifs and updates (one UNION: Article.page_subjects);
+    # its related articles' ids and its rectificatifs and updates (one UNION: Article.page_data);
     # the related articles' cards (only when it has some, as here); comments (the whole thread, one
     # page shown). The body itself is stored rendered.
     "article": ARTICLE_PAGE_QUERIES + 1,

@@ -6,7 +6,7 @@ and the rest of the code imports them from ``articles.models`` as before.
 - ``addresses``: readers' addresses of subjects and articles (``slug_address``);
 - ``sections``, ``territories``, ``personalities``, ``tags``: what articles are filed in and about;
 - ``articles``: the article, its queries and workflow, and what its body points to;
-- ``page_data``: the one query behind ``Article.page_subjects``;
+- ``page_data``: the one query behind ``Article.page_data``;
 - ``redirects``, ``corrections``, ``revisions``: former addresses, rectificatifs and versions.
 
 The modules import one another one way: ``articles`` imports the modules it uses, and

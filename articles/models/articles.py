@@ -6,11 +6,8 @@ Article versions come above it: a version is of an article, so ``revisions`` imp
 and the workflow methods here find ``ArticleRevision`` by name.
 """
 
-from collections import defaultdict
-
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +21,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import Tag
 
 from common.text import single_line
 from images.models import Image
@@ -33,8 +29,7 @@ from ..body import BodyOutline, References, clean_body, outline, plain_text, ren
 from ..body import reading_minutes as count_reading_minutes
 from ..editor import body_editor_extensions
 from .addresses import slug_address
-from .corrections import Correction
-from .page_data import _page_subjects_sql, _stored_datetime
+from .page_data import read_page_data
 from .personalities import Personality
 from .redirects import ArticleSlugRedirect
 from .sections import Section
@@ -77,7 +72,7 @@ class ArticleQuerySet(models.QuerySet):
 
         The body comes already rendered (``body_html``): what it points to is not loaded.
         Authors, tags, places, people, the text's references and the related articles' ids
-        come next, in one query (``page_subjects``); the related articles' cards after, if any.
+        come next, in one query (``page_data``); the related articles' cards after, if any.
         """
         return self.defer(*Article.SEARCH_FIELDS).select_related("section", "main_image")
 
@@ -456,51 +451,22 @@ class Article(models.Model):
         type(self).objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in self.RENDERED_FIELDS})
 
     @cached_property
-    def page_subjects(self) -> dict:
-        """Everything the article page names besides its section, read in one query.
+    def page_data(self) -> dict:
+        """Everything the article page shows besides the article's own row, read in one query.
 
-        Its places, people, topic tags and authors (``territories``, ``personalities``, ``tags``,
-        ``authors``, as model instances with what the page shows of them, never an email
-        address), what its text points to (``image_ids``, ``linked_article_ids``), its related
-        articles (``related_article_ids``) and its rectificatifs and updates (``corrections``,
-        oldest first). One
-        UNION instead of five queries, in SQL: building it from six querysets took the page
-        longer than running it.
+        The subjects linked to it (``articles.subjects``: its places, people, topic tags, authors…,
+        keyed by the article's field for them, as model instances with what the page shows of
+        them, never an email address), what its text points to (``image_ids``,
+        ``linked_article_ids``), its related articles (``related_article_ids``) and its
+        rectificatifs and updates (``corrections``, oldest first). One UNION instead of a query
+        each, in SQL (``page_data``): building it from querysets took the page longer than running it.
         """
-        found = defaultdict(list)
-        with connections[self._state.db or "default"].cursor() as cursor:
-            cursor.execute(_page_subjects_sql(), [self.pk] * 8)
-            for kind, *row in cursor.fetchall():
-                found[kind].append(row)
-
-        def named(kind, model):
-            rows = sorted(found[kind], key=lambda row: (row[1].casefold(), row[0]))
-            return [model(pk=pk, name=name, slug=slug) for pk, name, slug, _ in rows]
-
-        user = get_user_model()
-        corrections = [
-            Correction(pk=pk, article=self, text=text, kind=kind, published_at=_stored_datetime(published_at))
-            for pk, text, kind, published_at in found["correction"]
-        ]
-        return {
-            "territories": named("territory", Territory),
-            "personalities": named("personality", Personality),
-            "tags": named("tag", Tag),
-            # In byline order: by last name, then first name.
-            "authors": [
-                user(pk=pk, first_name=first_name, last_name=last_name, **{user.USERNAME_FIELD: username})
-                for pk, first_name, username, last_name in sorted(found["author"], key=lambda row: (row[3], row[1]))
-            ],
-            "image_ids": {row[0] for row in found["image"]},
-            "linked_article_ids": {row[0] for row in found["link"]},
-            "related_article_ids": [row[0] for row in found["related"]],
-            "corrections": sorted(corrections, key=lambda correction: (correction.published_at, correction.pk)),
-        }
+        return read_page_data(self)
 
     @cached_property
     def visible_related_articles(self) -> list:
         """The « À lire aussi » cards: the related articles readers may see, newest first."""
-        ids = self.page_subjects["related_article_ids"]
+        ids = self.page_data["related_article_ids"]
         return list(Article.objects.published().for_listing().filter(pk__in=ids)) if ids else []
 
     # Workflow -----------------------------------------------------------------

@@ -1,23 +1,26 @@
-"""The one query behind ``Article.page_subjects``: everything the article page names besides its section."""
+"""The one query behind ``Article.page_data``: everything the article page shows besides the article's own row.
+
+One UNION of small parts, each naming the article once: a part per subject kept in a link
+table (``articles.subjects``: places, people, topic tags, authors…), then what the text points
+to, the related articles and the rectificatifs. The subjects' parts are built from their
+declarations, found through the app's config (``ArticlesConfig.subjects``): the declarations
+import the models, so the models cannot import them.
+"""
 
 import datetime
 import functools
+from collections import defaultdict
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from taggit.models import Tag
 
 from .corrections import Correction
-from .personalities import Personality
-from .tags import TaggedArticle
-from .territories import Territory
 
 
 def _stored_datetime(text: str):
-    """A date and time read as text from the database (``Article.page_subjects``), as the field would give it.
+    """A date and time read as text from the database (``Article.page_data``), as the field would give it.
 
     PostgreSQL writes it with its offset; SQLite stores it without one, in UTC.
     """
@@ -25,9 +28,15 @@ def _stored_datetime(text: str):
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
+def _shown_subjects() -> tuple:
+    """The subjects the page reads in its data query: those linked through a table (the section is
+    the article's own foreign key, read with its row)."""
+    return tuple(subject for subject in apps.get_app_config("articles").subjects if subject.link.is_link_table)
+
+
 @functools.cache
-def _page_subjects_sql() -> str:
-    """The UNION behind ``Article.page_subjects``: rows of (kind, id, name, slug, extra) for one article."""
+def _page_data_parts() -> tuple[str, ...]:
+    """The UNION's parts, each giving rows of (kind, id, name, slug, extra) and taking the article's id once."""
     quote = connections["default"].ops.quote_name
 
     def table(model) -> str:
@@ -36,40 +45,29 @@ def _page_subjects_sql() -> str:
     def column(model, field: str) -> str:
         return quote(model._meta.get_field(field).column)
 
-    # By name: the article's module imports this one (``Article.page_subjects`` runs this query).
+    # By name: the article's module imports this one (``Article.page_data`` runs this query).
     Article, BodyReference = apps.get_model("articles", "Article"), apps.get_model("articles", "BodyReference")
-    user = get_user_model()
-    places, people, authors = (Article.territories.through, Article.personalities.through, Article.authors.through)
     related = Article.related_articles.through
 
-    def linked(kind, target, through, target_field, article_field, name, slug, extra="''"):
+    def linked(subject) -> str:
+        target, link = subject.model, subject.link
+        name, slug, extra = (f"t.{column(target, field)}" if field else "''" for field in subject.page_columns)
         return (
-            f"SELECT '{kind}', t.{quote('id')}, t.{name}, t.{slug}, {extra} FROM {table(target)} t "
-            f"JOIN {table(through)} l ON l.{column(through, target_field)} = t.{quote('id')} "
-            f"WHERE l.{column(through, article_field)} = %s"
+            f"SELECT '{subject.kind}', t.{quote(target._meta.pk.column)}, {name}, {slug}, {extra} "
+            f"FROM {table(target)} t JOIN {table(link.table)} l "
+            f"ON l.{column(link.table, link.subject_field)} = t.{quote(target._meta.pk.column)} "
+            f"WHERE l.{column(link.table, link.article_field)} = %s"
         )
 
-    def referenced(kind, field):
+    def referenced(kind, field) -> str:
         reference = column(BodyReference, field)
         return (
             f"SELECT '{kind}', {reference}, '', '', '' FROM {table(BodyReference)} "
             f"WHERE {column(BodyReference, 'article')} = %s AND {reference} IS NOT NULL"
         )
 
-    parts = [
-        linked("territory", Territory, places, "territory", "article", quote("name"), quote("slug")),
-        linked("personality", Personality, people, "personality", "article", quote("name"), quote("slug")),
-        linked("tag", Tag, TaggedArticle, "tag", "content_object", quote("name"), quote("slug")),
-        linked(
-            "author",
-            user,
-            authors,
-            user._meta.model_name,
-            "article",
-            quote("first_name"),
-            quote(user._meta.get_field(user.USERNAME_FIELD).column),
-            f"t.{quote('last_name')}",
-        ),
+    return (
+        *(linked(subject) for subject in _shown_subjects()),
         referenced("image", "image"),
         referenced("link", "target_article"),
         (
@@ -82,5 +80,36 @@ def _page_subjects_sql() -> str:
             f"CAST({column(Correction, 'published_at')} AS TEXT) FROM {table(Correction)} "
             f"WHERE {column(Correction, 'article')} = %s"
         ),
+    )
+
+
+def page_data_query(article_id: int) -> tuple[str, list]:
+    """The query's SQL and its parameters, together: every part takes the article's id once."""
+    parts = _page_data_parts()
+    return " UNION ALL ".join(parts), [article_id] * len(parts)
+
+
+def read_page_data(article) -> dict:
+    """Run the query for ``article`` and sort its rows by what they are (``Article.page_data``)."""
+    found = defaultdict(list)
+    sql, params = page_data_query(article.pk)
+    with connections[article._state.db or "default"].cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, *row in cursor.fetchall():
+            found[kind].append(row)
+    corrections = [
+        Correction(pk=pk, article=article, text=text, kind=kind, published_at=_stored_datetime(published_at))
+        for pk, text, kind, published_at in found["correction"]
     ]
-    return " UNION ALL ".join(parts)
+    return {
+        **{
+            subject.article_field: sorted(
+                (subject.from_page_row(*row) for row in found[subject.kind]), key=subject.page_order
+            )
+            for subject in _shown_subjects()
+        },
+        "image_ids": {row[0] for row in found["image"]},
+        "linked_article_ids": {row[0] for row in found["link"]},
+        "related_article_ids": [row[0] for row in found["related"]],
+        "corrections": sorted(corrections, key=lambda correction: (correction.published_at, correction.pk)),
+    }
