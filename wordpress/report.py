@@ -23,7 +23,7 @@ KINDS = {
     "author": gettext_lazy("Auteurs"),
 }
 
-# Problems the import itself finds (the body's own are in wordpress.content).
+# Problems the import itself finds (the body's own are in wordpress.body_builder).
 MISSING_ALT_TEXT = "texte alternatif manquant"
 UNKNOWN_TAXONOMY = "taxinomie inconnue"
 BROKEN_IMAGE = "image illisible"

@@ -1,0 +1,362 @@
+"""The body builder: a post's event stream (wordpress/html_reader.py) turned into our body, the way WordPress showed it.
+
+``BodyBuilder`` holds what is being built and the operations every part of a post shares:
+writing paragraphs and figures where the open elements say (wordpress/open_elements.py),
+text with WordPress's line and paragraph breaks, links, embeds, images from the library, and
+the content gathered for a caption. What each HTML element does is in wordpress/body_elements.py,
+what each shortcode does in wordpress/body_shortcodes.py; wordpress/content.py puts them together.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape, unescape
+
+from .addresses import OldSite, Resolver, on_embed_host, player_page
+from .body_writer import Box, Figure, Inline, TextBlock, serialised
+from .html_reader import BLANK_LINE, SPACES, html_attributes, read_events
+from .open_elements import Frame, OpenElements
+from .plain_text import is_file_name_caption
+from .shortcodes import Shortcode, neutralised
+
+# What the report says about a post, in French (the desk reads it).
+UNKNOWN_SHORTCODE = "shortcode inconnu"
+MISSING_IMAGE = "image manquante"
+FOREIGN_IMAGE = "image extérieure"
+INVALID_COLOUR = "couleur invalide"
+EMBED_AS_LINK = "contenu intégré remplacé par un lien"
+LITERAL_SHORTCODE = "shortcode écrit en toutes lettres, retiré"
+GALLERY_WITHOUT_IDS = "galerie sans liste d’images"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something of a post that could not be carried over as it was."""
+
+    kind: str  # one of the constants above
+    detail: str  # what it was: « [contact-form-7] », « #zzzzzz », an image's address
+
+
+INLINE_TAGS = {
+    "strong": "strong",
+    "b": "strong",
+    "em": "em",
+    "i": "em",
+    "cite": "em",
+    "dfn": "em",
+    "var": "em",
+}
+# Elements that end a paragraph and start another (wpautop's list, and HTML5's); their content is kept.
+BLOCK_TAGS = frozenset(
+    {
+        *("address", "article", "aside", "center", "details", "dialog", "dir", "div", "dl", "dt", "dd"),
+        *("fieldset", "figure", "figcaption", "footer", "form", "header", "hgroup", "hr", "legend", "main"),
+        *("menu", "nav", "p", "pre", "section", "summary", "blockquote", "ul", "ol", "li"),
+        *("table", "caption", "colgroup", "thead", "tbody", "tfoot", "tr", "td", "th"),
+        *("h1", "h2", "h3", "h4", "h5", "h6"),
+    }
+)
+_BARE_URL = re.compile(r"https?://[^\s<>\"]+")
+_ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+_SMILEY = re.compile(r"\b(?:wp-smiley|emoji)\b")
+
+
+@dataclass
+class Capture:
+    """Content gathered instead of written: a [caption]'s, a <figcaption>'s or an [embed]'s."""
+
+    kind: str
+    until: object  # the closing shortcode's index, or the end tag
+    inline: Inline = field(default_factory=Inline)
+    images: list[int] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    caption: str = ""  # the old caption="…" attribute
+    attachment_id: int | None = None
+    target: Figure | None = None
+
+    def add_text(self, text: str):
+        """Text met while gathering: an [embed]'s address as it is, a caption's as its inline content."""
+        if self.kind == "embed":
+            self.text.append(text)
+        else:
+            self.inline.add(SPACES.sub(" ", neutralised(text) if "[" in text else text))
+
+
+class BodyBuilder:
+    """The body being built from a post's events, and what its HTML elements and its shortcodes share.
+
+    Paragraphs and figures written where the open elements say, text with WordPress's breaks,
+    links, embeds, library images and captured captions; ElementConversion (wordpress/body_elements.py)
+    and ShortcodeConversion (wordpress/body_shortcodes.py) add what each tag and each shortcode does.
+    """
+
+    def __init__(self, resolver: Resolver, site: OldSite, *, line_breaks: bool):
+        self.resolver = resolver
+        self.site = site
+        # Classic posts: WordPress turns each single newline into a <br> (wpautop); block posts are HTML already.
+        self.line_breaks = line_breaks
+        self.problems: list[Problem] = []
+        self.root = Box("root")
+        self.open_elements = OpenElements(self.root)
+        self.inline = Inline()
+        self.capture: Capture | None = None
+        self.shortcodes: list[Shortcode] = []
+
+    def _pop_to(self, index: int):
+        """Close the open elements from the innermost down to ``index`` (included), and the inline ones inside them."""
+        self.open_elements.pop_to(index)
+        self.inline.close_deeper_than(len(self.open_elements))
+
+    def report(self, kind: str, detail: str):
+        self.problems.append(Problem(kind, detail))
+
+    # Writing blocks -----------------------------------------------------------------------------------
+
+    def flush(self):
+        html = self.inline.finish()
+        if html is None:
+            return
+        plain = unescape(html) if "<" not in html else ""
+        if plain and _BARE_URL.fullmatch(plain):
+            # An address alone in its paragraph was an embed or a link on WordPress: a link here too.
+            self._append(TextBlock("p", self._link_html(plain)))
+            self._report_embed(plain, only_players=True)
+            return
+        self._append(TextBlock(self.open_elements.heading or "p", html))
+
+    def _append(self, node):
+        box = self.open_elements.box
+        if box.tag in ("ul", "ol"):  # content straight inside a list: in an item of its own
+            item = Box("li")
+            box.children.append(item)
+            self.open_elements.push(Frame("li", "box", item))
+            box = item
+        box.children.append(node)
+
+    def _append_figure(self, image_id: int, caption: str = ""):
+        self.flush()
+        figure = Figure(image_id, caption)
+        self._append(figure)
+        frame = self.open_elements.nearest("figure")
+        if frame is not None:
+            frame.figures.append(figure)
+        return figure
+
+    def _link_html(self, url: str) -> str:
+        return f'<a href="{escape(url)}">{escape(url, quote=False)}</a>'
+
+    def _report_embed(self, url: str, *, only_players: bool = False):
+        if not only_players or on_embed_host(url):
+            self.report(EMBED_AS_LINK, url)
+
+    def url_line(self, url: str):
+        """An address alone on its line: WordPress embedded it (a video, a post) or linked it; a link here."""
+        if self.capture is not None:
+            self.capture.add_text(url)
+        else:
+            self.embed_link(url, always_report=False)
+
+    def embed_link(self, url: str, *, always_report: bool = True):
+        """A video, a post or a map that WordPress embedded: a paragraph with a link to it."""
+        url = self.site.absolute(unescape(url.strip()))
+        if not re.match(r"^https?://", url):
+            return
+        url = player_page(url)
+        self.flush()
+        self._append(TextBlock("p", self._link_html(url)))
+        self._report_embed(url, only_players=not always_report)
+
+    # Text ----------------------------------------------------------------------------------------------
+
+    def text(self, text: str):
+        if "&" in text:
+            text = unescape(text)
+        if self.capture is not None:
+            self.capture.add_text(text)
+            return
+        if self.open_elements.in_pre:
+            for number, line in enumerate(text.split("\n")):
+                if number:
+                    self.newline(always=True)
+                self.add(line)
+            return
+        for number, part in enumerate(BLANK_LINE.split(text)):
+            if number:
+                self.paragraph_break()
+            for line_number, line in enumerate(part.split("\n")):
+                if line_number:
+                    self.newline()
+                if line:
+                    self.add(line)
+
+    def add(self, text: str):
+        text = SPACES.sub(" ", text)
+        if "[" in text:
+            text = neutralised(text)
+        self.inline.add(text)
+
+    def paragraph_break(self):
+        if self.open_elements.in_table:
+            self.inline.add(" ")
+        else:
+            self.flush()
+
+    def newline(self, *, always: bool = False):
+        """A single newline: a <br> in a classic post (none right after a <br> tag), a space elsewhere."""
+        inline = self.inline
+        if self.open_elements.in_table or not (self.line_breaks or always):
+            inline.add(" ")
+        elif inline.last_break == "tag":
+            inline.last_break = "tag+newline"
+        elif inline.last_break is not None:
+            self.flush()
+        elif inline.has_text:
+            inline.add_break("newline")
+
+    def br(self):
+        inline = self.inline
+        if self.open_elements.in_table:
+            inline.add(" ")
+        elif inline.last_break is not None:
+            self.flush()  # two <br> in a row: WordPress's paragraph break
+        elif inline.has_text:
+            inline.add_break("tag")
+
+    # Links ----------------------------------------------------------------------------------------
+
+    def _link_target(self, href: str) -> str | None:
+        href = href.strip()
+        if not href:
+            return None
+        if href.startswith("#"):
+            return href
+        scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+        if scheme and scheme.group(1).lower() == "mailto":
+            return href
+        if scheme and scheme.group(1).lower() not in ("http", "https"):
+            return None  # javascript:, tel:, data:… the text stays, without the link
+        absolute = self.site.absolute(href)
+        if self.site.is_own(absolute):
+            internal = self.resolver.article_href(absolute)
+            if internal:
+                return internal
+        return absolute
+
+    # Images ----------------------------------------------------------------------------------------
+
+    def image(self, attributes: dict, attachment_id: int | None = None):
+        source = attributes.get("src", "")
+        if not source or source.startswith("data:"):  # lazy-loading plugins keep the real address aside
+            source = (
+                attributes.get("data-lazy-src")
+                or attributes.get("data-src")
+                or attributes.get("data-orig-file")
+                or source
+            )
+        classes = attributes.get("class", "")
+        if _SMILEY.search(classes) or "/smilies/" in source or "/images/core/emoji/" in source:
+            self.add(attributes.get("alt", ""))  # an emoji drawn as an image: the emoji itself
+            return
+        image_id = self._library_image(source, classes, attributes.get("data-id", ""), attachment_id)
+        if image_id is None:
+            return
+        if self.capture is not None:
+            self.capture.images.append(image_id)
+        else:
+            self._append_figure(image_id)
+
+    def _library_image(self, source: str, classes: str, data_id: str, attachment_id: int | None) -> int | None:
+        found = _ATTACHMENT_CLASS.search(classes)
+        if found:
+            attachment_id = int(found.group(1))
+        elif data_id.isdigit():
+            attachment_id = int(data_id)
+        source = source.strip()
+        if source.startswith("data:"):
+            self.report(FOREIGN_IMAGE, source[:40] + "…")
+            return None
+        if not source and attachment_id is None:
+            return None
+        url = self.site.origin(self.site.absolute(source).split("#")[0].split("?")[0]) if source else ""
+        image_id = self.resolver.image(attachment_id=attachment_id, url=url)
+        if image_id is not None:
+            return image_id
+        if attachment_id is not None or (url and self.site.is_upload(url)):
+            self.report(MISSING_IMAGE, url or f"pièce jointe {attachment_id}")
+        else:
+            self.report(FOREIGN_IMAGE, url)
+        return None
+
+    # Captured content: [caption], <figcaption>, [embed] -----------------------------------------
+
+    def _capture_start(self, tag: str, attribute_text: str):
+        inline = self.capture.inline
+        if tag in INLINE_TAGS:
+            name = INLINE_TAGS[tag]
+            inline.push_mark(name)
+        elif tag == "a":
+            if inline.is_open("a"):
+                inline.close_tag("a")
+            href = self._link_target(html_attributes(attribute_text).get("href", ""))
+            inline.push("a", f'<a href="{escape(href)}">' if href else None)
+        elif tag == "img":
+            self.image(html_attributes(attribute_text), attachment_id=self.capture.attachment_id)
+        elif tag == "br" or tag in BLOCK_TAGS:
+            inline.add(" ")
+
+    def _capture_end(self, tag: str) -> bool:
+        """Handle an end tag while capturing; False when it ended the capture and must be handled as usual."""
+        capture = self.capture
+        if capture.kind == "figcaption" and (tag == capture.until or tag in ("figure", "dl", "div")):
+            self._end_capture()
+            return tag == capture.until
+        if tag in INLINE_TAGS:
+            capture.inline.close_tag(INLINE_TAGS[tag])
+        elif tag == "a":
+            capture.inline.close_tag("a")
+        elif tag in BLOCK_TAGS or tag == "br":
+            capture.inline.add(" ")
+        return True
+
+    def _end_capture(self):
+        capture, self.capture = self.capture, None
+        if capture.kind == "embed":
+            address = "".join(capture.text).strip()
+            if _BARE_URL.fullmatch(address):
+                self.embed_link(address)
+            return
+        caption = capture.inline.finish() or ""
+        if capture.caption:  # the old form, caption="…", wins as in WordPress
+            caption = self._inline_html(capture.caption)
+        if caption and is_file_name_caption(caption):
+            caption = ""
+        if capture.kind == "figcaption":
+            capture.target.caption = caption
+            for image_id in capture.images:
+                self._append_figure(image_id)
+            return
+        for position, image_id in enumerate(capture.images):
+            self._append_figure(image_id, caption if position == 0 else "")
+        if not capture.images and caption:
+            self._append(TextBlock("p", caption))  # the image is missing: its caption is kept as text
+
+    def _inline_html(self, fragment: str) -> str:
+        """A caption="…" attribute's HTML as caption content: text, bold, italic and links."""
+        saved = self.capture
+        self.capture = Capture("inline", None)
+        events, _shortcodes = read_events(fragment, with_shortcodes=False)
+        for event in events:
+            if event[0] == "text":
+                self.text(event[1])
+            elif event[0] == "start" and event[1] != "img":
+                self._capture_start(event[1], event[2])
+            elif event[0] == "end":
+                self._capture_end(event[1])
+        html = self.capture.inline.finish() or ""
+        self.capture = saved
+        return html
+
+    def finish(self) -> str:
+        if self.capture is not None:
+            self._end_capture()
+        self.flush()
+        return serialised(self.root.children)
