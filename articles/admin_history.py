@@ -33,8 +33,8 @@ from . import presence, proposals
 from .history import FieldChange, author_name, changed_labels, compare, field_change, field_label, restore
 from .models import Article, ArticleRevision
 from .people import joined
-from .proposals import PROPOSED_FIELDS
-from .revisions import DATE_FIELDS, MANY_FIELDS, RELATION_FIELDS, TRACKED_FIELDS, fingerprints, snapshot, three_way
+from .proposals import proposed_fields
+from .revisions import Kept, fingerprints, kept_as, snapshot, three_way, tracked_fields
 
 
 @dataclass
@@ -93,8 +93,8 @@ class ArticleConcurrencyForm(forms.Form):
             shown = snapshot(self.instance)
             if self.proposal is not None:
                 # The journalist goes on from the changes waiting for the editors, not from the published text.
-                shown = {**shown, **{name: self.proposal.content.get(name) for name in PROPOSED_FIELDS}}
-                for name in PROPOSED_FIELDS:
+                shown = {**shown, **{name: self.proposal.content.get(name) for name in proposed_fields()}}
+                for name in proposed_fields():
                     if name in self.fields:
                         self.initial[name] = self._initial_value(name, shown[name])
             self.initial["base_state"] = json.dumps(fingerprints(shown))
@@ -102,11 +102,12 @@ class ArticleConcurrencyForm(forms.Form):
     @staticmethod
     def _initial_value(name: str, value):
         """A snapshot value as a form field's initial value."""
-        if name in MANY_FIELDS:
+        kind = kept_as(name)
+        if kind == Kept.MANY:
             return [pair[0] for pair in value or []]
-        if name in RELATION_FIELDS:
+        if kind == Kept.ONE:
             return value[0] if value else None
-        if name == "tags":
+        if kind == Kept.NAMES:
             return edit_string_for_tags([SimpleNamespace(name=tag) for tag in value or []])
         return value
 
@@ -116,7 +117,7 @@ class ArticleConcurrencyForm(forms.Form):
         return versions if self.proposing else versions.applied()
 
     def _tracked_in_form(self) -> list[str]:
-        return [name for name in TRACKED_FIELDS if name in self.fields]
+        return [name for name in tracked_fields() if name in self.fields]
 
     def _post_clean(self):
         super()._post_clean()
@@ -133,7 +134,7 @@ class ArticleConcurrencyForm(forms.Form):
         if "_overwrite" in self.data and seen == latest.number:
             return  # they saw the other version and chose to save theirs over it
         names = self._tracked_in_form()
-        related = {name: self.cleaned_data[name] for name in names if name in MANY_FIELDS or name == "tags"}
+        related = {name: self.cleaned_data[name] for name in names if kept_as(name) in (Kept.MANY, Kept.NAMES)}
         mine, theirs = snapshot(self.instance, related), latest.content
         try:
             base_prints = json.loads(self.cleaned_data.get("base_state") or "{}")
@@ -153,9 +154,9 @@ class ArticleConcurrencyForm(forms.Form):
         people = list(dict.fromkeys(author_name(revision) for revision in newer))
         if base_prints:
             their_prints = fingerprints(theirs)
-            theirs_changed = [name for name in TRACKED_FIELDS if their_prints[name] != base_prints.get(name)]
+            theirs_changed = [name for name in tracked_fields() if their_prints[name] != base_prints.get(name)]
         else:
-            theirs_changed = [name for name in TRACKED_FIELDS if any(name in r.changed_fields for r in newer)]
+            theirs_changed = [name for name in tracked_fields() if any(name in r.changed_fields for r in newer)]
         base_revision = ArticleRevision.objects.filter(article=self.instance, number=base).first() if base else None
         labels = [str(field_label(name)).lower() for name in theirs_changed]
         message = ngettext(
@@ -226,13 +227,14 @@ class ArticleConcurrencyForm(forms.Form):
     def _form_data(self, name: str, value) -> dict:
         """A snapshot value as this form's widget posts it."""
         html_name = self[name].html_name
-        if name in MANY_FIELDS:
+        kind = kept_as(name)
+        if kind == Kept.MANY:
             return {html_name: [str(pair[0]) for pair in value or []]}
-        if name in RELATION_FIELDS:
+        if kind == Kept.ONE:
             return {html_name: str(value[0]) if value else ""}
-        if name == "tags":
+        if kind == Kept.NAMES:
             return {html_name: edit_string_for_tags([SimpleNamespace(name=tag) for tag in value or []])}
-        if name in DATE_FIELDS:
+        if kind == Kept.DATE:
             local = timezone.localtime(datetime.fromisoformat(value)) if value else None
             return {
                 f"{html_name}_0": formats.localize_input(local.date()) if local else "",

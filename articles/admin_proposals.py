@@ -17,7 +17,7 @@ from . import proposals
 from .admin_workflow import desk_date
 from .history import author_name, compare
 from .models import Article, ArticleRevision
-from .revisions import MANY_FIELDS
+from .revisions import Kept, kept_as, tracked_fields
 
 
 class ProposalDecisionForm(forms.Form):
@@ -91,9 +91,11 @@ class ProposalAdminMixin:
         article = form.instance
         if form.cleaned_data.get("mark_as_updated"):
             article.updated_at = timezone.now()
-        related = {name: list(form.cleaned_data[name]) for name in MANY_FIELDS if name in form.cleaned_data}
-        if "tags" in form.cleaned_data:
-            related["tags"] = list(form.cleaned_data["tags"])
+        related = {
+            name: list(form.cleaned_data[name])
+            for name in tracked_fields()
+            if kept_as(name) in (Kept.MANY, Kept.NAMES) and name in form.cleaned_data
+        }
         for name, suggested in (
             ("territories", "add_suggested_territories"),
             ("personalities", "add_suggested_personalities"),

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -22,11 +21,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from images.models import Image
-
-from .models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
+from .models import Article, ArticleRevision, ArticleSlugRedirect
 from .people import public_name
-from .revisions import DATE_FIELDS, MANY_FIELDS, RELATION_FIELDS, TRACKED_FIELDS, comparable
+from .revisions import Kept, comparable, kept_as, tracked_fields
 from .templatetags.newsroom import french_date
 
 # What each kind of block is called next to its text (paragraphs need no name).
@@ -219,14 +216,15 @@ def readable_value(name: str, value) -> str:
     """A snapshot value as staff read it: names, French dates and labels, « — » for nothing."""
     if value in (None, "", []):
         return "—"
-    if name in RELATION_FIELDS:
-        return value[1]
-    if name in MANY_FIELDS:
-        return ", ".join(pair[1] for pair in value)
-    if name == "tags":
-        return ", ".join(value)
-    if name in DATE_FIELDS:
-        return french_date(datetime.fromisoformat(value), True)
+    match kept_as(name):
+        case Kept.ONE:
+            return value[1]
+        case Kept.MANY:
+            return ", ".join(pair[1] for pair in value)
+        case Kept.NAMES:
+            return ", ".join(value)
+        case Kept.DATE:
+            return french_date(datetime.fromisoformat(value), True)
     if name == "status":
         return str(Article.Status(value).label) if value in Article.Status.values else value
     if name == "comments_mode":
@@ -252,7 +250,7 @@ def field_change(name: str, before, after) -> FieldChange:
         change.kind, change.html = "text", word_diff(before or "", after or "")
     elif name == "body":
         change.kind, change.blocks = "body", body_diff(before or "", after or "")
-    elif name in MANY_FIELDS or name == "tags":
+    elif kept_as(name) in (Kept.MANY, Kept.NAMES):
         old, new = _names(before), _names(after)
         change.kind = "names"
         change.added = [new[key] for key in new if key not in old]
@@ -265,7 +263,7 @@ def field_change(name: str, before, after) -> FieldChange:
 def compare(before: dict, after: dict) -> tuple[list[FieldChange], list[str]]:
     """What changed from one version's content to another's, and the labels of what did not."""
     changes, same = [], []
-    for name in TRACKED_FIELDS:
+    for name in tracked_fields():
         if comparable(name, before.get(name)) == comparable(name, after.get(name)):
             same.append(field_label(name))
         else:
@@ -274,7 +272,7 @@ def compare(before: dict, after: dict) -> tuple[list[FieldChange], list[str]]:
 
 
 def changed_labels(revision: ArticleRevision) -> list[str]:
-    return [field_label(name) for name in revision.changed_fields if name in TRACKED_FIELDS]
+    return [field_label(name) for name in revision.changed_fields if name in tracked_fields()]
 
 
 def author_name(revision: ArticleRevision) -> str:
@@ -284,14 +282,11 @@ def author_name(revision: ArticleRevision) -> str:
 
 # Restoring ------------------------------------------------------------------------------------
 
-# Where each restored relation's objects still exist, if they do.
-_RELATED_MODELS = {
-    "section": Section,
-    "main_image": Image,
-    "territories": Territory,
-    "personalities": Personality,
-    "related_articles": Article,
-}
+
+def _existing(name: str, ids) -> set:
+    """Those of ``ids`` still there, of the objects the article's relation ``name`` names."""
+    model = Article._meta.get_field(name).related_model
+    return set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def restore(
@@ -330,11 +325,12 @@ def restore(
             )
         else:
             article.slug = slug
-        for name in ("section", "main_image"):
+        kinds = {name: kept_as(name) for name in tracked_fields()}
+        for name in (name for name, kind in kinds.items() if kind == Kept.ONE):
             pair = content.get(name)
-            if pair is None and name == "main_image":
-                article.main_image = None
-            elif pair is not None and _RELATED_MODELS[name].objects.filter(pk=pair[0]).exists():
+            if pair is None and Article._meta.get_field(name).null:
+                setattr(article, f"{name}_id", None)
+            elif pair is not None and _existing(name, [pair[0]]):
                 setattr(article, f"{name}_id", pair[0])
             elif pair is not None:
                 notes.append(
@@ -344,10 +340,9 @@ def restore(
         if content.get("comments_mode") in Article.CommentsMode.values:
             article.comments_mode = content["comments_mode"]
         article.save(by=by)
-        for name in MANY_FIELDS:
+        for name in (name for name, kind in kinds.items() if kind == Kept.MANY):
             pairs = content.get(name) or []
-            model = get_user_model() if name == "authors" else _RELATED_MODELS[name]
-            existing = set(model.objects.filter(pk__in=[pair[0] for pair in pairs]).values_list("pk", flat=True))
+            existing = _existing(name, [pair[0] for pair in pairs])
             existing.discard(article.pk if name == "related_articles" else None)
             gone = [pair[1] for pair in pairs if pair[0] not in existing]
             if gone:
@@ -356,7 +351,8 @@ def restore(
                     % {"field": field_label(name), "names": "», « ".join(gone)}
                 )
             getattr(article, name).set(sorted(existing))
-        article.tags.set(content.get("tags") or [])
+        for name in (name for name, kind in kinds.items() if kind == Kept.NAMES):
+            getattr(article, name).set(content.get(name) or [])
         new_revision = ArticleRevision.objects.record(
             article,
             by,

@@ -28,14 +28,17 @@ from images.models import Image
 
 from .history import author_name, field_label, restore
 from .models import Article, ArticleRevision, Personality
-from .revisions import TRACKED_FIELDS, fingerprints, snapshot, three_way
+from .revisions import fingerprints, snapshot, three_way, tracked_fields
 
 Action = ArticleRevision.Action
-# What a proposal may change: the content. The status, the dates and « À la une » follow the
-# publication rules (``Article.check_changes``), whatever a proposal says of them.
-PROPOSED_FIELDS = tuple(
-    name for name in TRACKED_FIELDS if name not in {"status", "published_at", "updated_at", "is_featured"}
-)
+
+
+def proposed_fields() -> tuple[str, ...]:
+    """What a proposal may change: the content. The status, the dates and « À la une » follow the
+    publication rules (``Article.check_changes``), whatever a proposal says of them."""
+    return tuple(
+        name for name in tracked_fields() if name not in {"status", "published_at", "updated_at", "is_featured"}
+    )
 
 
 class ProposalGone(Exception):
@@ -85,7 +88,7 @@ def propose(article: Article, by, related: dict, continues: ArticleRevision | No
 def propose_version(article: Article, revision: ArticleRevision, by) -> ArticleRevision:
     """An older version's content, brought back by a journalist: a proposal like any other."""
     content = snapshot(article)
-    content.update({name: revision.content.get(name) for name in PROPOSED_FIELDS if name in revision.content})
+    content.update({name: revision.content.get(name) for name in proposed_fields() if name in revision.content})
     return ArticleRevision.objects.propose(
         article, by, content=content, remark=_("Version %(number)d restaurée") % {"number": revision.number}
     )
@@ -118,16 +121,16 @@ def outcome(article: Article, proposal: ArticleRevision) -> Outcome:
     result = dict(live)
     if base is None:
         # Nothing to tell the journalist's changes from: the proposal as a whole.
-        result.update({name: proposal.content.get(name) for name in PROPOSED_FIELDS})
+        result.update({name: proposal.content.get(name) for name in proposed_fields()})
         return Outcome(live, result, marks_update=marks_update)
     # « Mine » is the article as it stands, « theirs » the proposal.
-    only_proposal, only_live, both = three_way(fingerprints(base.content), live, proposal.content, PROPOSED_FIELDS)
+    only_proposal, only_live, both = three_way(fingerprints(base.content), live, proposal.content, proposed_fields())
     for name in [*only_proposal, *both]:
         result[name] = proposal.content.get(name)
     return Outcome(
         live,
         result,
-        kept_since=[field_label(name) for name in only_live if name in PROPOSED_FIELDS],
+        kept_since=[field_label(name) for name in only_live if name in proposed_fields()],
         overridden=[field_label(name) for name in both],
         marks_update=marks_update,
     )

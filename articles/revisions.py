@@ -7,42 +7,74 @@ enough to show, compare and restore any version, even after the sections, places
 it named were renamed or deleted.
 """
 
+import enum
 import hashlib
 import json
 from datetime import datetime
 
-from .people import public_name
+from django.apps import apps
 
-# What a version keeps, in the order the history and the comparison show it.
-TRACKED_FIELDS = (
+# The article's own editable fields, besides its subjects (``articles.subjects``): the admin
+# form's fields and what a version keeps, listed once for both.
+ARTICLE_FIELDS = (
     "title",
     "slug",
-    "section",
     "standfirst",
     "body",
     "main_image",
-    "status",
     "published_at",
-    "updated_at",
     "is_featured",
     "comments_mode",
-    "authors",
-    "tags",
-    "territories",
-    "personalities",
     "related_articles",
 )
+# Kept too, but set by the workflow and the « mise à jour » box rather than typed in the form.
+WORKFLOW_FIELDS = ("status", "updated_at")
+
+
+class Kept(enum.StrEnum):
+    """How a tracked field's value is kept in a snapshot."""
+
+    VALUE = "value"  # as the field gives it
+    DATE = "date"  # ISO 8601 or None
+    ONE = "one"  # a foreign key: [id, name] or None
+    MANY = "many"  # a many-to-many: [[id, name], …]
+    NAMES = "names"  # topic tags, by name: [name, …]
+
+
+_ARTICLE_KEPT_AS = {
+    "published_at": Kept.DATE,
+    "updated_at": Kept.DATE,
+    "main_image": Kept.ONE,
+    "related_articles": Kept.MANY,
+}
+
+
+def _subjects() -> tuple:
+    # By the app's config: the declarations import the models, which import this module.
+    return apps.get_app_config("articles").subjects
+
+
+def tracked_fields() -> tuple[str, ...]:
+    """What a version keeps, in the order the history and the comparison show it."""
+    return (*ARTICLE_FIELDS, *WORKFLOW_FIELDS, *(subject.article_field for subject in _subjects()))
+
+
+def kept_as(name: str) -> Kept:
+    """How the tracked field ``name`` is kept: its subject's way, else the article field's."""
+    for subject in _subjects():
+        if subject.article_field == name:
+            return subject.kept_as
+    return _ARTICLE_KEPT_AS.get(name, Kept.VALUE)
+
+
+def _labels() -> dict:
+    # How a subject's objects are named in a version: as readers see them (never a login).
+    return {subject.article_field: subject.name for subject in _subjects()}
 
 
 def _pairs(objects, name=str) -> list:
     # [id, name] pairs: the id to restore, the name to read even if the object is gone.
-    return sorted(([item.pk, name(item)] for item in objects), key=lambda pair: pair[1].casefold())
-
-
-# How each kind of tracked field is kept in a snapshot.
-RELATION_FIELDS = ("section", "main_image")  # [id, name] or None
-MANY_FIELDS = ("authors", "territories", "personalities", "related_articles")  # [[id, name], …]
-DATE_FIELDS = ("published_at", "updated_at")  # ISO 8601 or None
+    return sorted(([item.pk, str(name(item))] for item in objects), key=lambda pair: pair[1].casefold())
 
 
 def snapshot(article, related: dict | None = None) -> dict:
@@ -52,43 +84,41 @@ def snapshot(article, related: dict | None = None) -> dict:
     ones: what a form is about to save, to compare it with a version before saving.
     """
     related = related or {}
+    labels = _labels()
 
-    def many(name, label=str):
-        objects = related[name] if name in related else getattr(article, name).all()
-        return _pairs(objects, label)
+    def kept(name):
+        label = labels.get(name, str)
+        match kept_as(name):
+            case Kept.ONE:
+                if getattr(article, f"{name}_id") is None:
+                    return None
+                return [getattr(article, f"{name}_id"), str(label(getattr(article, name)))]
+            case Kept.MANY:
+                return _pairs(related[name] if name in related else getattr(article, name).all(), label)
+            case Kept.NAMES:
+                names = related[name] if name in related else [item.name for item in getattr(article, name).all()]
+                return sorted(names, key=str.casefold)
+            case Kept.DATE:
+                value = getattr(article, name)
+                return value.isoformat() if value else None
+            case _:
+                return getattr(article, name)
 
-    tags = related["tags"] if "tags" in related else [tag.name for tag in article.tags.all()]
-    return {
-        "title": article.title,
-        "slug": article.slug,
-        "section": [article.section_id, str(article.section)] if article.section_id else None,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "main_image": [article.main_image_id, str(article.main_image)] if article.main_image_id else None,
-        "status": article.status,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
-        "is_featured": article.is_featured,
-        "comments_mode": article.comments_mode,
-        "authors": many("authors", public_name),
-        "tags": sorted(tags, key=str.casefold),
-        "territories": many("territories"),
-        "personalities": many("personalities"),
-        "related_articles": many("related_articles"),
-    }
+    return {name: kept(name) for name in tracked_fields()}
 
 
 def comparable(name: str, value):
     """A snapshot value reduced to what it means: ids rather than names (a renamed place is the
     same place), tags whatever their case, dates to the second (what the form shows)."""
-    if name in MANY_FIELDS:
-        return sorted(pair[0] for pair in value or [])
-    if name in RELATION_FIELDS:
-        return value[0] if value else None
-    if name == "tags":
-        return sorted({tag.casefold() for tag in value or []})
-    if name in DATE_FIELDS:
-        return int(datetime.fromisoformat(value).timestamp()) if value else None
+    match kept_as(name):
+        case Kept.MANY:
+            return sorted(pair[0] for pair in value or [])
+        case Kept.ONE:
+            return value[0] if value else None
+        case Kept.NAMES:
+            return sorted({tag.casefold() for tag in value or []})
+        case Kept.DATE:
+            return int(datetime.fromisoformat(value).timestamp()) if value else None
     return value
 
 
@@ -96,17 +126,17 @@ def changed_fields(before: dict | None, after: dict) -> list[str]:
     """The tracked fields whose value differs (all of them for a first version)."""
     return [
         name
-        for name in TRACKED_FIELDS
+        for name in tracked_fields()
         if before is None or comparable(name, before.get(name)) != comparable(name, after.get(name))
     ]
 
 
-def fingerprints(content: dict, names=TRACKED_FIELDS) -> dict[str, str]:
+def fingerprints(content: dict, names=None) -> dict[str, str]:
     """A short digest of each field's meaning: what a form was opened on, small enough to carry
     in a hidden field, so that a later save can tell who changed which field since."""
     return {
         name: hashlib.blake2s(json.dumps(comparable(name, content.get(name))).encode(), digest_size=6).hexdigest()
-        for name in names
+        for name in (tracked_fields() if names is None else names)
     }
 
 

@@ -23,6 +23,7 @@ from taggit.models import Tag
 
 from .models import Article, ArticleQuerySet, Personality, Section, TaggedArticle, Territory, slug_address
 from .people import public_name
+from .revisions import Kept
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,15 @@ class Subject:
     # The columns of its model that the article page's data query reads (``Article.page_data``):
     # its name, its address, one more ("" for none). See ``from_page_row``.
     page_columns: tuple[str, str, str] = ("name", "slug", "")
+    # Versions keep an article's value of it by name rather than by id (topic tags: typed, not picked).
+    kept_by_name: bool = False
+
+    @property
+    def kept_as(self) -> Kept:
+        """How a version keeps an article's value of it (``revisions.kept_as``)."""
+        if not self.link.is_link_table:
+            return Kept.ONE
+        return Kept.NAMES if self.kept_by_name else Kept.MANY
 
     def articles_about(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
         """The one filter, for its page, its feed, its sitemap and the search form alike."""
@@ -212,6 +222,7 @@ TAGS = Subject(
     exists_through_articles=True,
     name_is_searched=True,
     footer_heading=_("Mots-clés"),
+    kept_by_name=True,
 )
 AUTHORS = AuthorSubject(
     kind="author",
