@@ -22,7 +22,7 @@ from .admin_proposals import PendingChangesFilter, ProposalAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
 from .editor_admin import EditorAdminMixin
-from .models import Article, ArticleRevision, ArticleSlugRedirect, Correction, Personality, Section, Territory
+from .models import Article, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
 from .suggestions import untagged_mentions
 
@@ -305,10 +305,9 @@ class ArticleAdmin(
         article.personalities.add(*form.cleaned_data.get("add_suggested_personalities", []))
         if not change and not article.authors.exists():
             article.authors.add(request.user)
-        # Every save keeps a version, once the tags, places and people are stored too; what the
-        # save did (and an editor's remark) comes from the workflow's buttons (DeskWorkflowMixin).
-        action, remark = self.revision_action(request, article)
-        ArticleRevision.objects.record(article, request.user, action, remark)
+        # Every save keeps a version, once the tags, places and people are stored too: the step of
+        # the button pressed, taken through the model's operation, or a plain save (DeskWorkflowMixin).
+        self.take_step_or_record(request, form, article)
 
     def _preview_or(self, request, article, response):
         # « Enregistrer et prévisualiser »: see the page as readers will, before publishing.

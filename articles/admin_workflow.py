@@ -2,10 +2,11 @@
 
 Journalists save and submit to the « Rédaction en chef »; editors publish, schedule, send an
 article back with a remark, or unpublish it. Each step is declared once (``STEPS``): its
-button, who may take it, from which state, the status it leaves and the version it records.
-The form checks the step on the server (a forged button or status changes nothing: the status
-is not a field of the form, and ``Article.check_changes`` refuses again on save), and the
-version it records is what emails the people concerned (``articles.notifications``).
+button, who may take it, from which state, and the model's operation it calls
+(``Article.publish``, ``schedule``, ``send_back``…), which sets the status and records the
+version that emails the people concerned (``articles.notifications``). The form checks the step
+and the operation's rules before saving, to show them next to their field (a forged button or
+status changes nothing: the status is not a field of the form, and the operation refuses again).
 """
 
 from collections.abc import Callable
@@ -47,11 +48,13 @@ class Step:
 
     button: str  # the submit button's name in the POST
     label: Promise
-    status: str  # the status the article is left in
     action: str  # the version it records (ArticleRevision.Action), which notifies
     editors_only: bool  # needs « publish_article »
     offered_from: Callable[[Article | None], bool]  # the stored article (None: not saved yet)
     done: Promise  # the message once taken
+    # The model's operation, called once the form's content and relations are saved: the
+    # article, who takes the step, and the form's remark (read by « Renvoyer » only).
+    take: Callable[[Article, object, str], ArticleRevision]
 
     def offered(self, article: Article | None, can_publish: bool) -> bool:
         if self.editors_only and not can_publish:
@@ -66,47 +69,48 @@ STEPS = [
     Step(
         "_submit",
         _("Soumettre à la rédaction en chef"),
-        Status.SUBMITTED,
         Action.SUBMITTED,
         editors_only=False,
         offered_from=_is_new_or(Status.DRAFT),
         done=_("« %(title)s » est soumis à la rédaction en chef."),
+        take=lambda article, by, remark: article.submit_for_review(by=by),
     ),
     Step(
         "_publish",
         _("Publier"),
-        Status.PUBLISHED,
         Action.PUBLISHED,
         editors_only=True,
         offered_from=_not_public,
         done=_("« %(title)s » est publié."),
+        take=lambda article, by, remark: article.publish(by=by),
     ),
     Step(
         "_schedule",
         _("Programmer"),
-        Status.PUBLISHED,
         Action.SCHEDULED,
         editors_only=True,
         offered_from=_not_public,
         done=_("« %(title)s » est programmé."),
+        # At the date the form just saved (checked by DeskFormMixin.clean).
+        take=lambda article, by, remark: article.schedule(by=by, at=article.published_at),
     ),
     Step(
         "_send_back",
         _("Renvoyer au journaliste"),
-        Status.DRAFT,
         Action.SENT_BACK,
         editors_only=True,
         offered_from=lambda article: article is not None and article.status == Status.SUBMITTED,
         done=_("« %(title)s » est renvoyé au journaliste avec votre remarque."),
+        take=lambda article, by, remark: article.send_back(by=by, remark=remark),
     ),
     Step(
         "_unpublish",
         _("Dépublier"),
-        Status.UNPUBLISHED,
         Action.UNPUBLISHED,
         editors_only=True,
         offered_from=lambda article: article is not None and article.status == Status.PUBLISHED,
         done=_("« %(title)s » est dépublié : les lecteurs ne le voient plus."),
+        take=lambda article, by, remark: article.unpublish(by=by),
     ),
 ]
 STEPS_BY_BUTTON = {step.button: step for step in STEPS}
@@ -215,21 +219,22 @@ class DeskFormMixin(forms.Form):
                     "ou videz-la pour le publier maintenant."
                 ),
             )
+        # The operations' own rules, checked now to show them next to their field.
         if step.action == Action.SCHEDULED and has_date_field:
-            if date is None:
-                self.add_error(
-                    "published_at", _("Indiquez la date et l’heure de publication pour programmer l’article.")
-                )
-            elif date <= timezone.now():
-                self.add_error(
-                    "published_at",
-                    _("Cette date est passée : choisissez une date à venir, ou cliquez sur « Publier »."),
-                )
-        if step.action == Action.SENT_BACK and not cleaned_data.get("review_remark", "").strip():
-            self.add_error(
-                "review_remark", _("Dites au journaliste ce qu’il faut reprendre : la remarque est obligatoire.")
+            self._model_rule(Article.check_schedule_date, date, {"published_at": "published_at"})
+        if step.action == Action.SENT_BACK:
+            self._model_rule(
+                Article.check_send_back_remark, cleaned_data.get("review_remark", ""), {"remark": "review_remark"}
             )
         return cleaned_data
+
+    def _model_rule(self, check: Callable, value, fields: dict[str, str]) -> None:
+        """Run one of the model's checks; its errors go to this form's fields (model field → form field)."""
+        try:
+            check(value)
+        except forms.ValidationError as error:
+            for name, errors in error.message_dict.items():
+                self.add_error(fields.get(name), errors)
 
 
 class DeskWorkflowMixin:
@@ -308,22 +313,16 @@ class DeskWorkflowMixin:
 
     # Saving -------------------------------------------------------------------------------
 
-    def save_form(self, request, form, change):
-        article = super().save_form(request, form, change)
-        # The form has checked the step (DeskFormMixin.clean); the model checks the rule again on save.
-        if step := requested_step(request):
-            article.status = step.status
-        return article
-
-    def revision_action(self, request, article) -> tuple[str, str]:
-        """What this save of the form did, and the remark it carries, as its version will say."""
+    def take_step_or_record(self, request, form, article) -> None:
+        """Once the form's content and relations are saved: the button's step, through the model's
+        operation (which sets the status and records its version), or for a plain save a version
+        « Enregistré ». Either way one version per save of the form."""
         step = requested_step(request)
         if step is None:
-            return Action.SAVED, ""
-        if step.action == Action.PUBLISHED and article.is_scheduled:
-            return Action.SCHEDULED, ""
-        remark = request.POST.get("review_remark", "").strip() if step.action == Action.SENT_BACK else ""
-        return step.action, remark
+            ArticleRevision.objects.record(article, request.user, Action.SAVED)
+            return
+        # The form has checked the step and its rules (DeskFormMixin.clean); the operation checks them again.
+        step.take(article, request.user, form.cleaned_data.get("review_remark", ""))
 
     def _after_step(self, request, obj, response):
         step = requested_step(request)

@@ -63,3 +63,99 @@ class CommentsConfig(AppConfig):
 @pytest.mark.parametrize("path", project_modules(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_no_project_import_inside_a_function(path):
     assert nested_imports(path.read_text()) == [], "import at module level, or move the code to the right layer"
+
+
+# An article's status changes only through its workflow's operations (``Article.publish``,
+# ``schedule``, ``unpublish``, ``submit_for_review``, ``send_back``), which check the rule and keep
+# the version that emails the people concerned. Other models have a status of their own. Only the
+# apps that can reach ``Article`` are read (the layers keep the others from importing it).
+STATUS_APPS = ["articles", "comments", "search", "wordpress", "newsroom"]
+# Every write of a ``status`` attribute there, by (file, function, what is written), and why it may.
+STATUS_WRITES_ALLOWED = {
+    ("articles/models/articles.py", "_take_step", "self.status"): "the article's operations, all through here",
+    ("comments/models.py", "_set_status", "comment.status"): "a comment's status, by Comment.moderate()",
+    ("comments/moderation.py", "review", "comment.status"): "a new comment's first status, by the policy",
+    # A system write recorded « Importé » (no email): the article as WordPress has it, status
+    # included, when the importer creates it or updates one nobody has worked on here since.
+    ("wordpress/importer.py", "write_post", "article.status"): "an article mirroring its WordPress post",
+    ("wordpress/importer.py", "import_comments", "row.comment.status"): "an imported comment's status",
+    ("wordpress/importer.py", "update_comment", "ours.status"): "an imported comment's status",
+}
+
+
+def status_writes(source: str) -> list[tuple[int, str | None, str]]:
+    """(line, function, what) of every write of a ``status`` attribute: ``x.status = …`` (alone, in a
+    tuple or augmented), ``setattr(x, "status", …)`` and ``….update(status=…)``."""
+    found = []
+
+    def visit(node, function=None):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, child.name)
+                continue
+            targets = []
+            if isinstance(child, ast.Assign):
+                targets = child.targets
+            elif isinstance(child, ast.AugAssign | ast.AnnAssign):
+                targets = [child.target]
+            for target in targets:
+                for one in target.elts if isinstance(target, ast.Tuple | ast.List) else [target]:
+                    if isinstance(one, ast.Attribute) and one.attr == "status":
+                        found.append((child.lineno, function, ast.unparse(one)))
+            if isinstance(child, ast.Call):
+                name = getattr(child.func, "id", getattr(child.func, "attr", ""))
+                if name == "setattr" and len(child.args) > 1 and getattr(child.args[1], "value", None) == "status":
+                    found.append((child.lineno, function, f"{ast.unparse(child.args[0])}.status"))
+                if name == "update" and any(keyword.arg == "status" for keyword in child.keywords):
+                    found.append((child.lineno, function, f"{ast.unparse(child.func)}(status=…)"))
+            visit(child, function)
+
+    visit(ast.parse(source))
+    return found
+
+
+def project_status_writes() -> dict[tuple[str, str | None, str], list[int]]:
+    writes = {}
+    for app in STATUS_APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            name = str(path.relative_to(ROOT))
+            for line, function, what in status_writes(path.read_text()):
+                writes.setdefault((name, function, what), []).append(line)
+    return writes
+
+
+def test_the_checker_finds_a_status_written():
+    source = """
+def take(article, comments):
+    article.status = "published"
+    article.status, article.published_at = "draft", None
+    setattr(article, "status", "draft")
+    comments.filter(pk=1).update(status="approved")
+    print(article.status)
+"""
+    assert status_writes(source) == [
+        (3, "take", "article.status"),
+        (4, "take", "article.status"),
+        (5, "take", "article.status"),
+        (6, "take", "comments.filter(pk=1).update(status=…)"),
+    ]
+
+
+def test_only_the_workflow_operations_change_an_article_status():
+    writes = project_status_writes()
+    unexpected = [
+        f"{path}:{','.join(map(str, lines))} in {function or 'the module'}(): {what} = …"
+        for (path, function, what), lines in writes.items()
+        if (path, function, what) not in STATUS_WRITES_ALLOWED
+    ]
+    assert not unexpected, (
+        "An article's status changes only through its operations in articles/models/articles.py "
+        "(article.publish(by=…), schedule, unpublish, submit_for_review, send_back), which check the rule "
+        "and keep the version that notifies. Call one of them instead of:\n  "
+        + "\n  ".join(unexpected)
+        + "\nIf this is another model's own status, add it to STATUS_WRITES_ALLOWED with why."
+    )
+    stale = sorted(set(STATUS_WRITES_ALLOWED) - set(writes))
+    assert not stale, f"STATUS_WRITES_ALLOWED names writes that are gone, remove them: {stale}"

@@ -254,7 +254,7 @@ def test_schedule_publishes_at_the_chosen_time(
     ("date", "error"),
     [
         (None, "Indiquez la date et l’heure de publication pour programmer l’article."),
-        (timedelta(hours=-2), "Cette date est passée : choisissez une date à venir, ou cliquez sur « Publier »."),
+        (timedelta(hours=-2), "Cette date est passée : choisissez une date à venir, ou publiez l’article maintenant."),
     ],
     ids=["missing", "past"],
 )

@@ -4,16 +4,19 @@ The admin hides « Statut », « À la une » and the date of a public article f
 these tests write around the admin, as a script, an importer or a forged form would.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from admin_pages import article_change_data
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import proposals
 from articles.models import Article, ArticleRevision
+
+# The moment the scheduling tests stand at.
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("status", [Article.Status.PUBLISHED, Article.Status.UNPUBLISHED])
@@ -39,6 +42,74 @@ def test_a_journalist_may_submit_and_edit_a_draft(make_article, journalist):
     article.submit_for_review(by=journalist)
     article.refresh_from_db()
     assert (article.title, article.status) == ("Nouveau titre", Article.Status.SUBMITTED)
+
+
+@pytest.mark.parametrize("remark", ["", "  \n "])
+def test_sending_back_needs_a_remark(make_article, editor, remark):
+    article = make_article(status=Article.Status.SUBMITTED)
+    with pytest.raises(ValidationError) as refused:
+        article.send_back(by=editor, remark=remark)
+    assert refused.value.message_dict == {
+        "remark": ["Dites au journaliste ce qu’il faut reprendre : la remarque est obligatoire."]
+    }
+    article.refresh_from_db()
+    assert article.status == Article.Status.SUBMITTED
+    assert not ArticleRevision.objects.filter(article=article).exists()
+
+
+def test_sending_back_leaves_a_draft_and_a_version_with_the_remark(make_article, editor):
+    article = make_article(status=Article.Status.SUBMITTED)
+    version = article.send_back(by=editor, remark="  Sourcez le chiffre du deuxième paragraphe.\n")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert (version.action, version.remark, version.created_by) == (
+        ArticleRevision.Action.SENT_BACK,
+        "Sourcez le chiffre du deuxième paragraphe.",
+        editor,
+    )
+    assert version == ArticleRevision.objects.latest_applied(article)
+
+
+def test_only_editors_send_back_and_only_a_submitted_article(make_article, journalist, editor):
+    submitted = make_article(status=Article.Status.SUBMITTED)
+    with pytest.raises(PermissionDenied, match="rédaction en chef"):
+        submitted.send_back(by=journalist, remark="À reprendre.")
+    draft = make_article(status=Article.Status.DRAFT)
+    with pytest.raises(ValidationError, match="Seul un article soumis"):
+        draft.send_back(by=editor, remark="À reprendre.")
+    assert Article.objects.get(pk=submitted.pk).status == Article.Status.SUBMITTED
+    assert not ArticleRevision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "error"),
+    [
+        (None, "Indiquez la date et l’heure de publication pour programmer l’article."),
+        (-2, "Cette date est passée : choisissez une date à venir, ou publiez l’article maintenant."),
+    ],
+    ids=["missing", "past"],
+)
+def test_scheduling_needs_a_date_to_come(time_machine, make_article, editor, hours, error):
+    time_machine.move_to(NOW, tick=False)
+    article = make_article(status=Article.Status.SUBMITTED)
+    with pytest.raises(ValidationError) as refused:
+        article.schedule(by=editor, at=None if hours is None else NOW + timedelta(hours=hours))
+    assert refused.value.message_dict == {"published_at": [error]}
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (Article.Status.SUBMITTED, None)
+
+
+def test_scheduling_publishes_at_the_date_and_says_so(time_machine, make_article, editor):
+    time_machine.move_to(NOW, tick=False)
+    article = make_article(status=Article.Status.SUBMITTED)
+    version = article.schedule(by=editor, at=NOW + timedelta(days=1))
+    article.refresh_from_db()
+    assert (article.status, article.published_at, article.is_scheduled) == (
+        Article.Status.PUBLISHED,
+        NOW + timedelta(days=1),
+        True,
+    )
+    assert version.action == ArticleRevision.Action.SCHEDULED
 
 
 @pytest.mark.parametrize("featured_before", [False, True])

@@ -744,13 +744,10 @@ class WordPressImport:
         if ArticleRevision.objects.latest_number(article) != existing.imported_version:
             return False
         with transaction.atomic():
-            article.status = Article.Status.UNPUBLISHED
-            article.save()
-            revision = ArticleRevision.objects.record(
+            revision = article.unpublish(
+                by=None,  # the system's own write: WordPress decided
                 # « Importé », not « Dépublié »: the workflow's emails are for the newsroom's own decisions.
-                article,
-                None,
-                ArticleRevision.Action.IMPORTED,
+                recorded_as=ArticleRevision.Action.IMPORTED,
                 remark=f"WordPress n° {item.post_id} : {_status_reason(item.status)}",
             )
             existing.imported_version = revision.number

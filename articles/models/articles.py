@@ -500,30 +500,75 @@ class Article(models.Model):
         if stored_status in self.EDITOR_STATUSES and getattr(self, "_saved_published_at", None) != self.published_at:
             raise PermissionDenied(_("Seule la rédaction en chef peut changer la date d’un article publié."))
 
-    # Each operation saves and keeps a version saying what happened (ArticleRevision.Action). The
-    # versions' model is found by name: its module imports this one (a version is of an article).
+    # The workflow's operations, the only writers of ``status`` (tests/test_architecture.py checks
+    # it). Each checks its rule, saves (``save(by=…)`` refuses what ``by`` may not change) and keeps
+    # a version saying what happened (ArticleRevision.Action), in one transaction, and returns it:
+    # that version is what emails the people concerned (articles/notifications.py). The versions'
+    # model is found by name: its module imports this one (a version is of an article).
 
-    def publish(self, by, at=None) -> None:
-        self.status = self.Status.PUBLISHED
+    def publish(self, by, at=None):
+        """Publish now, or at ``at``: a date to come schedules it (``schedule``), and its version says so."""
         if at is not None:
             self.published_at = at
-        self.save(by=by)
-        ArticleRevision = apps.get_model("articles", "ArticleRevision")
-        ArticleRevision.objects.record(
-            self, by, ArticleRevision.Action.SCHEDULED if self.is_scheduled else ArticleRevision.Action.PUBLISHED
-        )
+        return self._take_step(self.Status.PUBLISHED, by)
 
-    def unpublish(self, by) -> None:
-        self.status = self.Status.UNPUBLISHED
-        self.save(by=by)
-        ArticleRevision = apps.get_model("articles", "ArticleRevision")
-        ArticleRevision.objects.record(self, by, ArticleRevision.Action.UNPUBLISHED)
+    def schedule(self, by, at):
+        """Publish at ``at``, a moment to come: readers see the article from then on."""
+        self.check_schedule_date(at)
+        self.published_at = at
+        return self._take_step(self.Status.PUBLISHED, by)
 
-    def submit_for_review(self, by) -> None:
-        self.status = self.Status.SUBMITTED
-        self.save(by=by)
+    def unpublish(self, by, *, recorded_as: str | None = None, remark: str = ""):
+        """Take the article away from readers. ``recorded_as``: the version kept, « Dépublié » (which
+        emails the authors) unless the article only follows its source (an import: « Importé »)."""
         ArticleRevision = apps.get_model("articles", "ArticleRevision")
-        ArticleRevision.objects.record(self, by, ArticleRevision.Action.SUBMITTED)
+        return self._take_step(self.Status.UNPUBLISHED, by, recorded_as or ArticleRevision.Action.UNPUBLISHED, remark)
+
+    def submit_for_review(self, by):
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
+        return self._take_step(self.Status.SUBMITTED, by, ArticleRevision.Action.SUBMITTED)
+
+    def send_back(self, by, remark: str):
+        """Return a submitted article to its journalist as a draft, saying what to rework (``remark``,
+        which they receive by email: it is required)."""
+        if not self.can_publish(by):
+            raise PermissionDenied(_("Seule la rédaction en chef peut renvoyer un article au journaliste."))
+        if self.status != self.Status.SUBMITTED:
+            raise ValidationError(
+                _("Seul un article soumis à la rédaction en chef peut être renvoyé au journaliste."),
+                code="not_submitted",
+            )
+        self.check_send_back_remark(remark)
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
+        return self._take_step(self.Status.DRAFT, by, ArticleRevision.Action.SENT_BACK, remark.strip())
+
+    @staticmethod
+    def check_schedule_date(at) -> None:
+        """``schedule``'s rule, for a form to show before saving: a date, and one to come."""
+        if at is None:
+            message = _("Indiquez la date et l’heure de publication pour programmer l’article.")
+            raise ValidationError({"published_at": ValidationError(message, code="required")})
+        if at <= timezone.now():
+            message = _("Cette date est passée : choisissez une date à venir, ou publiez l’article maintenant.")
+            raise ValidationError({"published_at": ValidationError(message, code="past")})
+
+    @staticmethod
+    def check_send_back_remark(remark: str) -> None:
+        """``send_back``'s rule, for a form to show before saving: the journalist is told what to rework."""
+        if not (remark or "").strip():
+            message = _("Dites au journaliste ce qu’il faut reprendre : la remarque est obligatoire.")
+            raise ValidationError({"remark": ValidationError(message, code="required")})
+
+    def _take_step(self, status: str, by, action: str | None = None, remark: str = ""):
+        """Leave the article in ``status``, saved, and keep the version ``action`` (None: published or
+        scheduled, as its date says)."""
+        ArticleRevision = apps.get_model("articles", "ArticleRevision")
+        with transaction.atomic():
+            self.status = status
+            self.save(by=by)
+            if action is None:
+                action = ArticleRevision.Action.SCHEDULED if self.is_scheduled else ArticleRevision.Action.PUBLISHED
+            return ArticleRevision.objects.record(self, by, action, remark)
 
     # Validation and saving ------------------------------------------------------
 
