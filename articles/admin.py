@@ -24,6 +24,8 @@ from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, Feat
 from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
+from .revisions import ARTICLE_FIELDS
+from .subjects import SUBJECTS
 from .suggestions import untagged_mentions
 
 
@@ -53,22 +55,8 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "slug",
-            "section",
-            "standfirst",
-            "main_image",
-            "body",
-            "published_at",
-            "is_featured",
-            "comments_mode",
-            "authors",
-            "tags",
-            "territories",
-            "personalities",
-            "related_articles",
-        ]
+        # The article's own fields and its subjects (the versions keep the same, ``revisions``).
+        fields = [*ARTICLE_FIELDS, *(subject.article_field for subject in SUBJECTS)]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +163,11 @@ class ArticleAdmin(
     search_fields = ["title", "slug"]  # and the words of the body, through ``body_search``
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["main_image", "territories", "personalities", "related_articles"]
+    autocomplete_fields = [
+        "main_image",
+        "related_articles",
+        *(subject.article_field for subject in SUBJECTS if subject.autocompleted),
+    ]
     filter_horizontal = ["authors"]
     readonly_fields = ["site_links", "updated_at", "created_at", "modified_at"]
     actions = ["publish_selected", "unpublish_selected"]
@@ -195,7 +187,16 @@ class ArticleAdmin(
                 ]
             },
         ),
-        (_("Classement"), {"fields": ["tags", "territories", "personalities", "related_articles"]}),
+        # The subjects listed at the article's foot, as readers find them there.
+        (
+            _("Classement"),
+            {
+                "fields": [
+                    *(subject.article_field for subject in SUBJECTS if subject.footer_heading),
+                    "related_articles",
+                ]
+            },
+        ),
     ]
     history_fieldset = (_("Historique"), {"classes": ["collapse"], "fields": ["created_at", "modified_at"]})
 

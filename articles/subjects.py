@@ -91,6 +91,8 @@ class Subject:
     # The columns of its model that the article page's data query reads (``Article.page_data``):
     # its name, its address, one more ("" for none). See ``from_page_row``.
     page_columns: tuple[str, str, str] = ("name", "slug", "")
+    # The article form finds it as one types (its admin has ``search_fields``).
+    autocompleted: bool = False
     # Versions keep an article's value of it by name rather than by id (topic tags: typed, not picked).
     kept_by_name: bool = False
 
@@ -194,6 +196,7 @@ TERRITORIES = TerritorySubject(
     purged_on_save=False,
     select_related=("parent",),
     footer_heading=_("Territoires"),
+    autocompleted=True,
 )
 PERSONALITIES = Subject(
     kind="personality",
@@ -208,6 +211,7 @@ PERSONALITIES = Subject(
     name_is_searched=True,
     select_related=("portrait",),
     footer_heading=_("Personnalités"),
+    autocompleted=True,
 )
 TAGS = Subject(
     kind="tag",
@@ -239,6 +243,18 @@ AUTHORS = AuthorSubject(
     purged_on_save=False,
     page_columns=("first_name", get_user_model().USERNAME_FIELD, "last_name"),
 )
+
+
+def listed_at_foot(article) -> list[tuple[Promise, list[tuple[str, str]]]]:
+    """The article's subjects listed at the foot of its page: (heading, [(name, address), …]),
+    from what its page data holds (``Article.page_data``), without a query."""
+    found = []
+    for subject in SUBJECTS:
+        things = article.page_data.get(subject.article_field) if subject.footer_heading else None
+        if things:
+            found.append((subject.footer_heading, [(subject.name(thing), subject.url(thing)) for thing in things]))
+    return found
+
 
 # In the order of the sitemap index.
 SUBJECTS: tuple[Subject, ...] = (AUTHORS, SECTIONS, TERRITORIES, PERSONALITIES, TAGS)

@@ -15,7 +15,7 @@ from .models import Article, ArticleSlugRedirect
 from .navigation import menu_sections
 from .pagination import LookaheadPaginator
 from .seo import article_jsonld, main_image_url
-from .subjects import Subject
+from .subjects import Subject, listed_at_foot
 
 
 class HomeView(TemplateView):
@@ -103,6 +103,7 @@ class ArticlePageMixin:
         for part in parts:
             context.update(part.get_context(self.request, self.object, **self.part_kwargs.get(part.name, {})))
         context["page_part_templates"] = [part.template_name for part in parts if part.template_name]
+        context["subjects_at_foot"] = listed_at_foot(self.object)
         return context
 
     def render_to_response(self, context, **kwargs):
