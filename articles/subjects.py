@@ -91,6 +91,9 @@ class Subject:
     # The columns of its model that the article page's data query reads (``Article.page_data``):
     # its name, its address, one more ("" for none). See ``from_page_row``.
     page_columns: tuple[str, str, str] = ("name", "slug", "")
+    # Its objects are the editors' to add, change and delete in the admin (their role holds the
+    # permissions, tests/test_subjects.py checks it); people's accounts are the administrators'.
+    managed_by_editors: bool = True
     # The article form finds it as one types (its admin has ``search_fields``).
     autocompleted: bool = False
     # Versions keep an article's value of it by name rather than by id (topic tags: typed, not picked).
@@ -241,6 +244,7 @@ AUTHORS = AuthorSubject(
     lookup="pk",
     exists_through_articles=True,
     purged_on_save=False,
+    managed_by_editors=False,
     page_columns=("first_name", get_user_model().USERNAME_FIELD, "last_name"),
 )
 
