@@ -451,3 +451,17 @@ class CorrectionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     @admin.display(description=_("par"), ordering="created_by__last_name")
     def author_name(self, correction):
         return signed_by(correction)
+
+
+class SubjectAdmin(FrenchTitlesMixin, admin.ModelAdmin):
+    """For a subject declared without an admin of its own (``articles.subjects``): found by its
+    name, here and in the article form's autocomplete; its address made from it."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+for subject in SUBJECTS:
+    if not admin.site.is_registered(subject.model):
+        admin.site.register(subject.model, SubjectAdmin)

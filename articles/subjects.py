@@ -6,15 +6,16 @@ page-cache tags, and maybe a name the search indexes. One view
 (``views.SubjectArticlesView``), one feed (``feeds.SubjectFeed``), one sitemap
 (``sitemaps.SubjectSitemap``), the URLs, the page cache's receivers (``caching``) and the
 search indexer (``search.indexing``) read these declarations; none of them names a
-subject. Adding a subject is: its model (and migration and admin), one ``Subject`` below,
-one template ``articles/<kind>.html``, and an ``ArticleQuerySet`` method for « the
-articles about it » if none fits.
+subject. The staff side reads them too: the article form, its versions and their restore, the
+article page's data query and its foot, and ``tests/test_subjects.py`` checks every subject
+against all of them. Adding one is a checklist in ``docs/subjects.md``.
 """
 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -51,6 +52,18 @@ class ArticleLink:
         rows = self.table.objects.filter(**{f"{self.article_column}__in": article_ids})
         return list(rows.values_list(self.article_column, self.subject_column))
 
+    def articles_linked(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
+        """The articles linked to ``subject``: the subject, its id, or ``OuterRef("pk")`` from a
+        query over subjects (a link table is one query deeper, so the reference goes one level out)."""
+        if isinstance(subject, OuterRef):
+            value = OuterRef(subject) if self.is_link_table else subject
+        else:
+            value = subject.pk if isinstance(subject, models.Model) else subject
+        if not self.is_link_table:
+            return articles.filter(**{self.subject_column: value})
+        links = self.table.objects.filter(**{self.subject_column: value})
+        return articles.filter(pk__in=links.values(self.article_column))
+
     def article_ids(self, subject_ids) -> set[int]:
         rows = self.table.objects.filter(**{f"{self.subject_column}__in": subject_ids})
         return set(rows.values_list(self.article_column, flat=True))
@@ -63,13 +76,14 @@ class Subject:
     kind: str  # URL names (articles:<kind>, articles:<kind>_feed), templates, page-cache tags
     path: str  # the address of its pages: /<path>/<slug>/
     model: type[models.Model]
-    # The ArticleQuerySet method giving the articles about one (the subject, its id or an OuterRef).
-    filter_method: str
     article_field: str  # Article's field for it: the form's, the versions', the key of Article.page_data
     link: ArticleLink
     # The RSS channel's description: %(site)s the site's name, %(name)s the subject's.
     feed_description: Promise
     sitemap_key: str  # /sitemap-<key>.xml
+    # The ArticleQuerySet method giving the articles about one (the subject, its id or an OuterRef);
+    # without one, the articles its link names (``ArticleLink.articles_linked``).
+    filter_method: str = ""
     sitemap_priority: float = 0.5
     sitemap_changefreq: str = "daily"
     ordering: tuple[str, ...] = ("name", "pk")
@@ -108,6 +122,8 @@ class Subject:
 
     def articles_about(self, articles: ArticleQuerySet, subject) -> ArticleQuerySet:
         """The one filter, for its page, its feed, its sitemap and the search form alike."""
+        if not self.filter_method:
+            return self.link.articles_linked(articles, subject)
         return getattr(articles, self.filter_method)(subject)
 
     def queryset(self):
