@@ -196,7 +196,11 @@ class Site:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        self._wait_until_serving()
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.stop()  # a site that never served is not left running behind the test
+            raise
 
     def _wait_until_serving(self) -> None:
         deadline, last_error = time.monotonic() + STARTUP_SECONDS, None

@@ -42,16 +42,24 @@ class Stack:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.database = Database(DATABASE_URL)
-        self.redis = Redis(folder)
-        self.smtp = SMTPServer().start()
+        self.database = self.redis = self.smtp = self.site = None
+        try:
+            self.database = Database(DATABASE_URL)
+            self.redis = Redis(folder)
+            self.smtp = SMTPServer().start()
+            self._start()
+        except BaseException:
+            self.stop()  # nothing started is left behind when the start fails
+            raise
+
+    def _start(self) -> None:
         self.env = {
             "DATABASE_URL": self.database.url,
             "REDIS_URL": self.redis.url,
             "NEWSROOM_WORKERS": "3",
             "DJANGO_SECRET_KEY": "whole-site-test-" + "x" * 40,
-            "DJANGO_STATIC_ROOT": str(folder / "static"),
-            "DJANGO_MEDIA_ROOT": str(folder / "media"),
+            "DJANGO_STATIC_ROOT": str(self.folder / "static"),
+            "DJANGO_MEDIA_ROOT": str(self.folder / "media"),
             "DJANGO_EMAIL_HOST": "127.0.0.1",
             "DJANGO_EMAIL_PORT": str(self.smtp.port),
             "DJANGO_EMAIL_TIMEOUT": "2",
@@ -61,7 +69,7 @@ class Stack:
             "NEWSROOM_OUTBOX_RETRY_SECONDS": "1,2,3",
             "NEWSROOM_PAGE_CACHE_SECONDS": "3600",
         }
-        self.site = Site(self.env, folder / "serve.log")
+        self.site = Site(self.env, self.folder / "serve.log")
         self.site.manage(self.env, "shell", "-c", STAFF.format(password=PASSWORD))
         self.browsers: list[Browser] = []
         self.lock = threading.Lock()
@@ -89,10 +97,9 @@ class Stack:
         return self.database.rows("SELECT count(*) FROM comments_comment WHERE body = %s", body)[0][0]
 
     def stop(self) -> None:
-        self.site.stop()
-        self.smtp.stop()
-        self.redis.stop()
-        self.database.drop()
+        for part, stop in [(self.site, "stop"), (self.smtp, "stop"), (self.redis, "stop"), (self.database, "drop")]:
+            if part is not None:
+                getattr(part, stop)()
 
 
 STAFF = """
