@@ -1,4 +1,4 @@
-"""The subjects of articles — sections, places, people, topic tags, authors — each declared once.
+"""The subjects of articles — sections, dossiers, places, people, topic tags, authors — each declared once.
 
 A subject is something readers browse articles by: it has a page listing the published
 articles about it (``/rubrique/<slug>/``…), an RSS feed of them, a sitemap of the pages,
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from .models import Article, ArticleQuerySet, Personality, Section, TaggedArticle, Territory, slug_address
+from .models.dossiers import Dossier
 from .people import public_name
 from .revisions import Kept
 
@@ -202,6 +203,20 @@ SECTIONS = SectionSubject(
     sitemap_priority=0.7,
     sitemap_changefreq="hourly",
 )
+DOSSIERS = Subject(
+    kind="dossier",
+    path="dossier",
+    model=Dossier,
+    article_field="dossiers",
+    link=ArticleLink(Article.dossiers.through, "article", "dossier"),
+    feed_description=_("%(site)s : les derniers articles du dossier « %(name)s »."),
+    sitemap_key="dossiers",
+    sitemap_priority=0.6,
+    exists_through_articles=True,
+    name_is_searched=True,
+    footer_heading=_("Dossiers"),
+    autocompleted=True,
+)
 TERRITORIES = TerritorySubject(
     kind="territory",
     path="territoire",
@@ -277,7 +292,7 @@ def listed_at_foot(article) -> list[tuple[Promise, list[tuple[str, str]]]]:
 
 
 # In the order of the sitemap index.
-SUBJECTS: tuple[Subject, ...] = (AUTHORS, SECTIONS, TERRITORIES, PERSONALITIES, TAGS)
+SUBJECTS: tuple[Subject, ...] = (AUTHORS, SECTIONS, DOSSIERS, TERRITORIES, PERSONALITIES, TAGS)
 BY_MODEL = {subject.model: subject for subject in SUBJECTS}
 # The link tables (not the section's foreign key), for receivers of m2m_changed.
 BY_LINK_TABLE = {subject.link.table: subject for subject in SUBJECTS if subject.link.is_link_table}

@@ -60,6 +60,7 @@ def test_index_lists_every_sitemap_and_the_news_one(client, make_article, make_u
         "/sitemap-accueil.xml",
         "/sitemap-auteurs.xml",
         "/sitemap-rubriques.xml",
+        "/sitemap-dossiers.xml",
         "/sitemap-territoires.xml",
         "/sitemap-personnalites.xml",
         "/sitemap-mots-cles.xml",

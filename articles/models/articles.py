@@ -29,6 +29,7 @@ from ..body import BodyOutline, References, clean_body, outline, plain_text, ren
 from ..body import reading_minutes as count_reading_minutes
 from ..editor import body_editor_extensions
 from .addresses import slug_address
+from .dossiers import Dossier
 from .page_data import read_page_data
 from .personalities import Personality
 from .redirects import ArticleSlugRedirect
@@ -256,6 +257,7 @@ class Article(models.Model):
         help_text=_("Séparés par des virgules : FinTech, IoT…"),
     )
     territories = models.ManyToManyField(Territory, verbose_name=_("territoires"), blank=True, related_name="articles")
+    dossiers = models.ManyToManyField(Dossier, verbose_name=_("dossiers"), blank=True, related_name="articles")
     personalities = models.ManyToManyField(
         Personality, verbose_name=_("personnalités"), blank=True, related_name="articles"
     )

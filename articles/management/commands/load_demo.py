@@ -17,8 +17,27 @@ from PIL import ImageColor, ImageDraw
 from articles import demo_content as demo
 from articles.body import clean_body
 from articles.models import Article, Personality, Section, Territory
+from articles.models.dossiers import Dossier
 from images.models import Image
 from images.processing import process_upload
+
+# Running files over the demo's articles (by slug), as a newsroom opens them for the long stories.
+DOSSIERS = [
+    {
+        "slug": "municipales-2026",
+        "name": "Municipales 2026",
+        "presentation": "Candidats, programmes et alliances : la campagne des élections municipales de mars 2026 "
+        "à Metz, Nancy, Thionville et Épinal, ville par ville.",
+        "articles": ["thionville-municipales-premiers-candidats", "metz-plan-mobilite-centre-ville"],
+    },
+    {
+        "slug": "se-deplacer-dans-le-sillon-lorrain",
+        "name": "Se déplacer dans le Sillon Lorrain",
+        "presentation": "Trains, bus, vélos et centres-villes apaisés : comment on se déplace, et se déplacera, "
+        "entre Thionville, Metz, Nancy et Épinal.",
+        "articles": ["nancy-metz-plus-de-trains-heures-de-pointe", "metz-plan-mobilite-centre-ville"],
+    },
+]
 
 
 def demo_body(blocks: list[str]) -> str:
@@ -70,6 +89,7 @@ class Command(BaseCommand):
             personalities = self.load(Personality, demo.PERSONALITIES)
             users = self.load_users()
             self.load_articles(sections, territories, personalities, users)
+            self.load_dossiers()
             # Reader comments come from the comments app, which articles never imports (comments.demo).
             demo.demo_articles_loaded.send(sender=type(self), report=self.report)
             self.load_pictures()
@@ -163,6 +183,17 @@ class Command(BaseCommand):
         for article, row in created:
             article.related_articles.add(*(by_slug[slug] for slug in row.get("related", ())))
         self.report("Articles", len(created), len(demo.ARTICLES))
+
+    def load_dossiers(self) -> None:
+        by_slug = Article.objects.in_bulk([slug for row in DOSSIERS for slug in row["articles"]], field_name="slug")
+        created_count = 0
+        for row in DOSSIERS:
+            fields = {"name": row["name"], "presentation": row["presentation"]}
+            dossier, created = Dossier.objects.get_or_create(slug=row["slug"], defaults=fields)
+            if created:
+                dossier.articles.add(*(by_slug[slug] for slug in row["articles"] if slug in by_slug))
+                created_count += 1
+        self.report("Dossiers", created_count, len(DOSSIERS))
 
     def load_pictures(self) -> None:
         created = 0
