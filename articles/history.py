@@ -325,7 +325,8 @@ def restore(
             )
         else:
             article.slug = slug
-        kinds = {name: kept_as(name) for name in tracked_fields()}
+        # A version saved before a subject was declared says nothing of it: the article keeps its own.
+        kinds = {name: kept_as(name) for name in tracked_fields() if name in content}
         for name in (name for name, kind in kinds.items() if kind == Kept.ONE):
             pair = content.get(name)
             if pair is None and Article._meta.get_field(name).null:
@@ -341,7 +342,7 @@ def restore(
             article.comments_mode = content["comments_mode"]
         article.save(by=by)
         for name in (name for name, kind in kinds.items() if kind == Kept.MANY):
-            pairs = content.get(name) or []
+            pairs = content[name] or []
             existing = _existing(name, [pair[0] for pair in pairs])
             existing.discard(article.pk if name == "related_articles" else None)
             gone = [pair[1] for pair in pairs if pair[0] not in existing]
@@ -352,7 +353,7 @@ def restore(
                 )
             getattr(article, name).set(sorted(existing))
         for name in (name for name, kind in kinds.items() if kind == Kept.NAMES):
-            getattr(article, name).set(content.get(name) or [])
+            getattr(article, name).set(content[name] or [])
         new_revision = ArticleRevision.objects.record(
             article,
             by,

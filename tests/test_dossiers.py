@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.history import restore
 from articles.models import Article, ArticleRevision
 from articles.models.dossiers import Dossier
 
@@ -178,3 +179,14 @@ def test_its_pages_keep_the_reader_query_budget(client, municipales, filed, djan
     # Its dossiers come in the article page's one UNION: the page runs no more queries with them.
     with django_assert_max_num_queries(ARTICLE_PAGE_QUERIES):
         assert client.get(filed[0].get_absolute_url()).status_code == 200
+
+
+def test_restoring_a_version_older_than_dossiers_keeps_the_articles_dossiers(editor, municipales, filed):
+    article = filed[1]
+    version = ArticleRevision.objects.record(article, editor)
+    del version.content["dossiers"]  # as versions saved before dossiers were declared
+    version.save()
+
+    restore(article, version, editor)
+
+    assert list(article.dossiers.all()) == [municipales]
