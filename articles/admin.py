@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin_titles import FrenchTitlesMixin, Names
+from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
 from . import admin_staff, admin_tags, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
@@ -57,6 +58,10 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
         model = Article
         # The article's own fields and its subjects (the versions keep the same, ``revisions``).
         fields = [*ARTICLE_FIELDS, *(subject.article_field for subject in SUBJECTS)]
+
+    def clean_published_at(self):
+        # Sent back as displayed: the very instant stored, even in the hour the clocks show twice.
+        return unchanged_instant(self.cleaned_data.get("published_at"), self.instance.published_at)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +153,8 @@ class ArticleAdmin(
 ):
     names = Names(_("un article"), _("l’article"))
     form = ArticleAdminForm
+    # An article published in the hour the clocks go back can be saved again (common.dates).
+    formfield_overrides = {models.DateTimeField: {"form_class": SplitDateTimeAcrossClockChanges}}
     inlines = [CorrectionInline]
     # Few, narrow columns: the list fits a laptop's screen (the status says the date and « À la une »).
     list_display = ["title_column", "section", "status_column", "author_names", "comment_count"]

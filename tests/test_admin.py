@@ -679,3 +679,50 @@ def test_the_list_filters_authors_by_name(editor_client, make_article, journalis
     authors_filter = html[html.index("Par auteurs") :]
     assert f'?authors__id__exact={journalist.pk}">Journaliste Martin</a>' in authors_filter
     assert "Par mise à la une" in html
+
+
+# The night the clocks go back -----------------------------------------------------------------------
+
+CLOCKS_BACK = datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC"))  # 02:30 in Paris, the second time
+
+
+@pytest.mark.parametrize(
+    "published_utc",
+    [datetime(2026, 10, 25, 0, 20, tzinfo=ZoneInfo("UTC")), datetime(2026, 10, 25, 1, 20, tzinfo=ZoneInfo("UTC"))],
+    ids=["first-02h20", "second-02h20"],
+)
+def test_an_article_published_in_the_hour_shown_twice_can_be_saved_again(
+    time_machine, editor_client, make_article, published_utc
+):
+    # Both instants read « 25/10/2026 02:20 » in Paris: the form shows it, and must take it back.
+    time_machine.move_to(CLOCKS_BACK, tick=False)
+    article = make_article("Le marché de nuit de Metz", published_at=published_utc)
+
+    response = editor_client.post(change_url(article), article_change_data(article, title="Le marché de nuit"))
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert (article.title, article.published_at) == ("Le marché de nuit", published_utc)
+
+
+def test_a_time_typed_in_the_hour_shown_twice_is_its_first_occurrence(time_machine, editor_client, make_article):
+    time_machine.move_to(CLOCKS_BACK, tick=False)
+    article = make_article("Le marché de nuit de Metz")
+    data = article_change_data(article, published_at_0="25/10/2026", published_at_1="02:10:00")
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 302, form_errors(response)
+    article.refresh_from_db()
+    assert article.published_at == datetime(2026, 10, 25, 0, 10, tzinfo=ZoneInfo("UTC"))  # 02:10 summer time
+
+
+def test_a_time_the_clocks_skip_is_still_refused_in_french(time_machine, editor_client, make_article):
+    time_machine.move_to(datetime(2026, 4, 1, 10, 0, tzinfo=ZoneInfo("UTC")), tick=False)
+    article = make_article("Le marché de nuit de Metz")
+    data = article_change_data(article, published_at_0="29/03/2026", published_at_1="02:30:00")
+
+    response = editor_client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "published_at" in form_errors(response)
