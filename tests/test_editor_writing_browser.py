@@ -6,6 +6,7 @@ in the browser and offered back after the tab was closed.
 """
 
 import re
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -119,20 +120,31 @@ def body_value(driver) -> str:
 
 
 def to_caption_end(driver):
-    """Click in the figure's caption and press End, once the editor has seen the cursor move there."""
+    """Click in the figure's caption and press End, until the editor has seen the cursor move there.
+
+    Under load a click can land while the editor is still drawing the content just set, and be
+    lost: it is tried again, up to a deadline, rather than read once (docs/testing.md)."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.find_element(By.CSS_SELECTOR, ".prose-editor figcaption").click()
-    press(driver, Keys.END)
-    WebDriverWait(driver, 2).until(
-        lambda d: d.execute_script(
+    def at_caption_end(d):
+        return d.execute_script(
             "const {$from} = document.querySelector(arguments[0]).editor.state.selection;"
             "return $from.parent.type.name === 'caption' && $from.parentOffset === $from.parent.content.size",
             EDITABLE,
         )
-    )
+
+    deadline = time.monotonic() + 10
+    while True:
+        driver.find_element(By.CSS_SELECTOR, ".prose-editor figcaption").click()
+        press(driver, Keys.END)
+        try:
+            WebDriverWait(driver, 1).until(at_caption_end)
+            return
+        except TimeoutException:
+            assert time.monotonic() < deadline, "the cursor never reached the end of the figure's caption"
 
 
 def selection_parent(driver) -> str:
