@@ -404,3 +404,15 @@ def test_odd_numbers_in_the_desk_address_are_ignored(moderator_client, value):
         reverse("admin:comments_comment_desk_decide"), {"comment": value, "decision": "approve"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query plan is PostgreSQL's")
+def test_a_commenter_s_comments_are_found_through_the_address_index(make_article, make_comment):
+    # « Auteur déjà approuvé », « Approuver l'auteur » and a person's data request read them by address.
+    make_comment(make_article(), author_email="Lecteur.Fidele@Exemple.fr")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row would rather be read whole
+        plan = Comment.objects.by_email("lecteur.fidele@exemple.fr").explain()
+
+    assert "comment_author_email_idx" in plan
+    assert Comment.objects.by_email(" LECTEUR.fidele@exemple.FR ").count() == 1
