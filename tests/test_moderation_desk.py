@@ -406,13 +406,12 @@ def test_odd_numbers_in_the_desk_address_are_ignored(moderator_client, value):
     assert response.status_code == 302
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the query plan is PostgreSQL's")
-def test_a_commenter_s_comments_are_found_through_the_address_index(make_article, make_comment):
+def test_a_commenter_s_comments_are_read_by_the_expression_the_address_index_holds(make_article, make_comment):
     # « Auteur déjà approuvé », « Approuver l'auteur » and a person's data request read them by address.
     make_comment(make_article(), author_email="Lecteur.Fidele@Exemple.fr")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a table of one row would rather be read whole
-        plan = Comment.objects.by_email("lecteur.fidele@exemple.fr").explain()
+    comments = Comment.objects.by_email(" LECTEUR.fidele@exemple.FR ")
 
-    assert "comment_author_email_idx" in plan
-    assert Comment.objects.by_email(" LECTEUR.fidele@exemple.FR ").count() == 1
+    assert comments.count() == 1
+    # comment_author_email_idx holds LOWER(author_email); iexact compared UPPER(…), which no index holds.
+    # (A plan read on a table of one row is the planner's whim, so the expression is checked instead.)
+    assert 'LOWER("comments_comment"."author_email") = (LOWER(' in str(comments.query)
