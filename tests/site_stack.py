@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -162,7 +163,7 @@ class Redis:
         )
         deadline = time.monotonic() + 10
         while not self.socket.exists():
-            assert time.monotonic() < deadline, "redis-server did not start"
+            assert self.process.poll() is None and time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
 
     @property
@@ -185,7 +186,7 @@ class Site:
     """`make serve` (scripts/serve.py) in a process group of its own, with the environment given."""
 
     def __init__(self, env: dict, log: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.process = subprocess.Popen(
@@ -251,9 +252,8 @@ class Site:
         return result.stdout
 
 
-def _free_port() -> int:
-    import socket
-
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 free at this moment, for a server the tests start."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

@@ -5,17 +5,11 @@ It keeps every message it accepts, so a test can count what reached it.
 
 import email
 import email.header
-import socket
 import threading
 from email.message import Message
 
 from aiosmtpd.controller import Controller
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from site_stack import free_port
 
 
 class _Collector:

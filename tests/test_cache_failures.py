@@ -12,7 +12,6 @@ import errno
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from comment_form import post_comment
 from django.test import Client
 from django.urls import reverse
 from factories import PASSWORD
+from site_stack import Redis
 
 from comments.models import Comment
 from common import cache as forgiving
@@ -207,38 +207,27 @@ def own_redis():
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed")
     folder = Path(tempfile.mkdtemp(prefix="redis-"))  # short: a socket path has at most 107 bytes
-    socket = folder / "redis.sock"
-    server = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while not socket.exists():
-        assert server.poll() is None and time.monotonic() < deadline, "redis-server did not start"
-        time.sleep(0.05)
-    yield server, f"unix://{socket}"
-    os.kill(server.pid, signal.SIGCONT)
-    server.terminate()
-    server.wait(timeout=10)
+    server = Redis(folder)
+    yield server
+    server.stop()
     shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
 def redis_cache(settings, own_redis):
     """The page cache on, over Redis as the settings configure it with REDIS_URL."""
-    server, url = own_redis
-    settings.CACHES = {"default": production_cache(REDIS_URL=url)}
+    settings.CACHES = {"default": production_cache(REDIS_URL=own_redis.url)}
     settings.PAGE_CACHE_SECONDS = 3600
-    return server
+    return own_redis
 
 
 @contextlib.contextmanager
-def frozen(server):
-    os.kill(server.pid, signal.SIGSTOP)
+def frozen(server: Redis):
+    server.freeze()
     try:
         yield
     finally:
-        os.kill(server.pid, signal.SIGCONT)
+        server.thaw()
 
 
 def timed(call):

@@ -8,7 +8,6 @@ next request, while it keeps serving unrelated pages from the cache.
 import http.client
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from site_stack import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
@@ -28,12 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not REDIS_URL, reason="NEWSROOM_TEST_REDIS_URL is not set: run the suite with `make test`"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_serving(address: str, process: subprocess.Popen, deadline: float) -> None:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import psycopg
 import pytest
+from site_stack import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STARTUP_DEADLINE_SECONDS = 90  # migrate + demo + collectstatic on a busy machine; usually a few seconds
@@ -25,12 +26,6 @@ STARTUP_DEADLINE_SECONDS = 90  # migrate + demo + collectstatic on a busy machin
 _spec = importlib.util.spec_from_file_location("serve_script", PROJECT_ROOT / "scripts" / "serve.py")
 serve_script = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(serve_script)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, dict, bytes]:
