@@ -160,6 +160,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and Path(DATAB
     # the site runs, it is an error (a 503, newsroom.errors) rather than a new, empty database that
     # would look like a site without articles. A first `migrate` still creates it.
     DATABASES["default"]["NAME"] = f"file:{DATABASES['default']['NAME']}?mode=rw"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The development server's threads and the task worker write to one file: each write
+    # transaction takes the lock when it begins and waits for it (rather than failing with
+    # « database is locked » when a reader turns writer), and readers never wait for a writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 if env_bool("DATABASE_POOL", False):
     # psycopg's pool keeps each worker's connections open and checked between
     # requests (see docs/deploying.md). Django opens it lazily, on the first

@@ -16,6 +16,22 @@ from worker import DeliveredMail
 from comments.models import Comment
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory.
+
+    Django hands an in-memory database's one connection to the live server, whose threads then
+    share it with each other and with the test: a browser loading a page's scripts while the test
+    reads the database made SQLite fail (« bad parameter or other API misuse »). With a file, each
+    thread has a connection of its own, as under ``make run``.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with an empty cache of its own, writes media to its own folder, and sees
