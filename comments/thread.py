@@ -18,9 +18,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 import pagecache
-from articles.templatetags.newsroom import french_date
+from articles.templatetags.newsroom import french_dates
 
 PAGE_PARAMETER = "commentaires"
+# Any number: the report link's address is reversed once per thread with it, then split around it.
+REPORT_ADDRESS_NUMBER = 987654321
 # What the thread shows of each comment: never the email or IP address, which stay unread.
 THREAD_FIELDS = (
     "article_id",
@@ -145,6 +147,9 @@ def render_thread(roots: list, *, can_reply: bool, page_number: int = 1) -> Safe
     Every published comment gets its « Signaler » link, open or closed, a plain link that works
     from a cached page (``comments.views.report_comment``).
     """
+    # Everything the same for every comment is worked out once here, not per comment: the words,
+    # the time zone and the dates' words (french_dates), the report address around its number.
+    report_address = reverse("comments:report", args=[REPORT_ADDRESS_NUMBER]).split(str(REPORT_ADDRESS_NUMBER))
     strings = {
         "erased": escape(_("Commentaire supprimé")),
         "held": escape(_("Votre commentaire est en attente de modération.")),
@@ -152,6 +157,10 @@ def render_thread(roots: list, *, can_reply: bool, page_number: int = 1) -> Safe
         "report": escape(_("Signaler")),
         "featured": escape(_("Choix de la rédaction")),
         "page": f"{PAGE_PARAMETER}={page_number}&amp;" if page_number > 1 else "",
+        "report_before": report_address[0],
+        "report_after": report_address[1],
+        "zone": timezone.get_current_timezone(),
+        "date": french_dates(with_time=True),
     }
     out: list[str] = []
     _render_list(out, roots, strings, can_reply, replies=False)
@@ -177,11 +186,11 @@ def _render_comment(out, comment, strings, can_reply):
         name = escape(comment.author_name)
         if comment.author_url:
             name = f'<a href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{name}</a>'
-        created = timezone.localtime(comment.created_at)
+        created = comment.created_at.astimezone(strings["zone"])
         badge = f' <span class="badge">{strings["featured"]}</span>' if featured else ""
         out.append(
             f'<p class="comment-meta"><b id="{anchor}a">{name}</b>{badge} <a href="#{anchor}">'
-            f'<time datetime="{created.replace(microsecond=0).isoformat()}">{french_date(created, True)}</time></a></p>'
+            f'<time datetime="{created.replace(microsecond=0).isoformat()}">{strings["date"](created)}</time></a></p>'
         )
         if held:
             out.append(f'<p class="comment-held" role="status">{strings["held"]}</p>')
@@ -193,7 +202,8 @@ def _render_comment(out, comment, strings, can_reply):
         if comment.is_reportable:
             # « Signaler » alone: its list item, labelled by the author's name, says whose comment it is.
             actions.append(
-                f'<a href="{reverse("comments:report", args=[comment.pk])}" rel="nofollow">{strings["report"]}</a>'
+                f'<a href="{strings["report_before"]}{comment.pk}{strings["report_after"]}" rel="nofollow">'
+                f"{strings['report']}</a>"
             )
         if actions:
             out.append(f'<p class="comment-actions">{" ".join(actions)}</p>')

@@ -1,5 +1,8 @@
 """Small presentation helpers for reader pages, in French typography."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -16,15 +19,27 @@ register = template.Library()
 @register.filter
 def french_date(value, with_time: bool = False) -> str:
     """« 1er juillet 2016 », « 25 juillet 2016 à 9 h 05 » in the site's time zone."""
-    if not value:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    day = _("1er") if local.day == 1 else str(local.day)
-    # The month's name as the date filter's « F » gives it, without building a formatter (hot on long threads).
-    text = f"{day} {MONTHS[local.month]} {local.year}"
-    if with_time:
-        text = _("%(date)s à %(hour)d h %(minute)02d") % {"date": text, "hour": local.hour, "minute": local.minute}
-    return text
+    return french_dates(with_time)(value)
+
+
+def french_dates(with_time: bool = False) -> Callable[[datetime | None], str]:
+    """``french_date`` for many dates in a row (a comment thread): the time zone and the words are
+    looked up once, not for every date (each lookup goes through the active language and zone)."""
+    zone = timezone.get_current_timezone()
+    first = _("1er")
+    at = _("%(date)s à %(hour)d h %(minute)02d") if with_time else ""
+    # The month's name as the date filter's « F » gives it, without building a formatter.
+    months = {}
+
+    def format_date(value) -> str:
+        if not value:
+            return ""
+        local = value.astimezone(zone) if timezone.is_aware(value) else value
+        month = months.get(local.month) or months.setdefault(local.month, str(MONTHS[local.month]))
+        text = f"{first if local.day == 1 else local.day} {month} {local.year}"
+        return at % {"date": text, "hour": local.hour, "minute": local.minute} if with_time else text
+
+    return format_date
 
 
 @register.filter
