@@ -123,6 +123,29 @@ def browser():
     driver.quit()
 
 
+@pytest.fixture
+def two_browsers():
+    """Two people, each in a window of their own (two sessions)."""
+    first, second = new_browser(), new_browser()
+    yield first, second
+    first.quit()
+    second.quit()
+
+
+def save_new_article(driver, *, title: str, slug: str, section, standfirst: str) -> None:
+    """Fill in the add form's required fields beside the body, as a journalist would, and save."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver.find_element(By.ID, "id_title").send_keys(title)
+    driver.find_element(By.ID, "id_slug").clear()
+    driver.find_element(By.ID, "id_slug").send_keys(slug)
+    Select(driver.find_element(By.ID, "id_section")).select_by_value(str(section.pk))
+    driver.find_element(By.ID, "id_standfirst").send_keys(standfirst)
+    driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
+    wait_for(driver, ".messagelist")
+
+
 def log_in(driver, live_server, user):
     """Give the browser this user's session, as after logging in through the form."""
     client = Client()

@@ -8,7 +8,7 @@ import functools
 
 import factories
 import pytest
-from browser import browser, logged_in, newsroom_roles, no_csp_violation  # noqa: F401 (fixtures for the browser tests)
+from browser import browser, logged_in, newsroom_roles, no_csp_violation, two_browsers  # noqa: F401 (fixtures for the browser tests)
 from django.core.cache import cache
 from django.test import Client
 from worker import DeliveredMail
@@ -115,6 +115,12 @@ def editor(make_user):
 @pytest.fixture
 def moderator(make_user):
     return make_user("moderateur", groups=["Modérateurs"])
+
+
+@pytest.fixture
+def marc(make_user):
+    """An editor (« Rédaction en chef ») with a full name, as the notices show it."""
+    return make_user("marc", groups=["Rédaction en chef"], first_name="Marc", last_name="Lhuillier")
 
 
 @pytest.fixture

@@ -26,11 +26,6 @@ def presence_url(article):
 
 
 @pytest.fixture
-def marc(make_user):
-    return make_user("marc", groups=["Rédaction en chef"], first_name="Marc", last_name="Lhuillier")
-
-
-@pytest.fixture
 def marc_client(marc):
     client = Client()
     client.force_login(marc)

@@ -4,7 +4,7 @@ Runs two headless Chromium windows through Selenium (tests/browser.py).
 """
 
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, log_in, new_browser, wait_for
+from browser import BROWSER_TESTS, EDITABLE, log_in, wait_for
 from django.urls import reverse
 
 from articles.models import Article
@@ -14,19 +14,6 @@ pytestmark = BROWSER_TESTS
 
 TITLE_FIX = "Le port de Metz va s’agrandir"
 NEW_PARAGRAPH = "Les travaux commencent en mars."
-
-
-@pytest.fixture
-def two_browsers():
-    first, second = new_browser(), new_browser()
-    yield first, second
-    first.quit()
-    second.quit()
-
-
-@pytest.fixture
-def marc(make_user):
-    return make_user("marc", groups=["Rédaction en chef"], first_name="Marc", last_name="Lhuillier")
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A journalist files an article in a dossier from the article form, through its autocomplete box."""
 
-from browser import BROWSER_TESTS, EDITABLE, log_in, wait_for
+from browser import BROWSER_TESTS, EDITABLE, log_in, save_new_article, wait_for
 from django.urls import reverse
 
 from articles.models import Article
@@ -11,7 +11,7 @@ pytestmark = BROWSER_TESTS
 
 def test_a_journalist_picks_a_dossier_by_typing_its_name(browser, live_server, journalist, section):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import WebDriverWait
 
     municipales = Dossier.objects.create(name="Municipales 2026", slug="municipales-2026")
     Dossier.objects.create(name="Le chantier du tram", slug="chantier-tram")
@@ -30,13 +30,13 @@ def test_a_journalist_picks_a_dossier_by_typing_its_name(browser, live_server, j
     assert "Municipales 2026" in driver.find_element(By.CSS_SELECTOR, ".field-dossiers .select2-selection").text
 
     wait_for(driver, EDITABLE).send_keys("Trois listes sont déjà déclarées.")
-    driver.find_element(By.ID, "id_title").send_keys("Les premiers candidats")
-    driver.find_element(By.ID, "id_slug").clear()
-    driver.find_element(By.ID, "id_slug").send_keys("premiers-candidats")
-    Select(driver.find_element(By.ID, "id_section")).select_by_value(str(section.pk))
-    driver.find_element(By.ID, "id_standfirst").send_keys("La campagne commence à Thionville.")
-    driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
-    wait_for(driver, ".messagelist")
+    save_new_article(
+        driver,
+        title="Les premiers candidats",
+        slug="premiers-candidats",
+        section=section,
+        standfirst="La campagne commence à Thionville.",
+    )
 
     article = Article.objects.get(slug="premiers-candidats")
     assert list(article.dossiers.all()) == [municipales]

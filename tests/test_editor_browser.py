@@ -3,7 +3,7 @@
 Runs headless Chromium through Selenium (tests/browser.py).
 """
 
-from browser import BROWSER_TESTS, EDITABLE, wait_for
+from browser import BROWSER_TESTS, EDITABLE, save_new_article, wait_for
 from django.urls import reverse
 
 from articles.models import Article
@@ -33,13 +33,13 @@ def test_a_journalist_writes_a_callout_note_with_the_editor(logged_in, live_serv
     assert "<aside" in body and 'data-callout=""' in body and 'data-color="bleu"' in body
     assert 'data-title="À noter"' in body
 
-    driver.find_element(By.ID, "id_title").send_keys("Le salon GEN4 revient")
-    driver.find_element(By.ID, "id_slug").clear()
-    driver.find_element(By.ID, "id_slug").send_keys("gen4-revient")
-    Select(driver.find_element(By.ID, "id_section")).select_by_value(str(section.pk))
-    driver.find_element(By.ID, "id_standfirst").send_keys("Deuxième édition à Nancy.")
-    driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
-    wait_for(driver, ".messagelist")
+    save_new_article(
+        driver,
+        title="Le salon GEN4 revient",
+        slug="gen4-revient",
+        section=section,
+        standfirst="Deuxième édition à Nancy.",
+    )
 
     article = Article.objects.get(slug="gen4-revient")
     assert '<aside data-callout="" data-color="bleu" data-title="À noter">' in article.body

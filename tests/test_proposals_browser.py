@@ -1,8 +1,7 @@
 """A journalist's change to a published article, then the editor's decision, in the browser
 (articles/proposals.py): typed in the editor, proposed, read as a comparison, published."""
 
-import pytest
-from browser import BROWSER_TESTS, EDITABLE, log_in, new_browser, wait_for
+from browser import BROWSER_TESTS, EDITABLE, log_in, wait_for
 from django.urls import reverse
 
 from articles.models import Article, ArticleRevision
@@ -10,19 +9,6 @@ from articles.models import Article, ArticleRevision
 pytestmark = BROWSER_TESTS
 
 NEW_PARAGRAPH = "Les travaux commencent en mars."
-
-
-@pytest.fixture
-def two_browsers():
-    first, second = new_browser(), new_browser()
-    yield first, second
-    first.quit()
-    second.quit()
-
-
-@pytest.fixture
-def marc(make_user):
-    return make_user("marc", groups=["Rédaction en chef"], first_name="Marc", last_name="Lhuillier")
 
 
 def test_a_journalist_proposes_and_the_editor_publishes(
