@@ -7,6 +7,8 @@ Everything can be overridden from the environment (see docs/deploying.md):
 - HOST, PORT: the address to listen on (127.0.0.1:8000), as for `make run`;
 - NEWSROOM_WORKERS (or WEB_CONCURRENCY, the variable platforms set): gunicorn
   workers, 2 × CPUs + 1 by default;
+- NEWSROOM_SERVE_MAX_REQUESTS: requests a worker serves before gunicorn replaces it
+  (100,000, plus up to 10 % at random; 0 = never);
 - DJANGO_SECRET_KEY: otherwise one is generated once and kept in var/secret-key;
 - DATABASE_URL, DATABASE_POOL, DJANGO_CACHE_*, DJANGO_EMAIL_*…: read by the settings as usual.
 
@@ -25,7 +27,8 @@ import ipaddress
 import os
 import secrets
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,6 +55,73 @@ def worker_count(environ: MutableMapping[str, str]) -> tuple[int, str]:
     cores = cpu_count()
     # gunicorn's rule of thumb for sync workers: one busy on the CPU while others wait on the database.
     return 2 * cores + 1, f"2 × {cores} CPU + 1"
+
+
+# Worker recycling. gunicorn replaces a worker after --max-requests requests, so that a slow leak
+# in any library cannot grow for ever. Each replacement costs a boot: about half a second of CPU to
+# import the app (measured on 2 cores, December 2026), taken from the other workers' requests, plus
+# a cold first request. At 2,000 requests a worker was replaced every few seconds under cached
+# load (37 boots in one benchmark run, p99 at 0.6–1.2 s). At 100,000 a worker lives two minutes
+# or more at cached rates on 2 cores (up to ~850 requests a second each) and hours at ordinary
+# traffic: a boot costs under 0.5 % of its worker's time. Workers use 72–79 MB and have
+# not been seen to grow, so recycling stays a guard, not a cure.
+DEFAULT_MAX_REQUESTS = 100_000
+JITTER_PERCENT = 10  # workers started together are never all replaced at the same moment
+
+
+@dataclass(frozen=True)
+class Recycling:
+    """gunicorn's --max-requests and --max-requests-jitter, and where the value came from."""
+
+    max_requests: int
+    reason: str
+
+    @property
+    def jitter(self) -> int:
+        return self.max_requests * JITTER_PERCENT // 100
+
+    def describe(self) -> str:
+        if not self.max_requests:
+            return f"never: workers are not recycled ({self.reason})"
+        return f"{self.max_requests:,} per worker + up to {self.jitter:,} at random, then a new worker ({self.reason})"
+
+
+def worker_recycling(environ: Mapping[str, str]) -> Recycling:
+    value = environ.get("NEWSROOM_SERVE_MAX_REQUESTS", "").strip().replace("_", "")
+    if not value:
+        return Recycling(DEFAULT_MAX_REQUESTS, "default: minutes of life under cached load, a guard against slow leaks")
+    if not value.isdigit():
+        sys.exit(f"NEWSROOM_SERVE_MAX_REQUESTS must be a whole number (0 = never), got {value!r}.")
+    return Recycling(int(value), "from NEWSROOM_SERVE_MAX_REQUESTS")
+
+
+def gunicorn_command(
+    bind: str, workers: int, recycling: Recycling, access_log: str = "-", error_log: str = "-"
+) -> list[str]:
+    """The gunicorn that `make serve` runs; the HTTP benchmark starts this very command
+    (scripts/bench_http.py), with its own address, log files and environment."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "newsroom.wsgi:application",  # DJANGO_SETTINGS_MODULE from the environment picks the project
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        f"--max-requests={recycling.max_requests}",
+        f"--max-requests-jitter={recycling.jitter}",
+        "--timeout=30",
+        "--graceful-timeout=20",  # on SIGTERM, requests in flight get this long to finish
+        f"--access-logfile={access_log}",  # standard output by default, for the process manager's log
+        f"--error-logfile={error_log}",
+        # No gunicornc control socket: its default path in $HOME is shared by every
+        # gunicorn of the user, and we do not use it.
+        "--no-control-socket",
+        # No --preload: each worker imports the app itself, after the fork. It costs a
+        # little memory and half a second of CPU per boot (rare, see DEFAULT_MAX_REQUESTS), but
+        # no database connection, pool thread or open file can be shared by accident between
+        # workers, and `kill -HUP` reloads new code on release.
+    ]
 
 
 def secret_key(environ: MutableMapping[str, str], key_file: Path = SECRET_KEY_FILE) -> str:
@@ -133,7 +203,9 @@ MAIL_WARNING = """
 """
 
 
-def describe_settings(workers: int, workers_reason: str, bind_url: str, local_trial: bool) -> None:
+def describe_settings(
+    workers: int, workers_reason: str, recycling: Recycling, bind_url: str, local_trial: bool
+) -> None:
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -153,6 +225,7 @@ def describe_settings(workers: int, workers_reason: str, bind_url: str, local_tr
         ("database", where),
         ("cache", f"{cache['BACKEND']} ({cache_location})"),
         ("workers", f"{workers} sync ({workers_reason})"),
+        ("max requests", recycling.describe()),
         ("address", bind_url),
         ("allowed hosts", ", ".join(settings.ALLOWED_HOSTS)),
         ("static files", f"{settings.STATIC_ROOT}, served by WhiteNoise"),
@@ -183,33 +256,12 @@ def main() -> None:
     host = os.environ.get("HOST") or "127.0.0.1"
     port = os.environ.get("PORT") or "8000"
     workers, workers_reason = worker_count(os.environ)
+    recycling = worker_recycling(os.environ)
     local_trial = prepare_environment(host, os.environ)
     prepare_site(load_demo=local_trial)
     bind = f"{url_host(host)}:{port}"
-    describe_settings(workers, workers_reason, f"http://{bind}/", local_trial)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "newsroom.wsgi:application",
-        f"--bind={bind}",
-        f"--workers={workers}",
-        "--worker-class=sync",
-        # Recycle each worker now and then (jittered so they never restart together):
-        # a slow leak in any library cannot grow for ever.
-        "--max-requests=2000",
-        "--max-requests-jitter=200",
-        "--timeout=30",
-        "--graceful-timeout=20",  # on SIGTERM, requests in flight get this long to finish
-        "--access-logfile=-",  # to standard output, for the process manager's log
-        "--error-logfile=-",
-        # No gunicornc control socket: its default path in $HOME is shared by every
-        # gunicorn of the user, and we do not use it.
-        "--no-control-socket",
-        # No --preload: each worker imports the app itself, after the fork. It costs a
-        # little memory but no database connection, pool thread or open file can be
-        # shared by accident between workers, and `kill -HUP` reloads new code on release.
-    ]
+    describe_settings(workers, workers_reason, recycling, f"http://{bind}/", local_trial)
+    command = gunicorn_command(bind, workers, recycling)
     if os.environ.get("NEWSROOM_SERVE_WORKER", "1") != "0":
         from task_worker import start_worker
 
