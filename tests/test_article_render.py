@@ -1,0 +1,94 @@
+"""The article page's hot path (issue 22): its shortcuts give exactly what the plain way gives.
+
+The thread's query compiled once and run raw, the thread's markup with its words, time zone and
+report address worked out once: each is checked here against the code it stands in for.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from articles.templatetags.newsroom import french_date, french_dates
+from comments.models import Comment
+from comments.page_part import thread_comments
+from comments.thread import THREAD_FIELDS, build_tree, paginate, render_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread(make_article, make_comment, make_approved_comment):
+    """An article whose thread holds every case: replies, an erased comment with a reply, a comment
+    hidden by reports, held ones, a featured one; and a comment on another article."""
+    article = make_article("Un article commenté", slug="commente")
+    first = make_approved_comment(article, author_url="https://exemple.fr/", is_featured=True)
+    make_approved_comment(article, parent=first)
+    erased = make_approved_comment(article)
+    make_approved_comment(article, parent=erased)
+    erased.erase()
+    hidden = make_approved_comment(article)
+    Comment.objects.filter(pk=hidden.pk).update(hidden_by_reports=True)
+    held = make_comment(article)
+    make_comment(article, status=Comment.Status.SPAM)
+    make_approved_comment(make_article("Un autre article", slug="autre"))
+    return article, held
+
+
+def fields_of(comments) -> list[tuple]:
+    return [(comment.pk, *(getattr(comment, name) for name in THREAD_FIELDS)) for comment in comments]
+
+
+def test_thread_comments_are_the_querysets(thread):
+    article, _held = thread
+    expected = Comment.objects.for_thread(article).only(*THREAD_FIELDS)
+    found = thread_comments(article, [])
+    assert fields_of(found) == fields_of(expected)
+    assert len(found) == 4  # the hidden, held and other article's comments left out
+    # Only the fields the thread shows are read: never the address.
+    assert all("author_email" not in comment.__dict__ for comment in found)
+
+
+def test_thread_comments_with_this_browsers_held_comments(thread):
+    article, held = thread
+    found = thread_comments(article, [held.pk])
+    assert fields_of(found) == fields_of(Comment.objects.for_thread(article, [held.pk]).only(*THREAD_FIELDS))
+    assert held.pk in {comment.pk for comment in found}
+
+
+def test_one_compiled_query_serves_every_article(thread, make_article, make_approved_comment):
+    article, _held = thread
+    other = make_article("Un troisième article", slug="troisieme")
+    reply_to = make_approved_comment(other)
+    assert [comment.pk for comment in thread_comments(other, [])] == [reply_to.pk]
+    assert len(thread_comments(article, [])) == 4
+
+
+def test_thread_markup_names_each_comments_report_address_and_date(thread):
+    article, _held = thread
+    comments = thread_comments(article, [])
+    page = paginate(build_tree(comments), 1, article_url=article.get_absolute_url())
+    html = render_thread(page.roots, can_reply=True)
+    for comment in comments:
+        if comment.is_reportable:
+            assert f'href="{reverse("comments:report", args=[comment.pk])}"' in html
+            assert f">{french_date(comment.created_at, True)}</time>" in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 7, 1, 7, 5, tzinfo=UTC),  # the 1st, in summer time
+        datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # already the next year in Paris
+        datetime(2016, 7, 14, 9, 5),  # naive: taken as it is
+        None,
+    ],
+)
+def test_french_dates_formats_as_french_date(value):
+    assert french_dates(with_time=True)(value) == french_date(value, True)
+    assert french_dates()(value) == french_date(value)
+
+
+def test_french_date_words():
+    assert french_date(datetime(2026, 7, 1, 7, 5, tzinfo=UTC), True) == "1er juillet 2026 à 9 h 05"
+    assert french_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "1er janvier 2027"
