@@ -48,8 +48,10 @@ format: $(BIN)/.installed-dev
 bench: $(BIN)/.installed
 	$(BIN)/python scripts/benchmark.py
 
-# Reader pages under load (gunicorn, PostgreSQL, Redis, wrk) at 1,000 and 100,000 articles;
-# SIZE=1000 for one size, BENCH_ARGS for more (see docs/testing.md, « Benchmarks »).
+# Reader pages under load at 1,000 and 100,000 articles, beside a bare Django view, on make serve's
+# gunicorn (PostgreSQL, Redis, wrk), with an edit-per-second phase: about 55 minutes.
+# SIZE=1000 for one size; BENCH_ARGS="--duration 5 --rounds 1" for the ~15-minute quick mode
+# (see docs/testing.md, « Benchmarks »).
 bench-http: $(BIN)/.installed
 	$(BIN)/python scripts/bench_http.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 

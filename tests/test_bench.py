@@ -1,18 +1,24 @@
-"""The benchmarks' pieces: the synthetic archive generator, the WordPress export generator and the hello-world baseline."""
+"""The benchmarks' pieces: the synthetic archive generator, the WordPress export generator, the hello-world
+baseline and the HTTP benchmark's management commands (scripts/bench_http.py's own: tests/test_bench_http.py)."""
 
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Q
 from taggit.models import Tag
 
 from articles.body import clean_body
+from articles.caching import page_tag
 from articles.models import Article, Personality, Section, Territory
 from bench.generator import THREAD_APPROVED, generate
-from bench.pages import reader_pages
+from bench.management.commands.bench_edits import Command as BenchEdits
+from bench.management.commands.bench_pages import Command as BenchPages
+from bench.pages import commented_article, reader_pages
 from bench.wordpress_export import write_export
 from comments.models import Comment
 from wordpress.models import ImportedItem
@@ -130,3 +136,33 @@ def test_wordpress_export_is_what_the_importer_reads(db, tmp_path):
     assert export.notes and export.unknown_shortcodes
     assert not Article.objects.filter(body__contains="[note").exists()
     assert not Article.objects.filter(body__contains="[/").exists()
+
+
+def test_bench_pages_never_clears_the_shared_cache(archive):
+    """Its « cold » counts come from a private cache: the servers' Redis is another process's."""
+    cache.set("another-process-page", "kept", timeout=60)
+    out = io.StringIO()
+
+    call_command(BenchPages(), stdout=out)  # the bench app is installed by bench.settings only
+
+    assert cache.get("another-process-page") == "kept"
+    pages = {page["name"]: page for page in json.loads(out.getvalue())}
+    assert pages["article, 50 comments"]["queries_cold"] >= pages["article, 50 comments"]["queries_warm"]
+
+
+def test_bench_edits_saves_the_article_through_the_model_and_puts_it_back(archive, monkeypatch):
+    purged = []
+    monkeypatch.setattr("pagecache.purge", lambda *tags: purged.append(set(tags)))
+    article = commented_article()
+    out = io.StringIO()
+
+    call_command(BenchEdits(), seconds=0.2, every=0.1, stdout=out)
+
+    lines = out.getvalue().splitlines()
+    report = json.loads(lines[-1])
+    assert lines[0] == "ready"
+    assert (report["article"], report["edits"], len(report["save_ms"])) == (article.pk, 2, 2)
+    # Each save ran the site's purge receivers (and one more puts the standfirst back).
+    assert sum(page_tag(article.pk) in tags for tags in purged) == 3
+    article.refresh_from_db()
+    assert "mise à jour" not in article.standfirst
