@@ -58,10 +58,11 @@ def worker_count(environ: MutableMapping[str, str]) -> tuple[int, str]:
 
 
 # Worker recycling. gunicorn replaces a worker after --max-requests requests, so that a slow leak
-# in any library cannot grow for ever. Each replacement costs a boot: about half a second of CPU to
-# import the app (measured on 2 cores, December 2026), taken from the other workers' requests, plus
-# a cold first request. At 2,000 requests a worker was replaced every few seconds under cached
-# load (37 boots in one benchmark run, p99 at 0.6–1.2 s). At 100,000 a worker lives two minutes
+# in any library cannot grow for ever. Each replacement costs a boot: 0.53–0.57 s of CPU to import
+# the app (measured on 2 cores, December 2026), taken from the other workers' requests. At 2,000
+# requests a worker was replaced every few seconds under cached load (37 boots in one benchmark
+# run, p99 at 0.6–1.2 s; 0.9–1.2 s against 25–48 ms without boots on the hello view, measured
+# again: docs/deploying.md). At 100,000 a worker lives two minutes
 # or more at cached rates on 2 cores (up to ~850 requests a second each) and hours at ordinary
 # traffic: a boot costs under 0.5 % of its worker's time. Workers use 72–79 MB and have
 # not been seen to grow, so recycling stays a guard, not a cure.
