@@ -8,6 +8,7 @@ other template to Django.
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 INPUT_TEMPLATES = {
     f"django/forms/widgets/{kind}.html" for kind in ("input", "text", "email", "url", "hidden", "checkbox")
@@ -41,3 +42,37 @@ class CommentFormRenderer(DjangoTemplates):
 
 # One instance: a renderer builds its template engine once.
 comment_form_renderer = CommentFormRenderer()
+
+
+def render_fields(form) -> SafeString:
+    """The form's fields, hidden ones first, each in the markup ``comments/includes/form.html`` gives it.
+
+    In Python for the same reason as the widgets: looping over eight fields in the template
+    (labels, errors, help, the honeypot) took about 0.8 ms of the article page.
+    """
+    out = [str(field) for field in form.hidden_fields() if field.name != "website"]
+    for field in form.visible_fields():
+        if field.name == "website":
+            # The honeypot: hidden from people, filled in by naive bots.
+            out.append(f'<div class="hp-field" aria-hidden="true">{field.label_tag()}{field}</div>')
+            continue
+        label_for = conditional_escape(field.id_for_label)
+        label = conditional_escape(field.label)
+        if field.name == "remember":
+            out.append(f'<p class="field field--checkbox">{field} <label for="{label_for}">{label}</label></p>')
+            continue
+        required = ' <span class="required-mark" aria-hidden="true">*</span>' if field.field.required else ""
+        errors = field.errors
+        lines = [
+            f'<p class="field{" has-error" if errors else ""}">',
+            f'<label for="{label_for}">{label}{required}</label>',
+        ]
+        if errors:
+            said = "".join(f"{conditional_escape(error)} " for error in errors)
+            lines.append(f'<span class="field-error" id="{conditional_escape(field.auto_id)}_erreur">{said}</span>')
+        lines.append(str(field))
+        if field.help_text:
+            help_id = f"{conditional_escape(field.auto_id)}_helptext"
+            lines.append(f'<span class="help" id="{help_id}">{conditional_escape(field.help_text)}</span>')
+        out.append("\n".join(lines) + "\n</p>")
+    return mark_safe("\n".join(out))

@@ -1,17 +1,22 @@
 """The article page's hot path (issue 22): its shortcuts give exactly what the plain way gives.
 
 The thread's query compiled once and run raw, the thread's markup with its words, time zone and
-report address worked out once: each is checked here against the code it stands in for.
+report address worked out once, the form's fields written in Python: each is checked here
+against the code it stands in for.
 """
 
+import re
 from datetime import UTC, datetime
 
 import pytest
+from django.template import engines
 from django.urls import reverse
 
 from articles.templatetags.newsroom import french_date, french_dates
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.page_part import thread_comments
+from comments.rendering import render_fields
 from comments.thread import THREAD_FIELDS, build_tree, paginate, render_thread
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,45 @@ def test_french_dates_formats_as_french_date(value):
 def test_french_date_words():
     assert french_date(datetime(2026, 7, 1, 7, 5, tzinfo=UTC), True) == "1er juillet 2026 à 9 h 05"
     assert french_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "1er janvier 2027"
+
+
+# The form's fields as the template wrote them before comments.rendering.render_fields: the reference.
+FIELDS_TEMPLATE = """{% for field in form.hidden_fields %}{% if field.name != "website" %}{{ field }}{% endif %}{% endfor %}
+{% for field in form.visible_fields %}
+  {% if field.name == "website" %}
+    <div class="hp-field" aria-hidden="true">{{ field.label_tag }}{{ field }}</div>
+  {% elif field.name == "remember" %}
+    <p class="field field--checkbox">{{ field }} <label for="{{ field.id_for_label }}">{{ field.label }}</label></p>
+  {% else %}
+    <p class="field{% if field.errors %} has-error{% endif %}">
+      <label for="{{ field.id_for_label }}">{{ field.label }}{% if field.field.required %} <span class="required-mark" aria-hidden="true">*</span>{% endif %}</label>
+      {% if field.errors %}<span class="field-error" id="{{ field.auto_id }}_erreur">{% for error in field.errors %}{{ error }} {% endfor %}</span>{% endif %}
+      {{ field }}
+      {% if field.help_text %}<span class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</span>{% endif %}
+    </p>
+  {% endif %}
+{% endfor %}"""
+
+
+def without_layout(html: str) -> str:
+    """The markup without the indentation and line breaks between elements (the text inside them kept)."""
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,  # the form as every reader first gets it
+        {"name": "", "email": "pas-une-adresse", "url": "javascript:alert(1)", "body": "", "parent": "x"},
+        {"name": "Camille <b>", "email": "camille@exemple.fr", "body": "Texte & suite", "remember": "on"},
+    ],
+)
+def test_form_fields_markup_is_the_templates(make_article, data):
+    article = make_article("Un article commenté", slug="commente")
+    form = CommentForm(data, article=article, initial={"name": "Dominique", "remember": True, "parent": 12})
+    form.fields["token"].initial = "jeton"
+    if data is not None:
+        form.is_valid()
+    expected = engines["django"].from_string(FIELDS_TEMPLATE).render({"form": form})
+    assert without_layout(render_fields(form)) == without_layout(expected)
+    assert ('class="field-error"' in expected) == bool(data and not data["name"])  # the errors' case covered

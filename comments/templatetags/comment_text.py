@@ -1,5 +1,6 @@
 from django import template
 
+from comments.rendering import render_fields
 from comments.thread import render_thread
 
 register = template.Library()
@@ -15,3 +16,9 @@ def comment_count(count: int) -> dict:
 def comment_thread(context, page) -> str:
     """The comments of this page of the thread, with their replies (see ``comments.thread``)."""
     return render_thread(page.roots, can_reply=context.get("comments_accepted", False), page_number=page.number)
+
+
+@register.simple_tag
+def comment_fields(form) -> str:
+    """The comment form's fields (see ``comments.rendering.render_fields``)."""
+    return render_fields(form)
