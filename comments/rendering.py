@@ -52,12 +52,16 @@ def render_fields(form) -> SafeString:
     """
     out = [str(field) for field in form.hidden_fields() if field.name != "website"]
     for field in form.visible_fields():
-        if field.name == "website":
-            # The honeypot: hidden from people, filled in by naive bots.
-            out.append(f'<div class="hp-field" aria-hidden="true">{field.label_tag()}{field}</div>')
-            continue
         label_for = conditional_escape(field.id_for_label)
         label = conditional_escape(field.label)
+        if field.name == "website":
+            # The honeypot, hidden from people, filled in by naive bots. Its label as label_tag()
+            # writes it (« Ne pas remplir ce champ : »), without that method's two templates.
+            label = f"{label}{conditional_escape(form.label_suffix)}"
+            out.append(
+                f'<div class="hp-field" aria-hidden="true"><label for="{label_for}">{label}</label>{field}</div>'
+            )
+            continue
         if field.name == "remember":
             out.append(f'<p class="field field--checkbox">{field} <label for="{label_for}">{label}</label></p>')
             continue
