@@ -96,6 +96,9 @@ class ThreadPage:
     count: int
     roots: list
     article_url: str
+    # The markup of the thread's pages once written, shared by the pages of a thread kept for
+    # every reader (comments.page_part.shared_thread); None: written for this page alone.
+    markup: dict | None = None
 
     @property
     def previous_url(self) -> str | None:
@@ -138,6 +141,16 @@ def _contains(node, pk: int) -> bool:
 
 
 # Markup -------------------------------------------------------------------------------------
+
+
+def page_markup(page: ThreadPage, *, can_reply: bool) -> SafeString:
+    """The page's comments (``render_thread``), written once per thread kept and way of showing it."""
+    if page.markup is None:
+        return render_thread(page.roots, can_reply=can_reply, page_number=page.number)
+    key = (page.number, can_reply)
+    if key not in page.markup:
+        page.markup[key] = render_thread(page.roots, can_reply=can_reply, page_number=page.number)
+    return page.markup[key]
 
 
 def render_thread(roots: list, *, can_reply: bool, page_number: int = 1) -> SafeString:

@@ -13,9 +13,10 @@ from django.template import engines
 from django.urls import reverse
 
 from articles.templatetags.newsroom import french_date, french_dates
+from comments import page_part
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.page_part import thread_comments
+from comments.page_part import load_thread, shared_thread
 from comments.rendering import render_fields
 from comments.thread import THREAD_FIELDS, build_tree, paginate, render_thread
 
@@ -44,19 +45,19 @@ def fields_of(comments) -> list[tuple]:
     return [(comment.pk, *(getattr(comment, name) for name in THREAD_FIELDS)) for comment in comments]
 
 
-def test_thread_comments_are_the_querysets(thread):
+def test_the_shared_thread_is_the_querysets(thread):
     article, _held = thread
     expected = Comment.objects.for_thread(article).only(*THREAD_FIELDS)
-    found = thread_comments(article, [])
+    found = shared_thread(article).comments
     assert fields_of(found) == fields_of(expected)
     assert len(found) == 4  # the hidden, held and other article's comments left out
     # Only the fields the thread shows are read: never the address.
     assert all("author_email" not in comment.__dict__ for comment in found)
 
 
-def test_thread_comments_with_this_browsers_held_comments(thread):
+def test_a_thread_with_this_browsers_held_comments(thread):
     article, held = thread
-    found = thread_comments(article, [held.pk])
+    found = load_thread(article, [held.pk]).comments
     assert fields_of(found) == fields_of(Comment.objects.for_thread(article, [held.pk]).only(*THREAD_FIELDS))
     assert held.pk in {comment.pk for comment in found}
 
@@ -65,13 +66,13 @@ def test_one_compiled_query_serves_every_article(thread, make_article, make_appr
     article, _held = thread
     other = make_article("Un troisième article", slug="troisieme")
     reply_to = make_approved_comment(other)
-    assert [comment.pk for comment in thread_comments(other, [])] == [reply_to.pk]
-    assert len(thread_comments(article, [])) == 4
+    assert [comment.pk for comment in shared_thread(other).comments] == [reply_to.pk]
+    assert len(shared_thread(article).comments) == 4
 
 
 def test_thread_markup_names_each_comments_report_address_and_date(thread):
     article, _held = thread
-    comments = thread_comments(article, [])
+    comments = shared_thread(article).comments
     page = paginate(build_tree(comments), 1, article_url=article.get_absolute_url())
     html = render_thread(page.roots, can_reply=True)
     for comment in comments:
@@ -139,3 +140,83 @@ def test_form_fields_markup_is_the_templates(make_article, data):
     expected = engines["django"].from_string(FIELDS_TEMPLATE).render({"form": form})
     assert without_layout(render_fields(form)) == without_layout(expected)
     assert ('class="field-error"' in expected) == bool(data and not data["name"])  # the errors' case covered
+
+
+# The thread kept per process for the rows its query returns ----------------------------------------
+
+
+def test_a_thread_is_kept_while_its_rows_are_the_same(thread):
+    article, held = thread
+    kept = shared_thread(article)
+    assert shared_thread(article) is kept
+    assert load_thread(article, [held.pk]) is not kept  # a browser's own held comments: its page alone
+
+
+def thread_html(client, article) -> str:
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "approve",
+        "reject",
+        "erase",
+        "hide",
+        "feature",
+        "edit",
+        "delete",
+        "reply",
+    ],
+)
+def test_every_change_to_the_thread_shows_at_once(client, thread, moderator, make_approved_comment, settings, change):
+    """The page cache is off: each page is rendered, and the kept thread must not hide a change."""
+    settings.PAGE_CACHE_SECONDS = 0
+    article, held = thread
+    shown = Comment.objects.for_thread(article).order_by("pk").first()
+    before = thread_html(client, article)
+    assert f'id="c{shown.pk}"' in before and f'id="c{held.pk}"' not in before
+    if change == "approve":
+        held.approve(by=moderator)
+    elif change == "reject":
+        shown.reject(by=moderator)
+    elif change == "erase":
+        shown.erase()
+    elif change == "hide":  # behind the model's back, no signal sent: the rows still tell
+        Comment.objects.filter(pk=shown.pk).update(hidden_by_reports=True)
+    elif change == "feature":
+        shown.set_featured(False, by=moderator)  # the first one is the newsroom's choice
+    elif change == "edit":
+        shown.body = "Un texte corrigé par la modération."
+        shown.save(update_fields=["body"])
+    elif change == "delete":
+        shown.delete()
+    elif change == "reply":
+        make_approved_comment(article, parent=shown, body="Une réponse toute neuve.")
+    after = thread_html(client, article)
+    assert after != before
+    if change == "approve":
+        assert f'id="c{held.pk}"' in after
+    elif change in {"reject", "hide", "delete"}:
+        assert f'id="c{shown.pk}"' not in after
+    elif change == "erase":
+        assert "Commentaire supprimé" in after.split(f'id="c{shown.pk}"')[1].split("</li>")[0]
+    elif change == "feature":
+        assert 'class="featured"' not in after
+    elif change == "edit":
+        assert "Un texte corrigé par la modération." in after
+    elif change == "reply":
+        assert "Une réponse toute neuve." in after
+
+
+def test_the_kept_threads_are_bounded(make_article, make_approved_comment, monkeypatch):
+    monkeypatch.setattr(page_part, "KEPT_COMMENTS", 3)
+    page_part._kept_threads.clear()
+    articles = [make_article(f"Article {number}", slug=f"article-{number}") for number in range(4)]
+    for article in articles:
+        make_approved_comment(article)
+        shared_thread(article)
+    assert len(page_part._kept_threads) == 3
+    assert sum(size for _thread, size in page_part._kept_threads.values()) <= 3

@@ -1,7 +1,7 @@
 from django import template
 
 from comments.rendering import render_fields
-from comments.thread import render_thread
+from comments.thread import page_markup
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def comment_count(count: int) -> dict:
 @register.simple_tag(takes_context=True)
 def comment_thread(context, page) -> str:
     """The comments of this page of the thread, with their replies (see ``comments.thread``)."""
-    return render_thread(page.roots, can_reply=context.get("comments_accepted", False), page_number=page.number)
+    return page_markup(page, can_reply=context.get("comments_accepted", False))
 
 
 @register.simple_tag
