@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
         # signals first: it rebuilds the territories' containers, which the page-cache receivers then read.
         from . import signals  # noqa: F401, I001
         from . import caching  # noqa: F401
+        from . import subject_dates  # noqa: F401
         from . import notifications  # noqa: F401
         from images import change_rules
         from .proposals import image_reserved_to_editors

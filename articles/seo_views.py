@@ -10,7 +10,7 @@ import pagecache
 from common.inputs import plain_number
 
 from . import caching
-from .sitemaps import SITEMAPS, NewsSitemap
+from .sitemaps import INDEX_TEMPLATE, SITEMAPS, URLSET_TEMPLATE, NewsSitemap
 
 # Staff pages, the search results (endless combinations of queries) and staff previews.
 DISALLOWED_PATHS = ("/admin/", "/recherche/", "/apercu/")
@@ -23,7 +23,7 @@ def _tag_sitemap():
 def sitemap_index(request):
     """Django's index of the sitemaps in SITEMAPS (each page of each), plus the Google News sitemap."""
     _tag_sitemap()
-    response = sitemap_views.index(request, sitemaps=SITEMAPS)
+    response = sitemap_views.index(request, sitemaps=SITEMAPS, template_name=INDEX_TEMPLATE)
     # A TemplateResponse: its context can still change before it is rendered.
     response.context_data["sitemaps"].append(
         sitemap_views.SitemapIndexItem(request.build_absolute_uri(reverse("news_sitemap")))
@@ -42,7 +42,7 @@ def news_sitemap(request):
 def sitemap_section(request, section):
     """One sitemap of SITEMAPS (/sitemap-<section>.xml), one page of it with ?p=N."""
     _tag_sitemap()
-    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=URLSET_TEMPLATE)
     # Django's view refuses (404) a page that does not exist, but also reads ?p=02 or ?p=1 as
     # pages: they are kept only as the index writes them, ?p=2 and no ?p= for the first.
     number = plain_number(request.GET.get("p"))

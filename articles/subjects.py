@@ -4,11 +4,12 @@ A subject is something readers browse articles by: it has a page listing the pub
 articles about it (``/rubrique/<slug>/``…), an RSS feed of them, a sitemap of the pages,
 page-cache tags, and maybe a name the search indexes. One view
 (``views.SubjectArticlesView``), one feed (``feeds.SubjectFeed``), one sitemap
-(``sitemaps.SubjectSitemap``), the URLs, the page cache's receivers (``caching``) and the
-search indexer (``search.indexing``) read these declarations; none of them names a
-subject. The staff side reads them too: the article form, its versions and their restore, the
-article page's data query and its foot, and ``tests/test_subjects.py`` checks every subject
-against all of them. Adding one is a checklist in ``docs/subjects.md``.
+(``sitemaps.SubjectSitemap``) and the dates it reads (``subject_dates``), the URLs, the page
+cache's receivers (``caching``) and the search indexer (``search.indexing``) read these
+declarations; none of them names a subject. The staff side reads them too: the article form,
+its versions and their restore, the article page's data query and its foot, and
+``tests/test_subjects.py`` checks every subject against all of them. Adding one is a checklist
+in ``docs/subjects.md``.
 """
 
 from dataclasses import dataclass, field
@@ -155,6 +156,10 @@ class Subject:
         """What its page shows besides the list and the subject itself (``SubjectArticlesView``)."""
         return {}
 
+    def listing_links_to(self, ids) -> set[int]:
+        """The subjects whose page lists the articles linked to these: themselves (``subject_dates``)."""
+        return {pk for pk in ids if pk is not None}
+
     def from_page_row(self, pk, name, slug, extra):
         """One of an article's subjects as its page's data query reads it (``page_columns``)."""
         return self.model(pk=pk, name=name, slug=slug)
@@ -178,6 +183,12 @@ class TerritorySubject(Subject):
 
     def page_context(self, territory) -> dict:
         return {"places_inside": list(territory.places_directly_inside())}
+
+    def listing_links_to(self, ids) -> set[int]:
+        """The places and every place containing one of them."""
+        ids = super().listing_links_to(ids)
+        containers = Territory.containers.through.objects.filter(from_territory_id__in=ids)
+        return ids | set(containers.values_list("to_territory_id", flat=True)) if ids else ids
 
 
 class AuthorSubject(Subject):

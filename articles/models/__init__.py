@@ -7,7 +7,8 @@ and the rest of the code imports them from ``articles.models`` as before.
 - ``sections``, ``territories``, ``personalities``, ``tags``: what articles are filed in and about;
 - ``articles``: the article, its queries and workflow, and what its body points to;
 - ``page_data``: the one query behind ``Article.page_data``;
-- ``redirects``, ``corrections``, ``revisions``: former addresses, rectificatifs and versions.
+- ``redirects``, ``corrections``, ``revisions``: former addresses, rectificatifs and versions;
+- ``subject_dates``: each subject's latest publication, kept for the sitemaps.
 
 The modules import one another one way: ``articles`` imports the modules it uses, and
 ``revisions`` imports ``articles``. A module below ``articles`` that needs ``Article`` when it
@@ -21,6 +22,7 @@ from .personalities import Personality
 from .redirects import ArticleSlugRedirect
 from .revisions import ArticleRevision
 from .sections import Section
+from .subject_dates import SubjectDate
 from .tags import TaggedArticle
 from .territories import Territory
 
@@ -33,6 +35,7 @@ __all__ = [
     "Correction",
     "Personality",
     "Section",
+    "SubjectDate",
     "TaggedArticle",
     "Territory",
     "references_from",

@@ -322,6 +322,13 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_section_published_idx",
             ),
+            # The sitemap index's date for the articles: the latest update of a published article,
+            # read from the top of this index rather than from every article.
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(status="published", updated_at__isnull=False),
+                name="article_updated_idx",
+            ),
             # Full-text search on PostgreSQL (a plain, unused index on SQLite).
             GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
         ]

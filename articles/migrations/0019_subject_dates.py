@@ -1,0 +1,44 @@
+"""Each subject's latest published article, kept for the sitemaps (articles.subject_dates), filled from the
+articles; an index of published articles' update dates, for the sitemap index."""
+
+from django.core.management import call_command
+from django.db import migrations, models
+
+
+def fill(apps, schema_editor):
+    # The receivers keep the rows from now on. The historical models cannot run the subjects'
+    # filters (articles.subjects): the current code finds the dates of what is already there.
+    call_command("refresh_subject_dates")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0018_dossiers_roles"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="SubjectDate",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=20, verbose_name="type de sujet")),
+                ("subject_id", models.BigIntegerField(verbose_name="identifiant du sujet")),
+                ("latest_published_at", models.DateTimeField(verbose_name="date du dernier article publié")),
+            ],
+            options={
+                "verbose_name": "date d’un sujet",
+                "verbose_name_plural": "dates des sujets",
+                "constraints": [models.UniqueConstraint(fields=("kind", "subject_id"), name="subject_date_unique")],
+            },
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["-updated_at"],
+                condition=models.Q(status="published", updated_at__isnull=False),
+                name="article_updated_idx",
+            ),
+        ),
+    ]
