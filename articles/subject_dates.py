@@ -83,7 +83,7 @@ def article_about_to_change(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Article)
-def article_changed(sender, instance, raw=False, **kwargs):
+def article_changed(sender, instance, created=False, raw=False, **kwargs):
     before = instance.__dict__.pop("_dated_before", None)
     if raw:
         return
@@ -98,7 +98,9 @@ def article_changed(sender, instance, raw=False, **kwargs):
         or None not in (before["published_at"], instance.published_at)
         and before["published_at"] <= instance.published_at
     )
-    for subject, ids in _subjects_of(instance).items():
+    # A new article has no links yet (they follow, through m2m_changed): only its own columns.
+    subjects = {subject: {getattr(instance, column)} for subject, column in OWN_COLUMNS.items()}
+    for subject, ids in (subjects if created else _subjects_of(instance)).items():
         if went_forward:
             _move_forward(subject, ids, instance.published_at)
         else:
