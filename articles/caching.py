@@ -15,6 +15,12 @@ that name it — and nothing else.
 
 A scheduled article appears without any write: the lists it will enter are kept no
 later than its publication time (``next_publication``).
+
+A purged page may be served as it was for a few seconds while one worker renders it again
+(pagecache's « stale while revalidate »), except for what is withdrawn from readers: an article
+leaving « published » or deleted (its page, its card everywhere, its line in the sitemaps), a
+rectificatif or an image deleted. Those purges are made ``at_once``: no page showing them is
+served again, not even for a second (``withdrawn``). Edits, additions and moves stay ordinary.
 """
 
 from collections import defaultdict
@@ -204,6 +210,16 @@ PLACEMENT_FIELDS = ("status", "section_id", "published_at", "is_featured")
 CARD_FIELDS = ("title", "slug", "standfirst", "main_image_id")
 
 
+def withdrawn(*tags: str) -> None:
+    """What these tags name is withdrawn from readers: never served again, not even stale for a moment."""
+    pagecache.purge(*tags, at_once=True)
+
+
+def _withdrawn_article_tags(pk) -> set[str]:
+    """What shows an article gone from readers: its page, its card on every list and feed, the sitemaps."""
+    return {article_tag(pk), page_tag(pk), SITEMAPS}
+
+
 def _is_listed(status) -> bool:
     # Published, visible or scheduled: a scheduled article's lists must learn its time.
     return status == Article.Status.PUBLISHED
@@ -233,6 +249,9 @@ def article_changed(sender, instance, raw=False, **kwargs):
         if before:
             tags.add(listing_tag(SECTIONS.kind, before["section_id"]))
         schedule_changed()
+    if was_listed and not _is_listed(instance.status):  # unpublished
+        withdrawn(*_withdrawn_article_tags(instance.pk))
+        tags -= _withdrawn_article_tags(instance.pk)
     pagecache.purge(*tags)
 
 
@@ -246,13 +265,14 @@ def article_about_to_go(sender, instance, **kwargs):
 def article_deleted(sender, instance, **kwargs):
     tags = instance.__dict__.pop("_memberships_before", set())
     if tags:
-        pagecache.purge(article_tag(instance.pk), page_tag(instance.pk), *tags)
+        withdrawn(*_withdrawn_article_tags(instance.pk))
+        pagecache.purge(*(tags - _withdrawn_article_tags(instance.pk)))
         schedule_changed()
 
 
 @receiver(post_save, sender=Correction)
 @receiver(post_delete, sender=Correction)
-def correction_changed(sender, instance, raw=False, **kwargs):
+def correction_changed(sender, instance, raw=False, signal=None, **kwargs):
     """A rectificatif or an update added, edited or withdrawn: the article's page, and wherever its date shows.
 
     Adding one moves the article's « Mis à jour le … » (``Correction.save``): the feeds listing it
@@ -261,8 +281,11 @@ def correction_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     status = Article.objects.filter(pk=instance.article_id).values_list("status", flat=True).first()
-    if _is_listed(status):
-        pagecache.purge(page_tag(instance.article_id), article_tag(instance.article_id), SITEMAPS)
+    if not _is_listed(status):
+        return
+    if signal is post_delete:  # its text leaves the article's page at once
+        withdrawn(page_tag(instance.article_id))
+    pagecache.purge(page_tag(instance.article_id), article_tag(instance.article_id), SITEMAPS)
 
 
 def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -402,7 +425,12 @@ def person_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Image)
-@receiver(post_delete, sender=Image)
 def image_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         pagecache.purge(subject_tag("image", instance.pk))
+
+
+@receiver(post_delete, sender=Image)
+def image_deleted(sender, instance, **kwargs):
+    # A picture taken down (its rights, a person's request): no page shows it again.
+    withdrawn(subject_tag("image", instance.pk))

@@ -20,10 +20,16 @@ def comment_about_to_change(sender, instance, raw=False, **kwargs):
 
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
-def comment_changed(sender, instance, raw=False, **kwargs):
+def comment_changed(sender, instance, raw=False, signal=None, **kwargs):
     # Held, rejected and spam comments are on no public page: a flood of them purges nothing.
     before = instance.__dict__.pop("_stored_before", None) or {}
-    if not raw and Comment.Status.APPROVED in {before.get("status"), instance.status}:
+    if raw or Comment.Status.APPROVED not in {before.get("status"), instance.status}:
+        return
+    was_public = before.get("status") == Comment.Status.APPROVED
+    if signal is post_delete or (was_public and instance.status != Comment.Status.APPROVED):
+        # Withdrawn from public view: never served again, not even while its pages are rendered anew.
+        pagecache.purge(article_tag(instance.article_id), at_once=True)
+    else:
         pagecache.purge(article_tag(instance.article_id))
 
 

@@ -227,6 +227,10 @@ CACHES = {"default": _default_cache}
 # default with DEBUG on, where a developer changes templates and CSS that no purge follows.
 PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 0 if DEBUG else 3600)
 PAGE_CACHE_STALE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_STALE_SECONDS", 30)  # stale-while-revalidate, for a CDN
+# A page purged (or expired) is served as it was, for this long at most, while one worker renders it
+# again: the others do not all render it at once. Never for content withdrawn (pagecache.purge(at_once=True)).
+# 0: every request for a stale page renders it.
+PAGE_CACHE_REVALIDATE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_REVALIDATE_SECONDS", 5)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 # The only query parameters reader pages read; an address with any other is served but never kept.

@@ -23,6 +23,14 @@ goes up (``raise_marks``), so two purges of one tag that cross cannot undo each 
 A tag whose mark is missing (never purged yet, or evicted by the cache) makes its
 pages invalid until it is given a mark again, so an eviction can only cost a render,
 never serve a stale page.
+
+A page found invalid may still be served for a few seconds while one worker renders it again
+(« stale while revalidate », see ``middleware``), unless one of its tags was purged *at once*:
+content withdrawn from readers (an unpublished article, a rejected comment). Such a purge also
+raises the tag's *at-once mark*, a second mark that only at-once purges raise, so that a later
+ordinary purge of the same tag cannot hide it. A page may be served stale only while every one of
+its tags has an at-once mark no later than the page's clock value; a missing at-once mark (evicted)
+forbids it too, which is why storing a page gives its tags both marks.
 """
 
 import contextlib
@@ -47,6 +55,7 @@ logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "pagecache:clock"
 TAG_KEY_PREFIX = "pagecache:tag:"
+AT_ONCE_KEY_PREFIX = "pagecache:at-once:"
 
 
 def page_cache():
@@ -55,6 +64,10 @@ def page_cache():
 
 def tag_key(tag: str) -> str:
     return TAG_KEY_PREFIX + tag
+
+
+def at_once_key(tag: str) -> str:
+    return AT_ONCE_KEY_PREFIX + tag
 
 
 @dataclass
@@ -121,7 +134,10 @@ def _seed() -> int:
     return time.time_ns() // 1000
 
 
-def read_clock() -> int:
+def read_clock(known: int | None = None) -> int:
+    """The clock's value; ``known``: the value already read with other keys, if the cache held one."""
+    if known is not None:
+        return int(known)
     cache = page_cache()
     value = cache.get(CLOCK_KEY)
     if value is None:
@@ -148,17 +164,25 @@ def tag_marks(tags: Iterable[str]) -> dict[str, int | None]:
 
 
 def ensure_marks(tags: Iterable[str]) -> None:
-    """Give a mark to tags that have none: the current clock, so that no page older than now passes."""
-    missing = [t for t, mark in tag_marks(tags).items() if mark is None]
+    """Give both marks to tags that have none: the current clock, so that no page older than now passes.
+
+    Added (a purge landing meanwhile keeps its mark) through the cache's own calls, which fail soft."""
+    tags = list(tags)
+    keys = [tag_key(t) for t in tags] + [at_once_key(t) for t in tags]
+    cache = page_cache()
+    found = cache.get_many(keys)
+    missing = [key for key in keys if found.get(key) is None]
     if missing:
         now = read_clock()
-        for t in missing:
-            page_cache().add(tag_key(t), now, timeout=None)
+        for key in missing:
+            cache.add(key, now, timeout=None)
 
 
-def _mark(tags: set[str]) -> None:
-    if tags:
-        raise_marks([tag_key(t) for t in tags], _tick())
+def _mark(tags: set[str], at_once: set[str] = frozenset()) -> None:
+    """One tick for the purge; every tag's mark raised to it, and the at-once mark of ``at_once``'s tags."""
+    if tags or at_once:
+        keys = [tag_key(t) for t in tags | at_once] + [at_once_key(t) for t in at_once]
+        raise_marks(keys, _tick())
 
 
 # Two purges of one tag may cross: the earlier one's mark must never overwrite the later one's,
@@ -211,6 +235,7 @@ BATCH_PURGE_LIMIT = 200
 @dataclass
 class _Batch:
     tags: set[str] = field(default_factory=set)
+    at_once: set[str] = field(default_factory=set)
     at_end: dict[type, Callable[[], None]] = field(default_factory=dict)
 
 
@@ -235,10 +260,15 @@ def purges_deferred(*, discard: bool = False):
     finally:
         _batch.reset(token)
         if not discard:
-            tags = batch.tags if len(batch.tags) <= BATCH_PURGE_LIMIT and SITE_TAG not in batch.tags else {SITE_TAG}
-            purge(*tags)
+            purge(*_within_limit(batch.tags | batch.at_once))
+            if batch.at_once:
+                purge(*_within_limit(batch.at_once), at_once=True)
         for callback in batch.at_end.values():
             callback()
+
+
+def _within_limit(tags: set[str]) -> set[str]:
+    return tags if len(tags) <= BATCH_PURGE_LIMIT and SITE_TAG not in tags else {SITE_TAG}
 
 
 def batching() -> bool:
@@ -259,48 +289,56 @@ def at_batch_end(callback: Callable[[], None]) -> bool:
 # would otherwise outlive the change once the cache is back. Replayed by the next request this
 # process serves (``replay_failed_purges``), until the cache takes them.
 _failed_purges: set[str] = set()
+_failed_at_once: set[str] = set()
 _failed_purges_lock = threading.Lock()
 
 
-def _mark_or_keep(tags: set[str]) -> None:
+def _mark_or_keep(tags: set[str], at_once: set[str] = frozenset()) -> None:
     try:
-        _mark(tags)
+        _mark(tags, at_once)
     except Exception:  # the cache may be down: the change itself must still be saved
-        logger.exception("Page cache: purge of %s failed; it will be replayed", sorted(tags))
+        logger.exception("Page cache: purge of %s failed; it will be replayed", sorted(tags | at_once))
         with _failed_purges_lock:
             _failed_purges.update(tags)
+            _failed_at_once.update(at_once)
 
 
 def replay_failed_purges() -> None:
     """Write the purges that failed earlier in this process, now that the cache may answer again."""
-    if not _failed_purges:  # read without the lock: the usual case costs nothing
+    if not (_failed_purges or _failed_at_once):  # read without the lock: the usual case costs nothing
         return
     with _failed_purges_lock:
-        tags = set(_failed_purges)
+        tags, at_once = set(_failed_purges), set(_failed_at_once)
         _failed_purges.clear()
-    _mark_or_keep(tags)
+        _failed_at_once.clear()
+    _mark_or_keep(tags, at_once)
 
 
-def purge(*tags: str) -> None:
+def purge(*tags: str, at_once: bool = False) -> None:
     """Make every cached page that shows one of these tags stale, here and on every app server.
 
     Runs at once (so the next request in this process already sees it) and again once the
     current transaction commits (so that no page rendered from the data before the commit
     survives). The CDN purge hook, if any, runs after the commit.
+
+    ``at_once``: what these tags name was withdrawn from readers (an unpublished article, a
+    rejected comment). Their pages are then never served stale while being rendered again,
+    not even for the few seconds an ordinary purge allows (see ``middleware``).
     """
     tags = {t for t in tags if t}
     if not tags:
         return
     batch = _batch.get()
     if batch is not None:
-        batch.tags |= tags
+        (batch.at_once if at_once else batch.tags).update(tags)
         return
-    _mark_or_keep(tags)
+    ordinary, withdrawn = (set(), tags) if at_once else (tags, set())
+    _mark_or_keep(ordinary, withdrawn)
     pending = pending_on_commit(_PurgeAfterCommit)
     if pending is None:
         pending = _PurgeAfterCommit()
         transaction.on_commit(pending)
-    pending.tags |= tags
+    (pending.at_once if at_once else pending.tags).update(tags)
 
 
 def pending_on_commit(kind: type):
@@ -317,10 +355,11 @@ def pending_on_commit(kind: type):
 class _PurgeAfterCommit:
     def __init__(self):
         self.tags: set[str] = set()
+        self.at_once: set[str] = set()
 
     def __call__(self) -> None:
-        tags = sorted(self.tags)
-        _mark_or_keep(self.tags)
+        tags = sorted(self.tags | self.at_once)
+        _mark_or_keep(self.tags - self.at_once, self.at_once)
         hook = purge_hook()
         if hook is not None:
             try:

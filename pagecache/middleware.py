@@ -24,6 +24,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +42,8 @@ PAGE_KEY_PREFIX = "pagecache:page:"
 # pages of comments. Past this many, another query is served and not kept until the list expires.
 VARIANTS_KEY_PREFIX = "pagecache:variants:"
 MAX_VARIANTS = 50
+# Per address, while one worker renders again a page found stale: when it began (see ``revalidation``).
+REVALIDATING_KEY_PREFIX = "pagecache:revalidating:"
 # Page keys whose tag names this process remembers (not their marks, always read from the shared cache).
 KNOWN_TAGS_LIMIT = 20_000
 # Headers rebuilt for each answer, or that must never be replayed to another reader.
@@ -100,13 +103,42 @@ class Address:
     place: str
     query: tuple[tuple[str, str], ...]
 
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(f"{self.place}|{urlencode(self.query)}".encode()).hexdigest()
+
     @property
     def key(self) -> str:
-        return PAGE_KEY_PREFIX + hashlib.sha256(f"{self.place}|{urlencode(self.query)}".encode()).hexdigest()
+        return PAGE_KEY_PREFIX + self.digest
+
+    @property
+    def lock_key(self) -> str:
+        """Taken by the one request that renders again the page found stale at this address."""
+        return REVALIDATING_KEY_PREFIX + self.digest
 
     @property
     def variants_key(self) -> str:
         return VARIANTS_KEY_PREFIX + hashlib.sha256(self.place.encode()).hexdigest()
+
+
+# What the X-Cache header says of an answer (the HTTP benchmark counts renders by it): served from the
+# cache, rendered here (and stored), or an old copy served while another worker renders the page.
+HIT = "HIT"
+MISS = "MISS"
+STALE = "STALE"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    entry: dict | None  # the stored page, valid or not
+    fresh: bool
+    clock: int | None  # the clock's value read with it, None when the cache held none
+
+
+@dataclass(frozen=True)
+class Revalidation:
+    serve_stale: bool
+    holds_lock: bool  # this request renders the page and releases the lock after
 
 
 # What makes a page: the code and templates that render it, and the static files it names.
@@ -180,51 +212,114 @@ class PageCacheMiddleware:
             return self.get_response(request)
         personal = self.personal(request)
         address = None if personal else self.address(request)
-        if address is not None:
-            entry = self.lookup(address.key)
-            if entry is not None:
-                return self.answer(request, entry, "HIT")
-        # The clock is read before the view reads the database: see core's docstring.
-        record = core.PageRecord(clock=core.read_clock() if address is not None else 0)
+        if address is None:
+            response, record = self.render(request, clock=0)
+            if personal and record.keepable:
+                # The same address for everybody else is public: a shared cache must not keep this one.
+                patch_cache_control(response, private=True)
+            return response
+        found = self.lookup(address.key)
+        if found.fresh:
+            return self.answer(request, found.entry, HIT)
+        revalidation = None
+        if found.entry is not None:
+            revalidation = self.revalidation(address, found.entry)
+            if revalidation.serve_stale:
+                return self.answer(request, found.entry, STALE)
+        entry = None
+        try:
+            # The clock was read with the page, before the view reads the database: see core's docstring.
+            response, record = self.render(request, clock=core.read_clock(found.clock))
+            entry = self.keep(address, record, response)
+        finally:
+            if revalidation is not None:
+                self.end_revalidation(address, revalidation, stored=entry is not None)
+        return response if entry is None else self.answer(request, entry, MISS)
+
+    def render(self, request, clock: int) -> tuple:
+        """The view's response, and what the view said of its page."""
+        record = core.PageRecord(clock=clock)
         token = core._current_page.set(record)
         try:
-            response = self.get_response(request)
+            return self.get_response(request), record
         finally:
             core._current_page.reset(token)
-        if not record.keepable:
-            return response  # not a page its view offered to keep
-        if personal:
-            # The same address for everybody else is public: a shared cache must not keep this one.
-            patch_cache_control(response, private=True)
-            return response
-        if address is None or not self.storable(response):
-            return response
+
+    def keep(self, address: Address, record: core.PageRecord, response) -> dict | None:
+        """Store the page the view rendered, if it may be kept: the entry stored, or None."""
+        if not record.keepable or not self.storable(response):
+            return None  # not a page its view offered to keep, or not one for everybody
         # Another spelling of a real page, or a value its view ignored or refused: served as it is,
         # never kept. Not redirected: the view has already rendered what the reader asked for, a
         # redirect would cost a second request, and search engines follow <link rel="canonical">.
         if address.query != tuple(sorted(record.query.items())):
-            return response
-        if address.query and not self.admit_variant(address):
-            return response
-        entry = self.store(address.key, record, response)
-        if entry is None:
-            return response
-        return self.answer(request, entry, "MISS")
-
-    def lookup(self, key: str) -> dict | None:
-        """The stored page if it is still valid: one read of the shared cache, two when its tags changed."""
-        guessed = self.known_tags.get(key, ())
-        found = core.page_cache().get_many([key, *(core.tag_key(t) for t in guessed)])
-        entry = found.get(key)
-        if entry is None or time.time() >= entry["expires"]:
             return None
-        tags = tuple(entry["tags"])
+        if address.query and not self.admit_variant(address):
+            return None
+        return self.store(address.key, record, response)
+
+    def lookup(self, key: str) -> Lookup:
+        """The stored page and whether it is still valid, with the clock: one read of the shared cache
+        (two the first time this process sees a page, or when its tags changed)."""
+        guessed = self.known_tags.get(key, ())
+        found = core.page_cache().get_many([key, core.CLOCK_KEY, *(core.tag_key(t) for t in guessed)])
+        entry = found.get(key)
+        clock = found.get(core.CLOCK_KEY)
+        if entry is None:
+            return Lookup(None, False, clock)
+        tags = entry["tags"]
         if tags == guessed:
             marks = [found.get(core.tag_key(t)) for t in tags]
         else:
-            marks = list(core.tag_marks(tags).values())
+            marks = core.tag_marks(tags).values()
             self.remember_tags(key, tags)
-        return entry if all(mark is not None and mark <= entry["clock"] for mark in marks) else None
+        page_clock = entry["clock"]
+        fresh = time.time() < entry["expires"] and all(mark is not None and mark <= page_clock for mark in marks)
+        return Lookup(entry, fresh, clock)
+
+    # Stale while revalidate ----------------------------------------------------------
+
+    def revalidation(self, address: Address, entry: dict) -> Revalidation:
+        """For a stored page no longer valid (purged, or expired): serve it while another worker renders
+        it again, or render it here.
+
+        The first request to find it so takes the address's lock (an atomic ``add``) and renders; the
+        others get the old copy, for ``PAGE_CACHE_REVALIDATE_SECONDS`` at most from when the lock was
+        taken: past that (a render too slow, a worker gone), every request renders, as on a miss. Never
+        for a page with a tag purged at once (``core.purge(at_once=True)``), nor when the at-once marks
+        cannot be read: withdrawn content is not shown again, not even for a second.
+        """
+        window = settings.PAGE_CACHE_REVALIDATE_SECONDS
+        now = time.time()
+        if window <= 0 or now >= entry["expires"] + window:
+            return Revalidation(serve_stale=False, holds_lock=False)
+        cache = core.page_cache()
+        at_once_keys = [core.at_once_key(t) for t in entry["tags"]]
+        found = cache.get_many([*at_once_keys, address.lock_key])
+        page_clock = entry["clock"]
+        if not all((mark := found.get(key)) is not None and mark <= page_clock for key in at_once_keys):
+            return Revalidation(serve_stale=False, holds_lock=False)
+        since = found.get(address.lock_key)
+        if since is not None:
+            if now - since < window:
+                return Revalidation(serve_stale=True, holds_lock=False)
+            return Revalidation(serve_stale=False, holds_lock=True)  # its window is over: released after
+        # The lock outlives its window (it tells the requests after it to render): it goes with the page.
+        if cache.add(address.lock_key, now, timeout=max(1, math.ceil(entry["expires"] + window - now))):
+            return Revalidation(serve_stale=False, holds_lock=True)
+        return Revalidation(serve_stale=True, holds_lock=False)  # another worker took it just now
+
+    @staticmethod
+    def end_revalidation(address: Address, revalidation: Revalidation, *, stored: bool) -> None:
+        """After the render of a page found stale: release the lock; and if nothing was stored (the page
+        is gone, or is not for everybody any more), remove the old copy so that nobody is served it."""
+        doomed = [address.lock_key] if revalidation.holds_lock else []
+        if not stored:
+            doomed.append(address.key)
+        if doomed:
+            core.page_cache().delete_many(doomed)
+
+    # Storing -------------------------------------------------------------------------
 
     @staticmethod
     def admit_variant(address: Address) -> bool:
@@ -271,45 +366,54 @@ class PageCacheMiddleware:
         if expires - now < 1:
             return None
         body = response.content
+        tags = tuple(sorted(record.tags | {core.SITE_TAG}))
+        etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+        # Every header but those that depend on the request or the moment, ready to be copied on a hit.
+        headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+        headers += [
+            ("ETag", etag),
+            ("Last-Modified", http_date(now)),
+            ("Vary", "Accept-Encoding"),
+            ("Cache-Tag", ",".join(tags)),
+            ("Surrogate-Key", " ".join(tags)),
+        ]
         entry = {
             "clock": record.clock,
-            "tags": sorted(record.tags | {core.SITE_TAG}),
+            "tags": tags,
             "expires": expires,
-            "stored": now,
-            "headers": [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS],
+            "stored": int(now),
+            "headers": headers,
             "body": body,
             "gzip": gzip.compress(body, compresslevel=6, mtime=0),
-            "etag": f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
+            "etag": etag,
         }
-        core.ensure_marks(entry["tags"])
-        core.page_cache().set(key, entry, timeout=math.ceil(expires - now))
-        self.remember_tags(key, tuple(entry["tags"]))
+        core.ensure_marks(tags)
+        # Kept a little beyond its expiry, so that an expired copy can be served while one worker renders it.
+        lifetime = math.ceil(expires - now) + max(0, settings.PAGE_CACHE_REVALIDATE_SECONDS)
+        core.page_cache().set(key, entry, timeout=lifetime)
+        self.remember_tags(key, tags)
         return entry
 
     # The answer --------------------------------------------------------------------
 
     def answer(self, request, entry: dict, outcome: str):
-        response = HttpResponse()
-        for name, value in entry["headers"]:
-            response[name] = value
         compressed = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING"))
         body = entry["gzip"] if compressed else entry["body"]
+        response = HttpResponse(b"" if request.method == "HEAD" else body)
+        for name, value in entry["headers"]:
+            response[name] = value
         if compressed:
             response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(body))
-        response.content = b"" if request.method == "HEAD" else body
-        remaining = max(1, int(entry["expires"] - time.time()))
-        response["ETag"] = entry["etag"]
-        response["Last-Modified"] = http_date(entry["stored"])
-        response["Vary"] = "Accept-Encoding"
-        # Browsers ask again each time (a 304 is cheap); shared caches keep it until a purge or expiry.
-        response["Cache-Control"] = (
-            f"public, max-age=0, s-maxage={remaining}, stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
-        )
-        response["Cache-Tag"] = ",".join(entry["tags"])
-        response["Surrogate-Key"] = " ".join(entry["tags"])
+        if outcome == STALE:
+            # Already old: no other cache may keep it, a CDN must ask again (and get the new page).
+            response["Cache-Control"] = "no-store"
+        else:
+            # Browsers ask again each time (a 304 is cheap); shared caches keep it until a purge or expiry.
+            remaining = max(1, int(entry["expires"] - time.time()))
+            response["Cache-Control"] = (
+                f"public, max-age=0, s-maxage={remaining}, stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
+            )
         response["X-Cache"] = outcome
         # A repeat visit with the same ETag (or not modified since) gets a 304, by Django's own rules.
-        return get_conditional_response(
-            request, etag=entry["etag"], last_modified=int(entry["stored"]), response=response
-        )
+        return get_conditional_response(request, etag=entry["etag"], last_modified=entry["stored"], response=response)

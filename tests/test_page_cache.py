@@ -651,8 +651,8 @@ def test_a_page_rendered_before_a_change_committed_is_not_kept(client, page_cach
     url = url_of(newsroom["article"])
     real_read_clock = core.read_clock
 
-    def clock_then_concurrent_edit():
-        value = real_read_clock()
+    def clock_then_concurrent_edit(known=None):
+        value = real_read_clock(known)
         # Another server commits a change and purges while this page is being rendered.
         core.purge(f"article:{newsroom['article'].pk}")
         return value
