@@ -556,6 +556,13 @@ def generate(
     refresh_search_data(plans, using, stream)
     step("search data", started)
 
+    # COPY skips the signals that keep each subject's latest publication for the sitemaps.
+    from articles.subject_dates import recompute_all
+
+    started = time.perf_counter()
+    recompute_all()
+    step("subjects' dates", started)
+
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:

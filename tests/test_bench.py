@@ -87,6 +87,17 @@ def test_generated_text_is_what_the_editor_stores_and_is_searchable(archive, cli
         assert client.get(url).status_code == 200, name
 
 
+def test_the_generated_archive_has_its_sitemaps(archive):
+    """COPY skips the signals that keep the subjects' dates: the generator finds them at its end."""
+    from articles.models import SubjectDate
+    from articles.subject_dates import recompute_all
+
+    kept = set(SubjectDate.objects.values_list("kind", "subject_id", "latest_published_at"))
+    assert {kind for kind, _, _ in kept} >= {"section", "tag", "author", "personality", "territory"}
+    recompute_all()
+    assert set(SubjectDate.objects.values_list("kind", "subject_id", "latest_published_at")) == kept
+
+
 def test_generator_refuses_a_database_with_articles(archive):
     with pytest.raises(RuntimeError, match="empty"):
         generate(10, 0, stream=io.StringIO())

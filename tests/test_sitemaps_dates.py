@@ -171,6 +171,26 @@ def test_dates_written_without_signals_are_found_again_by_the_command(client, ma
     assert_kept_as_found_again()
 
 
+def test_the_migration_that_makes_the_table_is_followed_by_finding_every_date(client, make_article):
+    """Upgrading a site with articles: its sitemaps are not empty after ``migrate`` (the dates are
+    found once every migration has run, with the tables today's code reads)."""
+    from django.apps import apps
+    from django.db.migrations import Migration
+
+    article = make_article(tags=["Budget"])
+    SubjectDate.objects.all().delete()
+    config = apps.get_app_config("articles")
+
+    config.fill_subject_dates(plan=[(Migration("0018_dossiers_roles", "articles"), False)])
+    assert listed(client, "mots-cles") == {}
+    config.fill_subject_dates(plan=[(Migration("0019_subject_dates", "articles"), True)])  # backwards
+    assert listed(client, "mots-cles") == {}
+
+    config.fill_subject_dates(plan=[(Migration("0019_subject_dates", "articles"), False)])
+    assert listed(client, "mots-cles") == {"/mot-cle/budget/": day(article.published_at)}
+    assert_kept_as_found_again()
+
+
 @pytest.mark.parametrize("subjects", [1, 30])
 def test_the_index_and_a_subject_sitemap_cost_the_same_queries_at_any_size(
     client, make_article, make_personality, subjects, django_assert_num_queries

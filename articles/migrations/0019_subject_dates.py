@@ -1,14 +1,8 @@
-"""Each subject's latest published article, kept for the sitemaps (articles.subject_dates), filled from the
-articles; an index of published articles' update dates, for the sitemap index."""
+"""Each subject's latest published article, kept for the sitemaps (articles.subject_dates), filled from
+the articles once every migration has run (``ArticlesConfig.fill_subject_dates``); an index of published
+articles' update dates, for the sitemap index."""
 
-from django.core.management import call_command
 from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    # The receivers keep the rows from now on. The historical models cannot run the subjects'
-    # filters (articles.subjects): the current code finds the dates of what is already there.
-    call_command("refresh_subject_dates")
 
 
 class Migration(migrations.Migration):
@@ -32,7 +26,6 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("kind", "subject_id"), name="subject_date_unique")],
             },
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(
