@@ -130,9 +130,11 @@ def shared_thread(article: Article) -> Thread:
         names = [model_field.attname for model_field in fields]
         comments = [Comment.from_db(alias, names, row) for row in _converted(rows, fields, connection)]
         kept = (Thread(comments, markup={}), len(rows))
+    if len(rows) > KEPT_COMMENTS:
+        return kept[0]  # a thread longer than all the others together: built for each page, never kept
     with _kept_threads_lock:
         _kept_threads[key] = kept  # the most recently used last
-        while sum(size for _thread, size in _kept_threads.values()) > KEPT_COMMENTS and len(_kept_threads) > 1:
+        while sum(size for _thread, size in _kept_threads.values()) > KEPT_COMMENTS:
             _kept_threads.popitem(last=False)
     return kept[0]
 

@@ -220,3 +220,9 @@ def test_the_kept_threads_are_bounded(make_article, make_approved_comment, monke
         shared_thread(article)
     assert len(page_part._kept_threads) == 3
     assert sum(size for _thread, size in page_part._kept_threads.values()) <= 3
+    # A thread longer than the bound is built for each page and never kept.
+    long_thread = articles[0]
+    for _ in range(3):
+        make_approved_comment(long_thread)
+    assert shared_thread(long_thread) is not shared_thread(long_thread)
+    assert len(page_part._kept_threads) == 3
