@@ -13,8 +13,10 @@ to no comment) is served, rendered each time, and never kept: thousands of spell
 one page cannot fill the cache. An address keeps at most ``MAX_VARIANTS`` queries besides
 its bare form, whatever they are.
 
-A stored page is kept with its gzip form, so that a hit costs two cache reads and no
-compression; its ETag is a hash of the page, stable while the page is.
+A stored page is kept with its gzip form and its headers ready to copy, so that a hit costs one
+cache read (the page, the purge clock and its tags' marks together) and no compression; its ETag is
+a hash of the page, stable while the page is. A page found stale after a purge is rendered by one
+request while the others are served the old copy, a few seconds at most (``serves_stale``).
 """
 
 import gzip
@@ -22,6 +24,7 @@ import hashlib
 import math
 import os
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,7 +45,7 @@ PAGE_KEY_PREFIX = "pagecache:page:"
 # pages of comments. Past this many, another query is served and not kept until the list expires.
 VARIANTS_KEY_PREFIX = "pagecache:variants:"
 MAX_VARIANTS = 50
-# Per address, while one worker renders again a page found stale: when it began (see ``revalidation``).
+# Per copy of a page found stale, when one worker began rendering it again (see ``serves_stale``).
 REVALIDATING_KEY_PREFIX = "pagecache:revalidating:"
 # Page keys whose tag names this process remembers (not their marks, always read from the shared cache).
 KNOWN_TAGS_LIMIT = 20_000
@@ -111,10 +114,12 @@ class Address:
     def key(self) -> str:
         return PAGE_KEY_PREFIX + self.digest
 
-    @property
-    def lock_key(self) -> str:
-        """Taken by the one request that renders again the page found stale at this address."""
-        return REVALIDATING_KEY_PREFIX + self.digest
+    def lock_key(self, entry: dict) -> str:
+        """Taken by the one request that renders again this copy of the page, found stale.
+
+        One per copy, never released: a request that found the old copy just before the new one was
+        stored must not take it again and render a second time."""
+        return f"{REVALIDATING_KEY_PREFIX}{self.digest}:{entry['copy']}"
 
     @property
     def variants_key(self) -> str:
@@ -133,12 +138,6 @@ class Lookup:
     entry: dict | None  # the stored page, valid or not
     fresh: bool
     clock: int | None  # the clock's value read with it, None when the cache held none
-
-
-@dataclass(frozen=True)
-class Revalidation:
-    serve_stale: bool
-    holds_lock: bool  # this request renders the page and releases the lock after
 
 
 # What makes a page: the code and templates that render it, and the static files it names.
@@ -221,19 +220,15 @@ class PageCacheMiddleware:
         found = self.lookup(address.key)
         if found.fresh:
             return self.answer(request, found.entry, HIT)
-        revalidation = None
-        if found.entry is not None:
-            revalidation = self.revalidation(address, found.entry)
-            if revalidation.serve_stale:
-                return self.answer(request, found.entry, STALE)
-        entry = None
-        try:
-            # The clock was read with the page, before the view reads the database: see core's docstring.
-            response, record = self.render(request, clock=core.read_clock(found.clock))
-            entry = self.keep(address, record, response)
-        finally:
-            if revalidation is not None:
-                self.end_revalidation(address, revalidation, stored=entry is not None)
+        if found.entry is not None and self.serves_stale(address, found.entry):
+            return self.answer(request, found.entry, STALE)
+        # The clock was read with the page, before the view reads the database: see core's docstring.
+        response, record = self.render(request, clock=core.read_clock(found.clock))
+        entry = self.keep(address, record, response)
+        if entry is None and found.entry is not None:
+            # The page found stale is not kept any more (it is gone, or no longer for everybody): the old
+            # copy goes, so that nobody is served it after this render.
+            core.page_cache().delete(address.key)
         return response if entry is None else self.answer(request, entry, MISS)
 
     def render(self, request, clock: int) -> tuple:
@@ -279,11 +274,11 @@ class PageCacheMiddleware:
 
     # Stale while revalidate ----------------------------------------------------------
 
-    def revalidation(self, address: Address, entry: dict) -> Revalidation:
-        """For a stored page no longer valid (purged, or expired): serve it while another worker renders
-        it again, or render it here.
+    def serves_stale(self, address: Address, entry: dict) -> bool:
+        """For a stored page no longer valid (purged, or expired): whether to serve it as it is while
+        another worker renders it again (True), or to render it here (False).
 
-        The first request to find it so takes the address's lock (an atomic ``add``) and renders; the
+        The first request to find this copy stale takes its lock (an atomic ``add``) and renders; the
         others get the old copy, for ``PAGE_CACHE_REVALIDATE_SECONDS`` at most from when the lock was
         taken: past that (a render too slow, a worker gone), every request renders, as on a miss. Never
         for a page with a tag purged at once (``core.purge(at_once=True)``), nor when the at-once marks
@@ -292,32 +287,19 @@ class PageCacheMiddleware:
         window = settings.PAGE_CACHE_REVALIDATE_SECONDS
         now = time.time()
         if window <= 0 or now >= entry["expires"] + window:
-            return Revalidation(serve_stale=False, holds_lock=False)
+            return False
         cache = core.page_cache()
         at_once_keys = [core.at_once_key(t) for t in entry["tags"]]
-        found = cache.get_many([*at_once_keys, address.lock_key])
+        lock_key = address.lock_key(entry)
+        found = cache.get_many([*at_once_keys, lock_key])
         page_clock = entry["clock"]
         if not all((mark := found.get(key)) is not None and mark <= page_clock for key in at_once_keys):
-            return Revalidation(serve_stale=False, holds_lock=False)
-        since = found.get(address.lock_key)
+            return False
+        since = found.get(lock_key)
         if since is not None:
-            if now - since < window:
-                return Revalidation(serve_stale=True, holds_lock=False)
-            return Revalidation(serve_stale=False, holds_lock=True)  # its window is over: released after
-        # The lock outlives its window (it tells the requests after it to render): it goes with the page.
-        if cache.add(address.lock_key, now, timeout=max(1, math.ceil(entry["expires"] + window - now))):
-            return Revalidation(serve_stale=False, holds_lock=True)
-        return Revalidation(serve_stale=True, holds_lock=False)  # another worker took it just now
-
-    @staticmethod
-    def end_revalidation(address: Address, revalidation: Revalidation, *, stored: bool) -> None:
-        """After the render of a page found stale: release the lock; and if nothing was stored (the page
-        is gone, or is not for everybody any more), remove the old copy so that nobody is served it."""
-        doomed = [address.lock_key] if revalidation.holds_lock else []
-        if not stored:
-            doomed.append(address.key)
-        if doomed:
-            core.page_cache().delete_many(doomed)
+            return now - since < window
+        # Kept as long as the copy may be: past its window, it tells the requests after it to render.
+        return not cache.add(lock_key, now, timeout=max(1, math.ceil(entry["expires"] + window - now)))
 
     # Storing -------------------------------------------------------------------------
 
@@ -381,7 +363,9 @@ class PageCacheMiddleware:
             "clock": record.clock,
             "tags": tags,
             "expires": expires,
-            "stored": int(now),
+            "stored": now,
+            # Which copy this is, for its lock: not its time, which two copies may share (a coarse clock).
+            "copy": secrets.token_hex(8),
             "headers": headers,
             "body": body,
             "gzip": gzip.compress(body, compresslevel=6, mtime=0),
@@ -416,4 +400,6 @@ class PageCacheMiddleware:
             )
         response["X-Cache"] = outcome
         # A repeat visit with the same ETag (or not modified since) gets a 304, by Django's own rules.
-        return get_conditional_response(request, etag=entry["etag"], last_modified=entry["stored"], response=response)
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=int(entry["stored"]), response=response
+        )

@@ -127,6 +127,8 @@ def shared_cache(request, settings):
     settings.CACHES = {"default": {**backend, "KEY_PREFIX": "tests"}}
     settings.PAGE_CACHE_SECONDS = 3600
     settings.PAGE_CACHE_REVALIDATE_SECONDS = WINDOW
+    # Not a hash of the code, computed by each client: a file edited meanwhile would change it.
+    settings.PAGE_CACHE_RELEASE = "tests"
     cache.clear()
     Popular.reset()
     yield request.param
@@ -137,7 +139,9 @@ def shared_cache(request, settings):
 def hold_the_lock(url: str, since: float | None = None) -> None:
     """As a worker that began rendering the page at this address again (and may be slow, or gone)."""
     address = PageCacheMiddleware(lambda request: None).address(RequestFactory().get(url))
-    cache.set(address.lock_key, time.time() if since is None else since, timeout=3600)
+    stored = cache.get(address.key)
+    if stored is not None:
+        cache.set(address.lock_key(stored), time.time() if since is None else since, timeout=3600)
 
 
 def warm(client, url):
@@ -347,3 +351,35 @@ def test_the_stale_logic_renders_when_the_revalidation_window_is_zero(shared_cac
     article.save()
     hold_the_lock(url)
     assert Client().get(url)["X-Cache"] == "MISS"
+
+
+@pytest.mark.urls(__name__)
+def test_a_request_that_read_the_old_copy_as_the_new_one_was_stored_does_not_render_it_again(shared_cache):
+    warm(Client(), "/populaire/")
+    middleware = PageCacheMiddleware(lambda request: None)
+    address = middleware.address(RequestFactory().get("/populaire/"))
+    old_copy = cache.get(address.key)
+    pagecache.purge("popular")
+    Popular.version = 2
+    assert Client().get("/populaire/")["X-Cache"] == "MISS"  # took the old copy's lock, stored the new one
+    # Another worker read the old copy just before: the lock is still taken for it, it serves that copy.
+    assert middleware.serves_stale(address, old_copy)
+    assert Client().get("/populaire/")["X-Cache"] == "HIT"
+
+
+@pytest.mark.urls(__name__)
+def test_a_cache_that_fails_after_the_lookup_makes_the_request_render_not_serve_stale(shared_cache, monkeypatch):
+    """common.cache answers a failing cache as an empty one: no at-once mark read, so no stale copy."""
+    warm(Client(), "/populaire/")
+    pagecache.purge("popular")
+    hold_the_lock("/populaire/")
+    shared = caches["default"]
+    real_get_many = shared.get_many
+
+    def failing_after_the_lookup(keys, *args, **kwargs):
+        if any(key.startswith(pagecache.core.AT_ONCE_KEY_PREFIX) for key in keys):
+            return {}
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get_many", failing_after_the_lookup)
+    assert Client().get("/populaire/")["X-Cache"] == "MISS"
