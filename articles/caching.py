@@ -283,9 +283,11 @@ def correction_changed(sender, instance, raw=False, signal=None, **kwargs):
     status = Article.objects.filter(pk=instance.article_id).values_list("status", flat=True).first()
     if not _is_listed(status):
         return
+    tags = {page_tag(instance.article_id), article_tag(instance.article_id), SITEMAPS}
     if signal is post_delete:  # its text leaves the article's page at once
         withdrawn(page_tag(instance.article_id))
-    pagecache.purge(page_tag(instance.article_id), article_tag(instance.article_id), SITEMAPS)
+        tags.discard(page_tag(instance.article_id))
+    pagecache.purge(*tags)
 
 
 def article_subjects_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
