@@ -146,7 +146,7 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
         ):
             # The same header on every reader page: built once, not for each answer (it cost about
             # 9 µs of a cached page's, which costs little else).
-            response.headers[CSP.HEADER_ENFORCE] = header
+            response.headers[CSP.HEADER_ENFORCE.value] = header  # a str: wsgiref refuses the enum
         return super().process_response(request, response)
 
     def readers_header(self) -> str | None:

@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Personality, SubjectDate, Territory
 from articles.sitemaps import SITEMAPS
-from articles.subject_dates import recompute_all
+from articles.subject_dates import fill_after_migrate, recompute_all
 
 pytestmark = pytest.mark.django_db
 
@@ -174,19 +174,17 @@ def test_dates_written_without_signals_are_found_again_by_the_command(client, ma
 def test_the_migration_that_makes_the_table_is_followed_by_finding_every_date(client, make_article):
     """Upgrading a site with articles: its sitemaps are not empty after ``migrate`` (the dates are
     found once every migration has run, with the tables today's code reads)."""
-    from django.apps import apps
     from django.db.migrations import Migration
 
     article = make_article(tags=["Budget"])
     SubjectDate.objects.all().delete()
-    config = apps.get_app_config("articles")
 
-    config.fill_subject_dates(plan=[(Migration("0018_dossiers_roles", "articles"), False)])
+    fill_after_migrate(plan=[(Migration("0018_dossiers_roles", "articles"), False)])
     assert listed(client, "mots-cles") == {}
-    config.fill_subject_dates(plan=[(Migration("0019_subject_dates", "articles"), True)])  # backwards
+    fill_after_migrate(plan=[(Migration("0019_subject_dates", "articles"), True)])  # backwards
     assert listed(client, "mots-cles") == {}
 
-    config.fill_subject_dates(plan=[(Migration("0019_subject_dates", "articles"), False)])
+    fill_after_migrate(plan=[(Migration("0019_subject_dates", "articles"), False)])
     assert listed(client, "mots-cles") == {"/mot-cle/budget/": day(article.published_at)}
     assert_kept_as_found_again()
 

@@ -1,5 +1,5 @@
 """Each subject's latest published article, kept for the sitemaps (articles.subject_dates), filled from
-the articles once every migration has run (``ArticlesConfig.fill_subject_dates``); an index of published
+the articles once every migration has run (``articles.subject_dates.fill_after_migrate``); an index of published
 articles' update dates, for the sitemap index."""
 
 from django.db import migrations, models
