@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -203,6 +203,25 @@ class ForgivingCache:
         return self._forgiving("clear", False, super().clear)
 
 
+class _OneClientPerPool(RedisCacheClient):
+    """Django's Redis client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new one for every call (about 60 µs, a sixth of a cached page's whole cost);
+    it holds nothing but its pool and options, and its pool is what is shared between threads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ForgivingRedisCache(ForgivingCache, RedisCache):
     """Django's Redis cache, answering as an empty cache while Redis is down or hung.
 
@@ -215,6 +234,15 @@ class ForgivingRedisCache(ForgivingCache, RedisCache):
     failures = (RedisError, OSError)
     slow_failures = (RedisConnectionError, RedisTimeoutError, OSError)
     default_breaker_seconds = 5
+
+    def __init__(self, location, params):
+        super().__init__(location, params)
+        self._class = _OneClientPerPool
+
+    def validate_key(self, key):
+        # Django checks each key, character by character, against memcached's rules (about 30 µs for
+        # a page's lookup); Redis takes any key, and ours are short and made by our code.
+        pass
 
 
 class ForgivingFileBasedCache(ForgivingCache, FileBasedCache):
