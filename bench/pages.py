@@ -54,3 +54,19 @@ def reader_pages() -> list[tuple[str, str]]:
         ("RSS feed", reverse("articles:feed")),
         ("search", f"{reverse('search:results')}?q={SEARCH_WORD}"),
     ]
+
+
+def sitemap_pages() -> list[tuple[str, str]]:
+    """(name, URL) of the index and every sitemap it lists: each subject's, the articles' first and
+    last pages (the deepest, whose cost grows with the archive), the news and the home page's."""
+    from articles.models import Article
+    from articles.sitemaps import SITEMAP_LIMIT, SITEMAPS
+
+    pages = [("index", reverse("sitemap_index")), ("news", reverse("news_sitemap"))]
+    for key in SITEMAPS:
+        url = reverse("django.contrib.sitemaps.views.sitemap", kwargs={"section": key})
+        pages.append((key, url))
+        last = math.ceil(Article.objects.published().count() / SITEMAP_LIMIT)
+        if key == "articles" and last > 1:
+            pages.append((f"{key}, last page", f"{url}?p={last}"))
+    return pages

@@ -106,6 +106,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (default 2)")
     parser.add_argument("--pages", default="", help="only these pages (comma-separated names, e.g. home,article)")
     parser.add_argument("--no-edits", dest="edits", action="store_false", help="skip the edit phase")
+    parser.add_argument(
+        "--sitemap-requests",
+        type=int,
+        default=20,
+        help="sequential requests to each sitemap, uncached (default 20; 0 skips the sitemaps)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic archive")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args(argv)
@@ -449,7 +455,75 @@ def prepare_size(size, comments, args, pg_socket, redis_url, folder, stack) -> t
     for page in pages:
         page.bytes = len(fetch(servers["cached"].base + page.url))
         fetch(servers["uncached"].base + page.url)
+    servers["sitemaps"] = json.loads(manage(uncached_env, "bench_pages", "--sitemaps"))
     return pages, servers, summary
+
+
+# Sitemaps -------------------------------------------------------------------------------
+# Crawlers fetch them one at a time, and each publication purges them: what counts is the time of
+# one uncached answer at archive size, not a throughput.
+
+SITEMAP_BUDGET_MS = 50
+
+
+def measure_sitemaps(sitemaps: list[dict], server: Server, requests: int) -> list[dict]:
+    """Each sitemap fetched ``requests`` times in a row from the uncached server: milliseconds and bytes."""
+    figures = []
+    for sitemap in sitemaps:
+        times, size = [], 0
+        for _ in range(requests + 1):  # the first one warms the worker up and is not counted
+            started = time.perf_counter()
+            size = len(fetch(server.base + sitemap["url"]))
+            times.append((time.perf_counter() - started) * 1000)
+        times = sorted(times[1:])
+        figures.append(
+            {**sitemap, "bytes": size, "p50_ms": statistics.median(times), "max_ms": times[-1], "requests": requests}
+        )
+    return figures
+
+
+def sitemaps_table(sitemaps_by_size: dict, args: argparse.Namespace) -> list[str]:
+    smallest, largest = args.sizes[0], args.sizes[-1]
+    lines = [
+        f"Sitemaps, uncached: {args.sitemap_requests} requests in a row to each, one at a time (as a crawler), "
+        f"from the server without the page cache; budget: {SITEMAP_BUDGET_MS} ms at every size.",
+        "",
+    ]
+    headers = ["articles", "sitemap", "bytes", "p50 ms", "max ms"]
+    if len(args.sizes) > 1:
+        headers.append(f"{largest // 1000}k/{smallest // 1000}k" if smallest >= 1000 else f"{largest}/{smallest}")
+    rows = []
+    names = [figure["name"] for figure in sitemaps_by_size[largest]]
+    for name in names:
+        for size in args.sizes:
+            figure = next((f for f in sitemaps_by_size[size] if f["name"] == name), None)
+            if figure is None:
+                continue  # the articles' last page exists only past one page of articles
+            row = [f"{size:,}", name, number(figure["bytes"]), number(figure["p50_ms"], 1), number(figure["max_ms"], 1)]
+            if len(args.sizes) > 1:
+                base = next((f for f in sitemaps_by_size[smallest] if f["name"] == name), None)
+                row.append(ratio(figure["p50_ms"], base["p50_ms"]) if size == largest and base else "")
+            rows.append(row)
+    return lines + format_table(headers, rows, left_columns=2)
+
+
+def sitemap_goals(sitemaps_by_size: dict, args: argparse.Namespace) -> list[str]:
+    lines = []
+    for size in args.sizes:
+        over = [f["name"] for f in sitemaps_by_size[size] if not f["p50_ms"] <= SITEMAP_BUDGET_MS]
+        verdict = "holds" if not over else "FAILS for " + "; ".join(over)
+        lines.append(f"- {size:,} articles: every sitemap uncached ≤ {SITEMAP_BUDGET_MS} ms (p50): {verdict}")
+    smallest, largest = args.sizes[0], args.sizes[-1]
+    if largest != smallest:
+        grown = [
+            f["name"]
+            for f in sitemaps_by_size[largest]
+            if (base := next((b for b in sitemaps_by_size[smallest] if b["name"] == f["name"]), None))
+            and not f["p50_ms"] <= 1.3 * base["p50_ms"]
+        ]
+        verdict = "holds" if not grown else "FAILS for " + "; ".join(grown)
+        lines.append(f"- every sitemap at {largest:,} ≤ 1.3× its time at {smallest:,}: {verdict}")
+    return lines
 
 
 def measure(pages_by_size: dict, servers_by_size: dict, bare: Server, wrk: str, args: argparse.Namespace) -> None:
@@ -534,7 +608,9 @@ def describe_errors(errors_by_kind: dict[str, dict]) -> str:
     return "; ".join(parts) or "0"
 
 
-def render(pages_by_size: dict, summaries: dict, servers: list[Server], args: argparse.Namespace) -> str:
+def render(
+    pages_by_size: dict, summaries: dict, servers: list[Server], args: argparse.Namespace, sitemaps_by_size=None
+) -> str:
     smallest, largest = args.sizes[0], args.sizes[-1]
     lines = [
         f"Reader pages under load: `make serve`'s gunicorn ({args.workers} sync workers, {RECYCLING.describe()}), "
@@ -571,7 +647,11 @@ def render(pages_by_size: dict, summaries: dict, servers: list[Server], args: ar
     if sum(totals.values()):
         found = ", ".join(f"{count} {error}" for error, count in totals.items() if count)
         lines.append(f"Warning: {sum(totals.values())} failed or timed-out requests ({found}); see the table.")
+    if sitemaps_by_size:
+        lines += ["", *sitemaps_table(sitemaps_by_size, args)]
     lines += ["", *goals(pages_by_size, args)]
+    if sitemaps_by_size:
+        lines += sitemap_goals(sitemaps_by_size, args)
     return "\n".join(lines)
 
 
@@ -712,8 +792,11 @@ def goals(pages_by_size: dict, args: argparse.Namespace) -> list[str]:
     return lines
 
 
-def as_json(pages_by_size: dict, summaries: dict, servers: list[Server], args: argparse.Namespace) -> dict:
+def as_json(
+    pages_by_size: dict, summaries: dict, servers: list[Server], args: argparse.Namespace, sitemaps_by_size=None
+) -> dict:
     return {
+        "sitemaps": {str(size): figures for size, figures in (sitemaps_by_size or {}).items()},
         "settings": {key: value for key, value in vars(args).items() if key != "json"},
         "gunicorn": {"max_requests": RECYCLING.max_requests, "max_requests_jitter": RECYCLING.jitter},
         "archives": {str(size): summaries[size] for size in args.sizes},
@@ -770,9 +853,15 @@ def main(argv=None) -> int:
         runs = sum(wrk_runs(pages_by_size[size], args) for size in args.sizes)
         log(f"== measuring: {runs} wrk runs of {args.duration} s, about {runs * (args.duration + 1.5) / 60:.0f} min")
         measure(pages_by_size, servers_by_size, bare, wrk, args)
+        sitemaps_by_size = {}
+        if args.sitemap_requests:
+            log("== sitemaps, uncached")
+            for size in args.sizes:
+                own = servers_by_size[size]
+                sitemaps_by_size[size] = measure_sitemaps(own["sitemaps"], own["uncached"], args.sitemap_requests)
         # Read before the servers stop (and their logs go with the folder).
-        table = render(pages_by_size, summaries, servers, args)
-        figures = as_json(pages_by_size, summaries, servers, args)
+        table = render(pages_by_size, summaries, servers, args, sitemaps_by_size)
+        figures = as_json(pages_by_size, summaries, servers, args, sitemaps_by_size)
 
     print(table)
     if args.json:

@@ -149,6 +149,19 @@ def test_wordpress_export_is_what_the_importer_reads(db, tmp_path):
     assert not Article.objects.filter(body__contains="[/").exists()
 
 
+def test_bench_pages_lists_every_sitemap_the_index_names(archive, client):
+    out = io.StringIO()
+    call_command(BenchPages(), "--sitemaps", stdout=out)
+    sitemaps = {sitemap["name"]: sitemap["url"] for sitemap in json.loads(out.getvalue())}
+
+    index = client.get(sitemaps["index"]).content.decode()
+    for name, url in sitemaps.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        if name not in ("index", "news"):
+            assert f"http://testserver{url.split('?')[0]}" in index, name
+
+
 def test_bench_pages_never_clears_the_shared_cache(archive):
     """Its « cold » counts come from a private cache: the servers' Redis is another process's."""
     cache.set("another-process-page", "kept", timeout=60)

@@ -132,8 +132,8 @@ def make_page(size, name, *, cached_rps, uncached_rps, edits_sample=None):
 
 
 class FakeServer:
-    def __init__(self, name, boots):
-        self.name, self.workers, self._boots = name, 2, boots
+    def __init__(self, name, boots, base="http://127.0.0.1:1"):
+        self.name, self.workers, self._boots, self.base = name, 2, boots, base
 
     def boots(self):
         return self._boots
@@ -180,6 +180,37 @@ def test_two_sizes_add_the_largest_to_smallest_column():
 
     assert table[0].endswith("1000/500")
     assert table[-1].endswith("1.00")  # uncached p50 at 1,000 ÷ at 500
+
+
+def test_sitemaps_are_timed_one_at_a_time_against_their_budget(monkeypatch):
+    answers = {"/sitemap.xml": b"<sitemapindex/>", "/sitemap-articles.xml?p=100": b"<urlset>" + b" " * 99}
+    monkeypatch.setattr(bench_http, "fetch", lambda url: answers[url.removeprefix("http://h")])
+    ticks = iter(range(100))
+    monkeypatch.setattr(bench_http.time, "perf_counter", lambda: next(ticks) * 0.01)  # 10 ms each
+    sitemaps = [
+        {"name": "index", "url": "/sitemap.xml"},
+        {"name": "articles, last page", "url": "/sitemap-articles.xml?p=100"},
+    ]
+
+    figures = bench_http.measure_sitemaps(sitemaps, FakeServer("uncached", 2, base="http://h"), requests=3)
+
+    assert [(f["name"], f["bytes"], f["requests"]) for f in figures] == [
+        ("index", 15, 3),
+        ("articles, last page", 107, 3),
+    ]
+    assert figures[0]["p50_ms"] == pytest.approx(10) and figures[0]["max_ms"] == pytest.approx(10)
+
+    args = bench_http.parse_args(["--sizes", "1000,100000"])
+    slow = [{**figures[0], "p50_ms": 60.0}, figures[1]]
+    by_size = {1000: [figures[0]], 100000: slow}
+    table = "\n".join(bench_http.sitemaps_table(by_size, args))
+    assert "100k/1k" in table and "6.00" in table  # 60 ms ÷ 10 ms
+    assert "articles, last page" in table  # only at the size that has one
+    assert bench_http.sitemap_goals(by_size, args) == [
+        "- 1,000 articles: every sitemap uncached ≤ 50 ms (p50): holds",
+        "- 100,000 articles: every sitemap uncached ≤ 50 ms (p50): FAILS for index",
+        "- every sitemap at 100,000 ≤ 1.3× its time at 1,000: FAILS for index",
+    ]
 
 
 def test_the_benchmark_starts_make_serves_gunicorn(monkeypatch, tmp_path):

@@ -15,13 +15,19 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from bench.pages import reader_pages
+from bench.pages import reader_pages, sitemap_pages
 
 
 class Command(BaseCommand):
     help = "Print the benchmark's reader pages with their SQL query counts (cold and warm cache) as JSON."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--sitemaps", action="store_true", help="list the sitemaps instead (names and URLs)")
+
     def handle(self, *args, **options):
+        if options["sitemaps"]:
+            self.stdout.write(json.dumps([{"name": name, "url": url} for name, url in sitemap_pages()]))
+            return
         private = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-pages"}
         with override_settings(CACHES={"default": private}, PAGE_CACHE_SECONDS=0):
             pages = self.count_queries()
