@@ -1,6 +1,7 @@
 """Reader pages as a phone shows them (Chromium's phone emulation, 390 px wide)."""
 
 from browser import BROWSER_TESTS, new_browser
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = BROWSER_TESTS
@@ -44,7 +45,15 @@ def test_back_to_top_floats_on_a_wide_screen(live_server, make_article):
     driver = new_browser(1280, 900)
     try:
         driver.get(live_server.url + article.get_absolute_url())
-        assert driver.execute_script(MEASURE)["position"] == "fixed"
+        # Read until it floats, for a few seconds: once in CI the first reading found it static, as
+        # if the window had not its width yet; a stylesheet that never makes it float still fails.
+        try:
+            WebDriverWait(driver, 5).until(lambda d: d.execute_script(MEASURE)["position"] == "fixed")
+        except TimeoutException:
+            width = driver.execute_script("return [window.innerWidth, document.styleSheets.length]")
+            raise AssertionError(
+                f"not floating: {driver.execute_script(MEASURE)} (width, stylesheets: {width})"
+            ) from None
     finally:
         driver.quit()
 

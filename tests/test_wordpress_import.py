@@ -394,7 +394,7 @@ def test_a_dry_run_leaves_the_page_cache_alone(db, tmp_path, media_dir, monkeypa
     from pagecache import core
 
     marked = []
-    monkeypatch.setattr(core, "_mark", marked.append)
+    monkeypatch.setattr(core, "_mark", lambda tags, at_once=False: marked.append(tags))
     run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir), "--dry-run")
     assert marked == []  # nothing changed: no page made stale (all of them, for a whole export)
     run_import(write_export(tmp_path, export_items()), "--media-dir", str(media_dir))
