@@ -371,9 +371,10 @@ def run_wrk_while_editing(wrk: str, url: str, args: argparse.Namespace, server: 
     return figures
 
 
-def renders_per_purge(sample: dict) -> float:
-    """Responses rendered by the worker that answered (X-Cache: MISS) per edit made."""
-    return sample["x_cache"]["MISS"] / sample["edits"] if sample.get("edits") else float("nan")
+# A save purges its pages twice (pagecache.core): in its transaction, so that no copy older than the
+# change survives it, and after its commit, so that no copy rendered from the data before the commit
+# does. A hot page is rendered again after each: two renders per save, one per purge.
+PURGES_PER_SAVE = 2
 
 
 # The run -------------------------------------------------------------------------------
@@ -703,12 +704,14 @@ def edits_table(pages_by_size: dict, args: argparse.Namespace) -> list[str]:
     lines = [
         f"During edits: the cached server while manage.py bench_edits saves the article once a second for "
         f"{args.duration} s (its standfirst, through the model: the site's purges run), beside the quiet cached run;",
-        "rendered = responses with X-Cache: MISS (rendered by the worker that answered), stale = X-Cache: STALE "
-        "(the previous copy served during one render); renders per purge = rendered ÷ edits.",
+        "saves = every save while wrk ran (the last one puts the standfirst back); rendered = responses with "
+        "X-Cache: MISS (rendered by the worker that answered), stale = X-Cache: STALE (the previous copy served "
+        f"during one render); a save purges {PURGES_PER_SAVE} times (in its transaction and after its commit): "
+        f"renders per purge = rendered ÷ ({PURGES_PER_SAVE} × saves).",
         "",
     ]
     headers = ["articles", "page", "quiet r/s", "p99", "edits r/s", "p50", "p99", "r/s ÷ quiet", "p99 ÷ quiet"]
-    headers += ["edits", "save ms", "hit", "rendered", "stale", "renders/purge", "errors"]
+    headers += ["saves", "save ms", "hit", "rendered", "stale", "renders/save", "renders/purge", "errors"]
     rows = []
     for name in EDITED_PAGES:
         for size in args.sizes:
@@ -737,6 +740,7 @@ def edits_table(pages_by_size: dict, args: argparse.Namespace) -> list[str]:
                     str(counts["MISS"]),
                     str(counts["STALE"]),
                     ratio(counts["MISS"], edits, 1),
+                    ratio(counts["MISS"], PURGES_PER_SAVE * edits, 1),
                     describe_errors({"edits": page.errors("edits")}),
                 ]
             )
@@ -784,11 +788,11 @@ def goals(pages_by_size: dict, args: argparse.Namespace) -> list[str]:
                 p.name
                 for p in edited
                 if not sum(s["x_cache"]["MISS"] for s in p.samples["edits"])
-                <= sum(s["edits"] for s in p.samples["edits"])
+                <= PURGES_PER_SAVE * sum(s["edits"] for s in p.samples["edits"])
             ]
             lines.append(f"- {size:,} articles: during edits, r/s ≥ 80 % of quiet: {verdict(dropped)}")
             lines.append(f"- {size:,} articles: during edits, p99 ≤ 3× quiet: {verdict(slower)}")
-            lines.append(f"- {size:,} articles: one render per purge: {verdict(stampede)}")
+            lines.append(f"- {size:,} articles: one render per purge ({PURGES_PER_SAVE} per save): {verdict(stampede)}")
     return lines
 
 

@@ -160,14 +160,14 @@ def test_the_table_gives_ratios_to_the_bare_view_errors_boots_and_the_goals():
     assert "Warning: 9 failed or timed-out requests (9 timeout)" in text
     # The edit phase: 8 renders for 3 edits.
     edits = next(line for line in text.splitlines() if line.startswith("1,000     home") and " 2.7 " in line)
-    assert "0.53" in edits  # 900 ÷ 1 700 during edits
+    assert "0.53" in edits and " 1.3 " in edits  # 900 ÷ 1 700 during edits; 8 renders ÷ 6 purges
     assert (
         "- 1,000 articles: cached ≥ 0.8× bare: FAILS for article, 50 comments (not kept by the page cache, left out: search)"
         in text
     )
     assert "- 1,000 articles: cached p99 ≤ 3× p50: FAILS for home; article, 50 comments" in text
     assert "- 1,000 articles: uncached article ≥ 8 % of bare: 9.0% (holds)" in text
-    assert "- 1,000 articles: one render per purge: FAILS for home" in text
+    assert "- 1,000 articles: one render per purge (2 per save): FAILS for home" in text  # 8 renders, 6 purges
 
 
 def test_two_sizes_add_the_largest_to_smallest_column():
