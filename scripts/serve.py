@@ -8,7 +8,7 @@ Everything can be overridden from the environment (see docs/deploying.md):
 - NEWSROOM_WORKERS (or WEB_CONCURRENCY, the variable platforms set): gunicorn
   workers, 2 × CPUs + 1 by default;
 - NEWSROOM_SERVE_MAX_REQUESTS: requests a worker serves before gunicorn replaces it
-  (100,000, plus up to 10 % at random; 0 = never);
+  (1,000,000, plus up to 10 % at random; 0 = never);
 - DJANGO_SECRET_KEY: otherwise one is generated once and kept in var/secret-key;
 - DATABASE_URL, DATABASE_POOL, DJANGO_CACHE_*, DJANGO_EMAIL_*…: read by the settings as usual.
 
@@ -62,11 +62,12 @@ def worker_count(environ: MutableMapping[str, str]) -> tuple[int, str]:
 # the app (measured on 2 cores, December 2026), taken from the other workers' requests. At 2,000
 # requests a worker was replaced every few seconds under cached load (37 boots in one benchmark
 # run, p99 at 0.6–1.2 s; 0.9–1.2 s against 25–48 ms without boots on the hello view, measured
-# again: docs/deploying.md). At 100,000 a worker lives two minutes
-# or more at cached rates on 2 cores (up to ~850 requests a second each) and hours at ordinary
-# traffic: a boot costs under 0.5 % of its worker's time. Workers use 72–79 MB and have
-# not been seen to grow, so recycling stays a guard, not a cure.
-DEFAULT_MAX_REQUESTS = 100_000
+# again: docs/deploying.md). At 100,000 a worker still booted every 90 s at the cached rate the
+# page cache now reaches (about 1,150 requests a second per worker on 2 cores): 2 boots per
+# server in one benchmark run, whose edit phase had a p99 of 425 ms (a boot in it, most likely). At 1,000,000 it lives a quarter of an hour at that rate and days at ordinary
+# traffic: a boot costs under 0.1 % of its worker's time. Workers use 72–79 MB and have not been
+# seen to grow, so recycling stays a guard, not a cure.
+DEFAULT_MAX_REQUESTS = 1_000_000
 JITTER_PERCENT = 10  # workers started together are never all replaced at the same moment
 
 

@@ -233,7 +233,7 @@ def test_the_benchmark_starts_make_serves_gunicorn(monkeypatch, tmp_path):
 
     served = serve_script.gunicorn_command("127.0.0.1:8000", 2, serve_script.worker_recycling({}))
     assert without_address_and_logs(started[0]) == without_address_and_logs(served)
-    assert "--max-requests=100000" in started[0] and "--max-requests-jitter=10000" in started[0]
+    assert "--max-requests=1000000" in started[0] and "--max-requests-jitter=100000" in started[0]
     assert f"--error-logfile={tmp_path / 'gunicorn.log'}" in started[0]
 
 

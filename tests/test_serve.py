@@ -164,8 +164,8 @@ def test_make_serve_serves_the_site_with_production_settings(served_site):
     output = log_path.read_text()
     assert "DEBUG:          False" in output
     assert "workers:        2 sync (from NEWSROOM_WORKERS)" in output
-    assert "max requests:   100,000 per worker + up to 10,000 at random" in output
-    assert "--max-requests=100000 --max-requests-jitter=10000" in output  # the command, as run
+    assert "max requests:   1,000,000 per worker + up to 100,000 at random" in output
+    assert "--max-requests=1000000 --max-requests-jitter=100000" in output  # the command, as run
     assert "no demo logins" in output  # load_demo creates no known-password accounts with DEBUG off
     assert '"GET / HTTP/1.1" 200' in output  # access log on standard output
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -223,7 +223,7 @@ def test_worker_count(environ, expected):
 @pytest.mark.parametrize(
     ("environ", "max_requests", "jitter"),
     [
-        ({}, 100_000, 10_000),
+        ({}, 1_000_000, 100_000),
         ({"NEWSROOM_SERVE_MAX_REQUESTS": "50_000"}, 50_000, 5_000),
         ({"NEWSROOM_SERVE_MAX_REQUESTS": "0"}, 0, 0),
     ],
@@ -245,7 +245,7 @@ def test_worker_recycling_refuses_what_is_not_a_number():
 
 def test_the_settings_printed_name_the_recycling_and_its_reason(capsys, settings):
     for environ, expected in [
-        ({}, "100,000 per worker + up to 10,000 at random, then a new worker (default: minutes of life"),
+        ({}, "1,000,000 per worker + up to 100,000 at random, then a new worker (default: minutes of life"),
         ({"NEWSROOM_SERVE_MAX_REQUESTS": "0"}, "never: workers are not recycled (from NEWSROOM_SERVE_MAX_REQUESTS)"),
     ]:
         serve_script.describe_settings(3, "test", serve_script.worker_recycling(environ), "http://x/", False)
