@@ -132,6 +132,7 @@ class Item:
     creator: str = ""
     link: str = ""
     sticky: bool = False
+    password: str = ""  # « Protégé par mot de passe » in WordPress
     parent: int = 0
     attachment_url: str = ""
     # (taxonomy, slug, name): category, post_tag, or a custom taxonomy such as ville
@@ -167,7 +168,7 @@ class Item:
             f"<wp:status>{cdata(self.status)}</wp:status>\n"
             f"<wp:post_parent>{self.parent}</wp:post_parent><wp:menu_order>0</wp:menu_order>\n"
             f"<wp:post_type>{cdata(self.post_type)}</wp:post_type>\n"
-            "<wp:post_password></wp:post_password>\n"
+            f"<wp:post_password>{cdata(self.password) if self.password else ''}</wp:post_password>\n"
             f"<wp:is_sticky>{1 if self.sticky else 0}</wp:is_sticky>\n"
             f"{attachment}{categories}{meta}\n" + "".join(comment.xml() for comment in self.comments) + "</item>\n"
         )

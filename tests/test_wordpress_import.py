@@ -509,6 +509,9 @@ THEME_UNIT_TEST = Path(__file__).resolve().parents[2] / "shared/wordpress/themeu
 def test_wordpress_own_test_export_imports_with_its_missing_media_reported(db, client):
     report = run_import(THEME_UNIT_TEST)
     assert "fichier d’image introuvable" in report
+    # « Template: Password Protected (the password is "enter") »: never public here.
+    assert not article(1168).is_visible
+    assert "(WordPress n° 1168) — protégé par un mot de passe dans WordPress : importé sans être publié" in report
     imported = ImportedItem.objects.filter(kind="post").select_related("article")
     assert imported.count() >= 50
     for row in imported:
@@ -602,6 +605,95 @@ def test_an_author_named_by_an_email_address_is_never_shown_by_it(db, tmp_path, 
     assert user.first_name == "" and user.last_name == ""
     for address in [article(30).get_absolute_url(), "/rss/", "/"]:
         assert "jo@example.org" not in client.get(address).content.decode()
+
+
+# Password-protected posts: its readers needed the old site's password; here nobody would.
+
+RESERVED_TEXT = "Le détail des tarifs réservé aux abonnés"
+
+
+def protected_post(**changes):
+    fields = {
+        "post_id": 30, "title": "Réservé aux abonnés : les tarifs 2024", "slug": "tarifs-abonnes", "date_gmt": PAST,
+        "content": f"<p>{RESERVED_TEXT}.</p>", "creator": "cdupont", "password": "abonne2024",
+        "link": f"{SITE}/2016/07/14/tarifs-abonnes/",
+        "terms": [("category", "societe", "Société"), ("post_tag", "fintech", "FinTech"), ("ville", "metz", "Metz")],
+        "comments": [wxr.Comment(40, "Enfin les tarifs !", author="Abonné", email="abonne@example.org", approved="1")],
+    }  # fmt: skip
+    fields.update(changes)
+    return wxr.Item(**fields)
+
+
+def public_pages_of_the_protected_post(client):
+    """Every page a reader or a robot could find the post's text on, by its address, its subjects or a search."""
+    addresses = ["/", "/rss/", "/sitemap.xml", "/sitemap-articles.xml", "/2016/07/14/tarifs-abonnes/", "/?p=30",
+                 "/tarifs-abonnes/", Territory.objects.get(name="Metz").get_absolute_url(), "/mot-cle/fintech/",
+                 article(30).get_absolute_url(), f"/recherche/?q={RESERVED_TEXT.split()[3]}"]  # fmt: skip
+    return {address: client.get(address, follow=True) for address in addresses}
+
+
+def test_a_password_protected_post_is_imported_without_being_published(db, tmp_path, media_dir, client):
+    report = run_import(write_export(tmp_path, [*export_items(), protected_post()]), "--media-dir", str(media_dir))
+
+    reserved = article(30)
+    assert reserved.status == Article.Status.UNPUBLISHED and reserved.published_at == PAST
+    assert RESERVED_TEXT in reserved.body  # the desk has it, to decide
+    assert "(WordPress n° 30) — protégé par un mot de passe dans WordPress : importé sans être publié" in report
+    assert "réservé, non publié ici" in reserved.revisions.get().remark
+    assert "abonne2024" not in repr(every_row())  # the old site's password is kept nowhere
+    for address, response in public_pages_of_the_protected_post(client).items():
+        page = response.content.decode()
+        assert RESERVED_TEXT not in page and "Enfin les tarifs" not in page and "tarifs 2024" not in page, address
+
+
+def test_a_post_protected_since_its_import_leaves_the_public_site(db, tmp_path, media_dir, client):
+    run_import(write_export(tmp_path, [*export_items(), protected_post(password="")]), "--media-dir", str(media_dir))
+    assert article(30).is_visible and client.get("/?p=30").status_code == 301
+
+    report = run_import(write_export(tmp_path, [*export_items(), protected_post()], name="newer.xml"))
+
+    assert article(30).status == Article.Status.UNPUBLISHED
+    assert "(WordPress n° 30) — protégé par un mot de passe dans WordPress : importé sans être publié" in report
+    for address, response in public_pages_of_the_protected_post(client).items():
+        assert RESERVED_TEXT not in response.content.decode(), address
+
+
+def test_a_protected_post_the_newsroom_published_and_edited_here_is_reported_not_withdrawn(
+    db, tmp_path, media_dir, editor
+):
+    run_import(write_export(tmp_path, [*export_items(), protected_post(password="")]), "--media-dir", str(media_dir))
+    reserved = article(30)
+    reserved.title = "Les tarifs 2024, revus par la rédaction"
+    reserved.save(by=editor)
+    ArticleRevision.objects.record(reserved, editor)
+
+    report = run_import(write_export(tmp_path, [*export_items(), protected_post()], name="newer.xml"))
+
+    assert article(30).is_visible  # the newsroom's decision, as for any article edited here
+    assert (
+        "(WordPress n° 30) — protégé par un mot de passe dans WordPress, mais modifié dans la rédaction : laissé tel quel"
+        in report
+    )
+
+
+def test_an_unchanged_post_keeps_its_fingerprint_now_that_protection_is_read():
+    """Re-running an older import must not rewrite every post because the reader learnt a field."""
+    from wordpress import wxr as reader
+    from wordpress.importer import post_fingerprint
+
+    plain = reader.Item("1", title="Titre")
+    assert post_fingerprint(plain) == content_digest_without_protection(plain)
+    assert post_fingerprint(reader.Item("1", title="Titre", protected=True)) != post_fingerprint(plain)
+
+
+def content_digest_without_protection(item):
+    from dataclasses import asdict
+
+    from wordpress.importer import digest
+
+    data = {**asdict(item), "comments": None}
+    del data["protected"]
+    return digest(data)
 
 
 # Hostile or broken exports ----------------------------------------------------------------------------

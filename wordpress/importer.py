@@ -132,7 +132,10 @@ def digest(value) -> str:
 
 def post_fingerprint(item: wxr.Item) -> str:
     """A post's WordPress data, without its comments (each has its own): what says it changed there."""
-    return digest({**asdict(item), "comments": None})
+    data = {**asdict(item), "comments": None}
+    if not item.protected:
+        del data["protected"]  # read since; the posts that are not keep the fingerprints they had
+    return digest(data)
 
 
 def decoded_slug(slug: str) -> str:
@@ -664,7 +667,10 @@ class WordPressImport:
             self.report.count("post", report.UNCHANGED)
             return article
         if article is not None and ArticleRevision.objects.latest_number(article) != existing.imported_version:
-            self.report.problem(report.EDITED_HERE, "", title=title, wordpress_id=item.post_id)
+            # The newsroom's edits win, as for any update; a post its readers needed a password for is
+            # said loudly, as the desk may have to withdraw it.
+            edited = report.PROTECTED_BUT_EDITED if item.protected and article.is_visible else report.EDITED_HERE
+            self.report.problem(edited, "", title=title, wordpress_id=item.post_id)
             self.report.skip("post", "articles modifiés dans la rédaction depuis l’import")
             return article
         converted = content.convert_body(item.content, self, site=self.source)
@@ -705,7 +711,14 @@ class WordPressImport:
             # Published « now », an archive's article would lead the home page and the feeds.
             self.report.problem(report.UNREADABLE_DATE, "importé en brouillon", title=title, wordpress_id=item.post_id)
             article.status = Article.Status.DRAFT
-        article.published_at = item.date if article.status == Article.Status.PUBLISHED else None
+        if item.protected and article.status == Article.Status.PUBLISHED:
+            # Its readers needed the old site's password; here nobody would: not published, whatever
+            # its status there, but kept with its date for the desk to decide (« Dépublié »).
+            self.report.problem(report.PROTECTED, "", title=title, wordpress_id=item.post_id)
+            article.status = Article.Status.UNPUBLISHED
+            article.published_at = item.date
+        else:
+            article.published_at = item.date if article.status == Article.Status.PUBLISHED else None
         article.is_featured = item.sticky
         article.comments_mode = (
             Article.CommentsMode.CLOSED if item.comment_status == "closed" else Article.CommentsMode.MODERATED
@@ -716,8 +729,11 @@ class WordPressImport:
             # The desk sees when it was written, not when it was imported.
             Article.objects.filter(pk=article.pk).update(created_at=item.date)
         related = self.set_subjects(article, item, creating=creating)
+        remark = f"WordPress n° {item.post_id}"
+        if item.protected:
+            remark += " : protégé par un mot de passe, réservé, non publié ici"
         revision = ArticleRevision.objects.record(
-            article, None, ArticleRevision.Action.IMPORTED, remark=f"WordPress n° {item.post_id}", related=related
+            article, None, ArticleRevision.Action.IMPORTED, remark=remark, related=related
         )
         row = existing or ImportedItem(source=self.source, kind=Kind.POST, wordpress_id=item.post_id)
         row.article = article

@@ -33,6 +33,8 @@ NOT_IMPORTED = "article non importé"
 ITEM_NOT_IMPORTED = "élément non importé"
 TRUNCATED = "texte raccourci"
 UNREADABLE_DATE = "date de publication illisible"
+PROTECTED = "protégé par un mot de passe dans WordPress : importé sans être publié"
+PROTECTED_BUT_EDITED = "protégé par un mot de passe dans WordPress, mais modifié dans la rédaction : laissé tel quel"
 
 
 @dataclass(frozen=True)

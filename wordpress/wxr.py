@@ -108,6 +108,8 @@ class Item:
     parent_id: str = "0"
     comment_status: str = ""
     sticky: bool = False
+    # « Protégé par mot de passe »: only whether it is, never the password (the old site's secret).
+    protected: bool = False
     attachment_url: str = ""
     terms: list[ItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
@@ -164,6 +166,7 @@ def _item(element) -> Item:
         parent_id=values.get("wp:post_parent", "0").strip() or "0",
         comment_status=values.get("wp:comment_status", "").strip(),
         sticky=values.get("wp:is_sticky", "0").strip() == "1",
+        protected=bool(values.get("wp:post_password", "").strip()),
         attachment_url=values.get("wp:attachment_url", "").strip(),
     )
     for child in element:
