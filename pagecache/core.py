@@ -260,9 +260,10 @@ def purges_deferred(*, discard: bool = False):
     finally:
         _batch.reset(token)
         if not discard:
-            purge(*_within_limit(batch.tags | batch.at_once))
-            if batch.at_once:
-                purge(*_within_limit(batch.at_once), at_once=True)
+            # Withdrawn tags once, at once (an at-once purge raises their ordinary mark too).
+            withdrawn = _within_limit(batch.at_once) if batch.at_once else set()
+            purge(*(_within_limit(batch.tags | batch.at_once) - withdrawn))
+            purge(*withdrawn, at_once=True)
         for callback in batch.at_end.values():
             callback()
 
