@@ -8,6 +8,7 @@ and the rest of the code imports them from ``articles.models`` as before.
 - ``articles``: the article, its queries and workflow, and what its body points to;
 - ``page_data``: the one query behind ``Article.page_data``;
 - ``redirects``, ``corrections``, ``revisions``: former addresses, rectificatifs and versions;
+- ``drafts``: each person's unsaved text of an article, kept on the server for them alone;
 - ``subject_dates``: each subject's latest publication, kept for the sitemaps.
 
 The modules import one another one way: ``articles`` imports the modules it uses, and
@@ -18,6 +19,7 @@ runs looks it up by name (``apps.get_model``), never by an import inside a funct
 from .addresses import slug_address
 from .articles import Article, ArticleQuerySet, BodyReference, references_from
 from .corrections import Correction
+from .drafts import ArticleDraft
 from .personalities import Personality
 from .redirects import ArticleSlugRedirect
 from .revisions import ArticleRevision
@@ -28,6 +30,7 @@ from .territories import Territory
 
 __all__ = [
     "Article",
+    "ArticleDraft",
     "ArticleQuerySet",
     "ArticleRevision",
     "ArticleSlugRedirect",
