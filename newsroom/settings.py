@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "outbox",
     "pagecache",
     "images",
+    "documents",
     "django_prose_editor",
     "articles",
     "comments",
