@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from common.inputs import plain_number
 from images.forms import typed_file_names
 from images.models import Image
 
+from . import embeds, galleries
 from .typography import fix_french_spacing
 
 ALLOWED_TAGS = {
@@ -48,12 +50,24 @@ ALLOWED_TAGS = {
     "img",
     "figcaption",
     "aside",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "data-file"},
     "aside": {"data-callout", "data-color", "data-title"},
     "ol": {"start"},
+    "th": {"scope"},
+    "blockquote": {"data-source", "data-pullquote"},
+    # What a figure holds besides a library image: an embed (articles.embeds), a gallery of library
+    # images (articles.galleries), an audio or video file of the document library (documents).
+    "figure": {"data-embed", "data-embed-id", "data-gallery", "data-media"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -114,6 +128,12 @@ def text_colour_for(background: str) -> str:
 
 
 @dataclass
+class TableShape:
+    cells: int = 0
+    columns: int = 0  # the widest row's
+
+
+@dataclass
 class BodyOutline:
     """What a stored body refers to and contains, read in one pass."""
 
@@ -122,12 +142,24 @@ class BodyOutline:
     bad_colours: list[str] = field(default_factory=list)
     foreign_images: int = 0
     text: list[str] = field(default_factory=list)
+    tables: list[TableShape] = field(default_factory=list)
+    embeds: list[tuple[str, str]] = field(default_factory=list)  # (provider, id) as written
+    galleries: list[list[int | None]] = field(default_factory=list)  # ids as written; None: not an id
+    media_ids: set[int] = field(default_factory=set)
+    bad_media: int = 0
+    document_ids: set[int] = field(default_factory=set)  # linked as /documents/<id>/
+
+    @property
+    def library_ids(self) -> set[int]:
+        """Every document library id the body uses: linked documents, audio and video."""
+        return self.document_ids | self.media_ids
 
 
 class _OutlineReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.outline = BodyOutline()
+        self.row_cells = 0
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -138,11 +170,39 @@ class _OutlineReader(HTMLParser):
             else:
                 self.outline.foreign_images += 1
         elif tag == "a":
-            slug = article_slug_in(attributes.get("href") or "")
+            href = attributes.get("href") or ""
+            slug = article_slug_in(href)
             if slug:
                 self.outline.linked_slugs.add(slug)
+            elif (document_id := document_id_in(href)) is not None:
+                self.outline.document_ids.add(document_id)
         elif tag == "aside" and resolve_colour(attributes.get("data-color") or "") is None:
             self.outline.bad_colours.append(attributes.get("data-color") or "")
+        elif tag == "figure":
+            self._figure(attributes)
+        elif tag == "table":
+            self.outline.tables.append(TableShape())
+        elif tag == "tr":
+            self.row_cells = 0
+        elif tag in {"td", "th"} and self.outline.tables:
+            table = self.outline.tables[-1]
+            table.cells += 1
+            self.row_cells += 1
+            table.columns = max(table.columns, self.row_cells)
+
+    def _figure(self, attributes: dict):
+        if "data-embed" in attributes:
+            self.outline.embeds.append((attributes["data-embed"] or "", attributes.get("data-embed-id") or ""))
+        elif "data-gallery" in attributes:
+            ids = [library_image_id(value) for value in (attributes["data-gallery"] or "").split()]
+            self.outline.galleries.append(ids)
+            self.outline.image_ids.update(image_id for image_id in ids if image_id is not None)
+        elif "data-media" in attributes:
+            media_id = plain_number(attributes["data-media"])
+            if media_id is None:
+                self.outline.bad_media += 1
+            else:
+                self.outline.media_ids.add(media_id)
 
     def handle_data(self, data):
         self.outline.text.append(data)
@@ -226,14 +286,30 @@ def canonical_article_href(href: str) -> str | None:
     return None
 
 
+DOCUMENT_VIEW = "documents:document"
+
+
+def document_id_in(href: str) -> int | None:
+    """The document library id a link to its stable address (``/documents/<id>/``) names."""
+    view, _fragment = _site_view(href)
+    if not view or view.view_name != DOCUMENT_VIEW:
+        return None
+    return plain_number(str(view.kwargs.get("pk", "")))
+
+
 def is_staff_only_link(href: str) -> bool:
     view, _fragment = _site_view(href)
     return view is not None and view.view_name == "articles:preview"
 
 
+HEADER_SCOPES = {"col", "row"}
+
+
 def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "a" and attribute == "href":
         return canonical_article_href(value) or value
+    if tag == "th" and attribute == "scope":
+        return value if value in HEADER_SCOPES else None  # then with_header_scopes() chooses
     return value
 
 
@@ -287,15 +363,109 @@ def clean_body(html: str) -> str:
             )
             % {"code": re.sub(r"\s+", " ", shortcode.group(0)), "callout": CALLOUT_BUTTON, "image": IMAGE_BUTTON}
         )
+    errors += _element_errors(found)
     if found.image_ids:
         missing = found.image_ids - set(Image.objects.filter(pk__in=found.image_ids).values_list("pk", flat=True))
         if missing:
             errors.append(
                 _("Une image insérée n’existe plus dans la photothèque : retirez-la ou choisissez-en une autre.")
             )
+    errors += _library_errors(found)
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return with_header_scopes(cleaned)
+
+
+def _element_errors(found: BodyOutline) -> list[str]:
+    """Tables, embeds and galleries beyond what a page can show, or not what the editor writes."""
+    errors = []
+    for number, table in enumerate(found.tables, start=1):
+        if table.cells > settings.BODY_TABLE_MAX_CELLS or table.columns > settings.BODY_TABLE_MAX_COLUMNS:
+            errors.append(
+                _(
+                    "Le tableau n° %(number)s a %(cells)s cellules sur %(columns)s colonnes : un article en "
+                    "affiche au plus %(max_cells)s, sur %(max_columns)s colonnes. Coupez-le en plusieurs "
+                    "tableaux, ou joignez le fichier complet comme document."
+                )
+                % {
+                    "number": number,
+                    "cells": number_format(table.cells, force_grouping=True),
+                    "columns": table.columns,
+                    "max_cells": number_format(settings.BODY_TABLE_MAX_CELLS, force_grouping=True),
+                    "max_columns": settings.BODY_TABLE_MAX_COLUMNS,
+                }
+            )
+    for provider, embed_id in found.embeds:
+        if (problem := embeds.problem_with(provider, embed_id)) is not None:
+            errors.append(problem)
+    for ids in found.galleries:
+        if not ids or None in ids:
+            errors.append(_("Un diaporama doit réunir des images de la photothèque : choisissez-les à nouveau."))
+        elif len(ids) > settings.BODY_GALLERY_MAX_IMAGES:
+            errors.append(
+                _("Un diaporama a %(count)s images : gardez-en au plus %(max)s, ou faites-en plusieurs.")
+                % {"count": number_format(len(ids), force_grouping=True), "max": settings.BODY_GALLERY_MAX_IMAGES}
+            )
+    if found.bad_media:
+        errors.append(_("Un son ou une vidéo doit venir de la médiathèque : insérez-le à nouveau."))
+    return errors
+
+
+def _library_errors(found: BodyOutline) -> list[str]:
+    """Audio, video and documents the body names must exist in the library, and be what they are used as."""
+    if not found.library_ids:
+        return []
+    kinds = dict(library_documents().filter(pk__in=found.library_ids).values_list("pk", "kind"))
+    errors = []
+    if found.document_ids - kinds.keys():
+        errors.append(
+            _("Un document lié n’existe plus dans la médiathèque : retirez le lien ou choisissez-en un autre.")
+        )
+    media = {found_id: kinds.get(found_id) for found_id in found.media_ids}
+    if any(kind is None for kind in media.values()):
+        errors.append(_("Un son ou une vidéo inséré n’existe plus dans la médiathèque : retirez-le."))
+    elif any(kind not in PLAYABLE_KINDS for kind in media.values()):
+        errors.append(_("Seuls un son ou une vidéo de la médiathèque peuvent être lus dans l’article."))
+    return errors
+
+
+PLAYABLE_KINDS = {"audio", "video"}
+
+
+def library_documents():
+    """The document library's rows (``documents.Document``), by name: documents sits below articles."""
+    return apps.get_model("documents", "Document").objects.all()
+
+
+_TABLE_TAG = re.compile(r"<(/?)(table|tr|th|td)\b([^>]*)>")
+
+
+def with_header_scopes(html: str) -> str:
+    """Give every header cell the ``scope`` screen readers need: a first row's headers head columns,
+    a header opening a later row heads that row. Kept as written when the journalist chose."""
+    if "<th" not in html:
+        return html
+    rows: list[list[int]] = []  # per open table: [row index, cell index in the row]
+
+    def rewrite(match: re.Match) -> str:
+        closing, tag, attributes = match.groups()
+        if tag == "table":
+            if closing:
+                rows and rows.pop()
+            else:
+                rows.append([-1, 0])
+        elif tag == "tr" and not closing and rows:
+            rows[-1][0] += 1
+            rows[-1][1] = 0
+        elif tag in {"th", "td"} and not closing and rows:
+            row, cell = rows[-1]
+            rows[-1][1] += 1
+            if tag == "th" and "scope=" not in attributes:
+                scope = "col" if row == 0 or cell > 0 else "row"
+                return f'<th scope="{scope}"{attributes}>'
+        return match.group(0)
+
+    return _TABLE_TAG.sub(rewrite, html)
 
 
 def typed_file_names_in(html: str) -> list[str]:
@@ -322,10 +492,12 @@ class References:
 
     images: dict[int, object]
     articles: dict[str, object | None]  # slug as written → target article, None when gone
+    documents: dict[int, object] = field(default_factory=dict)  # documents.Document by id
 
 
 class _BodyRenderer(HTMLParser):
-    """Rewrites the stored HTML for readers: pictures, resolved links, coloured notes.
+    """Rewrites the stored HTML for readers: pictures, embeds, galleries, audio and video, tables
+    readable on a phone, quotations with their source, resolved links, coloured notes.
 
     The input has already been through ``clean_body``; every piece of text and every
     attribute is escaped again on the way out all the same.
@@ -335,10 +507,15 @@ class _BodyRenderer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.references = references
         self.out: list[str] = []
-        self.link_stack: list[bool] = []  # for each open <a>: was it written, or unwrapped to plain text?
+        # For each open <a>: what closes it (« </a> », plus a document's type and size), or "" when
+        # it was unwrapped to plain text.
+        self.link_stack: list[str] = []
+        self.quote_stack: list[str] = []  # for each open <blockquote>: what closes it
         self.figure: dict | None = None
         self.images_seen = 0
         self.lazy_after = lazy_after
+        self.tables = 0
+        self.table_label_at: int | None = None  # where the open table's scrolling box gets its name
 
     # Figures are rebuilt from the library; their own markup is collected, then replaced.
     def handle_starttag(self, tag, attrs):
@@ -354,7 +531,7 @@ class _BodyRenderer(HTMLParser):
                 )
             return
         if tag == "figure":
-            self.figure = {"file": "", "caption": [], "in_caption": False}
+            self.figure = {"file": "", "caption": [], "in_caption": False, "attributes": attributes}
             return
         if tag == "img":  # an image outside a figure
             self._emit_picture(attributes.get("data-file") or "", "")
@@ -364,6 +541,17 @@ class _BodyRenderer(HTMLParser):
             return
         if tag == "aside":
             self.out.append(self._callout_start(attributes))
+            return
+        if tag == "blockquote":
+            self.out.append(self._quote_start(attributes))
+            return
+        if tag == "table":
+            self._table_start()
+            return
+        if tag == "caption" and self.table_label_at is not None:
+            caption_id = f"tableau-{self.tables}"
+            self.out[self.table_label_at] = f' aria-labelledby="{caption_id}"'
+            self.out.append(f'<caption id="{caption_id}">')
             return
         self.out.append(self._start(tag, attributes))
 
@@ -376,12 +564,19 @@ class _BodyRenderer(HTMLParser):
                 self.figure["in_caption"] = False
             elif tag == "figure":
                 figure, self.figure = self.figure, None
-                self._emit_picture(figure["file"], "".join(figure["caption"]).strip())
+                self._emit_figure(figure["attributes"], figure["file"], "".join(figure["caption"]).strip())
             elif self.figure.get("in_caption") and tag not in {"br", "img"}:
                 self.figure["caption"].append(self._close_link() if tag == "a" else f"</{tag}>")
             return
         if tag == "a":
             self.out.append(self._close_link())
+            return
+        if tag == "blockquote":
+            self.out.append(self.quote_stack.pop() if self.quote_stack else "</blockquote>")
+            return
+        if tag == "table":
+            self.out.append("</table></div>")
+            self.table_label_at = None
             return
         if tag in {"br", "img"}:
             return
@@ -401,27 +596,55 @@ class _BodyRenderer(HTMLParser):
         rendered = "".join(f' {name}="{escape(value or "")}"' for name, value in attributes.items())
         return f"<{tag}{rendered}>"
 
-    def _link_target(self, href: str) -> str | None:
-        """The address a link takes readers to, or None to show its text without a link."""
+    def _link_target(self, href: str) -> tuple[str | None, str]:
+        """The address a link takes readers to (None: show its text without a link), and what follows it."""
         if not href or is_staff_only_link(href):
-            return None
+            return None, ""
+        if (document_id := document_id_in(href)) is not None:
+            document = self.references.documents.get(document_id)
+            if document is None:
+                return None, ""
+            meta = escape(document_meta(document))
+            return document.get_absolute_url(), f' <span class="document-meta">({meta})</span>'
         slug = article_slug_in(href)
         if slug is None:
-            return href
+            return href, ""
         target = self.references.articles.get(slug)
         if target is None or not target.is_visible:
-            return None
+            return None, ""
         fragment = href[href.index("#") :] if "#" in href else ""
-        return target.get_absolute_url() + fragment
+        return target.get_absolute_url() + fragment, ""
 
     def _open_link(self, attributes: dict) -> str | None:
         """The <a> tag to write, or None when the link is dropped (its text stays)."""
-        href = self._link_target(attributes.get("href") or "")
-        self.link_stack.append(href is not None)
+        href, after = self._link_target(attributes.get("href") or "")
+        self.link_stack.append("" if href is None else "</a>" + after)
         return None if href is None else self._start("a", {**attributes, "href": href})
 
     def _close_link(self) -> str:
-        return "</a>" if self.link_stack and self.link_stack.pop() else ""
+        return self.link_stack.pop() if self.link_stack else ""
+
+    def _quote_start(self, attributes: dict) -> str:
+        """A pull quote (« exergue ») is set apart; a quotation with its source names it under the text."""
+        if "data-pullquote" in attributes:
+            self.quote_stack.append("</blockquote></figure>")
+            return '<figure class="pullquote"><blockquote>'
+        source = (attributes.get("data-source") or "").strip()
+        if source:
+            source_html = escape(fix_french_spacing(source), quote=False)
+            self.quote_stack.append(f"</blockquote><figcaption>— {source_html}</figcaption></figure>")
+            return '<figure class="quote"><blockquote>'
+        self.quote_stack.append("</blockquote>")
+        return "<blockquote>"
+
+    def _table_start(self):
+        """Wide tables scroll inside their own box on a phone, never the page; the box is named by the
+        table's caption (or « Tableau ») and focusable, so keyboard users can scroll it too."""
+        self.tables += 1
+        self.out.append('<div class="table-scroll" role="region" tabindex="0"')
+        self.table_label_at = len(self.out)
+        self.out.append(' aria-label="{}"'.format(escape(_("Tableau"))))
+        self.out.append("><table>")
 
     def _callout_start(self, attributes: dict) -> str:
         background = resolve_colour(attributes.get("data-color") or "") or resolve_colour(
@@ -434,6 +657,23 @@ class _BodyRenderer(HTMLParser):
             f'<aside class="callout" style="--callout-bg: {background}; --callout-fg: {foreground}" '
             f'aria-label="{escape(title or _("Encadré"))}">{heading}'
         )
+
+    def _emit_figure(self, attributes: dict, file_id: str, caption_html: str):
+        """A figure as what it holds: an embed, a gallery, an audio or video file, or a library image."""
+        caption = mark_safe(caption_html) if caption_html else ""
+        if "data-embed" in attributes:
+            self.out.append(embeds.render_embed(attributes["data-embed"], attributes.get("data-embed-id", ""), caption))
+        elif "data-gallery" in attributes:
+            ids = [library_image_id(value) for value in (attributes["data-gallery"] or "").split()]
+            images = [self.references.images[i] for i in ids if i in self.references.images]
+            if images:  # all deleted from the library: nothing rather than an empty frame
+                self.out.append(galleries.render_gallery(images, caption))
+        elif "data-media" in attributes:
+            document = self.references.documents.get(plain_number(attributes["data-media"]))
+            if document is not None:
+                self.out.append(render_media(document, caption))
+        else:
+            self._emit_picture(file_id, caption_html)
 
     def _emit_picture(self, file_id: str, caption_html: str):
         """The library's picture, its alt text and credit; the caption typed in the body wins over the library's."""
@@ -452,6 +692,18 @@ class _BodyRenderer(HTMLParser):
                 },
             )
         )
+
+
+def document_meta(document) -> str:
+    from documents.rendering import document_meta as meta
+
+    return meta(document)
+
+
+def render_media(document, caption) -> str:
+    from documents.rendering import render_media as render
+
+    return render(document, caption)
 
 
 # The same allowlist, applied again on the way out: a body written by a script, an

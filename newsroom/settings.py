@@ -432,6 +432,11 @@ LOGIN_WINDOW_SECONDS = env_int("NEWSROOM_LOGIN_WINDOW_SECONDS", 24 * 60 * 60)
 URLIZE_ASSUME_HTTPS = True
 
 # Callout notes (« encadrés »): the palette journalists pick from; any valid hex code works too.
+# What one article body may hold (articles/body.py): beyond it, the journalist is told to split or attach.
+BODY_TABLE_MAX_CELLS = env_int("NEWSROOM_BODY_TABLE_MAX_CELLS", 1000)
+BODY_TABLE_MAX_COLUMNS = env_int("NEWSROOM_BODY_TABLE_MAX_COLUMNS", 30)
+BODY_GALLERY_MAX_IMAGES = env_int("NEWSROOM_BODY_GALLERY_MAX_IMAGES", 100)
+
 NOTE_PALETTE = {
     "jaune": "#ffcc00",
     "bleu": "#cfe3ff",
