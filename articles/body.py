@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.inputs import plain_number
+from documents.models import Document
 from images.forms import typed_file_names
 from images.models import Image
 
@@ -432,9 +433,20 @@ def _library_errors(found: BodyOutline) -> list[str]:
 PLAYABLE_KINDS = {"audio", "video"}
 
 
+def document_meta(document) -> str:
+    from documents.rendering import document_meta as meta  # until documents.rendering lands (issue 23)
+
+    return meta(document)
+
+
+def render_media(document, caption) -> str:
+    from documents.rendering import render_media as render
+
+    return render(document, caption)
+
+
 def library_documents():
-    """The document library's rows (``documents.Document``), by name: documents sits below articles."""
-    return apps.get_model("documents", "Document").objects.all()
+    return Document.objects.all()
 
 
 _TABLE_TAG = re.compile(r"<(/?)(table|tr|th|td)\b([^>]*)>")
@@ -692,18 +704,6 @@ class _BodyRenderer(HTMLParser):
                 },
             )
         )
-
-
-def document_meta(document) -> str:
-    from documents.rendering import document_meta as meta
-
-    return meta(document)
-
-
-def render_media(document, caption) -> str:
-    from documents.rendering import render_media as render
-
-    return render(document, caption)
 
 
 # The same allowlist, applied again on the way out: a body written by a script, an

@@ -33,6 +33,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 import pagecache
+from documents.models import Document
 from images.models import Image
 from pagecache.core import pending_on_commit
 
@@ -103,6 +104,7 @@ def tag_article_page(article: Article) -> None:
     if article.main_image_id:
         tags.add(subject_tag("image", article.main_image_id))
     tags.update(subject_tag("image", pk) for pk in data["image_ids"])
+    tags.update(subject_tag("document", pk) for pk in data["document_ids"])
     # A link's address follows its target's slug, which its card tag covers.
     tags.update(article_tag(pk) for pk in data["linked_article_ids"])
     pagecache.tag(*tags)
@@ -436,3 +438,15 @@ def image_changed(sender, instance, raw=False, **kwargs):
 def image_deleted(sender, instance, **kwargs):
     # A picture taken down (its rights, a person's request): no page shows it again.
     withdrawn(subject_tag("image", instance.pk))
+
+
+@receiver(post_save, sender=Document)
+def document_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        pagecache.purge(subject_tag("document", instance.pk))
+
+
+@receiver(post_delete, sender=Document)
+def document_deleted(sender, instance, **kwargs):
+    # Like a picture: a document taken down is linked or played by no page again.
+    withdrawn(subject_tag("document", instance.pk))

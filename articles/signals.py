@@ -8,6 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 from taggit.models import Tag
 
+from documents.models import Document
 from images.models import Image
 
 from .models import Article, BodyReference, Section, Territory
@@ -105,4 +106,21 @@ def image_deleted_remember_bodies(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Image)
 def image_deleted_rerender_bodies(sender, instance, **kwargs):
+    Article.objects.filter(pk__in=instance.__dict__.pop("_bodies_to_rerender", [])).rerender_bodies()
+
+
+@receiver(post_save, sender=Document)
+def document_saved_rerender_bodies(sender, instance, created, raw=False, **kwargs):
+    # Its title, type, size, poster or transcript, as the bodies linking to or playing it show them.
+    if not raw and not created:
+        Article.objects.showing_document(instance).rerender_bodies()
+
+
+@receiver(pre_delete, sender=Document)
+def document_deleted_remember_bodies(sender, instance, **kwargs):
+    instance._bodies_to_rerender = list(Article.objects.showing_document(instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Document)
+def document_deleted_rerender_bodies(sender, instance, **kwargs):
     Article.objects.filter(pk__in=instance.__dict__.pop("_bodies_to_rerender", [])).rerender_bodies()

@@ -23,6 +23,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from common.text import single_line
+from documents.models import Document
 from images.models import Image
 
 from ..body import BodyOutline, References, clean_body, outline, plain_text, render_body
@@ -84,6 +85,10 @@ class ArticleQuerySet(models.QuerySet):
     def showing_image(self, image):
         """The articles whose body shows this library image."""
         return self.filter(pk__in=BodyReference.objects.filter(image=image).values("article_id"))
+
+    def showing_document(self, document):
+        """The articles whose body links to this library document, or plays this audio or video."""
+        return self.filter(pk__in=BodyReference.objects.filter(document=document).values("article_id"))
 
     def rerender_bodies(self, batch_size: int = 500) -> list[int]:
         """Render the stored HTML of these articles' bodies again, from what their references are now.
@@ -355,7 +360,13 @@ class Article(models.Model):
         targets = BodyReference.objects.targets_of(found.linked_slugs, self)
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"title", "standfirst", "body"} & set(update_fields):
-            self.render_body_html(References(images=Image.objects.in_bulk(found.image_ids), articles=targets))
+            self.render_body_html(
+                References(
+                    images=Image.objects.in_bulk(found.image_ids),
+                    articles=targets,
+                    documents=Document.objects.select_related("poster").in_bulk(found.library_ids),
+                )
+            )
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *self.RENDERED_FIELDS}
         with transaction.atomic():
@@ -623,7 +634,7 @@ class BodyReferenceQuerySet(models.QuerySet):
     def for_rendering(self):
         """With what rendering needs of the linked articles and images, in one query."""
         unused = [f"target_article__{name}" for name in LINKED_ARTICLE_UNUSED_FIELDS]
-        return self.select_related("target_article", "image").defer(*unused)
+        return self.select_related("target_article", "image", "document__poster").defer(*unused)
 
     def rebuild_for(self, article: "Article", found: BodyOutline, targets: dict) -> None:
         """Record what the body points to (``found``, ``targets_of``), so that changes to those things find it."""
@@ -634,18 +645,21 @@ class BodyReferenceQuerySet(models.QuerySet):
                 for slug in found.linked_slugs
             ]
             + [BodyReference(article=article, image_id=image_id) for image_id in found.image_ids]
+            + [BodyReference(article=article, document_id=document_id) for document_id in found.library_ids]
         )
 
 
 def references_from(body_references) -> References:
     """What a body points to, from its BodyReference rows (with their target articles and images)."""
-    images, articles = {}, {}
+    images, articles, documents = {}, {}, {}
     for reference in body_references:
         if reference.linked_slug:
             articles[reference.linked_slug] = reference.target_article
         elif reference.image is not None:
             images[reference.image_id] = reference.image
-    return References(images=images, articles=articles)
+        elif reference.document is not None:
+            documents[reference.document_id] = reference.document
+    return References(images=images, articles=articles, documents=documents)
 
 
 # What rendering a link never reads of the article it points to.
@@ -663,6 +677,10 @@ class BodyReference(models.Model):
     linked_slug = models.SlugField(max_length=200, blank=True)
     target_article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     image = models.ForeignKey("images.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A linked document, or an audio or video file played in the body.
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = BodyReferenceQuerySet.as_manager()
 
@@ -671,4 +689,4 @@ class BodyReference(models.Model):
         verbose_name_plural = _("références du texte")
 
     def __str__(self):
-        return self.linked_slug or f"image {self.image_id}"
+        return self.linked_slug or (f"image {self.image_id}" if self.image_id else f"document {self.document_id}")

@@ -69,6 +69,7 @@ def _page_data_parts() -> tuple[str, ...]:
     return (
         *(linked(subject) for subject in _shown_subjects()),
         referenced("image", "image"),
+        referenced("document", "document"),
         referenced("link", "target_article"),
         (
             f"SELECT 'related', {column(related, 'to_article')}, '', '', '' FROM {table(related)} "
@@ -109,6 +110,7 @@ def read_page_data(article) -> dict:
             for subject in _shown_subjects()
         },
         "image_ids": {row[0] for row in found["image"]},
+        "document_ids": {row[0] for row in found["document"]},
         "linked_article_ids": {row[0] for row in found["link"]},
         "related_article_ids": [row[0] for row in found["related"]],
         "corrections": sorted(corrections, key=lambda correction: (correction.published_at, correction.pk)),
