@@ -23,7 +23,7 @@ migrate: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py load_demo
 
 # The development server and the task worker that delivers mail (printed on the console here).
 run: demo

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Article, ArticleRevision
 from .people import public_name
 from .templatetags.newsroom import french_date
+from .typography import clock
 
 Status = Article.Status
 # Longer titles are cut in the list, which must fit a laptop's screen (the whole title shows on hover).
@@ -131,8 +132,10 @@ def desk_date(value) -> str:
     date = french_date(local)
     if local.year == timezone.localtime().year:
         date = date.removesuffix(f" {local.year}")
-    hour = f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
-    return gettext("%(date)s à %(hour)s") % {"date": date, "hour": hour}
+    return gettext("%(date)s à %(hour)s") % {
+        "date": date,
+        "hour": clock(local.hour, local.minute, whole_hours_short=True),
+    }
 
 
 def status_text(article: Article) -> str:

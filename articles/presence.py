@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from .people import public_name
 from .templatetags.newsroom import french_date
+from .typography import clock
 
 HEARTBEAT_SECONDS = 30
 PRESENCE_SECONDS = 90
@@ -44,7 +45,7 @@ def moment(when: datetime) -> str:
     """« 10 h 42 » today, « le 28 novembre 2026 à 10 h 42 » another day (site's time zone)."""
     local = timezone.localtime(when)
     if local.date() == timezone.localdate():
-        return _("%(hour)d h %(minute)02d") % {"hour": local.hour, "minute": local.minute}
+        return clock(local.hour, local.minute)
     return _("le %(date)s") % {"date": french_date(local, True)}
 
 

@@ -96,7 +96,7 @@ def test_french_dates_formats_as_french_date(value):
 
 
 def test_french_date_words():
-    assert french_date(datetime(2026, 7, 1, 7, 5, tzinfo=UTC), True) == "1er juillet 2026 à 9 h 05"
+    assert french_date(datetime(2026, 7, 1, 7, 5, tzinfo=UTC), True) == "1er juillet 2026 à 9\u00a0h\u00a005"
     assert french_date(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == "1er janvier 2027"
 
 

@@ -60,7 +60,9 @@ def test_the_second_save_is_refused_with_both_texts_and_who_saved_meanwhile(race
     assert race.status_code == 200
     html = race.content.decode()
     saved_at = timezone.localtime(ArticleRevision.objects.get(article=article, number=2).created_at)
-    assert f"Marc Lhuillier a enregistré cet article à {saved_at.hour} h {saved_at:%M} : titre modifié." in html
+    assert (
+        f"Marc Lhuillier a enregistré cet article à {saved_at.hour}\u00a0h\u00a0{saved_at:%M} : titre modifié." in html
+    )
     # Her text is intact in the form; his title is shown, as a change from what she opened.
     assert "Un paragraphe ajouté par la journaliste." in html
     assert "Le port de Metz <del>s’agrandit</del> <ins>va s’agrandir</ins>" in html
@@ -175,7 +177,7 @@ def test_the_second_person_is_told_who_else_has_the_article_open(article, journa
         marc_client.get(change_url(article))
     with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 11, 30, 10, 43)), tick=False):
         html = journalist_client.get(change_url(article)).content.decode()
-        assert "Marc Lhuillier modifie aussi cet article depuis 10 h 42" in html
+        assert "Marc Lhuillier modifie aussi cet article depuis 10\u00a0h\u00a042" in html
         # Nobody is told about themselves.
         assert "Marc Lhuillier modifie" not in marc_client.get(change_url(article)).content.decode()
 

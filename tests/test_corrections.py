@@ -67,10 +67,12 @@ def test_editor_adds_a_rectificatif_through_the_admin_and_readers_see_it(editor_
     html = Client().get(article.get_absolute_url()).content.decode()
     box = corrections_box(html)
     assert 'aria-label="Rectificatif"' in box
-    assert (f'<h2>Rectificatif du <time datetime="{NOON.isoformat()}">30 novembre 2026 à 10 h 42</time></h2>') in box
+    assert (
+        f'<h2>Rectificatif du <time datetime="{NOON.isoformat()}">30 novembre 2026 à 10\u00a0h\u00a042</time></h2>'
+    ) in box
     assert "Contrairement à ce que nous écrivions" in unescape(box)
     # The byline says so too, with the same date.
-    assert "Mis à jour le 30 novembre 2026 à 10 h 42</time>" in html
+    assert "Mis à jour le 30 novembre 2026 à 10\u00a0h\u00a042</time>" in html
 
 
 def test_structured_data_declares_the_rectificatif_and_dates_the_modification(editor_client, article):
@@ -137,10 +139,10 @@ def test_several_notes_are_shown_oldest_first_under_one_box(editor_client, artic
     assert 'aria-label="Rectificatifs et mises à jour"' in box
     titles = re.findall(r"<h2>(.*?) <time[^>]*>(.*?)</time></h2>", box)
     assert titles == [
-        ("Rectificatif du", "30 novembre 2026 à 10 h 42"),
-        ("Mise à jour du", "1er décembre 2026 à 8 h 05"),
+        ("Rectificatif du", "30 novembre 2026 à 10\u00a0h\u00a042"),
+        ("Mise à jour du", "1er décembre 2026 à 8\u00a0h\u00a005"),
     ]
-    assert "Mis à jour le 1er décembre 2026 à 8 h 05</time>" in html
+    assert "Mis à jour le 1er décembre 2026 à 8\u00a0h\u00a005</time>" in html
     data = jsonld(html)
     assert [note["text"] for note in data["correction"]] == [WRONG_DATE]
     assert data["dateModified"] == datetime(2026, 12, 1, 8, 5, tzinfo=PARIS).astimezone(timezone.UTC).isoformat()

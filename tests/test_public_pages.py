@@ -129,8 +129,8 @@ def test_article_page_shows_everything_readers_expect(client, newsroom, make_use
     byline = re.search(r'<span class="authors">(.*?)</span>', html, flags=re.S).group(1)
     assert re.sub(r"<[^>]+>", "", byline) == "Par Paul Durand et Anne Martin"
     assert byline.count('rel="author"') == 2
-    assert "Publié le 25 juillet 2016 à 10 h 30" in html
-    assert "Mis à jour le 26 juillet 2016 à 12 h 30" in html
+    assert "Publié le 25 juillet 2016 à 10\u00a0h\u00a030" in html
+    assert "Mis à jour le 26 juillet 2016 à 12\u00a0h\u00a030" in html
     assert "<p>Premier paragraphe" in html and "<p>Deuxième paragraphe.</p>" in html
     assert f'href="{newsroom["metz"].get_absolute_url()}">Metz</a>' in html
     assert f'href="{newsroom["minister"].get_absolute_url()}">Claire Vasseur</a>' in html
@@ -141,7 +141,7 @@ def test_article_page_shows_everything_readers_expect(client, newsroom, make_use
 
 def test_first_of_the_month_is_written_1er(client, make_article):
     article = make_article(published_at=datetime(2026, 7, 1, 9, 5, tzinfo=ZoneInfo("Europe/Paris")))
-    assert "Publié le 1er juillet 2026 à 9 h 05" in client.get(article.get_absolute_url()).content.decode()
+    assert "Publié le 1er juillet 2026 à 9\u00a0h\u00a005" in client.get(article.get_absolute_url()).content.decode()
 
 
 def test_update_date_is_hidden_when_not_after_publication(client, make_article):

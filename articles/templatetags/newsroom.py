@@ -11,14 +11,14 @@ from django.utils.translation import ngettext
 
 from articles.models import Correction
 from articles.people import credited, names_list, public_name
-from articles.typography import fix_french_spacing
+from articles.typography import clock, fix_french_spacing
 
 register = template.Library()
 
 
 @register.filter
 def french_date(value, with_time: bool = False) -> str:
-    """« 1er juillet 2016 », « 25 juillet 2016 à 9 h 05 » in the site's time zone."""
+    """« 1er juillet 2016 », « 25 juillet 2016 à 9 h 05 » (no-break spaces in the time) in the site's time zone."""
     return french_dates(with_time)(value)
 
 
@@ -27,7 +27,7 @@ def french_dates(with_time: bool = False) -> Callable[[datetime | None], str]:
     looked up once, not for every date (each lookup goes through the active language and zone)."""
     zone = timezone.get_current_timezone()
     first = _("1er")
-    at = _("%(date)s à %(hour)d h %(minute)02d") if with_time else ""
+    at = _("%(date)s à %(time)s") if with_time else ""
     # The month's name as the date filter's « F » gives it, without building a formatter.
     months = {}
 
@@ -37,7 +37,7 @@ def french_dates(with_time: bool = False) -> Callable[[datetime | None], str]:
         local = value.astimezone(zone) if timezone.is_aware(value) else value
         month = months.get(local.month) or months.setdefault(local.month, str(MONTHS[local.month]))
         text = f"{first if local.day == 1 else local.day} {month} {local.year}"
-        return at % {"date": text, "hour": local.hour, "minute": local.minute} if with_time else text
+        return at % {"date": text, "time": clock(local.hour, local.minute)} if with_time else text
 
     return format_date
 

@@ -1,6 +1,7 @@
 """Fill the database with a small fictional newsroom, to try the site and the admin in a minute."""
 
 import io
+import os
 from datetime import datetime, time, timedelta
 from html import escape
 
@@ -224,5 +225,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  Mot de passe commun : {demo.DEMO_PASSWORD} (un compte qui existait déjà garde le sien)"
             )
-        self.stdout.write("Site : http://127.0.0.1:8000/")
-        self.stdout.write("Administration : http://127.0.0.1:8000/admin/")
+        # The address `make run` serves: its HOST and PORT reach this command too (`make run PORT=8300`).
+        site = f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+        self.stdout.write(f"Site : {site}/")
+        self.stdout.write(f"Administration : {site}/admin/")
