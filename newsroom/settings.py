@@ -466,3 +466,8 @@ IMAGES_MAX_PIXELS = env_int("NEWSROOM_IMAGES_MAX_PIXELS", 40_000_000)  # refused
 IMAGES_RENDITION_WIDTHS = sorted(
     int(width) for width in env_list("NEWSROOM_IMAGES_RENDITION_WIDTHS", ["480", "800", "1200", "1600"])
 )
+
+# Document library: PDFs and office files are read whole in memory to be checked and rewritten;
+# audio and video are only checked and stored as sent.
+DOCUMENTS_MAX_UPLOAD_BYTES = env_int("NEWSROOM_DOCUMENTS_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+MEDIA_MAX_UPLOAD_BYTES = env_int("NEWSROOM_MEDIA_MAX_UPLOAD_BYTES", 500 * 1024 * 1024)

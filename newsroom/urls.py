@@ -22,6 +22,8 @@ urlpatterns = [
     path("sitemap.xml", seo_views.sitemap_index, name="sitemap_index"),
     path("sitemap-news.xml", seo_views.news_sitemap, name="news_sitemap"),  # before sitemap-<section>.xml
     path("sitemap-<section>.xml", seo_views.sitemap_section, name="django.contrib.sitemaps.views.sitemap"),
+    # Before the articles' addresses: a section called « documents » must not hide them.
+    path("", include("documents.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
     path("", include("search.urls")),
