@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from common.inputs import plain_number
 from documents.models import Document
+from documents.rendering import document_meta, render_media
 from images.forms import typed_file_names
 from images.models import Image
 
@@ -433,18 +434,6 @@ def _library_errors(found: BodyOutline) -> list[str]:
 PLAYABLE_KINDS = {"audio", "video"}
 
 
-def document_meta(document) -> str:
-    from documents.rendering import document_meta as meta  # until documents.rendering lands (issue 23)
-
-    return meta(document)
-
-
-def render_media(document, caption) -> str:
-    from documents.rendering import render_media as render
-
-    return render(document, caption)
-
-
 def library_documents():
     return Document.objects.all()
 
@@ -485,9 +474,14 @@ def typed_file_names_in(html: str) -> list[str]:
     return typed_file_names(" ".join(outline(html).text))
 
 
+# Where words end with no space in the markup: blocks, line breaks, captions, and a table's cells
+# and caption (« Union » and « 12 345 » in two cells never make « Union12 345 »).
+_WORD_END = re.compile(r"<(/p|br|/h[23]|/li|/figcaption|/td|/th|/caption)>")
+
+
 def plain_text(html: str) -> str:
     """The words of the body, for search, excerpts and the reading time."""
-    return re.sub(r"\s+", " ", strip_tags(re.sub(r"<(/p|br|/h[23]|/li|/figcaption)>", " ", html or ""))).strip()
+    return re.sub(r"\s+", " ", strip_tags(_WORD_END.sub(" ", html or ""))).strip()
 
 
 def reading_minutes(*texts: str) -> int:
@@ -713,6 +707,6 @@ _render_cleaner = nh3.Cleaner(**ALLOWLIST)
 
 def render_body(html: str, references: References, lazy_after: int = 0) -> SafeString:
     renderer = _BodyRenderer(references, lazy_after)
-    renderer.feed(_render_cleaner.clean(html or ""))
+    renderer.feed(with_header_scopes(_render_cleaner.clean(html or "")))
     renderer.close()
     return mark_safe("".join(renderer.out))

@@ -651,6 +651,56 @@ ARTICLES = [
         ],
     },
     {
+        # Everything an article body can hold: a table, a gallery, a video from another site (behind
+        # its facade), a document of the library, a pull quote and a quotation with its source.
+        # load_demo puts the gallery and the document in place of RICH_ARTICLE_PLACEHOLDERS.
+        "slug": "metz-fetes-mirabelle-programme-corso",
+        "title": "Fêtes de la Mirabelle : le programme, les images du corso et le cinéma en plein air",
+        "section": "culture",
+        "published": (1, 17, 30),
+        "tags": ["Festival", "Patrimoine"],
+        "territories": ["metz", "moselle"],
+        "related": ["festival-nuits-sillon-lorrain-programmation"],
+        "authors": ["journaliste"],
+        "standfirst": "Dix jours de fête, un corso fleuri de vingt-quatre chars et des projections gratuites au "
+        "bord de la Moselle : tout ce qu’il faut savoir sur l’édition de cette année, en images.",
+        "body": [
+            "Les Fêtes de la Mirabelle reviennent à Metz pour dix jours. Marchés de producteurs, concerts sur la "
+            "place de la République, cinéma en plein air et, pour finir, le grand corso fleuri du dimanche : la "
+            "ville attend plus de 200 000 visiteurs.",
+            "<h2>Le programme jour par jour</h2>",
+            "<table><caption>Les temps forts des Fêtes de la Mirabelle</caption><tbody>"
+            "<tr><th><p>Jour</p></th><th><p>Rendez-vous</p></th><th><p>Lieu</p></th><th><p>Entrée</p></th></tr>"
+            "<tr><th><p>Vendredi</p></th><td><p>Ouverture et élection de la Reine de la Mirabelle</p></td>"
+            "<td><p>Place de la République</p></td><td><p>Libre</p></td></tr>"
+            "<tr><th><p>Samedi</p></th><td><p>Marché des producteurs</p></td><td><p>Place Saint-Louis</p></td>"
+            "<td><p>Libre</p></td></tr>"
+            "<tr><th><p>Mercredi</p></th><td><p>Cinéma en plein air</p></td><td><p>Plan d’eau</p></td>"
+            "<td><p>Libre</p></td></tr>"
+            "<tr><th><p>Dimanche</p></th><td><p>Corso fleuri et feu d’artifice</p></td>"
+            "<td><p>Centre-ville</p></td><td><p>5 € (gradins)</p></td></tr></tbody></table>",
+            "<p>Le programme complet, avec les horaires et les plans d’accès, est à télécharger : {{document}}.</p>",
+            "<h2>Le corso en images</h2>",
+            "Vingt-quatre chars, plus de mille figurants et des centaines de milliers de fleurs : le corso "
+            "reste le moment le plus attendu. Voici les chars de l’an dernier, en préparation dans les ateliers "
+            "municipaux.",
+            "{{diaporama}}",
+            '<blockquote data-pullquote=""><p>Chaque char demande trois mois de travail à une vingtaine de '
+            "bénévoles.</p></blockquote>",
+            '<blockquote data-source="Le responsable des ateliers municipaux"><p>On commence à piquer les fleurs '
+            "le jeudi soir, pas avant : il faut qu’elles tiennent jusqu’au défilé.</p></blockquote>",
+            "<h2>Du cinéma au bord de l’eau</h2>",
+            "Mercredi soir, l’écran gonflable du plan d’eau accueillera des courts métrages d’animation pour "
+            "toute la famille, dont un classique du cinéma libre, que l’on peut déjà voir en ligne.",
+            '<figure data-embed="youtube" data-embed-id="aqz-KE-bpKQ"><figcaption>« Big Buck Bunny », court '
+            "métrage d’animation de la Blender Foundation, sous licence libre, projeté en ouverture.</figcaption>"
+            "</figure>",
+            '<aside data-callout="" data-color="jaune" data-title="Pratique"><p>Navettes gratuites depuis les '
+            "parkings relais toutes les dix minutes pendant le corso. Les gradins sont en vente à l’office de "
+            "tourisme.</p></aside>",
+        ],
+    },
+    {
         # Names Nancy without tagging it: the admin should suggest adding it.
         "slug": "epinal-imagerie-populaire-ancienne-usine",
         "title": "Épinal : l’imagerie populaire s’expose dans une ancienne usine textile",
@@ -805,3 +855,50 @@ PICTURES = [
         "in_body": False,
     },
 ]
+
+
+# The rich article's gallery and document, made by load_demo (pictures drawn like PICTURES').
+RICH_ARTICLE = "metz-fetes-mirabelle-programme-corso"
+GALLERY_CAPTION = "Les chars du corso, en préparation dans les ateliers municipaux."
+GALLERY = [
+    {
+        "alt": "Illustration : un char couvert de fleurs jaunes sous les néons d’un atelier.",
+        "caption": "Le char de la Reine de la Mirabelle, couvert de fleurs jaunes.",
+        "colours": ("#6a4c00", "#ffd166", "#fff3b0"),
+    },
+    {
+        "alt": "Illustration : des bénévoles piquent des fleurs rouges sur une structure en grillage.",
+        "caption": "Des bénévoles piquent les fleurs une à une.",
+        "colours": ("#6d0f1a", "#e63946", "#f1faee"),
+    },
+    {
+        "alt": "Illustration : la structure en bois d’un char, encore nue, vue de face.",
+        "caption": "La structure d’un char, avant les fleurs.",
+        "colours": ("#3d2b1f", "#a47148", "#f0e6d2"),
+    },
+    {
+        "alt": "Illustration : des caisses de fleurs violettes alignées sur des tables.",
+        "caption": "Les fleurs arrivent le jeudi, pas avant.",
+        "colours": ("#3c096c", "#9d4edd", "#e0aaff"),
+    },
+    {
+        "alt": "Illustration : un char en forme de mirabelle géante sur une remorque.",
+        "caption": "La mirabelle géante, emblème du défilé.",
+        "colours": ("#7f5539", "#f4a261", "#ffe8d6"),
+    },
+    {
+        "alt": "Illustration : un atelier de nuit éclairé, avec plusieurs chars alignés.",
+        "caption": "Les ateliers tournent jusque tard la dernière semaine.",
+        "colours": ("#0b132b", "#3a506b", "#ffd166"),
+    },
+]
+PROGRAMME = {
+    "title": "Programme des Fêtes de la Mirabelle",
+    "lines": [
+        "Fetes de la Mirabelle - programme",
+        "Vendredi 18 h : ouverture, place de la Republique",
+        "Samedi 8 h - 13 h : marche des producteurs, place Saint-Louis",
+        "Mercredi 21 h 30 : cinema en plein air, plan d'eau",
+        "Dimanche 15 h : corso fleuri ; 22 h 30 : feu d'artifice",
+    ],
+}

@@ -16,8 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as Pillow
 
+from articles.management.commands.load_demo import draw_pdf
 from articles.models import Article, Personality, Section, Territory
 from comments.models import Comment
+from documents.checks import check_upload
+from documents.models import Document
 from images.models import Image
 from images.processing import process_upload
 
@@ -135,3 +138,28 @@ def make_comment(article, body=None, *, status=Comment.Status.PENDING, moderator
     if status != Comment.Status.PENDING:
         comment.moderate(status, by=moderator)
     return comment
+
+
+# Documents, audio and video -----------------------------------------------------------------------
+
+
+def _box(kind: bytes, payload: bytes = b"") -> bytes:
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def mp4_video() -> bytes:
+    """The smallest MP4 the library takes for a video: ftyp, a video track's handler (moov), media data."""
+    handler = _box(b"hdlr", b"\0" * 8 + b"vide" + b"\0" * 12 + b"VideoHandler\0")
+    return (
+        _box(b"ftyp", b"isom\0\0\0\0isommp41")
+        + _box(b"moov", _box(b"trak", _box(b"mdia", handler)))
+        + _box(b"mdat", b"\0" * 2048)
+    )
+
+
+def make_document(data=None, *, name="budget.pdf", title="Budget primitif 2024", **fields):
+    """A library document uploaded as ``name`` and checked as the admin does it; a one-page PDF by default."""
+    document = Document(title=title, **fields)
+    document.attach(check_upload(SimpleUploadedFile(name, data or draw_pdf([title]))))
+    document.save()
+    return document

@@ -19,6 +19,8 @@ from articles import demo_content as demo
 from articles.body import clean_body
 from articles.models import Article, Personality, Section, Territory
 from articles.models.dossiers import Dossier
+from documents.checks import check_upload
+from documents.models import Document
 from images.models import Image
 from images.processing import process_upload
 
@@ -69,6 +71,34 @@ def draw_picture(colours: tuple[str, str, str]) -> SimpleUploadedFile:
     return SimpleUploadedFile("illustration.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def draw_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF of a few lines of plain ASCII text in Helvetica, offsets and all, without a library."""
+    text = (
+        "BT /F1 14 Tf 72 760 Td 20 TL "
+        + " ".join(
+            "({}) '".format(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")) for line in lines
+        )
+        + " ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode("ascii")),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
+
+
 def local_moment(days_ago: int, hour: int, minute: int = 0) -> datetime:
     """An aware datetime at this local wall-clock time, `days_ago` days before today (negative: in the future)."""
     day = timezone.localdate() - timedelta(days=days_ago)
@@ -94,6 +124,7 @@ class Command(BaseCommand):
             # Reader comments come from the comments app, which articles never imports (comments.demo).
             demo.demo_articles_loaded.send(sender=type(self), report=self.report)
             self.load_pictures()
+            self.load_rich_article_media()
         self.print_logins(users)
 
     def report(self, label: str, created: int, total: int) -> None:
@@ -215,6 +246,30 @@ class Command(BaseCommand):
             article.save()
             created += 1
         self.report("Images", created, len(demo.PICTURES))
+
+    def load_rich_article_media(self) -> None:
+        """The rich article's gallery and downloadable programme, in place of its placeholders."""
+        article = Article.objects.filter(slug=demo.RICH_ARTICLE).first()
+        if article is None or "{{diaporama}}" not in article.body:
+            self.report("Diaporamas et documents", 0, 1)
+            return
+        images = []
+        for row in demo.GALLERY:
+            image = Image(alt_text=row["alt"], caption=row["caption"], credit="Illustration : la rédaction")
+            image.attach(process_upload(draw_picture(row["colours"])))
+            image.save()
+            images.append(image)
+        programme = Document(title=demo.PROGRAMME["title"])
+        programme.attach(check_upload(SimpleUploadedFile("programme.pdf", draw_pdf(demo.PROGRAMME["lines"]))))
+        programme.save()
+        gallery = (
+            f'<figure data-gallery="{" ".join(str(image.pk) for image in images)}">'
+            f"<figcaption>{escape(demo.GALLERY_CAPTION)}</figcaption></figure>"
+        )
+        link = f'<a href="{programme.get_absolute_url()}">{escape(programme.title)}</a>'
+        article.body = clean_body(article.body.replace("<p>{{diaporama}}</p>", gallery).replace("{{document}}", link))
+        article.save()
+        self.report("Diaporamas et documents", 1, 1)
 
     def print_logins(self, users: dict) -> None:
         self.stdout.write("")
