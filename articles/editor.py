@@ -13,8 +13,14 @@ def body_editor_extensions() -> dict:
         "BulletList": True,
         "OrderedList": True,
         "ListItem": True,
+        # A quotation's source and the pull quote (« Exergue »): static/articles/editor/quote.js.
         "Blockquote": True,
         "HardBreak": True,
+        # Tables with a caption and header row/column, no merged cells: static/articles/editor/table.js.
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
         # No link from typed text (« 2016.Il »); see static/articles/editor/writing.js.
         "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
         "Figure": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
@@ -34,3 +40,19 @@ def process_callout(config, shared_config):
 
 def process_writing(config, shared_config):
     """Our writing behaviours (static/articles/editor/writing.js) add no tag of their own."""
+
+
+def process_table(config, shared_config):
+    """Our tables (static/articles/editor/table.js): a caption and header cells, never merged ones."""
+    shared_config["tags"].update({"table", "caption", "tbody", "tr", "th", "td"})
+    shared_config["attributes"].setdefault("th", set()).add("scope")
+
+
+def process_quote(config, shared_config):
+    """Quotations (static/articles/editor/quote.js): who said it, and whether it is a pull quote."""
+    shared_config["tags"].add("blockquote")
+    shared_config["attributes"].setdefault("blockquote", set()).update({"data-source", "data-pullquote"})
+
+
+def process_no_tag(config, shared_config):
+    """Table rows and cells: their tags come with process_table."""

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from js_asset import static_lazy
 
+from articles import editor as body_editor
 from articles.editor import process_callout, process_writing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -457,6 +458,20 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("articles/editor/writing.js")],
         "extensions": {"NewsroomWriting": process_writing},
+    },
+    # Tables and quotations (issue 23): their modules replace the package's nodes of the same name.
+    {
+        "js": [static_lazy("articles/editor/table.js")],
+        "extensions": {
+            "Table": body_editor.process_table,
+            "TableRow": body_editor.process_no_tag,
+            "TableHeader": body_editor.process_no_tag,
+            "TableCell": body_editor.process_no_tag,
+        },
+    },
+    {
+        "js": [static_lazy("articles/editor/quote.js")],
+        "extensions": {"Blockquote": body_editor.process_quote},
     },
 ]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["common", "pagecache", "images", "articles", "comments", "search", "newsroom"]
+APPS = ["common", "pagecache", "images", "documents", "articles", "comments", "search", "newsroom"]
 
 
 def project_modules() -> list[Path]:
