@@ -18,6 +18,7 @@ from common.admin_titles import FrenchTitlesMixin, Names
 from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
 from . import admin_staff, admin_tags, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+from .admin_embeds import EmbedRecognitionMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_proposals import PendingChangesFilter, ProposalAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
@@ -147,6 +148,7 @@ class ArticleAdmin(
     ArticleHistoryAdminMixin,
     DeskWorkflowMixin,
     EditorAdminMixin,
+    EmbedRecognitionMixin,
     LiveSuggestionsMixin,
     FrenchTitlesMixin,
     admin.ModelAdmin,

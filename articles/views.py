@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 import pagecache
 
-from . import caching, page_parts
+from . import caching, embeds, page_parts
 from .models import Article, ArticleSlugRedirect
 from .navigation import menu_sections
 from .pagination import LookaheadPaginator
@@ -104,10 +104,16 @@ class ArticlePageMixin:
             context.update(part.get_context(self.request, self.object, **self.part_kwargs.get(part.name, {})))
         context["page_part_templates"] = [part.template_name for part in parts if part.template_name]
         context["subjects_at_foot"] = listed_at_foot(self.object)
+        # Read from the rendered body, loaded with the article: no query, whatever the number of embeds.
+        context["embed_providers"] = embeds.framed_providers_in(self.object.body_html)
         return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
+        # The page that shows embeds opens frame-src to their providers, and only that page. Set as a
+        # header of the view's own, so the page cache keeps it with the page (pagecache.middleware).
+        if policy := embeds.frame_policy(context.get("embed_providers", ())):
+            response.headers["Content-Security-Policy"] = policy
         for part in page_parts.registered():
             part.finish_response(self.request, response, context)
         return response
