@@ -150,7 +150,8 @@ def recognise(head: bytes, name: str) -> str:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"#!", b"<?php", b"<%")):
         raise refused_as(name, _("un script (programme)"))
-    if any(marker in text[:1024] for marker in _HTML_MARKERS):
+    # Only a file that starts as markup: an MP3's tags may well quote some HTML further on.
+    if text.startswith(b"<") and any(marker in text[:1024] for marker in _HTML_MARKERS):
         raise refused_as(name, _("une page web (HTML)"))
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         raise ValidationError(

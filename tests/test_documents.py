@@ -102,9 +102,12 @@ def mp4(handler=b"vide", brand=b"isom") -> bytes:
     return box(b"ftyp", brand + b"\0\0\0\0" + brand + b"mp41") + moov + box(b"mdat", b"\0" * 2048)
 
 
-def mp3() -> bytes:
-    tag = b"ID3\x04\x00\x00" + bytes([0, 0, 0, 10]) + b"\0" * 10
-    return tag + (b"\xff\xfb\x90\x64" + b"\0" * 413) * 4
+def mp3(comment=b"") -> bytes:
+    """An MP3 with its ID3 tags (a comment in them, if given), then four MPEG layer III frames."""
+    body = (b"COMM" + struct.pack(">I", len(comment)) + b"\0\0" + comment) if comment else b"\0" * 10
+    size = len(body)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    return b"ID3\x04\x00\x00" + syncsafe + body + (b"\xff\xfb\x90\x64" + b"\0" * 413) * 4
 
 
 def upload(data: bytes, name: str, content_type="application/octet-stream") -> SimpleUploadedFile:
@@ -272,13 +275,20 @@ def test_too_big_is_refused_with_the_limits_of_documents_and_of_media(journalist
 
 
 def test_audio_and_video_are_recognised_by_their_bytes_and_kept_as_sent(journalist_client):
-    for data, name in [(mp4(), "incendie.MOV.mp4"), (mp4(brand=b"qt  "), "iphone.mov"), (mp3(), "interview.bin")]:
+    podcast = mp3(comment=b"<html><body>Notes de l\xe2\x80\x99\xc3\xa9mission</body></html>")
+    for data, name in [
+        (mp4(), "incendie.mp4"),
+        (mp4(brand=b"qt  "), "iphone.mov"),
+        (mp3(), "x.bin"),
+        (podcast, "p.mp3"),
+    ]:
         assert journalist_client.post(add_url(), {"file": upload(data, name), "title": name}).status_code == 302
-    mp4_video, mov, audio = Document.objects.order_by("pk")
+    mp4_video, mov, audio, tagged = Document.objects.order_by("pk")
     assert (mp4_video.kind, mp4_video.content_type) == ("video", "video/mp4")
     assert (mov.kind, mov.content_type) == ("video", "video/quicktime")
     assert (audio.kind, audio.file_format, audio.content_type) == ("audio", "mp3", "audio/mpeg")
     assert stored(mp4_video) == mp4() and stored(audio) == mp3()
+    assert tagged.file_format == "mp3" and stored(tagged) == podcast  # HTML quoted in its tags is no page
 
 
 def test_an_mp4_with_only_sound_is_audio_and_takes_no_poster(journalist_client, make_image):
