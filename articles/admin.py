@@ -19,7 +19,9 @@ from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
 from . import admin_staff, admin_tags, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
 from .admin_embeds import EmbedRecognitionMixin
+from .admin_drafts import ServerDraftsMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
+from .admin_links import LinkSearchMixin
 from .admin_proposals import PendingChangesFilter, ProposalAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
@@ -148,6 +150,8 @@ class ArticleAdmin(
     ArticleHistoryAdminMixin,
     DeskWorkflowMixin,
     EditorAdminMixin,
+    ServerDraftsMixin,
+    LinkSearchMixin,
     EmbedRecognitionMixin,
     LiveSuggestionsMixin,
     FrenchTitlesMixin,

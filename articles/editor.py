@@ -29,6 +29,8 @@ def body_editor_extensions() -> dict:
         "Callout": {"palette": settings.NOTE_PALETTE},
         "History": True,
         "NewsroomWriting": True,
+        # The link dialog's search of the site and pasted addresses: static/articles/editor/links.js.
+        "NewsroomLinks": {"searchUrl": reverse_lazy("admin:articles_article_links")},
     }
 
 
@@ -40,6 +42,10 @@ def process_callout(config, shared_config):
 
 def process_writing(config, shared_config):
     """Our writing behaviours (static/articles/editor/writing.js) add no tag of their own."""
+
+
+def process_links(config, shared_config):
+    """The link dialog (static/articles/editor/links.js) makes ordinary links: no tag of its own."""
 
 
 def process_table(config, shared_config):

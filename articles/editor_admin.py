@@ -20,6 +20,8 @@ class EditorAdminMixin:
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Saved (or held as a proposal): the text kept on the server while typing has served (ServerDraftsMixin).
+        self.drop_draft(request, form.instance, added=not change)
         # Not an error: the text is saved, but readers would see the camera's file name as is.
         for name in typed_file_names_in(form.instance.body):
             self.message_user(request, file_name_warning(name), messages.WARNING)

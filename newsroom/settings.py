@@ -15,7 +15,7 @@ from django.utils.csp import CSP
 from js_asset import static_lazy
 
 from articles import editor as body_editor
-from articles.editor import process_callout, process_writing
+from articles.editor import process_callout, process_links, process_writing
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -458,6 +458,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("articles/editor/writing.js")],
         "extensions": {"NewsroomWriting": process_writing},
+    },
+    {
+        "js": [static_lazy("articles/editor/links.js")],
+        "extensions": {"NewsroomLinks": process_links},
     },
     # Tables and quotations (issue 23): their modules replace the package's nodes of the same name.
     {
