@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import Lower, RowNumber
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -128,6 +128,33 @@ def histories(emails) -> dict[str, str]:
     )
     found = {row["email"]: history_line(row) for row in rows}
     return {email: found.get(email, history_line({})) for email in emails}
+
+
+# The commenter's drawer on a card: their latest comments, as Coral's history shows them.
+RECENT_PER_COMMENTER = 5
+
+
+def recent_comments(emails) -> dict[str, list[Comment]]:
+    """Each commenter's latest comments by email address (case ignored), newest first, at most
+    RECENT_PER_COMMENTER each: one query for all the page's cards, whatever their number."""
+    emails = {email.strip().lower() for email in emails if email}
+    if not emails:
+        return {}
+    newest_first = Window(
+        RowNumber(), partition_by=[Lower("author_email")], order_by=[F("created_at").desc(), F("pk").desc()]
+    )
+    rows = (
+        Comment.objects.filter(erased_at__isnull=True)
+        .annotate(email=Lower("author_email"), rank=newest_first)
+        .filter(email__in=emails, rank__lte=RECENT_PER_COMMENTER)
+        .select_related("article")
+        .only("pk", "body", "status", "created_at", "author_email", "article__title", "article__slug")
+        .order_by("email", "rank")
+    )
+    found: dict[str, list[Comment]] = {email: [] for email in emails}
+    for comment in rows:
+        found[comment.email].append(comment)
+    return found
 
 
 # Web addresses as readers write them (what ``urlize`` would link), to be seen at a glance.

@@ -112,11 +112,17 @@ def desk_page(request, model_admin: ModelAdmin):
     page = Paginator(desk.for_cards(comments), DESK_CARDS_PER_PAGE).get_page(request.GET.get("page"))
     cards = list(page)
     blocked = blocklist.matcher()
-    history = desk.histories(card.author_email for card in cards)
+    emails = [card.author_email for card in cards]
+    history, recent = desk.histories(emails), desk.recent_comments(emails)
+    changelist = reverse("admin:comments_comment_changelist")
     for card in cards:
         card.highlighted = desk.highlighted(card.body, blocked)
         card.since = desk.since(card.created_at)
-        card.history = history.get(card.author_email.strip().lower(), "")
+        email = card.author_email.strip().lower()
+        card.history = history.get(email, "")
+        # The commenter's drawer: their latest comments, and all of them in the list (searched by address).
+        card.recent = recent.get(email, [])
+        card.all_comments_url = f"{changelist}?{urlencode({'q': card.author_email, 'statut': 'tous'})}"
     filters = {key: value for key, value in (("article", article_id), ("rubrique", section_id)) if value}
     context = {
         **model_admin.admin_site.each_context(request),
@@ -175,13 +181,16 @@ def desk_decide(request, model_admin: ModelAdmin):
             comment.set_featured(featured, by=request.user)
         return _desk_answer(request, model_admin, message if changed else _("Rien à changer : il l’était déjà."))
     if decision in ("approve_author", "approve_article"):
-        first = comments.first()
+        first = comments.select_related("article").first()
         if first is None:
             return _desk_answer(request, model_admin, _("Ce commentaire n’existe plus."), messages.ERROR)
         if decision == "approve_author":
             comments = Comment.objects.pending().by_email(first.author_email)
         else:
             comments = Comment.objects.pending().filter(article_id=first.article_id)
+        if request.POST.get("confirme") != "oui" and comments.exists():
+            # Many comments at once, some unread: a page says which before anything is done.
+            return _confirm_many(request, model_admin, decision, first, comments)
         decision = "approve"
     status, describe = DESK_DECISIONS[decision]
     changed = list(comments.exclude(status=status).values_list("pk", flat=True))
@@ -192,6 +201,41 @@ def desk_decide(request, model_admin: ModelAdmin):
     message = describe(len(changed)) % {"count": len(changed)}
     request.session[LAST_DECISION] = {"ids": changed, "message": message}
     return _desk_answer(request, model_admin, message, undoable=True)
+
+
+# What the confirmation page shows of the comments « Tout approuver » would publish.
+CONFIRM_SHOWN = 10
+
+
+def _confirm_many(request, model_admin: ModelAdmin, decision: str, first: Comment, comments):
+    """« Tout approuver pour cet auteur / cet article » asks first: how many, which, then a button."""
+    waiting = list(comments.select_related("article").order_by("-created_at")[: CONFIRM_SHOWN + 1])
+    count = comments.count()
+    if decision == "approve_author":
+        question = ngettext(
+            "Approuver le commentaire en attente de %(name)s ?",
+            "Approuver les %(count)d commentaires en attente de %(name)s ?",
+            count,
+        ) % {"count": count, "name": first.author_name}
+    else:
+        question = ngettext(
+            "Approuver le commentaire en attente sur « %(title)s » ?",
+            "Approuver les %(count)d commentaires en attente sur « %(title)s » ?",
+            count,
+        ) % {"count": count, "title": first.article.title}
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Tout approuver ?"),
+        "question": question,
+        "count": count,
+        "waiting": waiting[:CONFIRM_SHOWN],
+        "more": max(count - CONFIRM_SHOWN, 0),
+        "decision": decision,
+        "comment": first,
+        "back": _desk_back(request).url,
+    }
+    return TemplateResponse(request, "admin/comments/comment/confirm_many.html", context)
 
 
 def desk_undo(request, model_admin: ModelAdmin):

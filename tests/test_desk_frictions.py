@@ -66,7 +66,18 @@ def test_the_public_page_writes_its_times_without_a_breakable_space(client, make
 
 # Counts in French: 0 and 1 take the singular ------------------------------------------------------
 
-APPS = ["articles", "comments", "common", "images", "newsroom", "outbox", "pagecache", "search", "wordpress"]
+APPS = [
+    "articles",
+    "comments",
+    "common",
+    "documents",
+    "images",
+    "newsroom",
+    "outbox",
+    "pagecache",
+    "search",
+    "wordpress",
+]
 # What ``templatize`` (makemessages' reading of a template) writes for {% blocktranslate count %}.
 _LITERAL = r"""u?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
 _TEMPLATE_PLURAL = re.compile(r"\bngettext\(" + _LITERAL + r",\s*" + _LITERAL)

@@ -25,8 +25,8 @@ def desk_url(**params):
 DECIDE = "admin:comments_comment_desk_decide"
 
 
-def decide(client, decision, *comments, next_url=None):
-    data = {"decision": decision, "comment": [c.pk for c in comments]}
+def decide(client, decision, *comments, next_url=None, **more):
+    data = {"decision": decision, "comment": [c.pk for c in comments], **more}
     if next_url:
         data["next"] = next_url
     return client.post(reverse(DECIDE), data)
@@ -246,13 +246,23 @@ def test_approve_all_for_author_and_for_article(moderator_client, article, make_
     mine = [make_comment(article, author_email=email), make_comment(elsewhere, author_email=email.upper())]
     rejected_before = make_comment(article, author_email=email, status=Status.REJECTED)
     someone_else = make_comment(elsewhere)
-    decide(moderator_client, "approve_author", mine[0])
+    # First a page that says how many and which, with the button that does it; nothing done yet.
+    asked = decide(moderator_client, "approve_author", mine[0])
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Approuver les 2 commentaires en attente de Lecteur" in page
+    assert 'name="confirme" value="oui"' in page and "Oui, approuver ces 2 commentaires" in page
+    assert [status_of(c) for c in mine] == [Status.PENDING, Status.PENDING]
+    decide(moderator_client, "approve_author", mine[0], confirme="oui")
     assert [status_of(c) for c in mine] == [Status.APPROVED, Status.APPROVED]
     assert status_of(rejected_before) == Status.REJECTED  # pending ones only
     assert status_of(someone_else) == Status.PENDING
 
     on_article = [make_comment(article), make_comment(article)]
-    decide(moderator_client, "approve_article", on_article[0])
+    asked = decide(moderator_client, "approve_article", on_article[0]).content.decode()
+    assert f"Approuver les 2 commentaires en attente sur « {article.title} » ?" in asked
+    assert [status_of(c) for c in on_article] == [Status.PENDING, Status.PENDING]
+    decide(moderator_client, "approve_article", on_article[0], confirme="oui")
     assert [status_of(c) for c in on_article] == [Status.APPROVED, Status.APPROVED]
     assert status_of(someone_else) == Status.PENDING
 
@@ -415,3 +425,94 @@ def test_a_commenter_s_comments_are_read_by_the_expression_the_address_index_hol
     # comment_author_email_idx holds LOWER(author_email); iexact compared UPPER(…), which no index holds.
     # (A plan read on a table of one row is the planner's whim, so the expression is checked instead.)
     assert 'LOWER("comments_comment"."author_email") = (LOWER(' in str(comments.query)
+
+
+# Issue 23: the commenter's drawer, « Tout approuver » apart, messages ----------------------------
+
+
+def test_the_history_opens_a_drawer_of_the_commenters_latest_comments(
+    moderator_client, article, make_article, make_comment
+):
+    email = "habitue@exemple.fr"
+    older = [
+        make_comment(make_article(f"Sujet {number}"), f"Mon avis numéro {number}", author_email=email, status=status)
+        for number, status in enumerate(
+            [Status.APPROVED, Status.REJECTED, Status.SPAM, Status.APPROVED, Status.APPROVED]
+        )
+    ]
+    comment = make_comment(article, "Encore moi", author_email="Habitue@Exemple.fr", ip_address="192.0.2.7")
+    make_comment(article, "Un autre lecteur", author_email="autre@exemple.fr")
+
+    html = moderator_client.get(desk_url()).content.decode()
+    drawer = re.search(rf'<details class="desk-history" id="historique-{comment.pk}">(.*?)</details>', html, re.S)
+    assert drawer, "the history is a drawer that opens with one click"
+    drawer = drawer.group(1)
+    assert "<summary>Historique : 3 approuvés, 1 rejeté, 1 indésirable</summary>" in drawer
+    # The five latest, newest first, with their status and article; the oldest left to the full list.
+    shown = re.findall(r"Mon avis numéro (\d)|Encore moi", drawer)
+    assert shown == ["", "4", "3", "2", "1"]
+    assert "Mon avis numéro 0" not in drawer and "Un autre lecteur" not in drawer
+    assert "Indésirable</span>" in drawer and "Rejeté</span>" in drawer
+    assert f'href="{older[4].article.get_absolute_url()}"' in drawer
+    changelist = reverse("admin:comments_comment_changelist")
+    assert f'href="{changelist}?q=Habitue%40Exemple.fr&amp;statut=tous"' in drawer
+    add = reverse("admin:comments_commenterrule_add")
+    assert f"{add}?kind=email&amp;value=Habitue%40Exemple.fr&amp;action=ban" in drawer
+    assert f"{add}?kind=ip&amp;value=192.0.2.7&amp;action=ban" in drawer
+
+
+def test_the_drawer_shows_no_ban_to_a_moderator_who_cannot_make_rules(make_user, client, article, make_comment):
+    from django.contrib.auth.models import Permission
+
+    reader_of_comments = make_user("lectrice")
+    reader_of_comments.user_permissions.add(
+        *Permission.objects.filter(codename__in=["moderate_comment", "view_comment", "change_comment"])
+    )
+    client.force_login(reader_of_comments)
+    make_comment(article, author_email="troll@exemple.fr")
+    html = client.get(desk_url()).content.decode()
+    assert '<details class="desk-history"' in html
+    assert "Bannir cette adresse" not in html
+
+
+def test_approving_all_is_a_form_apart_from_the_cards_buttons(moderator_client, article, make_comment):
+    make_comment(article)
+    html = moderator_client.get(desk_url()).content.decode()
+    actions = re.search(r'<form[^>]*class="desk-actions">(.*?)</form>', html, re.S).group(1)
+    many = re.search(r'<form[^>]*class="desk-many">(.*?)</form>', html, re.S).group(1)
+    assert "approve_author" not in actions and "approve_article" not in actions
+    assert 'value="approve_author"' in many and 'value="approve_article"' in many
+    assert "confirme" not in many  # the confirmation page adds it, never the desk
+
+
+def test_the_confirmation_page_leads_back_to_the_desk_as_it_was(moderator_client, article, make_comment):
+    comment = make_comment(article)
+    back = desk_url(article=article.pk)
+    page = decide(moderator_client, "approve_article", comment, next_url=back).content.decode()
+    assert f'href="{back.replace("&", "&amp;")}"' in page and "Non, revenir au bureau" in page
+    assert "Approuver le commentaire en attente sur" in page  # one: the singular
+    answer = decide(moderator_client, "approve_article", comment, next_url=back, confirme="oui")
+    assert answer.status_code == 302 and answer["Location"] == back
+    assert status_of(comment) == Status.APPROVED
+
+
+@pytest.mark.parametrize("decision", ["feature", "dismiss"])
+def test_featuring_and_dismissing_leave_a_message(moderator_client, article, make_comment, decision):
+    comment = make_comment(article, status=Status.APPROVED)
+    CommentReport.objects.create(comment=comment, reason=CommentReport.Reason.SPAM, reporter_key="x")
+    response = moderator_client.post(
+        reverse(DECIDE), {"comment": comment.pk, "decision": decision, "next": desk_url()}, follow=True
+    )
+    html = response.content.decode()
+    expected = {
+        "feature": "Marqué « Choix de la rédaction »",
+        "dismiss": "Signalements classés : le commentaire reste publié.",
+    }[decision]
+    assert re.search(r'<div class="desk-messages" role="status" aria-live="polite">\s*<ul class="messagelist">', html)
+    assert expected in html
+
+
+def test_counts_in_french_on_the_desk(moderator_client, article, make_comment):
+    make_comment(article, author_email="nouveau@exemple.fr")
+    html = moderator_client.get(desk_url()).content.decode()
+    assert "0 approuvé, 0 rejeté, 0 indésirable" in html

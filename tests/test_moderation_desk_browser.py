@@ -124,10 +124,116 @@ def test_shortcuts_are_ignored_while_typing_and_help_opens(live_server, moderato
         driver.get(live_server.url + reverse("admin:comments_comment_desk"))
         wait_for(driver, ".desk-card")
         # Typing into a field (here: Django's admin search of the sidebar, or the filters) decides nothing.
+        driver.find_element(By.CSS_SELECTOR, ".desk-filter-box summary").click()  # closed while no filter is on
         field = driver.find_element(By.CSS_SELECTOR, "#desk-article")
         field.send_keys("a")
         assert status_of(comment) == Status.PENDING
         driver.find_element(By.TAG_NAME, "body").send_keys("?")
         assert driver.execute_script("return document.querySelector('.desk-help').open")
+    finally:
+        driver.quit()
+
+
+# Issue 23: the desks' remaining frictions ---------------------------------------------------------
+
+# Where the first card's « Approuver » starts, from the top of the page, and the page's overflow.
+FIRST_APPROVE = """
+const button = document.querySelector('.desk-card .desk-actions button[value="approve"]');
+const box = button.getBoundingClientRect();
+return {top: box.top + window.scrollY, visible: box.width > 0 && box.height > 0};
+"""
+
+
+@pytest.mark.parametrize(("width", "height", "mobile"), [(1280, 900, False), (390, 844, True)], ids=["laptop", "phone"])
+def test_the_first_approve_is_near_the_top(live_server, moderator, make_article, make_comment, width, height, mobile):
+    article = make_article(
+        "Le conseil municipal de Thionville adopte après six heures de débat un budget qui prévoit "
+        "la rénovation complète des écoles, du conservatoire et de la piscine"
+    )
+    parent = make_comment(article, "Enfin une bonne nouvelle pour les écoles.", status=Status.APPROVED)
+    make_comment(
+        article,
+        "Un long avis. " * 40,
+        parent=parent,
+        author_email="un.lecteur.avec.une.adresse.tres.longue@exemple-de-domaine.fr",
+        ip_address="2001:db8:85a3::8a2e:370:7334",
+    )
+    driver = new_browser(width, height, mobile=mobile)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_desk"))
+        wait_for(driver, ".desk-card")
+        first = driver.execute_script(FIRST_APPROVE)
+        # On a phone, within the first screen whatever the comment's length (it was 1,030 px down).
+        assert first["visible"] and (first["top"] <= 400 or not mobile), first
+        assert_all_on_screen(driver)
+        if shots := os.environ.get("DESK_SCREENSHOTS"):
+            driver.save_screenshot(f"{shots}/desk-first-{width}.png")
+        violations = serious_violations(driver)
+        assert violations == [], readable(violations)
+    finally:
+        driver.quit()
+
+
+def test_one_click_opens_the_commenters_history_and_approving_all_asks_first(
+    live_server, moderator, make_article, make_comment
+):
+    from selenium.webdriver.common.by import By
+
+    article = make_article("Fête de la mirabelle")
+    past = make_comment(make_article("Le derby"), "Quel match hier soir", author_email="fidele@exemple.fr")
+    past.approve(by=moderator)
+    first = make_comment(article, "Premier avis", author_email="fidele@exemple.fr")
+    second = make_comment(article, "Second avis", author_email="fidele@exemple.fr")
+    driver = new_browser(1280, 900)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_desk"))
+        wait_for(driver, ".desk-card")
+        card = driver.find_element(By.CSS_SELECTOR, f"#carte-{second.pk}")
+        drawer = card.find_element(By.CSS_SELECTOR, ".desk-history-drawer")
+        assert not drawer.is_displayed()
+        card.find_element(By.CSS_SELECTOR, ".desk-history summary").click()
+        assert drawer.is_displayed()
+        assert "Quel match hier soir" in drawer.text and "Approuvé" in drawer.text
+        assert "Bannir cette adresse" in drawer.text
+
+        card.find_element(By.CSS_SELECTOR, 'button[value="approve_author"]').click()
+        wait_for(driver, ".desk-confirm button[value='approve_author']")
+        assert "Approuver les 2 commentaires en attente de" in driver.find_element(By.TAG_NAME, "body").text
+        assert (status_of(first), status_of(second)) == (Status.PENDING, Status.PENDING)
+        driver.find_element(By.CSS_SELECTOR, ".desk-confirm button[value='approve_author']").click()
+        wait_for(driver, ".desk-messages .messagelist")
+        assert "2 commentaires approuvés." in driver.find_element(By.TAG_NAME, "body").text
+        assert (status_of(first), status_of(second)) == (Status.APPROVED, Status.APPROVED)
+    finally:
+        driver.quit()
+
+
+def test_featuring_and_dismissing_say_so_with_javascript(live_server, moderator, make_article, make_comment):
+    from selenium.webdriver.common.by import By
+
+    from comments.models import CommentReport
+
+    article = make_article("Fête de la mirabelle")
+    chosen = make_comment(article, "Un avis à mettre en avant", status=Status.APPROVED)
+    reported = make_comment(article, "Un avis signalé à tort", status=Status.APPROVED)
+    CommentReport.objects.create(comment=reported, reason=CommentReport.Reason.SPAM, reporter_key="x")
+    driver = new_browser(1280, 900)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_desk") + "?onglet=approuves")
+        wait_for(driver, f"#carte-{chosen.pk}")
+        driver.find_element(By.CSS_SELECTOR, f'#carte-{chosen.pk} button[value="feature"]').click()
+        # The page reloads to show the card's new button: the message comes back with it.
+        wait_for(driver, f'#carte-{chosen.pk} button[value="unfeature"]')
+        message = wait_for(driver, ".desk-messages .messagelist li.success")
+        assert "Choix de la rédaction" in message.text
+
+        driver.get(live_server.url + reverse("admin:comments_comment_desk") + "?onglet=signales")
+        wait_for(driver, f"#carte-{reported.pk}")
+        driver.find_element(By.CSS_SELECTOR, f'#carte-{reported.pk} button[value="dismiss"]').click()
+        message = wait_for(driver, ".desk-messages .messagelist li.success")
+        assert "Signalements classés : le commentaire reste publié." in message.text
     finally:
         driver.quit()

@@ -19,11 +19,41 @@
     card.scrollIntoView({ block: "nearest" });
   }
 
-  function announce(message, undoable) {
+  // A decision « Annuler » can take back is said beside that button; any other (« Choix de la
+  // rédaction », « Classer les signalements », a warning) in the admin's message list, as the
+  // server says it without JavaScript.
+  function announce(message, undoable, level) {
     const status = document.querySelector(".desk-undo-message");
-    if (status) status.textContent = message;
     const form = undoForm();
     if (form) form.hidden = !undoable;
+    if (status) status.textContent = undoable ? message : "";
+    if (!undoable) toast(message, level);
+  }
+
+  function toast(message, level) {
+    const box = document.querySelector(".desk-messages");
+    if (!box || !message) return;
+    const list = document.createElement("ul");
+    list.className = "messagelist";
+    const item = document.createElement("li");
+    item.className = level;
+    item.textContent = message;
+    list.append(item);
+    box.replaceChildren(list);
+  }
+
+  // The page reloads after some decisions: what was said is said again once it is back.
+  const KEPT = "newsroom-desk-message";
+
+  function reloadSaying(message, undoable, level) {
+    if (!undoable) {
+      try {
+        window.sessionStorage.setItem(KEPT, JSON.stringify({ message, level }));
+      } catch (error) {
+        // Storage refused (private browsing): the page comes back without the message.
+      }
+    }
+    window.location.reload();
   }
 
   function submitPlainly(form, submitter) {
@@ -57,16 +87,17 @@
     }
     const answer = await response.json();
     if (card) delete card.dataset.busy;
-    announce(answer.message, answer.undoable);
+    const level = answer.done ? "success" : "warning";
+    announce(answer.message, answer.undoable, level);
     for (const [tab, count] of Object.entries(answer.counts || {})) {
       const shown = document.querySelector(`[data-count="${tab}"]`);
       if (shown) shown.textContent = count;
     }
     if (!answer.done) return; // a warning: the card stays where it is
     // Several cards changed, or the card stays with a new button: the desk again, as it now is.
-    const reshown = submitter && (submitter.value.startsWith("approve_") || submitter.value.endsWith("feature"));
+    const reshown = submitter && submitter.value.endsWith("feature");
     if (reshown || !card) {
-      window.location.reload();
+      reloadSaying(answer.message, answer.undoable, level);
       return;
     }
     const list = cards();
@@ -74,7 +105,7 @@
     const hadFocus = card.contains(document.activeElement) || document.activeElement === document.body;
     card.remove();
     if (!cards().length) {
-      window.location.reload(); // the page is empty: the next comments, without skipping any
+      reloadSaying(answer.message, answer.undoable, level); // the page is empty: the next comments, without skipping any
       return;
     }
     // The moderator may have moved on while the answer came: leave the focus where it is.
@@ -123,6 +154,14 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
+    let kept = null;
+    try {
+      kept = JSON.parse(window.sessionStorage.getItem(KEPT) || "null");
+      window.sessionStorage.removeItem(KEPT);
+    } catch (error) {
+      kept = null;
+    }
+    if (kept) toast(kept.message, kept.level);
     const opener = document.querySelector(".desk-help-open");
     if (opener) {
       opener.hidden = false;
