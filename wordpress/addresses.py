@@ -3,13 +3,18 @@
 ``OldSite`` knows the old site's address: which links and images are its own, and how a
 relative address reads. The ``Resolver`` is the importer's (wordpress/importer.py): what the
 rest of the export became here, the library image of an attachment, the page of another post.
-An address WordPress embedded (a video, a post on a social network) becomes a link, to the
-page readers know rather than to the player.
+An address WordPress embedded (a video, a post on a social network) becomes our embed when
+articles.embeds knows its provider (``embed_of``), else a link, to the page readers know rather
+than to the player.
 """
 
 import re
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from django.core.exceptions import ValidationError
+
+from articles import embeds
 
 
 class Resolver(Protocol):
@@ -27,6 +32,12 @@ class Resolver(Protocol):
 
     def article_href(self, url: str) -> str | None:
         """``/article/<slug>/`` (and any #fragment) when the absolute ``url`` of the old site is an imported post."""
+
+    def document(self, *, attachment_id: int | None, url: str) -> tuple[int, str] | None:
+        """The document library's ``(id, kind)`` for a sound, a video or a file of the old site, None when absent.
+
+        Optional: a resolver without it has no document library to offer (every file stays a link).
+        """
 
 
 class OldSite:
@@ -125,3 +136,39 @@ def on_embed_host(url: str) -> bool:
     """Whether the address is on one of EMBED_HOSTS, whose pages WordPress showed as a player or a card."""
     host = (urlsplit(url).hostname or "").lower()
     return any(host == known or host.endswith("." + known) for known in EMBED_HOSTS)
+
+
+def embed_of(url: str) -> tuple[str, str] | None:
+    """``(provider key, id)`` of articles.embeds for an address WordPress embedded, None for a provider it lacks."""
+    recognise = getattr(embeds, "recognise", None)
+    if recognise is None:
+        return _youtube_of(url)
+    try:
+        found = recognise(url)
+    except ValidationError:  # its French message is for journalists pasting an address: here, a link
+        return None
+    if found is None:
+        return None
+    provider, embed_id = found  # (Provider, id)
+    return str(getattr(provider, "key", provider)), str(embed_id)
+
+
+_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+
+
+def _youtube_of(url: str) -> tuple[str, str] | None:
+    """Until articles.embeds recognises addresses itself: YouTube's, the one provider it first had."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    candidate = ""
+    if host == "youtu.be":
+        candidate = parts.path.strip("/").split("/")[0]
+    elif host in ("youtube.com", "youtube-nocookie.com"):
+        if parts.path == "/watch":
+            candidate = (parse_qs(parts.query).get("v") or [""])[0]
+        else:
+            match = re.match(r"^/(?:embed|shorts|live|v)/([^/?#]+)", parts.path)
+            candidate = match.group(1) if match else ""
+    if _YOUTUBE_ID.fullmatch(candidate) and "youtube" in embeds.PROVIDERS:
+        return "youtube", candidate
+    return None

@@ -7,12 +7,15 @@ the content gathered for a caption. What each HTML element does is in wordpress/
 what each shortcode does in wordpress/body_shortcodes.py; wordpress/content.py puts them together.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
 
-from .addresses import OldSite, Resolver, on_embed_host, player_page
-from .body_writer import Box, Figure, Inline, TextBlock, serialised
+from django.conf import settings
+
+from .addresses import OldSite, Resolver, embed_of, on_embed_host, player_page
+from .body_writer import Box, Embed, Figure, Gallery, Inline, Media, Source, Table, TextBlock, serialised
 from .html_reader import BLANK_LINE, SPACES, html_attributes, read_events
 from .open_elements import Frame, OpenElements
 from .plain_text import is_file_name_caption
@@ -26,6 +29,11 @@ INVALID_COLOUR = "couleur invalide"
 EMBED_AS_LINK = "contenu intégré remplacé par un lien"
 LITERAL_SHORTCODE = "shortcode écrit en toutes lettres, retiré"
 GALLERY_WITHOUT_IDS = "galerie sans liste d’images"
+TABLE_AS_TEXT = "tableau trop grand, gardé en texte"
+TABLE_SPANS = "cellules fusionnées d’un tableau : texte gardé, sans la fusion"
+GALLERY_NOT_IMPORTED = "diaporama non importé : images absentes"
+GALLERY_IMAGE_CAPTION = "légende d’une image de diaporama non reprise (la photothèque donne la sienne)"
+MEDIA_AS_LINK = "son, vidéo ou fichier absent de la médiathèque : lien vers l’ancien fichier"
 
 
 @dataclass(frozen=True)
@@ -56,13 +64,16 @@ BLOCK_TAGS = frozenset(
     }
 )
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+")
+# « wp:audio {"id":821} », « /wp:audio », « wp:core-embed/youtube {…} », « wp:shortcode »; self-closing ones too.
+_BLOCK_COMMENT = re.compile(r"^\s*(/?)wp:([a-z0-9_/-]+)\s*(\{.*\})?\s*/?\s*$", re.DOTALL)
 _ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 _SMILEY = re.compile(r"\b(?:wp-smiley|emoji)\b")
 
 
 @dataclass
 class Capture:
-    """Content gathered instead of written: a [caption]'s, a <figcaption>'s or an [embed]'s."""
+    """Content gathered instead of written: a [caption]'s, a <figcaption>'s, an [embed]'s, a quotation's
+    <cite>; or content dropped (``discard``: a file block's « Download » button, a [video]'s fallback)."""
 
     kind: str
     until: object  # the closing shortcode's index, or the end tag
@@ -77,6 +88,8 @@ class Capture:
         """Text met while gathering: an [embed]'s address as it is, a caption's as its inline content."""
         if self.kind == "embed":
             self.text.append(text)
+        elif self.kind == "discard":
+            return
         else:
             self.inline.add(SPACES.sub(" ", neutralised(text) if "[" in text else text))
 
@@ -100,6 +113,11 @@ class BodyBuilder:
         self.inline = Inline()
         self.capture: Capture | None = None
         self.shortcodes: list[Shortcode] = []
+        self.tables: list[Table] = []
+        self.galleries: list[Gallery] = []
+        self.nested_tables = 0  # tables inside a table's cell: their cells are that cell's text
+        # The Gutenberg block the text is in (« <!-- wp:audio {"id":821} --> »): its name and attributes.
+        self.block: tuple[str, dict] = ("", {})
 
     def _pop_to(self, index: int):
         """Close the open elements from the innermost down to ``index`` (included), and the inline ones inside them."""
@@ -115,6 +133,15 @@ class BodyBuilder:
         html = self.inline.finish()
         if html is None:
             return
+        open_elements = self.open_elements
+        if open_elements.in_table and open_elements.table is not None:
+            if open_elements.in_caption:
+                table = open_elements.table
+                table.caption = f"{table.caption} {html}" if table.caption else html
+                return
+            if open_elements.cell is not None:
+                open_elements.cell.paragraphs.append(html)
+                return
         plain = unescape(html) if "<" not in html else ""
         if plain and _BARE_URL.fullmatch(plain):
             # An address alone in its paragraph was an embed or a link on WordPress: a link here too.
@@ -124,6 +151,9 @@ class BodyBuilder:
         self._append(TextBlock(self.open_elements.heading or "p", html))
 
     def _append(self, node):
+        if isinstance(node, TextBlock) and self.open_elements.cell is not None:
+            self.open_elements.cell.paragraphs.append(node.html)  # a link written in a table's cell stays there
+            return
         box = self.open_elements.box
         if box.tag in ("ul", "ol"):  # content straight inside a list: in an item of its own
             item = Box("li")
@@ -133,13 +163,16 @@ class BodyBuilder:
         box.children.append(node)
 
     def _append_figure(self, image_id: int, caption: str = ""):
+        return self._append_described(Figure(image_id, caption))
+
+    def _append_described(self, node):
+        """A picture, table, embed or player: in the <figure> open around it, whose <figcaption> describes it."""
         self.flush()
-        figure = Figure(image_id, caption)
-        self._append(figure)
+        self._append(node)
         frame = self.open_elements.nearest("figure")
         if frame is not None:
-            frame.figures.append(figure)
-        return figure
+            frame.figures.append(node)
+        return node
 
     def _link_html(self, url: str) -> str:
         return f'<a href="{escape(url)}">{escape(url, quote=False)}</a>'
@@ -156,14 +189,70 @@ class BodyBuilder:
             self.embed_link(url, always_report=False)
 
     def embed_link(self, url: str, *, always_report: bool = True):
-        """A video, a post or a map that WordPress embedded: a paragraph with a link to it."""
+        """A video, a post or a map that WordPress embedded: our embed of its provider (articles.embeds),
+        else a paragraph with a link to it."""
         url = self.site.absolute(unescape(url.strip()))
         if not re.match(r"^https?://", url):
+            return
+        found = embed_of(url) or embed_of(player_page(url))
+        if found is not None and self.open_elements.cell is None:
+            self._append_described(Embed(*found))
             return
         url = player_page(url)
         self.flush()
         self._append(TextBlock("p", self._link_html(url)))
         self._report_embed(url, only_players=not always_report)
+
+    def media(self, kind: str, url: str, *, attachment_id: int | None = None, caption: str = ""):
+        """A sound, a video or a file of the old site: the document library's when it is there (the player,
+        or a link to its stable address), else a link to the old file, reported. A video on YouTube or
+        another provider's site is that provider's embed."""
+        url = self.site.absolute(unescape((url or "").strip()))
+        if not re.match(r"^https?://", url):
+            return
+        if kind == "video" and embed_of(url) is not None:
+            self.embed_link(url)
+            return
+        if attachment_id is None:
+            attachment_id = self.block_attachment_id()
+        document = self.document(attachment_id=attachment_id, url=url)
+        node = Media(kind, url, caption=caption)
+        if document is not None:
+            node.document_id, node.document_kind = document
+        else:
+            self.report(MEDIA_AS_LINK, url)
+        if self.open_elements.cell is not None:
+            self._append(TextBlock("p", self._link_html(url)))
+            return
+        self._append_described(node)
+
+    def document(self, *, attachment_id: int | None, url: str) -> tuple[int, str] | None:
+        """The document library's (id, kind) for a file of the old site; None while it is not there."""
+        lookup = getattr(self.resolver, "document", None)  # resolvers written before the document library
+        return lookup(attachment_id=attachment_id, url=url) if lookup is not None else None
+
+    # Gutenberg's blocks ------------------------------------------------------------------------------
+
+    def block_comment(self, body: str) -> bool:
+        """« wp:audio {…} » opens a block, « /wp:audio » closes it; True when the comment was one of those."""
+        match = _BLOCK_COMMENT.match(body)
+        if match is None:
+            return False
+        closing, name, attributes = match.groups()
+        if closing:
+            if self.block[0] == name:
+                self.block = ("", {})
+            return True
+        try:
+            parsed = json.loads(attributes) if attributes else {}
+        except ValueError:
+            parsed = {}
+        self.block = (name, parsed if isinstance(parsed, dict) else {})
+        return True
+
+    def block_attachment_id(self) -> int | None:
+        value = self.block[1].get("id")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     # Text ----------------------------------------------------------------------------------------------
 
@@ -195,10 +284,10 @@ class BodyBuilder:
         self.inline.add(text)
 
     def paragraph_break(self):
-        if self.open_elements.in_table:
+        if self.open_elements.in_table and self.open_elements.cell is None:
             self.inline.add(" ")
         else:
-            self.flush()
+            self.flush()  # in a cell: a paragraph of the cell
 
     def newline(self, *, always: bool = False):
         """A single newline: a <br> in a classic post (none right after a <br> tag), a space elsewhere."""
@@ -289,6 +378,8 @@ class BodyBuilder:
     # Captured content: [caption], <figcaption>, [embed] -----------------------------------------
 
     def _capture_start(self, tag: str, attribute_text: str):
+        if self.capture.kind == "discard":
+            return
         inline = self.capture.inline
         if tag in INLINE_TAGS:
             name = INLINE_TAGS[tag]
@@ -309,6 +400,11 @@ class BodyBuilder:
         if capture.kind == "figcaption" and (tag == capture.until or tag in ("figure", "dl", "div")):
             self._end_capture()
             return tag == capture.until
+        if capture.kind in ("cite", "discard") and (tag == capture.until or tag in ("blockquote", "figure", "div")):
+            self._end_capture()
+            return tag == capture.until
+        if capture.kind == "discard":
+            return True
         if tag in INLINE_TAGS:
             capture.inline.close_tag(INLINE_TAGS[tag])
         elif tag == "a":
@@ -319,6 +415,13 @@ class BodyBuilder:
 
     def _end_capture(self):
         capture, self.capture = self.capture, None
+        if capture.kind == "discard":
+            return
+        if capture.kind == "cite":
+            html = capture.inline.finish() or ""
+            text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]*>", "", html))).strip()
+            self._append(Source(html, text.lstrip("—–-― ").strip()))
+            return
         if capture.kind == "embed":
             address = "".join(capture.text).strip()
             if _BARE_URL.fullmatch(address):
@@ -359,4 +462,24 @@ class BodyBuilder:
         if self.capture is not None:
             self._end_capture()
         self.flush()
-        return serialised(self.root.children)
+        self._check_tables()
+        self._check_galleries()
+        return serialised(self.root.children, max_images=settings.BODY_GALLERY_MAX_IMAGES)
+
+    def _check_tables(self):
+        """A table beyond what an article shows stays text, as before, rather than be refused or cut."""
+        for table in self.tables:
+            name = f"« {re.sub(r'<[^>]*>', '', table.caption)} » : " if table.caption else ""
+            if table.cells > settings.BODY_TABLE_MAX_CELLS or table.columns > settings.BODY_TABLE_MAX_COLUMNS:
+                table.as_text = True
+                self.report(TABLE_AS_TEXT, f"{name}{table.cells} cellules sur {table.columns} colonnes")
+            elif table.spans:
+                self.report(TABLE_SPANS, name.removesuffix(" : ") or f"{table.cells} cellules")
+
+    def _check_galleries(self):
+        for gallery in self.galleries:
+            if not gallery.images():
+                self.report(GALLERY_NOT_IMPORTED, re.sub(r"<[^>]*>", "", gallery.caption) or "sans légende")
+            elif len(gallery.images()) > 1:
+                for caption in gallery.captions():
+                    self.report(GALLERY_IMAGE_CAPTION, re.sub(r"<[^>]*>", "", caption))

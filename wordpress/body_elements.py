@@ -1,21 +1,25 @@
 """The HTML elements of a post, as the body builder reads them.
 
-Paragraphs, headings (six levels to our two), lists, quotations, tables (their cells as one
-paragraph a row), preformatted text, figures and WordPress's own caption markup, links,
-players (frames, videos, objects: a link to what they showed), and HTML comments (« more »).
+Paragraphs, headings (six levels to our two), lists, quotations (their closing <cite> as their
+source; WordPress's pull quotes as ours), tables (caption, header cells, a paragraph per cell's
+paragraph), galleries, preformatted text, figures and WordPress's own caption markup, links,
+players (frames: the provider's embed or a link; sounds and videos: the document library's or a
+link to the file), file blocks, and HTML comments (« more », Gutenberg's block comments).
 Scripts, styles and form fields are dropped; any other element keeps its text and loses its tag.
 """
 
 import re
 from html import escape, unescape
 
-from .body_builder import BLOCK_TAGS, INLINE_TAGS, BodyBuilder, Capture
-from .body_writer import Box
+from .body_builder import BLOCK_TAGS, INLINE_TAGS, MEDIA_AS_LINK, BodyBuilder, Capture
+from .body_writer import Box, Cell, Gallery, Table
 from .html_reader import html_attributes
 from .open_elements import HEADINGS, Frame
 
 TABLE_TAGS = frozenset({"table", "tr", "td", "th", "caption"})
-CELL_SEPARATOR = " – "
+# Inside a table inside a table's cell, these only separate the inner table's words.
+_INNER_TABLE_TAGS = TABLE_TAGS | {"thead", "tbody", "tfoot", "colgroup", "col"}
+_CLASS = re.compile(r"\bclass\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 _SOURCE_SRC = re.compile(r"<(?:source|embed)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _PARAM_MOVIE = re.compile(
     r"<param\b[^>]*?\bname\s*=\s*[\"']?movie[\"']?[^>]*?\bvalue\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE
@@ -28,6 +32,10 @@ class ElementConversion(BodyBuilder):
     def start(self, tag: str, attribute_text: str, closed: bool):
         if self.capture is not None:
             self._capture_start(tag, attribute_text)
+            return
+        if tag == "cite" and self._starts_a_source():
+            self.flush()
+            self.capture = Capture("cite", "cite")
             return
         if tag in INLINE_TAGS:
             name = INLINE_TAGS[tag]
@@ -64,8 +72,21 @@ class ElementConversion(BodyBuilder):
             self._end_block(tag)
 
     def _start_block(self, tag: str, attribute_text: str, closed: bool):
+        if self.nested_tables and tag in _INNER_TABLE_TAGS:
+            self.nested_tables += tag == "table"
+            self.inline.add(" ")
+            return
         if self.open_elements.in_table and tag not in TABLE_TAGS:
             self.inline.add(" ")
+            return
+        if tag in ("tr", "td", "th", "caption") and self.open_elements.table is None:
+            tag = "div"  # a piece of a table outside any table: its text, as a paragraph
+        if tag in ("figure", "ul") and "wp-block-gallery" in _classes(attribute_text):
+            self.flush()
+            gallery = Gallery(tag if tag == "ul" else "gallery")
+            self._append(gallery)
+            self.galleries.append(gallery)
+            self.open_elements.push(Frame(tag, "box", gallery))
             return
         if tag in HEADINGS:
             self.flush()
@@ -95,30 +116,43 @@ class ElementConversion(BodyBuilder):
             self.open_elements.push(Frame("li", "box", item))
         elif tag == "blockquote":
             self.flush()
-            box = Box("blockquote")
+            frame = self.open_elements.nearest("figure")
+            pullquote = "pullquote" in _classes(attribute_text) or (frame is not None and frame.kind == "pullquote")
+            box = Box("blockquote", {"data-pullquote": ""} if pullquote else {})
             self._append(box)
             self.open_elements.push(Frame(tag, "box", box))
         elif tag == "table":
-            self.flush()
-            self.open_elements.push(Frame(tag, "table"))
+            if self.open_elements.cell is not None:
+                self.nested_tables = 1  # a table in a cell: its words in that cell
+                self.inline.add(" ")
+                return
+            table = self._append_described(Table())
+            self.tables.append(table)
+            self.open_elements.push(Frame(tag, "table", node=table))
         elif tag == "tr":
             self.flush()
+            self._close_caption()
             index = self.open_elements.find({"tr", "table"})
             if index is not None and self.open_elements[index].tag == "tr":
                 self._pop_to(index)
-            self.open_elements.push(Frame(tag, "row"))
+            self._start_row()
         elif tag in ("td", "th"):
+            self.flush()
+            self._close_caption()
             index = self.open_elements.find({"td", "th", "tr", "table"})
             if index is not None and self.open_elements[index].tag in ("td", "th"):
                 self._pop_to(index)
-            if self.inline.has_text:
-                self.inline.separator = CELL_SEPARATOR
-            self.open_elements.push(Frame(tag, "cell"))
-            if tag == "th":
-                self.inline.push_mark("strong", len(self.open_elements))
+            if self.open_elements.find({"tr", "table"}) is None or self.open_elements[-1].tag != "tr":
+                self._start_row()  # a cell outside any row: in a row of its own, as browsers do
+            cell = Cell(tag)
+            attributes = html_attributes(attribute_text)
+            if any(attributes.get(name, "1").strip() not in ("", "1") for name in ("colspan", "rowspan")):
+                self.open_elements.table.spans = True
+            self.open_elements.table.rows[-1].append(cell)
+            self.open_elements.push(Frame(tag, "cell", node=cell))
         elif tag == "caption":
             self.flush()
-            self.open_elements.push(Frame(tag, "block"))
+            self.open_elements.push(Frame(tag, "caption" if self.open_elements.table is not None else "block"))
         elif tag == "pre":
             self.flush()
             self.open_elements.push(Frame(tag, "pre"))
@@ -126,7 +160,8 @@ class ElementConversion(BodyBuilder):
             self._start_figcaption(tag)
         elif tag == "figure" or (tag in ("div", "dl") and self._is_caption_box(attribute_text)):
             self.flush()
-            self.open_elements.push(Frame(tag, "figure"))
+            classes = _classes(attribute_text)
+            self.open_elements.push(Frame(tag, "figure", kind="pullquote" if "wp-block-pullquote" in classes else ""))
         elif tag == "dt":
             self.flush()
             self.open_elements.push(Frame(tag, "block"))
@@ -137,6 +172,10 @@ class ElementConversion(BodyBuilder):
                 self.open_elements.push(Frame(tag, "block"))
 
     def _end_block(self, tag: str):
+        if self.nested_tables and tag in _INNER_TABLE_TAGS:
+            self.nested_tables -= tag == "table"
+            self.inline.add(" ")
+            return
         if self.open_elements.in_table and tag not in TABLE_TAGS:
             self.inline.add(" ")
             return
@@ -146,7 +185,8 @@ class ElementConversion(BodyBuilder):
         if tag in ("td", "th"):
             index = self.open_elements.find({"td", "th"})
             if index is not None:
-                self._pop_to(index)  # the row goes on: no paragraph break
+                self.flush()  # the cell's last paragraph
+                self._pop_to(index)
             return
         tags = {"h1", "h2", "h3", "h4", "h5", "h6"} if tag in HEADINGS else {tag}
         index = self.open_elements.find(tags)
@@ -157,6 +197,24 @@ class ElementConversion(BodyBuilder):
             return
         self.flush()
         self._pop_to(index)
+
+    def _close_caption(self):
+        """A row or a cell ends a table's caption left open."""
+        if self.open_elements.in_caption:
+            self._pop_to(self.open_elements.find({"caption"}))
+
+    def _start_row(self):
+        self.open_elements.table.rows.append([])
+        self.open_elements.push(Frame("tr", "row"))
+
+    def _starts_a_source(self) -> bool:
+        """A <cite> at the start of a line of a quotation, as WordPress's quote block ends with: its source."""
+        frames = self.open_elements
+        return (
+            frames.box.tag == "blockquote"
+            and frames[-1].box is frames.box
+            and (not self.inline.has_text or self.inline.last_break is not None)
+        )
 
     def _close_item(self):
         """A new <li> closes the item still open in the same list (HTML's implied </li>)."""
@@ -176,7 +234,10 @@ class ElementConversion(BodyBuilder):
     def _start_figcaption(self, tag: str):
         self.flush()
         frame = self.open_elements.nearest("figure")
-        if frame is not None and len(frame.figures) == 1 and not frame.figures[0].caption:
+        box = self.open_elements.box
+        if isinstance(box, Gallery) and self.open_elements[-1].box is box and not box.caption:
+            self.capture = Capture("figcaption", tag, target=box)
+        elif frame is not None and len(frame.figures) == 1 and not frame.figures[0].caption:
             self.capture = Capture("figcaption", tag, target=frame.figures[0])
         elif tag != "p":
             # The caption of a table, of a gallery or of a missing image: a paragraph, so that nothing is lost.
@@ -185,7 +246,24 @@ class ElementConversion(BodyBuilder):
     def _open_link(self, attributes: dict):
         if self.inline.is_open("a"):
             self.inline.close_tag("a")  # links do not nest: a new one ends the last
+        if self.block[0] == "file" and attributes.get("href"):
+            if "wp-block-file__button" in attributes.get("class", ""):
+                self.capture = Capture("discard", "a")  # « Download »: the link before it is the file's
+                return
+            self._file_link(attributes)
+            return
         href = self._link_target(attributes.get("href", ""))
+        self.inline.push("a", f'<a href="{escape(href)}">' if href else None, len(self.open_elements))
+
+    def _file_link(self, attributes: dict):
+        """A file block's link: to the document library's copy, else to the old file (reported)."""
+        url = self.site.absolute(attributes["href"])
+        document = self.document(attachment_id=self.block_attachment_id(), url=url)
+        if document is not None:
+            href = f"/documents/{document[0]}/"
+        else:
+            href = self._link_target(url)
+            self.report(MEDIA_AS_LINK, url)
         self.inline.push("a", f'<a href="{escape(href)}">' if href else None, len(self.open_elements))
 
     # Opaque elements: scripts, frames, players -----------------------------------------------------
@@ -200,7 +278,7 @@ class ElementConversion(BodyBuilder):
             found = _SOURCE_SRC.search(inner)
             source = attributes.get("src") or (unescape(found.group(1)) if found else "")
             if source:
-                self.embed_link(source)
+                self.media(tag, source)
         elif tag == "object":
             attributes = html_attributes(attribute_text)
             found = _PARAM_MOVIE.search(inner) or _SOURCE_SRC.search(inner)
@@ -210,6 +288,16 @@ class ElementConversion(BodyBuilder):
         # script, style, forms' fields, svg…: nothing a reader of the article needs
 
     def comment(self, body: str):
+        if self.block_comment(body):
+            return
         # The « read more » and page breaks: a paragraph ends there.
         if (body.strip() in ("more", "nextpage") or body.startswith("more ")) and self.capture is None:
             self.flush()
+
+
+def _classes(attribute_text: str) -> str:
+    """A tag's class attribute, read without reading all its attributes."""
+    if "class" not in attribute_text:
+        return ""
+    match = _CLASS.search(attribute_text)
+    return next((group for group in match.groups() if group), "") if match else ""

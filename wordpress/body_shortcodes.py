@@ -2,9 +2,10 @@
 
 A callout box (« [note color=…] ») becomes one of our notes, with its colour from the editor's
 palette and its title; a [caption] and an [embed] gather their content (body_builder.Capture);
-a [gallery] lists its pictures; one written out as text (« [[note]] ») shows, unless it would
-read as a shortcode in our editor; one we do not know loses its brackets (its content stays)
-and is reported.
+a [gallery] becomes a « Diaporama » of its library pictures; [audio] and [video] the document
+library's player (or a link to the file), [youtube]/[vimeo]/[dailymotion] the provider's embed;
+one written out as text (« [[note]] ») shows, unless it would read as a shortcode in our editor;
+one we do not know loses its brackets (its content stays) and is reported.
 """
 
 import re
@@ -21,10 +22,20 @@ from .body_builder import (
     Capture,
     Problem,
 )
-from .body_writer import Box
+from .body_writer import Box, Figure, Gallery
 from .open_elements import Frame
 from .plain_text import plain_text_of
 from .shortcodes import COLOUR_ATTRIBUTES, TITLE_ATTRIBUTES, Shortcode, shortcode_attributes
+
+# The attributes WordPress's [audio] and [video] name their file with, in the order it tries them.
+AUDIO_SOURCES = ("src", "mp3", "m4a", "ogg", "oga", "wav", "flac", "wma")
+VIDEO_SOURCES = ("src", "mp4", "m4v", "webm", "ogv", "mov", "wmv", "flv")
+# A player shortcode given the video's id alone: the video's page.
+PLAYER_PAGES = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+}
 
 
 class ShortcodeConversion(BodyBuilder):
@@ -61,6 +72,12 @@ class ShortcodeConversion(BodyBuilder):
             if not code.closing and code.partner is not None:
                 self.flush()
                 self.capture = Capture("embed", code.partner)
+        elif role == "media":
+            if not code.closing:
+                self._media_shortcode(code)
+        elif role == "player":
+            if not code.closing:
+                self._player_shortcode(code)
         elif role == "unknown":
             self._unknown(code)
 
@@ -119,12 +136,46 @@ class ShortcodeConversion(BodyBuilder):
             # WordPress showed the post's attached images, which an export does not list in the post.
             self.report(GALLERY_WITHOUT_IDS, code.raw)
             return
+        gallery = Gallery()
         for attachment_id in ids:
             image_id = self.resolver.image(attachment_id=attachment_id, url="")
             if image_id is None:
                 self.report(MISSING_IMAGE, f"pièce jointe {attachment_id}")
             else:
-                self._append_figure(image_id)
+                gallery.children.append(Figure(image_id))
+        self.flush()
+        self._append(gallery)
+        self.galleries.append(gallery)
+
+    def _media_shortcode(self, code: Shortcode):
+        """[audio src=…], [audio https://…], [video mp4=…]: the file WordPress played; what a [video]…[/video]
+        holds is the player's fallback for old browsers, not text of the article."""
+        named, positional = shortcode_attributes(code.attributes)
+        formats = AUDIO_SOURCES if code.key == "audio" else VIDEO_SOURCES
+        source = next((named[name] for name in formats if named.get(name)), "") or next(
+            (value for value in positional if re.match(r"^(?:https?:)?/", value)), ""
+        )
+        if not source:
+            self._unknown(code)  # no file to play: its content stays, as for any shortcode we do not know
+            return
+        self.media(code.key, source)
+        if code.partner is not None:
+            self.capture = Capture("discard", code.partner)
+
+    def _player_shortcode(self, code: Shortcode):
+        """[youtube https://…], [youtube=https://…], [vimeo 123], [dailymotion x7…], [youtube]…[/youtube]."""
+        named, positional = shortcode_attributes(code.attributes.strip().removeprefix("="))
+        value = named.get("url") or named.get("src") or named.get("id") or (positional[0] if positional else "")
+        if not value and code.partner is not None:
+            self.flush()
+            self.capture = Capture("embed", code.partner)
+            return
+        if not value:
+            self._unknown(code)
+            return
+        if not re.match(r"^https?://", value):
+            value = PLAYER_PAGES[code.key].format(value)
+        self.embed_link(value)
 
     def _capture_shortcode(self, index: int, code: Shortcode):
         capture = self.capture

@@ -1,9 +1,9 @@
 """What the body builder writes: the paragraph being written, and the tree of boxes, paragraphs and figures.
 
 ``Inline`` turns the text and inline elements of one paragraph (or caption) into escaped HTML;
-the builder appends each finished paragraph, figure or box to the ``Box`` open where it is;
-``serialised`` writes the tree as the few elements our editor knows (articles/body.py),
-leaving out what ended up empty.
+the builder appends each finished paragraph, figure, table, embed, gallery or box to the ``Box``
+open where it is; ``serialised`` writes the tree as the elements our editor stores
+(articles/body.py), leaving out what ended up empty.
 """
 
 import re
@@ -126,7 +126,186 @@ class Figure:
     caption: str = ""
 
 
-def serialised(nodes: list) -> str:
+@dataclass
+class Cell:
+    tag: str  # "th" or "td"
+    paragraphs: list[str] = field(default_factory=list)  # inline HTML, one per paragraph of the cell
+
+
+@dataclass
+class Table:
+    """A table as our editor stores it; ``as_text`` when it is beyond what an article shows (its old form)."""
+
+    rows: list[list[Cell]] = field(default_factory=list)
+    caption: str = ""
+    spans: bool = False  # merged cells (colspan, rowspan): their text is kept, not the merge
+    as_text: bool = False
+
+    @property
+    def cells(self) -> int:
+        return sum(len(row) for row in self.rows)
+
+    @property
+    def columns(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+
+@dataclass
+class Embed:
+    """A post or video of another site, by its provider and id (articles.embeds), never its HTML."""
+
+    provider: str
+    embed_id: str
+    caption: str = ""
+
+
+@dataclass
+class Media:
+    """A sound, a video or a file WordPress played or offered: the document library's, else a link to the file."""
+
+    kind: str  # "audio", "video" or "file"
+    url: str  # the file's address on the old site
+    document_id: int | None = None
+    document_kind: str = ""  # the library's own: audio, video, pdf, office
+    caption: str = ""  # inline HTML: the player's caption, a file block's link text
+
+
+@dataclass
+class Source:
+    """A quotation's source (``<cite>``), kept as the quotation's ``data-source`` when it ends it."""
+
+    html: str
+    text: str
+
+
+class Gallery(Box):
+    """WordPress's gallery: the library images it holds become one « Diaporama » figure."""
+
+    def __init__(self, tag: str = "gallery"):
+        super().__init__(tag)  # "ul" for the block's first markup, a list of pictures
+        self.caption = ""
+
+    def images(self) -> list[int]:
+        found: list[int] = []
+
+        def walk(nodes):
+            for node in nodes:
+                if isinstance(node, Figure):
+                    found.append(node.image_id)  # twice if WordPress showed it twice
+                elif isinstance(node, Box):
+                    walk(node.children)
+
+        walk(self.children)
+        return found
+
+    def captions(self) -> list[str]:
+        """The captions the post gave its images one by one, which a « Diaporama » takes from the library."""
+        found: list[str] = []
+
+        def walk(nodes):
+            for node in nodes:
+                if isinstance(node, Figure) and node.caption:
+                    found.append(node.caption)
+                elif isinstance(node, Box):
+                    walk(node.children)
+
+        walk(self.children)
+        return found
+
+    def texts(self) -> list:
+        """What else it held (text beside its pictures): kept after it."""
+        found: list = []
+
+        def walk(nodes):
+            for node in nodes:
+                if isinstance(node, TextBlock):
+                    found.append(node)
+                elif isinstance(node, Box) and not isinstance(node, Gallery):
+                    walk(node.children)
+
+        walk(self.children)
+        return found
+
+
+# Past this many library images, a gallery is cut in several « Diaporamas » (BODY_GALLERY_MAX_IMAGES).
+def _gallery_html(gallery: Gallery, max_images: int) -> str:
+    images = gallery.images()
+    caption = f"<figcaption>{gallery.caption}</figcaption>" if gallery.caption else ""
+    parts = []
+    if len(images) == 1:
+        parts.append(f'<figure><img data-file="{images[0]}" alt="">{caption}</figure>')
+    elif images:
+        for start in range(0, len(images), max_images):
+            ids = " ".join(str(image_id) for image_id in images[start : start + max_images])
+            parts.append(f'<figure data-gallery="{ids}">{caption if start == 0 else ""}</figure>')
+    elif gallery.caption:
+        parts.append(f"<p>{gallery.caption}</p>")  # its pictures are missing: its caption kept as text
+    parts += [f"<{node.tag}>{node.html}</{node.tag}>" for node in gallery.texts()]
+    return "".join(parts)
+
+
+CELL_SEPARATOR = " – "
+
+
+def _table_html(table: Table) -> str:
+    rows = [row for row in table.rows if row]
+    if not any(paragraph for row in rows for cell in row for paragraph in cell.paragraphs) and not table.caption:
+        return ""
+    if table.as_text:
+        # Beyond what an article shows: as before tables were stored, a paragraph a row, cells side by side.
+        parts = [f"<p>{table.caption}</p>"] if table.caption else []
+        for row in rows:
+            cells = []
+            for cell in row:
+                text = " ".join(cell.paragraphs)
+                if text:
+                    cells.append(f"<strong>{text}</strong>" if cell.tag == "th" else text)
+            if cells:
+                parts.append(f"<p>{CELL_SEPARATOR.join(cells)}</p>")
+        return "".join(parts)
+    caption = f"<caption>{table.caption}</caption>" if table.caption else ""
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<{cell.tag}>{''.join(f'<p>{text}</p>' for text in cell.paragraphs) or '<p></p>'}</{cell.tag}>"
+            for cell in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table>{caption}<tbody>{body}</tbody></table>"
+
+
+def _media_html(media: Media) -> str:
+    caption = f"<figcaption>{media.caption}</figcaption>" if media.caption else ""
+    if media.document_id is not None and media.document_kind in ("audio", "video") and media.kind != "file":
+        return f'<figure data-media="{media.document_id}">{caption}</figure>'
+    href = f"/documents/{media.document_id}/" if media.document_id is not None else media.url
+    text = re.sub(r"</?a\b[^>]*>", "", media.caption) or escape(media.url, quote=False)  # links do not nest
+    return f'<p><a href="{escape(href)}">{text}</a></p>'
+
+
+def _quote_html(box: Box, inner_nodes: list, max_images: int) -> str:
+    """A quotation, its closing <cite> as its source; a pull quote (« exergue ») says who in its last line."""
+    nodes = list(inner_nodes)
+    attributes = ""
+    if "data-pullquote" in box.attributes:
+        attributes = ' data-pullquote=""'
+    elif nodes and isinstance(nodes[-1], Source) and nodes[-1].text:
+        attributes = f' data-source="{escape(nodes.pop().text)}"'
+    pullquote = "data-pullquote" in box.attributes
+    nodes = [
+        TextBlock("p", ("— " + node.html) if pullquote else f"<em>{node.html}</em>")
+        if isinstance(node, Source)
+        else node
+        for node in nodes
+        if not isinstance(node, Source) or node.html
+    ]
+    inner = serialised(nodes, max_images=max_images)
+    return f"<blockquote{attributes}>{inner}</blockquote>" if inner else ""
+
+
+def serialised(nodes: list, *, max_images: int = 100) -> str:
     """The HTML of a box's children, empty ones left out; a list that only holds pictures is its pictures."""
     parts = []
     for node in nodes:
@@ -135,8 +314,24 @@ def serialised(nodes: list) -> str:
         elif isinstance(node, Figure):
             caption = f"<figcaption>{node.caption}</figcaption>" if node.caption else ""
             parts.append(f'<figure><img data-file="{node.image_id}" alt="">{caption}</figure>')
+        elif isinstance(node, Table):
+            parts.append(_table_html(node))
+        elif isinstance(node, Embed):
+            caption = f"<figcaption>{node.caption}</figcaption>" if node.caption else ""
+            parts.append(
+                f'<figure data-embed="{escape(node.provider)}" data-embed-id="{escape(node.embed_id)}">{caption}</figure>'
+            )
+        elif isinstance(node, Media):
+            parts.append(_media_html(node))
+        elif isinstance(node, Source):
+            if node.html:
+                parts.append(f"<p><em>{node.html}</em></p>")
+        elif isinstance(node, Gallery):
+            parts.append(_gallery_html(node, max_images))
+        elif node.tag == "blockquote":
+            parts.append(_quote_html(node, node.children, max_images))
         elif node.tag in ("ul", "ol"):
-            items = [(item, serialised(item.children)) for item in node.children]
+            items = [(item, serialised(item.children, max_images=max_images)) for item in node.children]
             items = [(item, html) for item, html in items if html]
             if items and all(isinstance(child, Figure) for item, _html in items for child in item.children):
                 # A gallery laid out as a list: its pictures, one after the other.
@@ -146,12 +341,12 @@ def serialised(nodes: list) -> str:
                 inner = "".join(f"<li>{html}</li>" for _item, html in items)
                 parts.append(f"<{node.tag}{start}>{inner}</{node.tag}>")
         elif node.tag == "aside":
-            inner = serialised(node.children)
+            inner = serialised(node.children, max_images=max_images)
             if inner or node.attributes.get("data-title"):
                 attributes = "".join(f' {name}="{escape(value)}"' for name, value in node.attributes.items())
                 parts.append(f'<aside data-callout=""{attributes}>{inner or "<p></p>"}</aside>')
         else:
-            inner = serialised(node.children)
+            inner = serialised(node.children, max_images=max_images)
             if inner:
                 parts.append(f"<{node.tag}>{inner}</{node.tag}>")
     return "".join(parts)

@@ -5,9 +5,11 @@ WordPress turns into paragraphs when it displays a post (``wpautop``), classic-e
 HTML, Gutenberg's ``<!-- wp:… -->`` block comments, and shortcodes (``[caption]``,
 ``[gallery]``, a theme's ``[note color=…]`` boxes) that only meant something to the
 plugins of that site. ``convert_body`` reads all of it the way WordPress displayed it
-and writes the few elements our editor knows (articles/body.py): paragraphs, two
-heading levels, bold, italic, lists, quotations, links, library images and callout
-notes. What cannot be carried over is reported as a ``Problem`` for the desk rather
+and writes the elements our editor stores (articles/body.py): paragraphs, two heading
+levels, bold, italic, lists, quotations with their source, pull quotes, links, tables,
+library images and galleries, callout notes, embeds of the providers articles.embeds
+knows, and the document library's sounds, videos and files. What cannot be carried over
+is reported as a ``Problem`` for the desk rather
 than silently lost or left as raw ``[shortcode]`` text in front of readers; the result
 goes through ``clean_body``, the editor's own sanitiser, like anything a journalist saves.
 
@@ -35,10 +37,15 @@ from .addresses import OldSite, Resolver
 from .body_builder import (
     EMBED_AS_LINK,
     FOREIGN_IMAGE,
+    GALLERY_IMAGE_CAPTION,
+    GALLERY_NOT_IMPORTED,
     GALLERY_WITHOUT_IDS,
     INVALID_COLOUR,
     LITERAL_SHORTCODE,
+    MEDIA_AS_LINK,
     MISSING_IMAGE,
+    TABLE_AS_TEXT,
+    TABLE_SPANS,
     UNKNOWN_SHORTCODE,
     Problem,
 )
@@ -51,10 +58,15 @@ from .shortcodes import shortcode_attributes
 __all__ = [
     "EMBED_AS_LINK",
     "FOREIGN_IMAGE",
+    "GALLERY_IMAGE_CAPTION",
+    "GALLERY_NOT_IMPORTED",
     "GALLERY_WITHOUT_IDS",
     "INVALID_COLOUR",
     "LITERAL_SHORTCODE",
+    "MEDIA_AS_LINK",
     "MISSING_IMAGE",
+    "TABLE_AS_TEXT",
+    "TABLE_SPANS",
     "UNKNOWN_SHORTCODE",
     "ConvertedBody",
     "Problem",

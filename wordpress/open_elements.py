@@ -17,17 +17,21 @@ class Frame:
     """An element open in the source and what it means here (its ``role``)."""
 
     tag: str
-    role: str  # box, heading, table, row, cell, pre, figure, block
+    role: str  # box, heading, table, row, cell, caption, pre, figure, block
     box: Box | None = None
     barrier: bool = False  # a shortcode's box: HTML end tags do not close what is outside it
+    # A figure's: what it holds (pictures, a table, an embed, a player), which its <figcaption> describes.
     figures: list = field(default_factory=list)
+    node: object = None  # a table's Table, a cell's Cell (wordpress/body_writer.py)
+    kind: str = ""  # a figure's WordPress block: "pullquote"…
 
 
 class OpenElements:
     """The frames open from the body's root to where the builder is, innermost last.
 
     Kept current after every change: ``box`` (where paragraphs and figures go), ``heading`` (our
-    heading tag while the text is in a heading, else None), ``in_table`` and ``in_pre``.
+    heading tag while the text is in a heading, else None), ``in_table`` and ``in_pre``; in a table,
+    ``table`` and ``cell`` (the Table and Cell being written, None outside a cell) and ``in_caption``.
     """
 
     def __init__(self, root: Box):
@@ -43,7 +47,8 @@ class OpenElements:
     def _refresh(self):
         """Where text goes now: which box, which kind of paragraph, in a table or a <pre>?"""
         self.heading = None
-        self.in_table = self.in_pre = False
+        self.in_table = self.in_pre = self.in_caption = False
+        self.table = self.cell = None
         for frame in reversed(self.frames):
             if frame.role == "box":
                 self.box = frame.box
@@ -52,6 +57,11 @@ class OpenElements:
                 self.heading = HEADINGS[frame.tag]
             elif frame.role == "table":
                 self.in_table = True
+                self.table = self.table or frame.node
+            elif frame.role == "cell":
+                self.cell = self.cell or frame.node
+            elif frame.role == "caption":
+                self.in_caption = True
             elif frame.role == "pre":
                 self.in_pre = True
 

@@ -60,9 +60,14 @@ KNOWN_SHORTCODES = frozenset(
     }
 )
 
+# WordPress's players of sounds and videos (the file as attribute), and the providers' own (Jetpack's).
+MEDIA_SHORTCODES = frozenset({"audio", "video"})
+PLAYER_SHORTCODES = frozenset({"youtube", "vimeo", "dailymotion"})
+
 # ``[name attributes]``, ``[/name]``, ``[name /]``; doubled brackets escape it (« [[name]] » shows « [name] »).
 # Attributes cannot hold brackets, as in WordPress; they may hold HTML (the old ``caption="…"``).
-_SHORTCODE_TOKEN = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]*)(?=[\s/\]])([^\[\]]*?)(/?)\](\]?)")
+# Jetpack writes some with « = » straight after the name: ``[youtube=https://…]``.
+_SHORTCODE_TOKEN = re.compile(r"\[(\[?)(/?)([A-Za-z][\w-]*)(?=[\s/\]=])([^\[\]]*?)(/?)\](\]?)")
 _NAMED_ATTRIBUTE = re.compile(r"(?:^|\s)[\w-]+\s*=")
 
 # Smart quotes: WordPress's « wptexturize », a word processor or a French keyboard turned the straight
@@ -111,7 +116,8 @@ class Shortcode:
     escaped_close: bool
     raw: str
     partner: int | None = None
-    role: str = "text"  # "callout", "caption", "gallery", "embed", "unknown", "literal" or "text"
+    # "callout", "caption", "gallery", "embed", "media", "player", "unknown", "literal" or "text"
+    role: str = "text"
 
     @property
     def key(self) -> str:
@@ -171,10 +177,14 @@ def _role_of(code: Shortcode, found: list[Shortcode]) -> str:
         if key == "gallery"
         else "embed"
         if key == "embed"
+        else "media"
+        if key in MEDIA_SHORTCODES
+        else "player"
+        if key in PLAYER_SHORTCODES
         else None
     )
     named = "<" not in code.attributes and _NAMED_ATTRIBUTE.search(code.attributes)
-    if structural == "gallery" or (structural and partner is not None):
+    if structural in ("gallery", "media", "player") or (structural and partner is not None):
         return structural
     if structural:
         # A box or a caption never closed: markup if it has attributes, else prose (« [Note : …] »).
