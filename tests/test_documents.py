@@ -2,6 +2,7 @@
 address, the editor's JSON, and how articles show a document or play a recording."""
 
 import io
+import shutil
 import struct
 import zipfile
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
-from test_images import disk_fills_up, stored_files
+from test_images import disk_fills_up, stored_files, tiny_media_disk  # noqa: F401 (a fixture)
 
 from documents import visibility
 from documents.checks import check_upload
@@ -95,11 +96,11 @@ def box(kind: bytes, payload: bytes = b"") -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
-def mp4(handler=b"vide", brand=b"isom") -> bytes:
+def mp4(handler=b"vide", brand=b"isom", media_bytes=2048) -> bytes:
     """An MP4 as phones write it: ftyp, the index of tracks (moov) and the media data (mdat)."""
     hdlr = box(b"hdlr", b"\0" * 8 + handler + b"\0" * 12 + b"VideoHandler\0")
     moov = box(b"moov", box(b"trak", box(b"mdia", hdlr)))
-    return box(b"ftyp", brand + b"\0\0\0\0" + brand + b"mp41") + moov + box(b"mdat", b"\0" * 2048)
+    return box(b"ftyp", brand + b"\0\0\0\0" + brand + b"mp41") + moov + box(b"mdat", bytes(media_bytes))
 
 
 def mp3(comment=b"") -> bytes:
@@ -274,7 +275,8 @@ def test_too_big_is_refused_with_the_limits_of_documents_and_of_media(journalist
     assert journalist_client.post(add_url(), {"file": upload(mp4(), "clip.mp4"), "title": "Clip"}).status_code == 302
 
 
-def test_audio_and_video_are_recognised_by_their_bytes_and_kept_as_sent(journalist_client):
+def test_audio_and_video_are_recognised_by_their_bytes_and_kept_as_sent(journalist_client, settings):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024  # big files reach the view as temporary files: moved, not copied
     podcast = mp3(comment=b"<html><body>Notes de l\xe2\x80\x99\xc3\xa9mission</body></html>")
     for data, name in [
         (mp4(), "incendie.mp4"),
@@ -313,6 +315,22 @@ def test_a_full_disk_gets_a_french_message_keeps_the_texts_and_leaves_no_file(jo
     assert DISK_FULL in " ".join(form.errors["file"])
     assert form["title"].value() == "Budget" and form["description"].value() == "Voté le 12 mars"
     assert not Document.objects.exists() and stored_files() == []
+
+
+@pytest.mark.usefixtures("tiny_media_disk")  # MEDIA_ROOT on a real 256 KB disk, for the kernel's own ENOSPC
+def test_a_really_full_disk_is_left_as_empty_as_it_was(journalist_client, settings):
+    # As a real video arrives: written by Django to a temporary file, which the storage then moves.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    video = mp4(media_bytes=400 * 1024)  # larger than the 256 KB disk
+
+    response = journalist_client.post(add_url(), {"file": upload(video, "clip.mp4"), "description": "Transcription"})
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert DISK_FULL in " ".join(form.errors["file"]) and form["description"].value() == "Transcription"
+    assert not Document.objects.exists() and stored_files() == []
+    assert shutil.disk_usage(settings.MEDIA_ROOT).used == 0
+    assert journalist_client.post(add_url(), {"file": upload(pdf(), "budget.pdf")}).status_code == 302
 
 
 def test_a_replaced_file_keeps_the_address_and_drops_the_old_file(
@@ -373,7 +391,7 @@ def test_the_public_address_serves_the_file_with_its_real_type_and_a_name_from_i
     assert document.get_absolute_url() == f"/documents/{document.pk}/"
     assert response.status_code == 200 and response.streaming
     assert b"".join(response.streaming_content) == stored(document)
-    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Type"] == "application/pdf" and response["Content-Length"] == str(document.size)
     assert response["Content-Disposition"] == 'inline; filename="budget-primitif-2024-la-version-votee.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "public" in response["Cache-Control"] and "max-age=86400" in response["Cache-Control"]
@@ -535,8 +553,9 @@ def test_a_video_plays_with_the_browser_s_controls_its_poster_and_its_transcript
 
 
 def test_audio_has_no_poster_and_a_quicktime_video_no_source_type(make_document):
-    audio = make_document(mp3(), name="interview.mp3", title="Interview")
+    audio = make_document(mp3(), name="interview.mp3", title="Interview <b>exclusive</b>")
     html = render_media(audio, "")
+    assert "Interview &lt;b&gt;exclusive&lt;/b&gt;" in html and "<b>" not in html
     assert '<audio controls preload="none"><source src="' in html and 'type="audio/mpeg"' in html
     assert "<figcaption>" not in html and "<details" not in html
     mov = make_document(mp4(brand=b"qt  "), name="iphone.mov", title="Vidéo")
