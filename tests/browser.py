@@ -61,7 +61,8 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
 
     options = webdriver.ChromeOptions()
     # The console, read by csp_violations(): where Chromium reports what the Content-Security-Policy refused.
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # The network too, read by requested_urls(): every request the page made, to any host.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     options.binary_location = CHROMIUM
     for argument in [
         "--headless=new",
@@ -94,6 +95,18 @@ def new_browser(width: int = 1280, height: int = 1600, *, mobile: bool = False):
 
     driver.quit = quit_after_reading_its_console
     return driver
+
+
+def requested_urls(driver) -> list[str]:
+    """Every address the browser asked for since the last call (Chromium's network log), in order."""
+    import json
+
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
 
 
 def csp_violations(driver) -> list[str]:

@@ -1,5 +1,6 @@
 """Every reader page type is valid HTML for the Nu HTML Checker (vnu.jar, run with Java): 0 errors."""
 
+import io
 import json
 import shutil
 import subprocess
@@ -8,6 +9,10 @@ from pathlib import Path
 import pytest
 import reader_site
 from django.conf import settings as django_settings
+from django.core.management import call_command
+
+from articles.demo_content import RICH_ARTICLE
+from articles.models import Article
 
 VNU_JAR = Path(django_settings.BASE_DIR) / "var/node/node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -49,4 +54,16 @@ def test_every_reader_page_is_valid_html(client, moderator, settings, tmp_path):
     refused = reader_site.comment_in_error(client, site["article"], settings)
     assert refused.status_code == 400
     (folder / "comment-form-in-error.html").write_bytes(refused.content)
+    assert nu_errors(folder) == {}
+
+
+def test_the_demo_rich_article_is_valid_html(client, tmp_path):
+    # Tables, a gallery, an embed's facade, a document link, quotations (issue 23): what reader_site lacks.
+    call_command("load_demo", stdout=io.StringIO())
+    article = Article.objects.get(slug=RICH_ARTICLE)
+    folder = tmp_path / "rich"
+    folder.mkdir()
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    (folder / "rich-article.html").write_bytes(response.content)
     assert nu_errors(folder) == {}
