@@ -6,12 +6,13 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from .embeds import recognise
+from .embeds import PROVIDERS, problem_with, recognise
 
 
 class EmbedRecognitionMixin:
-    """For ArticleAdmin: ``embeds/recognise/?address=…`` answers the provider and the id to store,
-    or the French message to show next to the dialog's field (with status 400)."""
+    """For ArticleAdmin: ``embeds/recognise/?address=…`` answers the provider and the id to store (and
+    the link readers will follow), or the French message to show next to the dialog's field (status
+    400); ``?provider=…&id=…`` answers the same of an embed already stored, to edit it."""
 
     def get_urls(self):
         recognition = path(
@@ -24,9 +25,18 @@ class EmbedRecognitionMixin:
     def embed_recognition_view(self, request):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
-        try:
-            provider, embed_id = recognise(request.GET.get("address", ""))
-        except ValidationError as error:
-            return JsonResponse({"error": error.messages[0]}, status=400)
+        if "provider" in request.GET:
+            # An embed already in the text, to edit: its address on the provider's site.
+            key, embed_id = request.GET.get("provider", ""), request.GET.get("id", "")
+            if problem := problem_with(key, embed_id):
+                return JsonResponse({"error": problem}, status=400)
+            provider = PROVIDERS[key]
+        else:
+            try:
+                provider, embed_id = recognise(request.GET.get("address", ""))
+            except ValidationError as error:
+                return JsonResponse({"error": error.messages[0]}, status=400)
         # admin_view already marks the answer never to be cached.
-        return JsonResponse({"provider": provider.key, "name": provider.name, "id": embed_id})
+        return JsonResponse(
+            {"provider": provider.key, "name": provider.name, "id": embed_id, "link": provider.link_for(embed_id)}
+        )

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.urls import reverse_lazy
 
+from .embeds import BY_HOST, PROVIDERS
+
 
 def body_editor_extensions() -> dict:
     """Read when the model is loaded, once settings (and the palette) are ready."""
@@ -31,6 +33,13 @@ def body_editor_extensions() -> dict:
         "NewsroomWriting": True,
         # The link dialog's search of the site and pasted addresses: static/articles/editor/links.js.
         "NewsroomLinks": {"searchUrl": reverse_lazy("admin:articles_article_links")},
+        # Embeds (static/articles/editor/embed.js): the server recognises addresses; the editor learns
+        # the providers' hosts (which pasted addresses to offer as embeds) and names from articles.embeds.
+        "Embed": {
+            "recogniseUrl": reverse_lazy("admin:articles_article_embed"),
+            "hosts": sorted(BY_HOST),
+            "names": {key: provider.name for key, provider in PROVIDERS.items()},
+        },
     }
 
 
@@ -62,3 +71,9 @@ def process_quote(config, shared_config):
 
 def process_no_tag(config, shared_config):
     """Table rows and cells: their tags come with process_table."""
+
+
+def process_embed(config, shared_config):
+    """Tell django-prose-editor's own allowlist about our embed node (we sanitise with ours)."""
+    shared_config["tags"].update({"figure", "figcaption"})
+    shared_config["attributes"].setdefault("figure", set()).update({"data-embed", "data-embed-id"})

@@ -315,7 +315,7 @@ _PROVIDERS = [
         what=gettext_lazy("une vidéo"),
         hosts=frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"}),
         shapes=(
-            shape(r"/@[A-Za-z0-9_.]{1,24}/video/(?P<id>[0-9]{10,20})"),
+            shape(r"/@[A-Za-z0-9_.]{0,24}/video/(?P<id>[0-9]{10,20})"),
             shape(r"/embed(?:/v2)?/(?P<id>[0-9]{10,20})"),
             shape(r"/v/(?P<id>[0-9]{10,20})\.html"),
         ),

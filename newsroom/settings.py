@@ -477,6 +477,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/editor/quote.js")],
         "extensions": {"Blockquote": body_editor.process_quote},
     },
+    # Embeds of other sites' posts and videos (issue 23): static/articles/editor/embed.js.
+    {
+        "js": [static_lazy("articles/editor/embed.js")],
+        "extensions": {"Embed": body_editor.process_embed},
+    },
 ]
 
 # Image library: uploads are checked, stripped of metadata and resized once, when saved.

@@ -176,6 +176,16 @@ def test_a_provider_s_addresses_are_recognised(provider, address, expected_id):
         assert frame.startswith(found.frame_origin + "/")
 
 
+@pytest.mark.parametrize(
+    ("provider", "embed_id"),
+    [(provider, embed_id) for provider, addresses in ADDRESSES.items() for _address, embed_id in addresses],
+)
+def test_a_provider_s_own_link_is_recognised_as_the_same_embed(provider, embed_id):
+    """The link readers follow is also what the editor shows to edit an embed: it must come back the same."""
+    link = embeds.PROVIDERS[provider].link_for(embed_id)
+    assert embeds.recognise(link) == (embeds.PROVIDERS[provider], embed_id)
+
+
 @pytest.mark.parametrize("address", HOSTILE)
 def test_hostile_or_unknown_addresses_are_refused_in_french(address):
     with pytest.raises(ValidationError) as refused:
@@ -429,7 +439,12 @@ def recognition(client, address):
 def test_the_editor_asks_the_server_what_an_address_is(journalist_client):
     response = recognition(journalist_client, "https://youtu.be/dQw4w9WgXcQ?si=abc")
     assert response.status_code == 200
-    assert response.json() == {"provider": "youtube", "name": "YouTube", "id": "dQw4w9WgXcQ"}
+    assert response.json() == {
+        "provider": "youtube",
+        "name": "YouTube",
+        "id": "dQw4w9WgXcQ",
+        "link": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    }
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
 
 
@@ -440,6 +455,14 @@ def test_the_endpoint_answers_a_french_message_for_a_refused_address(journalist_
     response = recognition(journalist_client, address)
     assert response.status_code == 400
     assert response.json()["error"]
+
+
+def test_the_editor_gets_a_stored_embed_s_address_back_to_edit_it(journalist_client):
+    url = reverse("admin:articles_article_embed")
+    response = journalist_client.get(url, {"provider": "bluesky", "id": "metz.fr/3kgxq2abcdz2a"})
+    assert response.json()["link"] == "https://bsky.app/profile/metz.fr/post/3kgxq2abcdz2a"
+    refused = journalist_client.get(url, {"provider": "youtube", "id": '"><script>'})
+    assert refused.status_code == 400 and "YouTube" in refused.json()["error"]
 
 
 def test_the_endpoint_is_for_staff_only(client):
