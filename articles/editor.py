@@ -33,6 +33,9 @@ def body_editor_extensions() -> dict:
         "NewsroomWriting": True,
         # The link dialog's search of the site and pasted addresses: static/articles/editor/links.js.
         "NewsroomLinks": {"searchUrl": reverse_lazy("admin:articles_article_links")},
+        # The library in a dialog, images dropped or pasted, galleries: static/articles/editor/library.js, gallery.js.
+        "NewsroomLibrary": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
+        "Gallery": True,
         # Embeds (static/articles/editor/embed.js): the server recognises addresses; the editor learns
         # the providers' hosts (which pasted addresses to offer as embeds) and names from articles.embeds.
         "Embed": {
@@ -71,6 +74,16 @@ def process_quote(config, shared_config):
 
 def process_no_tag(config, shared_config):
     """Table rows and cells: their tags come with process_table."""
+
+
+def process_library(config, shared_config):
+    """The library's dialog and drop/paste uploads (static/articles/editor/library.js) insert ordinary figures."""
+
+
+def process_gallery(config, shared_config):
+    """Galleries (static/articles/editor/gallery.js): a figure naming its library images, and a caption."""
+    shared_config["tags"].update({"figure", "figcaption"})
+    shared_config["attributes"].setdefault("figure", set()).add("data-gallery")
 
 
 def process_embed(config, shared_config):

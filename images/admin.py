@@ -1,5 +1,6 @@
 """The image library in the admin: upload, describe, find, and pick an image for an article's body."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -129,6 +130,23 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
         images = self.get_queryset(request)
         if query:
             images, _duplicates = self.get_search_results(request, images, query)
+        if wants_json:
+            # The editor's in-page library (static/articles/editor/library.js): the latest images
+            # or a search, or the images a gallery names (``ids``), in the order it names them.
+            ids = [int(value) for value in request.GET.get("ids", "").replace(",", " ").split() if value.isdigit()]
+            if ids:
+                found = {image.pk: image for image in images.filter(pk__in=ids[:PICKER_SIZE])}
+                chosen = [found[pk] for pk in ids if pk in found]
+            else:
+                chosen = images.order_by("-created_at", "-pk")[:PICKER_SIZE]
+            return JsonResponse(
+                {
+                    "images": [picker_data(image) for image in chosen],
+                    "can_add": can_add,
+                    # So that the editor refuses a file too heavy before sending it.
+                    "max_bytes": settings.IMAGES_MAX_UPLOAD_BYTES,
+                }
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Choisir une image"),
@@ -145,8 +163,16 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
 
 def picker_data(image: Image) -> dict:
-    """What the editor receives about a chosen image: its library id, address, alt text and caption."""
-    return {"id": image.pk, "url": image.fallback_url, "alternative_text": image.alt_text, "caption": image.caption}
+    """What the editor receives about an image: its library id, address, alt text, caption, credit and thumbnail."""
+    thumbnail = image.thumbnail
+    return {
+        "id": image.pk,
+        "url": image.fallback_url,
+        "alternative_text": image.alt_text,
+        "caption": image.caption,
+        "credit": image.credit,
+        "thumbnail": {key: thumbnail[key] for key in ("url", "width", "height")} if thumbnail else None,
+    }
 
 
 def thumbnail_tag(image: Image, width: int):

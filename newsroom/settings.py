@@ -477,6 +477,16 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/editor/quote.js")],
         "extensions": {"Blockquote": body_editor.process_quote},
     },
+    # The image library in a dialog of the editor's page, drop and paste of image files, and
+    # galleries (issue 23): static/articles/editor/library.js and gallery.js.
+    {
+        "js": [static_lazy("articles/editor/library.js")],
+        "extensions": {"NewsroomLibrary": body_editor.process_library},
+    },
+    {
+        "js": [static_lazy("articles/editor/gallery.js")],
+        "extensions": {"Gallery": body_editor.process_gallery},
+    },
     # Embeds of other sites' posts and videos (issue 23): static/articles/editor/embed.js.
     {
         "js": [static_lazy("articles/editor/embed.js")],

@@ -132,21 +132,21 @@ def test_the_admin_pages_staff_use_run_under_the_staff_policy(
 def test_a_journalist_inserts_a_library_image_through_the_picker_under_the_policy(
     browser, live_server, journalist, make_image
 ):
-    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     image = make_image(alt_text="Le pont des Roches sous la neige")
     driver = log_in(browser, live_server, journalist)
     driver.get(live_server.url + reverse("admin:articles_article_add"))
     wait_for(driver, EDITABLE).click()
+    # The library opens in a dialog of the page (static/articles/editor/library.js), its thumbnails
+    # and upload form fetched from the picker: no window, and nothing the policy refuses.
     wait_for(driver, '.prose-menubar [data-name="figure"]').click()
-    dialog = wait_for(driver, "dialog[open]")
-    editor_window = driver.current_window_handle
-    dialog.find_element(By.CSS_SELECTOR, ".prose-editor-field-with-picker button").click()
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 2)
-    driver.switch_to.window(next(h for h in driver.window_handles if h != editor_window))
-    wait_for(driver, f'.image-picker [data-image-id="{image.pk}"]').click()  # static/images/picker.js
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 1)
-    driver.switch_to.window(editor_window)
-    dialog = wait_for(driver, "dialog[open]")
-    assert dialog.find_element(By.CSS_SELECTOR, "input[name=imageUrl]").get_attribute("value") == image.fallback_url
+    wait_for(driver, '[aria-controls="newsroom-library-upload"]').click()
+    wait_for(driver, "dialog.newsroom-library[open] #id_upload-file")
+    wait_for(driver, '[aria-controls="newsroom-library-choose"]').click()
+    wait_for(driver, f'dialog.newsroom-library[open] [data-image-id="{image.pk}"]').click()
+    WebDriverWait(driver, 5).until(
+        lambda d: f'data-file="{image.pk}"' in d.execute_script("return document.querySelector('#id_body').value")
+    )
+    assert len(driver.window_handles) == 1
     assert csp_violations(driver) == []

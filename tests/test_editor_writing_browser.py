@@ -156,26 +156,18 @@ def selection_parent(driver) -> str:
     )
 
 
-def open_picker(driver) -> str:
-    """Open the image library's picker from the figure dialog; in its window now, the editor's window handle."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
+def open_library(driver):
+    """The image button opens the library in a dialog of the page itself (static/articles/editor/library.js)."""
     click_tool(driver, "figure")
-    dialog = wait_for(driver, "dialog[open]")
-    editor_window = driver.current_window_handle
-    dialog.find_element(By.CSS_SELECTOR, ".prose-editor-field-with-picker button").click()
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 2)
-    driver.switch_to.window(next(h for h in driver.window_handles if h != editor_window))
-    return editor_window
+    return wait_for(driver, "dialog.newsroom-library[open]")
 
 
 def upload_from_picker(driver, tmp_path):
-    """Open the picker from the figure dialog, upload a new JPEG there, and come back with it chosen."""
+    """Upload a new JPEG from the library's dialog, with the picker's own form: it goes in at once."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    editor_window = open_picker(driver)
+    dialog = open_library(driver)
+    dialog.find_element(By.CSS_SELECTOR, '[aria-controls="newsroom-library-upload"]').click()
 
     photo = tmp_path / "IMG_0001.jpg"
     photo.write_bytes(jpeg())
@@ -191,14 +183,9 @@ def upload_from_picker(driver, tmp_path):
     driver.find_element(By.ID, "id_upload-credit").send_keys("Photo : Jeanne Martin")
     driver.find_element(By.CSS_SELECTOR, "#picker-upload [type=submit]").click()
 
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 1)
-    driver.switch_to.window(editor_window)
-    image = Image.objects.get()
-    dialog = wait_for(driver, "dialog[open]")
-    assert dialog.find_element(By.CSS_SELECTOR, "input[name=imageUrl]").get_attribute("value") == image.fallback_url
-    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     back_in_the_editor(driver)
-    return image
+    assert len(driver.window_handles) == 1
+    return Image.objects.get()
 
 
 def test_a_journalist_writes_around_a_picture_uploaded_from_the_picker(
@@ -522,11 +509,6 @@ def test_a_figure_is_left_deleted_and_inserted_with_the_keyboard(journalist_brow
 
 
 def choose_from_picker(driver, image):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    editor_window = open_picker(driver)
-    wait_for(driver, f'[data-image-id="{image.pk}"]').click()
-    WebDriverWait(driver, 5).until(lambda d: len(d.window_handles) == 1)
-    driver.switch_to.window(editor_window)
-    wait_for(driver, "dialog[open] button[type=submit]").click()
+    open_library(driver)
+    wait_for(driver, f'.newsroom-library-image[data-image-id="{image.pk}"]').click()
     back_in_the_editor(driver)

@@ -1,0 +1,244 @@
+"""Images and galleries in the editor and on the public page, in headless Chromium (tests/browser.py).
+
+The library opens in a dialog of the editor's own page (no popup window): an image goes in with
+2 clicks; an image file dropped or pasted into the text is uploaded in place once its alt text
+is given (and not at all if the journalist cancels); a gallery of several images is chosen,
+ordered and saved from the same dialog. On the public page, the gallery's viewer opens on a click,
+moves with the arrow keys, closes with Esc and gives the focus back; axe finds nothing.
+"""
+
+import base64
+
+import pytest
+from browser import BROWSER_TESTS, EDITABLE, axe_violations, log_in, present, save_new_article, wait_for
+from django.urls import reverse
+from factories import jpeg
+
+from articles.models import Article
+from images.models import Image
+
+pytestmark = BROWSER_TESTS
+
+LIBRARY = "dialog.newsroom-library[open]"
+
+
+@pytest.fixture
+def journalist_browser(browser, live_server, journalist):
+    return log_in(browser, live_server, journalist)
+
+
+@pytest.fixture
+def photos(make_image):
+    return [
+        make_image(alt_text=f"Le derby, action n° {n}", caption=f"Légende {n}", credit="Photo : Jeanne Martin")
+        for n in range(1, 5)
+    ]
+
+
+def open_editor(driver, live_server):
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+    wait_for(driver, EDITABLE).click()
+
+
+def body_value(driver) -> str:
+    return driver.execute_script("return document.querySelector('#id_body').value")
+
+
+def tool(driver, name: str):
+    return wait_for(driver, f'.prose-menubar__group button[data-name="{name}"]')
+
+
+def wait_until(driver, condition, timeout: float = 10):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+# What a browser does when a file from the desktop is dropped on the text, or pasted into it.
+DROP_FILE = """
+const [bytes, name, type, how] = arguments;
+const file = new File([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))], name, {type});
+const data = new DataTransfer();
+data.items.add(file);
+const target = document.querySelector('.prose-editor [contenteditable="true"] p');
+const box = target.getBoundingClientRect();
+const event = how === "drop"
+  ? new DragEvent("drop", {dataTransfer: data, clientX: box.right - 2, clientY: box.top + box.height / 2,
+                           bubbles: true, cancelable: true})
+  : new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
+target.dispatchEvent(event);
+return event.defaultPrevented;
+"""
+
+
+def drop_file(driver, data: bytes, name: str, content_type: str, how: str = "drop") -> bool:
+    return driver.execute_script(DROP_FILE, base64.b64encode(data).decode(), name, content_type, how)
+
+
+def test_a_library_image_goes_in_with_two_clicks_and_no_window(journalist_browser, live_server, section, photos):
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Le match a tenu ses promesses.")
+
+    tool(driver, "figure").click()  # 1
+    wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photos[2].pk}"]').click()  # 2
+
+    assert len(driver.window_handles) == 1
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    assert f'data-file="{photos[2].pk}"' in body_value(driver)
+    # The cursor waits after the picture: typing goes on in the text.
+    driver.switch_to.active_element.send_keys("Après la photo.")
+    save_new_article(driver, title="Le derby", slug="le-derby", section=section, standfirst="Un grand match.")
+    article = Article.objects.get(slug="le-derby")
+    assert f'data-file="{photos[2].pk}"' in article.body
+    assert article.body.index("<figure") < article.body.index("Après la photo.")
+
+
+def test_an_image_file_dropped_into_the_text_is_uploaded_there_once_described(journalist_browser, live_server, section):
+    from selenium.webdriver.common.by import By
+
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Avant la photo.")
+
+    assert drop_file(driver, jpeg(), "IMG_2041.jpg", "image/jpeg"), "the drop was left to the browser"
+    dialog = wait_for(driver, LIBRARY)
+    # A placeholder marks the spot; the file is chosen, the alt text asked for first.
+    assert present(driver, ".prose-editor .newsroom-upload-placeholder")
+    assert driver.execute_script("return document.querySelector('dialog[open] input[type=file]').files[0].name") == (
+        "IMG_2041.jpg"
+    )
+    wait_until(driver, lambda d: d.switch_to.active_element.get_attribute("name") == "upload-alt_text")
+    assert not Image.objects.exists()
+
+    # Sent without its alt text: refused in French, and nothing typed or chosen is lost.
+    dialog.find_element(By.NAME, "upload-caption").send_keys("La tribune nord en fête.")
+    dialog.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+    error = wait_for(driver, f"{LIBRARY} [data-field=alt_text] .errorlist li")
+    assert error.text == "Décrivez l’image pour les personnes qui ne la voient pas."
+    assert driver.execute_script("return document.querySelector('dialog[open] input[type=file]').files.length") == 1
+    assert dialog.find_element(By.NAME, "upload-caption").get_attribute("value") == "La tribune nord en fête."
+    assert not Image.objects.exists()
+
+    dialog.find_element(By.NAME, "upload-alt_text").send_keys("La tribune nord, drapeaux levés")
+    dialog.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    image = Image.objects.get()
+    assert image.alt_text == "La tribune nord, drapeaux levés"
+    assert not present(driver, ".newsroom-upload-placeholder")
+    assert f'data-file="{image.pk}"' in body_value(driver)
+
+    save_new_article(driver, title="La fête", slug="la-fete", section=section, standfirst="La tribune.")
+    body = Article.objects.get(slug="la-fete").body
+    assert body.index("Avant la photo.") < body.index(f'data-file="{image.pk}"')
+    assert "La tribune nord en fête." in body and "IMG_2041" not in body
+
+
+def test_a_dropped_image_cancelled_is_neither_inserted_nor_uploaded(journalist_browser, live_server):
+    from selenium.webdriver.common.by import By
+
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Texte.")
+    before = body_value(driver)
+
+    drop_file(driver, jpeg(), "photo.jpg", "image/jpeg", how="paste")
+    dialog = wait_for(driver, LIBRARY)
+    dialog.find_element(By.NAME, "upload-alt_text").send_keys("Une photo qu’on ne gardera pas")
+    wait_for(driver, f"{LIBRARY} .newsroom-library-form button[type=button]").click()  # « Annuler »
+
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    assert not present(driver, ".newsroom-upload-placeholder")
+    assert body_value(driver) == before
+    assert not Image.objects.exists()
+
+
+def test_a_file_that_is_no_image_is_refused_in_french_not_silently(journalist_browser, live_server):
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Texte.")
+
+    assert drop_file(driver, b"%PDF-1.4 budget", "budget.pdf", "application/pdf")
+    error = wait_for(driver, f"{LIBRARY} [data-field=file] .errorlist li")
+    assert error.text == "« budget.pdf » n’est pas une image : la photothèque prend les photos JPEG, PNG, WebP ou GIF."
+    driver.find_element("css selector", f"{LIBRARY} .newsroom-library-close").click()
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    assert "<figure" not in body_value(driver)
+    assert not Image.objects.exists()
+
+
+def test_a_gallery_of_three_is_chosen_ordered_and_saved(journalist_browser, live_server, section, photos):
+    from selenium.webdriver.common.by import By
+
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Les photos du match.")
+
+    tool(driver, "gallery").click()
+    dialog = wait_for(driver, LIBRARY)
+    for photo in (photos[0], photos[1], photos[3]):
+        wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photo.pk}"]').click()
+    chosen = dialog.find_element(By.CSS_SELECTOR, ".newsroom-library-chosen")
+    assert chosen.text.count("Le derby, action") == 3
+    # The last one moved up by one: 1, 4, 2.
+    dialog.find_element(By.CSS_SELECTOR, f'button[aria-label="Avancer « {photos[3].alt_text} »"]').click()
+    dialog.find_element(By.ID, "newsroom-library-caption").send_keys("Le derby en images")
+    dialog.find_element(By.CSS_SELECTOR, ".newsroom-library-gallery .default").click()
+
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    shown = wait_for(driver, ".prose-editor .newsroom-gallery")
+    assert "3 images" in shown.text
+    wait_until(driver, lambda d: len(present(d, ".newsroom-gallery-strip img")) == 3)
+    expected = f'<figure data-gallery="{photos[0].pk} {photos[3].pk} {photos[1].pk}"><figcaption>Le derby en images</figcaption></figure>'
+    assert expected in body_value(driver)
+
+    # Changed again: a double click opens it with its images, one is taken out.
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(driver).double_click(shown).perform()
+    dialog = wait_for(driver, LIBRARY)
+    wait_until(driver, lambda d: len(present(d, f"{LIBRARY} .newsroom-library-chosen li[data-image-id]")) == 3)
+    dialog.find_element(By.CSS_SELECTOR, f'button[aria-label="Retirer « {photos[0].alt_text} »"]').click()
+    dialog.find_element(By.CSS_SELECTOR, ".newsroom-library-gallery .default").click()
+    wait_until(driver, lambda d: f'data-gallery="{photos[3].pk} {photos[1].pk}"' in body_value(d))
+
+    save_new_article(driver, title="Le derby en images", slug="derby-images", section=section, standfirst="Photos.")
+    body = Article.objects.get(slug="derby-images").body
+    assert (
+        f'<figure data-gallery="{photos[3].pk} {photos[1].pk}"><figcaption>Le derby en images</figcaption></figure>'
+        in body
+    )
+
+
+def test_readers_browse_a_gallery_in_its_viewer(browser, live_server, make_article, photos):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    ids = " ".join(str(photo.pk) for photo in photos[:3])
+    article = make_article(
+        "Le derby en images",
+        body=f'<p>Trois photos.</p><figure data-gallery="{ids}"><figcaption>Le derby</figcaption></figure><p>Fin.</p>',
+    )
+    driver = browser
+    driver.get(live_server.url + article.get_absolute_url())
+    assert axe_violations(driver) == []
+
+    first = wait_for(driver, ".gallery-grid a")
+    first.click()
+    viewer = wait_for(driver, "dialog.gallery-viewer[open]")
+    assert "Image 1 sur 3" in viewer.text and "Légende 1" in viewer.text and "Photo : Jeanne Martin" in viewer.text
+    assert viewer.get_attribute("aria-label") == "Diaporama : Le derby"
+    assert driver.current_url.endswith(article.get_absolute_url())  # the link's page was not followed
+    assert axe_violations(driver) == []
+
+    driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    wait_until(driver, lambda d: "Image 2 sur 3" in viewer.text)
+    assert "Légende 2" in viewer.text
+    viewer.find_element(By.CSS_SELECTOR, ".gallery-viewer-previous").click()
+    wait_until(driver, lambda d: "Image 1 sur 3" in viewer.text)
+    viewer.find_element(By.CSS_SELECTOR, ".gallery-viewer-previous").click()
+    wait_until(driver, lambda d: "Image 3 sur 3" in viewer.text)  # round the end
+
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_until(driver, lambda d: not present(d, "dialog.gallery-viewer[open]"))
+    assert driver.execute_script("return document.activeElement === document.querySelector('.gallery-grid a')")
