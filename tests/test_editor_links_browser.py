@@ -6,9 +6,12 @@ refused in French; the text typed in one browser is offered back in another (sta
 links.js and autosave.js, articles/admin_links.py and admin_drafts.py).
 """
 
+import json
+
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, log_in, present, wait_for
+from browser import AXE_JS, BROWSER_TESTS, EDITABLE, axe_violations, log_in, present, wait_for
 from django.urls import reverse
+from test_editor_writing_browser import body_value, paste, press
 
 from articles.models import Article, ArticleDraft
 
@@ -40,32 +43,6 @@ def articles(make_article, journalist):
 
 def change_url(live_server, article) -> str:
     return live_server.url + reverse("admin:articles_article_change", args=[article.pk])
-
-
-def press(driver, *keys):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    actions = ActionChains(driver)
-    for key in keys:
-        actions.send_keys(key)
-    actions.perform()
-
-
-def paste(driver, text: str):
-    """What the browser does on Ctrl+V with ``text`` on the clipboard."""
-    driver.execute_script(
-        """
-        const data = new DataTransfer();
-        data.setData("text/plain", arguments[0]);
-        document.activeElement.dispatchEvent(
-            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-        """,
-        text,
-    )
-
-
-def body_value(driver) -> str:
-    return driver.execute_script("return document.querySelector('#id_body').value")
 
 
 def wait_until(driver, condition, timeout=10):
@@ -111,6 +88,9 @@ def test_the_dialog_finds_an_article_by_title_and_inserts_it_with_the_keyboard(
     options = driver.find_elements(By.CSS_SELECTOR, "[role=listbox] [role=option]")
     assert [option.text for option in options[:2]] == ["Le tram arrive à Metz", "Le tram coûtera plus cher — brouillon"]
     assert options[1].get_attribute("aria-disabled") == "true"
+    if AXE_JS.exists():  # the dialog open on its results: nothing serious for a screen reader or the eye
+        serious = [v for v in axe_violations(driver) if v["impact"] in {"critical", "serious"}]
+        assert serious == [], json.dumps(serious, ensure_ascii=False, indent=2)
 
     # ↓ ↓ onto the draft, Entrée: refused in French, nothing inserted, the dialog stays.
     search.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
@@ -207,7 +187,10 @@ def test_a_draft_typed_in_one_browser_is_offered_in_another(two_browsers, live_s
     office.switch_to.active_element.send_keys(" Tapé au bureau, jamais enregistré.")
     wait_until(
         office,
-        lambda d: "jamais enregistré" in (ArticleDraft.objects.filter(user=journalist, article=article).first() or ArticleDraft()).body,  # fmt: skip
+        lambda d: (
+            "jamais enregistré"
+            in (ArticleDraft.objects.filter(user=journalist, article=article).first() or ArticleDraft()).body
+        ),  # fmt: skip
     )
 
     # An editor opening the article is offered nothing of it.
