@@ -49,8 +49,6 @@ ACCEPTED = gettext_lazy(
     "Documents : PDF, Word, Excel, PowerPoint, OpenDocument ; audio : MP3, AAC, Ogg, Opus, WAV, FLAC ; "
     "vidéo : MP4, MOV, WebM."
 )
-
-
 EMPTY = gettext_lazy("Le fichier est vide : choisissez-le à nouveau.")
 
 

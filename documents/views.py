@@ -17,9 +17,10 @@ from django.views.decorators.http import require_safe
 from . import visibility
 from .models import Document
 
-# Browsers and shared caches may keep a file a day; a replaced file gets a new ETag, and a
-# withdrawn one (deleted, or hidden by a rule) is gone from here at once.
-CACHE_SECONDS = 24 * 60 * 60
+# Browsers and shared caches may keep a file an hour, then ask again (a 304 while it is unchanged):
+# a replaced file gets a new ETag, and a withdrawn one (deleted, or hidden by a rule) is gone from
+# here at once, and from every cache within the hour.
+CACHE_SECONDS = 60 * 60
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 

@@ -394,7 +394,7 @@ def test_the_public_address_serves_the_file_with_its_real_type_and_a_name_from_i
     assert response["Content-Type"] == "application/pdf" and response["Content-Length"] == str(document.size)
     assert response["Content-Disposition"] == 'inline; filename="budget-primitif-2024-la-version-votee.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "public" in response["Cache-Control"] and "max-age=86400" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
     assert response["Accept-Ranges"] == "bytes"
 
     again = client.get(f"/documents/{document.pk}/", headers={"If-None-Match": response["ETag"]})
