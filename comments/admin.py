@@ -75,16 +75,10 @@ class RecentArticleFilter(admin.RelatedFieldListFilter):
 @admin.register(Comment)
 class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     names = Names(_("un commentaire"), _("le commentaire"))
-    list_display = [
-        "excerpt_column",
-        "author_name",
-        "author_email",
-        "article_link",
-        "created_at",
-        "ip_address",
-        "status",
-        "moderation_buttons",
-    ]
+    # Five columns, each holding what belongs together (who: name, address, IP; what to do: the
+    # status and its buttons, one under the other): eight side by side overflowed a 1280 px
+    # screen beside the admin's menu and the filters, « Modérer », IP and status cut off.
+    list_display = ["excerpt_column", "author_column", "article_link", "created_at", "moderation_buttons"]
     list_filter = [StatusFilter, ("article", RecentArticleFilter)]
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email"]
@@ -122,9 +116,23 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return Comment.can_moderate(request.user)
 
+    class Media:
+        css = {"all": ["comments/admin/changelist.css"]}
+
     @admin.display(description=_("commentaire"))
     def excerpt_column(self, comment):
         return _("Commentaire supprimé") if comment.erased_at else comment.excerpt
+
+    @admin.display(description=_("auteur"), ordering="author_name")
+    def author_column(self, comment):
+        return format_html(
+            '<span class="comment-author">{}</span><span class="comment-email">{}</span>{}',
+            comment.author_name,
+            comment.author_email,
+            format_html('<span class="comment-ip">{} {}</span>', _("IP"), comment.ip_address)
+            if comment.ip_address
+            else "",
+        )
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_link(self, comment):
@@ -147,9 +155,9 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             _("Données personnelles effacées à la demande de l’auteur."),
         )
 
-    @admin.display(description=_("modérer"))
+    @admin.display(description=_("modération"), ordering="status")
     def moderation_buttons(self, comment):
-        # Buttons of the changelist's own form (and its CSRF token), sent to our moderation URL.
+        # The status, then buttons of the changelist's own form (and its CSRF token), sent to our moderation URL.
         buttons = [
             format_html(
                 '<button type="submit" class="button" formaction="{}">{}</button>',
@@ -159,7 +167,11 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             for slug, (status, label) in MODERATION_ACTIONS.items()
             if status != comment.status
         ]
-        return format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—"
+        return format_html(
+            '<span class="comment-status">{}</span><span class="comment-buttons">{}</span>',
+            comment.get_status_display(),
+            format_html(" ".join(["{}"] * len(buttons)), *buttons) if buttons else "—",
+        )
 
     def get_urls(self):
         def view(function, *, post_only=False):

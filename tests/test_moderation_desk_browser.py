@@ -237,3 +237,44 @@ def test_featuring_and_dismissing_say_so_with_javascript(live_server, moderator,
         assert "Signalements classés : le commentaire reste publié." in message.text
     finally:
         driver.quit()
+
+
+def test_the_old_comment_list_fits_a_laptop(live_server, moderator, make_article, make_comment):
+    article = make_article(
+        "Le conseil municipal de Thionville adopte après six heures de débat un budget qui prévoit "
+        "la rénovation complète des écoles"
+    )
+    make_comment(
+        article,
+        "Une arnaque, voyez https://www.exemple-tres-long-nom-de-domaine.example/chemin/vers/une/page/interminable "
+        + "et encore des mots " * 10,
+        author_name="Jean-Baptiste de La Tour du Pin-Montauban",
+        author_email="un.lecteur.avec.une.adresse.tres.longue@exemple-de-domaine.fr",
+        ip_address="2001:db8:85a3::8a2e:370:7334",
+    )
+    driver = new_browser(1280, 900)
+    try:
+        log_in(driver, live_server, moderator)
+        driver.get(live_server.url + reverse("admin:comments_comment_changelist"))
+        wait_for(driver, "#result_list")
+        found = driver.execute_script(
+            """
+            // Cut off: beyond the window, or beyond the list's own box (which scrolls sideways, hiding them).
+            const width = document.documentElement.clientWidth;
+            const box = document.querySelector("#changelist .results");
+            const right = Math.min(width, box.getBoundingClientRect().right);
+            const cut = Array.from(document.querySelectorAll("#result_list th, #result_list td, #result_list button"))
+              .filter(cell => cell.getBoundingClientRect().right > right + 0.5)
+              .map(cell => cell.className + " " + cell.textContent.trim().slice(0, 40));
+            return {
+              cut, scrollWidth: document.documentElement.scrollWidth, clientWidth: width,
+              listScrolls: box.scrollWidth > box.clientWidth,
+            };
+            """
+        )
+        if shots := os.environ.get("DESK_SCREENSHOTS"):
+            driver.save_screenshot(f"{shots}/changelist-1280.png")
+        assert found["cut"] == [] and not found["listScrolls"], found
+        assert found["scrollWidth"] <= found["clientWidth"], found
+    finally:
+        driver.quit()
