@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import escape, unescape
 from urllib.parse import quote, urlsplit
 
 from django.conf import settings
@@ -26,6 +27,8 @@ from django.utils.csp import build_policy
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .typography import fix_french_spacing
 
 # What a frame may do (its ``sandbox``). A player needs its own scripts and storage (its origin,
 # not ours: a frame of another origin never reaches our page or cookies), and opens the provider's
@@ -529,20 +532,25 @@ def problem_with(provider_key: str, embed_id: str) -> str | None:
 # Readers ---------------------------------------------------------------------------------------
 
 
+def titled(provider: Provider, text: str) -> str:
+    """« YouTube : the journalist's text », as the frame's title and a feed's link read."""
+    return fix_french_spacing(f"{provider.name} : {text}") if text else provider.name
+
+
 def render_embed(provider_key: str, embed_id: str, caption_html: str) -> str:
     """The facade readers get: the provider, the journalist's text, a link, and (with JavaScript) a
     button that loads the frame. Nothing here makes the browser ask the provider for anything."""
     provider = PROVIDERS.get(provider_key)
     if provider is None or problem_with(provider_key, embed_id):
         return ""
-    text = " ".join(strip_tags(str(caption_html)).split())
+    text = " ".join(unescape(strip_tags(str(caption_html))).split())
     return render_to_string(
         "articles/includes/embed.html",
         {
             "provider": provider,
             "link": provider.link_for(embed_id),
             "frame": provider.frame_for(embed_id),
-            "frame_title": f"{provider.name} : {text}" if text else provider.name,
+            "frame_title": titled(provider, text),
             "caption": caption_html,
         },
     )
@@ -566,3 +574,28 @@ def frame_policy(providers: Iterable[Provider]) -> str | None:
     if not origins or not settings.SECURE_CSP:
         return None
     return build_policy(settings.SECURE_CSP | {"frame-src": origins})
+
+
+# A rendered facade (embed.html), whole: the body's own text can't write one (its « < » escaped).
+_FACADE = re.compile(
+    r'<figure class="embed[^"]*" data-embed-provider="(?P<key>[a-z]+)"[^>]*>(?P<inside>.*?)</figure>', re.DOTALL
+)
+_FACADE_LINK = re.compile(r'<a class="embed-link" href="(?P<href>[^"]*)">')
+_FACADE_CAPTION = re.compile(r"<figcaption>(?P<caption>.*?)</figcaption>", re.DOTALL)
+
+
+def feed_form(body_html: str) -> str:
+    """A rendered body for a feed: each facade becomes one link, « YouTube : the journalist's text »
+    (a feed reader runs no script and may show what the page hides, like the facade's button)."""
+
+    def as_link(match: re.Match) -> str:
+        provider = PROVIDERS.get(match["key"])
+        link = _FACADE_LINK.search(match["inside"])
+        if provider is None or link is None:
+            return ""
+        caption = _FACADE_CAPTION.search(match["inside"])
+        text = " ".join(unescape(strip_tags(caption["caption"])).split()) if caption else ""
+        label = escape(titled(provider, text), quote=False)
+        return f'<p><a href="{link["href"]}">{label}</a></p>'
+
+    return _FACADE.sub(as_link, body_html or "")

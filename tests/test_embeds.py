@@ -7,6 +7,7 @@ providers it shows only, and keeps doing so when served from the page cache.
 """
 
 import re
+import shutil
 from html import escape
 
 import feedparser
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from test_html_validity import VNU_JAR, nu_errors
 
 from articles import embeds
 from articles.body import clean_body, plain_text
@@ -469,3 +471,32 @@ def test_the_endpoint_is_for_staff_only(client):
     response = recognition(client, "https://youtu.be/dQw4w9WgXcQ")
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert recognition(client, "https://youtu.be/dQw4w9WgXcQ").status_code != 200
+
+
+def test_a_body_for_a_feed_carries_each_embed_as_one_link(make_article):
+    article = make_article(
+        body="<p>Avant.</p>"
+        + embed("youtube", "dQw4w9WgXcQ", "La séance & ses votes")
+        + embed("bluesky", "metz.fr/3kgxq2abcdz2a", "")
+        + "<p>Après.</p>"
+    )
+    article.refresh_from_db()
+    feed_body = embeds.feed_form(article.body_html)
+    assert "<iframe" not in feed_body and "<button" not in feed_body and "embed-" not in feed_body
+    assert (
+        '<p><a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">YouTube\u202f: La séance &amp; ses votes</a></p>'
+        in feed_body
+    )
+    assert '<p><a href="https://bsky.app/profile/metz.fr/post/3kgxq2abcdz2a">Bluesky</a></p>' in feed_body
+    assert feed_body.startswith("<p>Avant.</p>") and feed_body.endswith("<p>Après.</p>")
+
+
+@pytest.mark.skipif(not (shutil.which("java") and VNU_JAR.exists()), reason="the Nu HTML Checker is not installed")
+def test_a_page_with_every_kind_of_facade_is_valid_html(make_article, tmp_path):
+    body = "".join(
+        embed(provider, addresses[0][1], f"Le contenu de {provider} « cité »")
+        for provider, addresses in ADDRESSES.items()
+    )
+    article = make_article(body=body)
+    (tmp_path / "embeds.html").write_bytes(page(article).content)
+    assert nu_errors(tmp_path) == {}

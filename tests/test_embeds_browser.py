@@ -129,7 +129,7 @@ def test_a_pasted_youtube_address_becomes_an_embed_readers_open_on_purpose(brows
         show.click()
         frame = wait_for(reader, "figure.embed iframe")
         assert frame.get_attribute("src") == FRAME
-        assert frame.get_attribute("title") == "YouTube : Le conseil municipal en direct"
+        assert frame.get_attribute("title") == "YouTube\u202f: Le conseil municipal en direct"
         assert frame.get_attribute("referrerpolicy") == "strict-origin"
         assert frame.get_attribute("loading") == "lazy"
         assert "allow-scripts" in frame.get_attribute("sandbox")
