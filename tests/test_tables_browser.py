@@ -226,3 +226,34 @@ def check_public_page(live_server, article):
         assert axe_violations(phone) == []
     finally:
         phone.quit()
+
+
+def test_arrows_leave_a_table_that_ends_the_text(journalist_browser, live_server):
+    """With nothing after the table, ↓ from any cell of its last row and → at its last cell's end still
+    go on in a new paragraph after it (a table ending the text would otherwise hold every key)."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver = journalist_browser
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+    wait_for(driver, EDITABLE).click()
+    type_text(driver, "Le classement.")
+    press(driver, Keys.ENTER)
+    click_tool(driver, "table")
+    editor_state(driver, "editor.commands.deleteNode('paragraph')")  # the empty paragraph the table left after it
+    assert editor_state(driver, "return editor.state.doc.lastChild.type.name") == "table"
+
+    # ↓ from the first cell: row after row, then out of the table from its last row's first cell.
+    press(driver, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+    assert editor_state(driver, "return selection.$from.index(1)") == 2  # the third row
+    press(driver, Keys.ARROW_DOWN)
+    assert cursor_in(driver) == ["paragraph"]
+    type_text(driver, "Après.")
+    assert editor_state(driver, "return editor.state.doc.lastChild.textContent") == "Après."
+
+    # → at the end of the last cell (before the closing tokens of its paragraph, cell, row, table and
+    # the paragraph after): out too, into the paragraph already there.
+    editor_state(driver, "editor.commands.setTextSelection(editor.state.doc.content.size - 'Après.'.length - 6)")
+    assert cursor_in(driver)[-2:] == ["tableCell", "paragraph"]
+    press(driver, Keys.ARROW_RIGHT)
+    assert cursor_in(driver) == ["paragraph"]
+    assert editor_state(driver, "return editor.state.doc.childCount") == 3
