@@ -17,7 +17,9 @@ class ArticlesConfig(AppConfig):
         from . import caching  # noqa: F401
         from . import subject_dates
         from . import notifications  # noqa: F401
+        from documents import visibility
         from images import change_rules
+        from .models.articles import document_under_embargo
         from .proposals import image_reserved_to_editors
         from .subjects import SUBJECTS
 
@@ -26,3 +28,6 @@ class ArticlesConfig(AppConfig):
 
         # Once readers see an image, its alt text, caption and credit are the editors' to change.
         change_rules.register(image_reserved_to_editors)
+
+        # A document of the library reaches readers with the first published article that shows it.
+        visibility.register(document_under_embargo)

@@ -129,14 +129,35 @@ def stored(document: Document) -> bytes:
 
 
 @pytest.fixture
-def make_document(db):
-    def make(data=None, name="budget.pdf", **fields):
+def make_document(db, make_article):
+    """A document of the library; ``shown`` (the default): linked from a published article, so readers may
+    download it (articles.models.articles.document_under_embargo)."""
+
+    def make(data=None, name="budget.pdf", shown=True, **fields):
         document = Document(title=fields.pop("title", "Budget primitif 2024"), **fields)
         document.attach(check_upload(upload(data or pdf(), name)))
         document.save()
+        if shown:
+            make_article(f"À propos de {document.title}", body=f'<p><a href="/documents/{document.pk}/">Lire</a></p>')
         return document
 
     return make
+
+
+def test_a_document_reaches_readers_with_the_first_published_article_that_shows_it(
+    journalist_client, make_document, make_article
+):
+    client = Client()  # a reader (journalist_client is the test's client, signed in)
+    document = make_document(shown=False)
+    assert client.get(document.get_absolute_url()).status_code == 404  # under embargo: guessed, not found
+    assert journalist_client.get(document.get_absolute_url()).status_code == 200
+
+    link = f'<p><a href="/documents/{document.pk}/">Le budget</a></p>'
+    draft = make_article("Le budget en préparation", body=link, status="draft")
+    assert client.get(document.get_absolute_url()).status_code == 404
+    draft.status = "published"
+    draft.save()
+    assert client.get(document.get_absolute_url()).status_code == 200
 
 
 # Uploads through the admin -----------------------------------------------------------------------

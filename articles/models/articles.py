@@ -690,3 +690,12 @@ class BodyReference(models.Model):
 
     def __str__(self):
         return self.linked_slug or (f"image {self.image_id}" if self.image_id else f"document {self.document_id}")
+
+
+def document_under_embargo(document) -> bool:
+    """Whether readers must not download this library document yet: no article they can see shows it.
+
+    Its address (``/documents/<id>/``) is easy to guess, and a budget or a report is often uploaded
+    with the article that breaks it, before that article is published (documents.visibility).
+    """
+    return not Article.objects.published().showing_document(document).exists()
