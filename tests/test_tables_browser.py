@@ -9,6 +9,7 @@ its table scrolls inside its own box on a 390 px phone, never the page, and axe 
 import pytest
 from browser import BROWSER_TESTS, EDITABLE, axe_violations, log_in, new_browser, present, save_new_article, wait_for
 from django.urls import reverse
+from test_editor_writing_browser import press, type_text
 
 from articles.models import Article
 
@@ -39,19 +40,6 @@ def stored_table() -> str:
 @pytest.fixture
 def journalist_browser(browser, live_server, journalist):
     return log_in(browser, live_server, journalist)
-
-
-def type_text(driver, text: str):
-    driver.switch_to.active_element.send_keys(text)
-
-
-def press(driver, *keys):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    actions = ActionChains(driver)
-    for key in keys:
-        actions.send_keys(key)
-    actions.perform()
 
 
 def click_tool(driver, name: str):
