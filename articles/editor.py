@@ -36,6 +36,9 @@ def body_editor_extensions() -> dict:
         # The library in a dialog, images dropped or pasted, galleries: static/articles/editor/library.js, gallery.js.
         "NewsroomLibrary": {"pickerUrl": reverse_lazy("admin:images_image_picker")},
         "Gallery": True,
+        # Documents, audio and video of the library: static/articles/editor/media.js.
+        "Media": True,
+        "NewsroomMedia": {"libraryUrl": reverse_lazy("admin:documents_document_library")},
         # Embeds (static/articles/editor/embed.js): the server recognises addresses; the editor learns
         # the providers' hosts (which pasted addresses to offer as embeds) and names from articles.embeds.
         "Embed": {
@@ -78,6 +81,13 @@ def process_no_tag(config, shared_config):
 
 def process_library(config, shared_config):
     """The library's dialog and drop/paste uploads (static/articles/editor/library.js) insert ordinary figures."""
+
+
+def process_media(config, shared_config):
+    """Audio and video (static/articles/editor/media.js): a figure naming its library document, and a caption;
+    documents are ordinary links to their address."""
+    shared_config["tags"].update({"figure", "figcaption"})
+    shared_config["attributes"].setdefault("figure", set()).add("data-media")
 
 
 def process_gallery(config, shared_config):

@@ -459,10 +459,6 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/editor/writing.js")],
         "extensions": {"NewsroomWriting": process_writing},
     },
-    {
-        "js": [static_lazy("articles/editor/links.js")],
-        "extensions": {"NewsroomLinks": process_links},
-    },
     # Tables and quotations (issue 23): their modules replace the package's nodes of the same name.
     {
         "js": [static_lazy("articles/editor/table.js")],
@@ -477,6 +473,10 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
         "js": [static_lazy("articles/editor/quote.js")],
         "extensions": {"Blockquote": body_editor.process_quote},
     },
+    {
+        "js": [static_lazy("articles/editor/links.js")],
+        "extensions": {"NewsroomLinks": process_links},
+    },
     # The image library in a dialog of the editor's page, drop and paste of image files, and
     # galleries (issue 23): static/articles/editor/library.js and gallery.js.
     {
@@ -486,6 +486,11 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("articles/editor/gallery.js")],
         "extensions": {"Gallery": body_editor.process_gallery},
+    },
+    # Documents, audio and video of the library (issue 23): static/articles/editor/media.js.
+    {
+        "js": [static_lazy("articles/editor/media.js")],
+        "extensions": {"Media": body_editor.process_media, "NewsroomMedia": body_editor.process_media},
     },
     # Embeds of other sites' posts and videos (issue 23): static/articles/editor/embed.js.
     {
