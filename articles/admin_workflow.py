@@ -16,12 +16,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleRevision
@@ -152,6 +153,35 @@ def latest_workflow_versions():
         .order_by("-number")
         .values("action")[:1]
     )
+
+
+def awaiting_review():
+    """The submitted articles, the longest waiting first, with ``submitted_at``: when they were last
+    submitted (an article made without that version counts from its creation)."""
+    submitted = (
+        ArticleRevision.objects.filter(article=OuterRef("pk"), action=Action.SUBMITTED)
+        .order_by("-number")
+        .values("created_at")[:1]
+    )
+    return (
+        Article.objects.filter(status=Status.SUBMITTED)
+        .annotate(submitted_at=Coalesce(Subquery(submitted), "created_at"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def waiting_since(moment, now=None) -> str:
+    """« depuis 5 min », « depuis 3 h », « depuis 2 jours »: how long something has waited for the desk
+    (no-break spaces, as in every time the desk shows)."""
+    minutes = int(((now or timezone.now()) - moment).total_seconds() // 60)
+    if minutes < 1:
+        return gettext("depuis un instant")
+    if minutes < 60:
+        return gettext("depuis %(minutes)d\u00a0min") % {"minutes": minutes}
+    if minutes < 24 * 60:
+        return gettext("depuis %(hours)d\u00a0h") % {"hours": minutes // 60}
+    days = minutes // (24 * 60)
+    return ngettext("depuis %(count)d\u00a0jour", "depuis %(count)d\u00a0jours", days) % {"count": days}
 
 
 def sent_back_to(user):

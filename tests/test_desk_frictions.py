@@ -4,7 +4,7 @@ the editors' queue with titles and ages, a proposal seen while the form is open.
 import ast
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -130,3 +130,95 @@ def test_every_count_takes_the_french_singular_for_0_and_1():
                     f"msgstr[0] {_po(singular)}\nmsgstr[1] {_po(plural)}\n"
                 )
     assert not missing, "Add to locale/fr/LC_MESSAGES/django.po, then compile it:\n\n" + "\n".join(missing)
+
+
+# The editors' front page names what waits for them -----------------------------------------------
+
+
+def client_of(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def submitted(make_article, author, title, hours_ago, now):
+    from articles.models import Article, ArticleRevision
+
+    article = make_article(title, status=Article.Status.DRAFT, published_at=None, authors=[author])
+    article.submit_for_review(by=author)
+    ArticleRevision.objects.filter(article=article, action=ArticleRevision.Action.SUBMITTED).update(
+        created_at=now - timedelta(hours=hours_ago)
+    )
+    return article
+
+
+def test_the_editors_front_page_lists_the_articles_to_review_with_their_ages(
+    make_article, make_user, editor, journalist
+):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    camille = make_user("camille", groups=["Journalistes"], first_name="Camille", last_name="Royer")
+    now = timezone.now()
+    port = submitted(make_article, camille, "Le port de Metz s’agrandit", 3, now)
+    submitted(make_article, camille, "Le marché de Noël ouvre", 50, now)
+
+    html = client_of(editor).get(reverse("admin:index")).content.decode()
+    assert f'{reverse("admin:articles_article_changelist")}?status__exact=submitted">2 articles à relire</a>' in html
+    items = re.search(r'<ol class="desk-queue-items">(.*?)</ol>', html, re.S).group(1)
+    lines = [" ".join(re.sub(r"<[^>]+>", "", line).split()) for line in re.findall(r"<li>(.*?)</li>", items, re.S)]
+    # The longest waiting first, by whom, for how long (no-break spaces: never « 3 h » cut on a phone).
+    assert lines == [
+        "Le marché de Noël ouvre — Camille Royer — depuis 2 jours",
+        "Le port de Metz s’agrandit — Camille Royer — depuis 3 h",
+    ]
+    assert f"depuis 3{NBSP}h" in items and f"depuis 2{NBSP}jours" in items
+    assert (
+        f'<a href="{reverse("admin:articles_article_change", args=[port.pk])}">Le port de Metz s’agrandit</a>' in items
+    )
+    assert "desk-queue-more" not in html  # all of them are named
+    assert "desk-queue-items" not in client_of(journalist).get(reverse("admin:index")).content.decode()
+
+
+def test_the_front_page_names_a_few_and_links_to_the_rest(make_article, make_user, editor):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from articles.templatetags.desk import QUEUE_SHOWN
+
+    camille = make_user("camille", groups=["Journalistes"], first_name="Camille", last_name="Royer")
+    now = timezone.now()
+    for number in range(QUEUE_SHOWN + 2):
+        submitted(make_article, camille, f"Sujet {number}", number + 1, now)
+    html = client_of(editor).get(reverse("admin:index")).content.decode()
+    items = re.search(r'<ol class="desk-queue-items">(.*?)</ol>', html, re.S).group(1)
+    assert items.count("<li>") == QUEUE_SHOWN
+    assert "Sujet 6" in items and "Sujet 0" not in items  # the longest waiting are named
+    more = f'{reverse("admin:articles_article_changelist")}?status__exact=submitted">Voir les {QUEUE_SHOWN + 2} articles</a>'
+    assert more in html
+
+
+def test_the_front_page_counts_in_french(make_article, make_user, editor, make_comment):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    camille = make_user("camille", groups=["Journalistes"], first_name="Camille", last_name="Royer")
+    submitted(make_article, camille, "Un seul sujet", 1, timezone.now())
+    html = client_of(editor).get(reverse("admin:index")).content.decode()
+    assert "1 article à relire</a>" in html
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [(0, "depuis un instant"), (5, f"depuis 5{NBSP}min"), (223, f"depuis 3{NBSP}h"), (60 * 24, f"depuis 1{NBSP}jour")],
+)
+def test_how_long_something_has_waited(minutes, said):
+    from django.utils import timezone
+
+    from articles.admin_workflow import waiting_since
+
+    now = timezone.now()
+    with translation.override("fr"):
+        assert waiting_since(now - timedelta(minutes=minutes), now) == said
