@@ -83,7 +83,7 @@ class ServerDraftsMixin:
         values = {name: sent.get(name) if isinstance(sent.get(name), str) else "" for name in FIELDS}
         base = sent.get("base") if isinstance(sent.get("base"), list) else []
         revision = str(base[0]) if base else ""
-        values["base_revision"] = int(revision) if revision.isdigit() else None
+        values["base_revision"] = int(revision) if revision.isdigit() and len(revision) < 10 else None
         values["base_state"] = str(base[1]) if len(base) > 1 and isinstance(base[1], str) else ""
         draft, _created = ArticleDraft.objects.update_or_create(user=request.user, article=article, defaults=values)
         return JsonResponse({"draft": _as_json(draft)})

@@ -90,7 +90,15 @@ def _subjects(subject: Subject, note: Callable[[object], str] | None = None) -> 
     def search(words: list[str]) -> list[Found]:
         found = subject.queryset().filter(_title_matches("name", words))
         if subject.exists_through_articles:
-            published = subject.link.articles_linked(Article.objects.published(), OuterRef("pk"))
+            # From the link table to the article, joined: the planner starts from the few subjects named so.
+            link = subject.link
+            published = link.table.objects.filter(
+                **{
+                    link.subject_column: OuterRef("pk"),
+                    f"{link.article_field}__status": Article.Status.PUBLISHED,
+                    f"{link.article_field}__published_at__lte": timezone.now(),
+                }
+            )
             found = found.filter(Exists(published))
         found = found.order_by(*subject.ordering)[:RESULTS_PER_KIND]
         return [Found(subject.name(thing), subject.url(thing), note=note(thing) if note else "") for thing in found]
