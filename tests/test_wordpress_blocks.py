@@ -111,6 +111,42 @@ def test_quote_blocks_keep_their_source_and_pull_quotes_are_set_apart(blocks, cl
     assert '<figure class="pullquote"><blockquote><p>Pullquote, no alignment</p>' in public_page(client, PULLQUOTE)
 
 
+@pytest.mark.parametrize(
+    ("quotation", "stored"),
+    [
+        # The classic editor's: the source on the quotation's last line, after a dash or not.
+        ("<blockquote>Il faut agir.\n— <cite>Jean Dupont, maire</cite></blockquote>", "Jean Dupont, maire"),
+        ('<blockquote class="wp-block-quote"><p>Il faut agir.</p><cite>Jean Dupont</cite></blockquote>', "Jean Dupont"),
+        ("<blockquote><p>Il faut agir.</p><p>- <cite><a href='https://x.fr'>Jean</a></cite></p></blockquote>", "Jean"),
+    ],
+)
+def test_a_quotation_ending_with_its_cite_keeps_it_as_its_source(quotation, stored):
+    converted = content.convert_body(quotation, NoLibrary(), site=SITE)
+    assert converted.html == f'<blockquote data-source="{stored}"><p>Il faut agir.</p></blockquote>'
+
+
+def test_a_cite_inside_a_sentence_or_alone_stays_words_of_the_quotation():
+    converted = content.convert_body(
+        "<blockquote><p>Comme le dit <cite>Le Monde</cite> :</p><p><cite>Hamlet</cite>, acte I.</p></blockquote>"
+        "<blockquote><cite>Anonyme</cite></blockquote>",
+        NoLibrary(),
+        site=SITE,
+    )
+    assert converted.html == (
+        "<blockquote><p>Comme le dit <em>Le Monde</em> :</p><p><em>Hamlet</em>, acte I.</p></blockquote>"
+        "<blockquote><p><em>Anonyme</em></p></blockquote>"
+    )
+
+
+def test_classic_pull_quotes_are_pull_quotes():
+    converted = content.convert_body(
+        '<blockquote class="wp-block-pullquote"><p>Une phrase forte.</p><cite>La maire</cite></blockquote>',
+        NoLibrary(),
+        site=SITE,
+    )
+    assert converted.html == '<blockquote data-pullquote=""><p>Une phrase forte.</p><p>— La maire</p></blockquote>'
+
+
 @needs_exports
 def test_a_table_beyond_the_limits_stays_text_and_is_reported(db, pictures, settings):
     settings.BODY_TABLE_MAX_COLUMNS = 1
@@ -262,6 +298,21 @@ def test_sounds_videos_and_files_not_in_the_document_library_stay_links_reported
     assert "Download" not in files and "Custom button text" not in files  # the file's button, not text
     assert f'<p><a href="{mp3}">{mp3}</a></p>' in article(SHORTCODES).body  # [audio src=…]
     assert "<audio" not in public_page(client, AUDIO)
+
+
+@pytest.mark.parametrize(
+    "shortcode",
+    [
+        "[audio https://ancien.example.fr/wp-content/uploads/son.mp3]",
+        '[audio mp3="/wp-content/uploads/son.mp3" autoplay="on"][/audio]',
+        '[video width="640" mp4="/wp-content/uploads/son.mp3"]Votre navigateur ne lit pas les vidéos.[/video]',
+    ],
+)
+def test_audio_and_video_shortcodes_without_the_document_library_are_links_to_their_file(shortcode):
+    converted = content.convert_body(f"{shortcode} Fin.", NoLibrary(), site="https://ancien.example.fr")
+    address = "https://ancien.example.fr/wp-content/uploads/son.mp3"
+    assert converted.html == f'<p><a href="{address}">{address}</a></p><p>Fin.</p>'
+    assert converted.problems == [content.Problem(content.MEDIA_AS_LINK, address)]
 
 
 @pytest.mark.django_db

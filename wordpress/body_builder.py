@@ -64,6 +64,8 @@ BLOCK_TAGS = frozenset(
     }
 )
 _BARE_URL = re.compile(r"https?://[^\s<>\"]+")
+# A line that holds only dashes: what precedes a quotation's source (« — <cite>Jean Dupont</cite> »).
+DASHES = re.compile(r"[\s—–―-]*")
 # « wp:audio {"id":821} », « /wp:audio », « wp:core-embed/youtube {…} », « wp:shortcode »; self-closing ones too.
 _BLOCK_COMMENT = re.compile(r"^\s*(/?)wp:([a-z0-9_/-]+)\s*(\{.*\})?\s*/?\s*$", re.DOTALL)
 _ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
@@ -116,6 +118,8 @@ class BodyBuilder:
         self.tables: list[Table] = []
         self.galleries: list[Gallery] = []
         self.nested_tables = 0  # tables inside a table's cell: their cells are that cell's text
+        # A quotation's <cite> just read: its source if its line ends there, else words of the line.
+        self.pending_source: Source | None = None
         # The Gutenberg block the text is in (« <!-- wp:audio {"id":821} --> »): its name and attributes.
         self.block: tuple[str, dict] = ("", {})
 
@@ -420,7 +424,7 @@ class BodyBuilder:
         if capture.kind == "cite":
             html = capture.inline.finish() or ""
             text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]*>", "", html))).strip()
-            self._append(Source(html, text.lstrip("—–-― ").strip()))
+            self.pending_source = Source(html, text.lstrip("—–-― ").strip())  # settle_source() decides
             return
         if capture.kind == "embed":
             address = "".join(capture.text).strip()
@@ -458,9 +462,31 @@ class BodyBuilder:
         self.capture = saved
         return html
 
+    def settle_source(self, event: tuple):
+        """Called before each event while a quotation's <cite> waits: what follows it tells what it was."""
+        kind, name = event[0], event[1] if len(event) > 1 else None
+        if kind == "text" and not name.strip():
+            return  # white space: the next event tells
+        source, self.pending_source = self.pending_source, None
+        line_ends = (
+            kind in ("comment", "url", "shortcode")
+            or (kind == "start" and (name == "br" or name in BLOCK_TAGS))
+            or (kind == "end" and name in BLOCK_TAGS)
+        )
+        if not line_ends:
+            if source.html:
+                self.inline.add_html(f"<em>{source.html}</em>")  # a title cited in a sentence
+            return
+        if DASHES.fullmatch(self.inline.last_line()):
+            self.inline.drop_last_line()  # « — <cite>Jean Dupont</cite> »: the dash was the source's
+        self.flush()
+        self._append(source)
+
     def finish(self) -> str:
         if self.capture is not None:
             self._end_capture()
+        if self.pending_source is not None:
+            self.settle_source(("end", "blockquote"))
         self.flush()
         self._check_tables()
         self._check_galleries()

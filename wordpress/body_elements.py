@@ -11,7 +11,7 @@ Scripts, styles and form fields are dropped; any other element keeps its text an
 import re
 from html import escape, unescape
 
-from .body_builder import BLOCK_TAGS, INLINE_TAGS, MEDIA_AS_LINK, BodyBuilder, Capture
+from .body_builder import BLOCK_TAGS, DASHES, INLINE_TAGS, MEDIA_AS_LINK, BodyBuilder, Capture
 from .body_writer import Box, Cell, Gallery, Table
 from .html_reader import html_attributes
 from .open_elements import HEADINGS, Frame
@@ -34,7 +34,6 @@ class ElementConversion(BodyBuilder):
             self._capture_start(tag, attribute_text)
             return
         if tag == "cite" and self._starts_a_source():
-            self.flush()
             self.capture = Capture("cite", "cite")
             return
         if tag in INLINE_TAGS:
@@ -213,7 +212,7 @@ class ElementConversion(BodyBuilder):
         return (
             frames.box.tag == "blockquote"
             and frames[-1].box is frames.box
-            and (not self.inline.has_text or self.inline.last_break is not None)
+            and DASHES.fullmatch(self.inline.last_line()) is not None
         )
 
     def _close_item(self):

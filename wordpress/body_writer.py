@@ -57,6 +57,33 @@ class Inline:
             self.last_break = None
         self.ends_in_space = text[-1] == " "
 
+    def add_html(self, html: str):
+        """Inline HTML already escaped (a quotation's <cite> read apart): as text of the paragraph."""
+        if self.separator:
+            self.pieces.append(self.separator)
+            self.separator = ""
+        for _tag, opening, _level in self.open[self.written :]:
+            if opening:
+                self.pieces.append(opening)
+        self.written = len(self.open)
+        self.pieces.append(html)
+        self.has_text = True
+        self.last_break = None
+        self.ends_in_space = False
+
+    def last_line(self) -> str:
+        """What the paragraph holds since its last line break (all of it without one), as written."""
+        pieces = self.pieces
+        start = max((index for index, piece in enumerate(pieces) if piece == "<br>"), default=-1) + 1
+        return "".join(pieces[start:])
+
+    def drop_last_line(self):
+        """Forget what follows the last line break (a dash before a quotation's source)."""
+        pieces = self.pieces
+        start = max((index for index, piece in enumerate(pieces) if piece == "<br>"), default=-1) + 1
+        del pieces[start:]  # text alone (DASHES): no element opened there
+        self.has_text = any(piece != "<br>" and not piece.isspace() for piece in pieces)
+
     def add_break(self, kind: str):
         self.pieces.append("<br>")
         self.last_break = kind
@@ -291,7 +318,7 @@ def _quote_html(box: Box, inner_nodes: list, max_images: int) -> str:
     attributes = ""
     if "data-pullquote" in box.attributes:
         attributes = ' data-pullquote=""'
-    elif nodes and isinstance(nodes[-1], Source) and nodes[-1].text:
+    elif len(nodes) > 1 and isinstance(nodes[-1], Source) and nodes[-1].text:  # alone, it is the quotation
         attributes = f' data-source="{escape(nodes.pop().text)}"'
     pullquote = "data-pullquote" in box.attributes
     nodes = [

@@ -112,6 +112,8 @@ def convert_body(content: str, resolver: Resolver, *, site: str) -> ConvertedBod
         "url": builder.url_line,
     }
     for event in events:
+        if builder.pending_source is not None and builder.capture is None:
+            builder.settle_source(event)
         handlers[event[0]](*event[1:])
     html = builder.finish()
     if SHORTCODE.search(_visible_text(html)):
