@@ -429,7 +429,9 @@ class ArticleHistoryAdminMixin:
                 "others": [
                     {"name": person.name, "since": person.since.isoformat(), "message": person.message}
                     for person in others
-                ]
+                ],
+                # A journalist's proposal made while an editor has the form open (admin_proposals).
+                "proposal": self.proposal_notice(request, article),
             }
         )
         response["Cache-Control"] = "private, no-store"

@@ -151,6 +151,22 @@ class ProposalAdminMixin:
             )
         return context
 
+    def proposal_notice(self, request, article: Article) -> dict | None:
+        """For an editor with the form open, a journalist's proposal that waits on it: what the
+        presence heartbeat brings, so that it is seen before saving (None otherwise)."""
+        if proposals.held_for_editors(request.user, article):
+            return None  # a journalist's own form says where their proposal stands
+        pending = ArticleRevision.objects.pending_proposal(article)
+        if pending is None:
+            return None
+        return {
+            "message": _("%(who)s a proposé des modifications le %(when)s : elles attendent votre décision.")
+            % {"who": author_name(pending), "when": desk_date(pending.created_at)},
+            "url": reverse("admin:articles_article_proposal", args=[article.pk]),
+            "link": _("Voir les modifications et décider"),
+            "version": pending.number,
+        }
+
     def proposal_view(self, request, object_id):
         """What publishing the waiting proposal would change, and (for editors) the decision."""
         article = self._article_or_404(request, object_id)

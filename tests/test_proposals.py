@@ -397,3 +397,36 @@ def test_an_important_update_asked_by_the_journalist_is_dated_when_published(pub
     client_of(marc).post(proposal_url(published), {"_publish_changes": "1"})
     published.refresh_from_db()
     assert published.updated_at >= before
+
+
+# Issue 23: an editor learns of a proposal when the form opens, and while it is open ---------------
+
+
+def heartbeat(client, article, page="page-1"):
+    response = client.post(
+        reverse("admin:articles_article_presence", args=[article.pk]), {"page": page, "action": "here"}
+    )
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_an_editor_sees_a_waiting_proposal_when_the_form_opens(published, julie, marc):
+    propose(client_of(julie), published, title="Le port de Metz s’agrandit encore")
+    html = client_of(marc).get(change_url(published)).content.decode()
+    assert "Julie Royer a proposé des modifications le" in html and "elles attendent votre décision." in html
+    assert f'<a href="{proposal_url(published)}">Voir les modifications et décider</a>' in html
+
+
+def test_the_forms_heartbeat_brings_a_proposal_made_while_the_form_is_open(published, julie, marc):
+    marc_client = client_of(marc)
+    marc_client.get(change_url(published))  # the editor has the form open
+    assert heartbeat(marc_client, published)["proposal"] is None
+
+    propose(client_of(julie), published, title="Le port de Metz s’agrandit encore")
+    proposal = heartbeat(marc_client, published)["proposal"]
+    assert proposal["url"] == proposal_url(published)
+    assert proposal["message"].startswith("Julie Royer a proposé des modifications le ")
+    assert proposal["message"].endswith(" : elles attendent votre décision.")
+    assert proposal["link"] == "Voir les modifications et décider"
+    # The journalist's own form says where her proposal stands: her heartbeat brings nothing more.
+    assert heartbeat(client_of(julie), published, page="page-2")["proposal"] is None

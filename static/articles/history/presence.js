@@ -33,6 +33,39 @@
     box.hidden = others.length === 0;
   }
 
+  // A journalist's proposal made since the form was shown (an editor's form): said at the top of
+  // the form, in a live region made at once so that its later words are read out.
+  const shownProposal = document.getElementById("article-proposal-notice");
+  let liveProposal = null;
+  if (!shownProposal) {
+    liveProposal = document.createElement("div");
+    liveProposal.id = "article-proposal-live";
+    liveProposal.className = "article-proposal-notice";
+    liveProposal.setAttribute("role", "status"); // empty, not hidden: its later words are read out
+    box.after(liveProposal);
+  }
+
+  function showProposal(proposal) {
+    if (!liveProposal) return; // the page already says it (or the reader is its author)
+    if (!proposal) {
+      liveProposal.replaceChildren();
+      delete liveProposal.dataset.version;
+      return;
+    }
+    if (liveProposal.dataset.version === String(proposal.version)) return;
+    const list = document.createElement("ul");
+    list.className = "messagelist";
+    const item = document.createElement("li");
+    item.className = "warning";
+    const link = document.createElement("a");
+    link.href = proposal.url;
+    link.textContent = proposal.link;
+    item.append(proposal.message + " ", link);
+    list.append(item);
+    liveProposal.replaceChildren(list);
+    liveProposal.dataset.version = String(proposal.version);
+  }
+
   async function beat() {
     try {
       const response = await fetch(box.dataset.url, {
@@ -41,7 +74,11 @@
         credentials: "same-origin",
         headers: { "X-CSRFToken": token },
       });
-      if (response.ok) show((await response.json()).others);
+      if (response.ok) {
+        const answer = await response.json();
+        show(answer.others);
+        showProposal(answer.proposal);
+      }
       // Signed out, or the article is gone: nothing more to tell.
       else if (response.status === 403 || response.status === 404) window.clearInterval(timer);
     } catch (error) {
