@@ -197,12 +197,17 @@ def test_search_finds_a_word_of_a_cell_and_of_the_caption(client, make_article):
         assert "Autre chose" not in response.content.decode()
 
 
-def test_feeds_carry_the_standfirst_never_a_flattened_table(client, make_article):
+def test_feeds_never_flatten_a_table(client, make_article):
+    """Feed items carry the standfirst (articles/feeds.py); a body, if a feed carries one, keeps its table."""
     make_article("Municipales", body=STORED_TABLE, standfirst="Les résultats du premier tour.")
-    feed = feedparser.parse(client.get(reverse("articles:feed")).content)
+    response = client.get(reverse("articles:feed"))
+    feed = feedparser.parse(response.content)
     assert feed.bozo == 0
     (item,) = feed.entries
     assert item.description == "Les résultats du premier tour."
+    assert "Union12" not in response.content.decode()
+    for content in item.get("content", []):
+        assert "<table>" in content.value and "<caption" in content.value
 
 
 # The editor offers them ----------------------------------------------------------------------------
