@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import Article, ArticleDraft
@@ -37,6 +38,18 @@ def _too_big() -> JsonResponse:
         "ce navigateur. Enregistrez l’article pour ne rien perdre."
     )
     return JsonResponse({"error": message}, status=413)
+
+
+def _without_drafts(listed: list) -> list:
+    """The admin's nested list of what a deletion takes, without the drafts (``get_deleted_objects``)."""
+    label = f"{capfirst(ArticleDraft._meta.verbose_name)}: "
+    kept = []
+    for item in listed:
+        if isinstance(item, list):
+            kept.append(_without_drafts(item))
+        elif not str(item).startswith(label):
+            kept.append(item)
+    return [item for item in kept if item != []]
 
 
 class ServerDraftsMixin:
@@ -87,6 +100,13 @@ class ServerDraftsMixin:
         values["base_state"] = str(base[1]) if len(base) > 1 and isinstance(base[1], str) else ""
         draft, _created = ArticleDraft.objects.update_or_create(user=request.user, article=article, defaults=values)
         return JsonResponse({"draft": _as_json(draft)})
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting articles takes with it, as the confirmation page lists it: not whose unsaved
+        texts go too (they go, with the article, but are nobody else's business)."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        model_count.pop(ArticleDraft._meta.verbose_name_plural, None)
+        return _without_drafts(deleted), model_count, perms_needed, protected
 
     def drop_draft(self, request, article: Article, *, added: bool) -> None:
         """After a successful save: the person's kept text of it (or of the add form) has served."""

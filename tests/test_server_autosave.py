@@ -162,3 +162,14 @@ def test_goes_with_the_article(journalist, article, editor):
     send(machine(journalist), article.pk, title="x", standfirst="", body="<p>y</p>")
     article.delete()
     assert not ArticleDraft.objects.exists()
+
+
+def test_deleting_the_article_does_not_show_whose_drafts_go_with_it(journalist, editor, article, client):
+    send(machine(journalist), article.pk, title="x", standfirst="", body="<p>y</p>")
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+    assert page.status_code == 200
+    assert "non enregistré" not in page.content.decode()
+    client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not ArticleDraft.objects.exists()
