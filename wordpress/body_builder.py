@@ -504,8 +504,12 @@ class BodyBuilder:
 
     def _check_galleries(self):
         for gallery in self.galleries:
-            if not gallery.images():
+            figures = gallery.figures()
+            if not figures:
                 self.report(GALLERY_NOT_IMPORTED, re.sub(r"<[^>]*>", "", gallery.caption) or "sans légende")
-            elif len(gallery.images()) > 1:
-                for caption in gallery.captions():
-                    self.report(GALLERY_IMAGE_CAPTION, re.sub(r"<[^>]*>", "", caption))
+                continue
+            if len(figures) == 1 and not gallery.caption:
+                continue  # a picture alone, shown with its own caption
+            for figure in figures:
+                if figure.caption:
+                    self.report(GALLERY_IMAGE_CAPTION, re.sub(r"<[^>]*>", "", figure.caption))

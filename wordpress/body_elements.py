@@ -79,7 +79,9 @@ class ElementConversion(BodyBuilder):
             self.inline.add(" ")
             return
         if tag in ("tr", "td", "th", "caption") and self.open_elements.table is None:
-            tag = "div"  # a piece of a table outside any table: its text, as a paragraph
+            self.flush()  # a piece of a table outside any table: its text, as a paragraph
+            self.open_elements.push(Frame(tag, "block"))
+            return
         if tag in ("figure", "ul") and "wp-block-gallery" in _classes(attribute_text):
             self.flush()
             gallery = Gallery(tag if tag == "ul" else "gallery")

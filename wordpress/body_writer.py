@@ -212,27 +212,14 @@ class Gallery(Box):
         super().__init__(tag)  # "ul" for the block's first markup, a list of pictures
         self.caption = ""
 
-    def images(self) -> list[int]:
-        found: list[int] = []
+    def figures(self) -> list[Figure]:
+        """Its pictures in order, twice if WordPress showed one twice."""
+        found: list[Figure] = []
 
         def walk(nodes):
             for node in nodes:
                 if isinstance(node, Figure):
-                    found.append(node.image_id)  # twice if WordPress showed it twice
-                elif isinstance(node, Box):
-                    walk(node.children)
-
-        walk(self.children)
-        return found
-
-    def captions(self) -> list[str]:
-        """The captions the post gave its images one by one, which a « Diaporama » takes from the library."""
-        found: list[str] = []
-
-        def walk(nodes):
-            for node in nodes:
-                if isinstance(node, Figure) and node.caption:
-                    found.append(node.caption)
+                    found.append(node)
                 elif isinstance(node, Box):
                     walk(node.children)
 
@@ -256,10 +243,13 @@ class Gallery(Box):
 
 # Past this many library images, a gallery is cut in several « Diaporamas » (BODY_GALLERY_MAX_IMAGES).
 def _gallery_html(gallery: Gallery, max_images: int) -> str:
-    images = gallery.images()
+    figures = gallery.figures()
+    images = [figure.image_id for figure in figures]
     caption = f"<figcaption>{gallery.caption}</figcaption>" if gallery.caption else ""
     parts = []
-    if len(images) == 1:
+    if len(figures) == 1:  # one picture found: a picture, with the gallery's caption or its own
+        own = figures[0].caption
+        caption = caption or (f"<figcaption>{own}</figcaption>" if own else "")
         parts.append(f'<figure><img data-file="{images[0]}" alt="">{caption}</figure>')
     elif images:
         for start in range(0, len(images), max_images):
