@@ -25,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .body import article_slug_in, canonical_article_href
+from .body import article_slug_in, canonical_article_href, is_staff_only_link
 from .models import Article, ArticleSlugRedirect
 from .subjects import DOSSIERS, PERSONALITIES, SECTIONS, TERRITORIES, Subject
 
@@ -162,7 +162,12 @@ def _article_at(href: str) -> Article | None:
 
 def resolve_address(address: str) -> dict:
     """What a pasted address means: an article of this site (its title, its stored address), or nothing known."""
-    article = _article_at(address.strip()[: MAX_QUERY_LENGTH * 5])
+    address = address.strip()[: MAX_QUERY_LENGTH * 5]
+    article = _article_at(address)
+    if article is None and is_staff_only_link(address):
+        # A preview of no article (deleted, or a typo): kept as typed, it would lead readers to a staff page.
+        message = _("Cette adresse d’aperçu ne mène à aucun article : les lecteurs ne pourraient pas la suivre.")
+        return {"found": True, "kind": "article", "title": "", "href": "", "published": False, "message": message}
     if article is None:
         return {"found": False}
     return {"found": True, "kind": "article", **_article_found(article).as_json()}

@@ -142,6 +142,14 @@ def test_a_former_address_is_answered_with_the_article_now(journalist_client, tr
     assert answer["href"] == "/article/le-tram-arrive/" and answer["title"] == "Le tram arrive à Metz"
 
 
+def test_a_preview_address_of_no_article_is_refused(journalist_client, tram):
+    answer = journalist_client.get(URL, {"address": "http://127.0.0.1:8000/apercu/999999/"}).json()
+    assert answer["found"] is True and answer["published"] is False
+    assert answer["message"] == (
+        "Cette adresse d’aperçu ne mène à aucun article : les lecteurs ne pourraient pas la suivre."
+    )
+
+
 @pytest.mark.parametrize("address", ["https://example.org/article/tram-metz/", "/rien/", "/article/inconnu/"])
 def test_other_addresses_are_not_known(journalist_client, tram, address):
     assert journalist_client.get(URL, {"address": address}).json() == {"found": False}

@@ -284,7 +284,7 @@ const pastedArticleAddress = (editor, searchUrl, address) => {
     if (!known.published) {
       if (stillTheAddress) change = change.delete(range.from, range.to)
       else change = change.removeMark(range.from, range.to, linkType)
-      tell(editor, `${NOT_PUBLISHED} (${address})`)
+      tell(editor, `${known.message || NOT_PUBLISHED} (${address})`)
     } else if (stillTheAddress) {
       change = change.replaceWith(range.from, range.to, now.schema.text(known.title, [linkType.create({ href: known.href })]))
     } else {
