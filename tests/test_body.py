@@ -799,13 +799,13 @@ def test_reading_time_of_a_long_article(reader, make_article):
     paragraphs = [f"<p>{words(100)}</p>"] * 11 + [f"<p>{words(50 - heading_words)}</p>"]
     article = make_article(title, standfirst=standfirst, body=body_with(*paragraphs))
 
-    assert "Lecture : 5 min" in page(reader, article).replace(NARROW_NBSP, " ")
+    assert "Lecture : 5\u00a0min" in page(reader, article).replace(NARROW_NBSP, " ")
 
 
 def test_reading_time_of_a_short_article(reader, make_article):
     article = make_article("Brève", standfirst="Une brève.", body="<p>Trois mots seulement.</p>")
 
-    assert "Lecture : 1 min" in page(reader, article).replace(NARROW_NBSP, " ")
+    assert "Lecture : 1\u00a0min" in page(reader, article).replace(NARROW_NBSP, " ")
 
 
 def test_reading_time_counts_words_not_markup(reader, make_article):
@@ -814,7 +814,7 @@ def test_reading_time_counts_words_not_markup(reader, make_article):
     )
     article = make_article("Titre", standfirst="Chapô.", body=dense)  # 1 102 words of text, lots of tags
 
-    assert "Lecture : 5 min" in page(reader, article).replace(NARROW_NBSP, " ")
+    assert "Lecture : 5\u00a0min" in page(reader, article).replace(NARROW_NBSP, " ")
 
 
 # 7. Query budget -------------------------------------------------------------------------------------

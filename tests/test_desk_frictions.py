@@ -61,7 +61,19 @@ def test_the_public_page_writes_its_times_without_a_breakable_space(client, make
     article = make_article("Le tram arrive", published_at=datetime(2026, 7, 1, 7, 5, tzinfo=UTC))
     html = client.get(article.get_absolute_url()).content.decode()
     assert f"9{NBSP}h{NBSP}05" in html
-    assert not re.search(r"\d h \d", html)
+    assert f"Lecture : {article.reading_minutes}{NBSP}min" in html
+    assert not re.search(r"\d h \d|\d min\b", html)
+
+
+def test_the_desk_writes_its_durations_without_a_breakable_space(
+    moderator_client, moderator, make_article, make_comment
+):
+    from django.urls import reverse
+
+    comment = make_comment(make_article("Le tram arrive"))
+    comment.approve(by=moderator)
+    html = moderator_client.get(reverse("admin:comments_comment_desk")).content.decode()
+    assert re.search(rf'<dd class="figure-median">\d+{NBSP}min</dd>', html)
 
 
 # Counts in French: 0 and 1 take the singular ------------------------------------------------------
