@@ -8,6 +8,7 @@ goes with the article.
 import json
 
 import pytest
+from admin_pages import article_form_data
 from django.test import Client
 from django.urls import reverse
 
@@ -173,3 +174,16 @@ def test_deleting_the_article_does_not_show_whose_drafts_go_with_it(journalist, 
     client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
     assert not Article.objects.filter(pk=article.pk).exists()
     assert not ArticleDraft.objects.exists()
+
+
+def test_the_new_article_draft_is_deleted_once_it_is_added(journalist, section, make_article):
+    first = machine(journalist)
+    send(first, "new", title="Le port de Metz s’agrandit", standfirst="", body="<p>Début.</p>")
+    other = make_article("Un autre", status=Article.Status.DRAFT, authors=[journalist])
+    send(first, other.pk, title="Un autre", standfirst="", body="<p>Gardé.</p>")
+    data = article_form_data(section, csrfmiddlewaretoken=first.cookies["csrftoken"].value)
+    response = first.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    assert not ArticleDraft.objects.filter(user=journalist, article=None).exists()
+    # The person's drafts of other articles stay.
+    assert ArticleDraft.objects.filter(user=journalist, article=other).exists()
