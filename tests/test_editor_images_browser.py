@@ -238,6 +238,16 @@ def test_readers_browse_a_gallery_in_its_viewer(browser, live_server, make_artic
     wait_until(driver, lambda d: "Image 1 sur 3" in viewer.text)
     viewer.find_element(By.CSS_SELECTOR, ".gallery-viewer-previous").click()
     wait_until(driver, lambda d: "Image 3 sur 3" in viewer.text)  # round the end
+    # A swipe to the left (a finger's pointer events on the picture): the next one, round to the first.
+    driver.execute_script(
+        """
+        const stage = document.querySelector(".gallery-viewer-stage");
+        for (const [type, x] of [["pointerdown", 300], ["pointerup", 120]]) {
+          stage.dispatchEvent(new PointerEvent(type, {clientX: x, clientY: 200, pointerType: "touch", bubbles: true}));
+        }
+        """
+    )
+    wait_until(driver, lambda d: "Image 1 sur 3" in viewer.text)
 
     driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait_until(driver, lambda d: not present(d, "dialog.gallery-viewer[open]"))

@@ -54,6 +54,7 @@ const buildViewer = () => {
     }
     const img = picture.matches("img") ? picture : picture.querySelector("img")
     img.removeAttribute("loading")
+    img.draggable = false // a mouse swipe is a swipe, not the browser dragging the picture away
     stage.replaceChildren(picture)
     position.textContent = text.position(state.index + 1, count)
     const legend = link.parentElement.querySelector(".gallery-caption")

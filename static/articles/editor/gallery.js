@@ -107,7 +107,8 @@ export const Gallery = Node.create({
   addNodeView() {
     return ({ node, editor, getPos }) => {
       const title = crel("p", { className: "newsroom-gallery-title" })
-      const strip = crel("ul", { className: "newsroom-gallery-strip" })
+      // Not a list: the package's overrides.css gives every list of the text its bullets (!important).
+      const strip = crel("div", { className: "newsroom-gallery-strip" })
       const caption = crel("p", { className: "newsroom-gallery-caption" })
       const edit = crel("button", { type: "button", className: "newsroom-gallery-edit", textContent: T.edit })
       const dom = crel("figure", { className: "newsroom-gallery", contentEditable: "false" }, [title, strip, caption, edit])
@@ -124,9 +125,9 @@ export const Gallery = Node.create({
           strip.replaceChildren(
             ...ids.map((id) => {
               const image = known.get(id)
-              const item = crel("li", { title: image?.alternative_text || `n° ${id}` })
+              const item = crel("span", { title: image?.alternative_text || `n° ${id}` })
               if (image?.thumbnail) item.append(crel("img", { src: image.thumbnail.url, alt: "", width: 80, height: 60 }))
-              else item.append(crel("span", { textContent: `n° ${id}` }))
+              else item.textContent = `n° ${id}`
               return item
             }),
           )

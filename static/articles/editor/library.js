@@ -586,6 +586,13 @@ export const NewsroomLibrary = Extension.create({
   },
 })
 
+/** Where a dropped image goes: between blocks, after the one it was dropped on (never cutting a
+ * sentence, a list or a caption in two). */
+const blockBoundary = (doc, pos) => {
+  const $pos = doc.resolve(Math.min(Math.max(pos, 0), doc.content.size))
+  return $pos.depth === 0 ? $pos.pos : $pos.after(1)
+}
+
 function insertImage(editor, image, pos = null) {
   // writing.js then puts the cursor after the new figure, as after any image insertion.
   if (editor.storage.figure) editor.storage.figure.awaitingInsert = true
@@ -597,6 +604,7 @@ function insertImage(editor, image, pos = null) {
 async function uploadInPlace(editor, storage, files, pos) {
   for (const file of files) {
     const id = `upload-${++placeholders}`
+    pos = blockBoundary(editor.state.doc, pos)
     editor.view.dispatch(editor.state.tr.setMeta(placeholderKey, { add: { pos, id } }))
     const result = await storage.open({ mode: "dropped", file })
     const at = placeholderPos(editor.state, id) ?? editor.state.selection.from
@@ -606,6 +614,6 @@ async function uploadInPlace(editor, storage, files, pos) {
       return // cancelled: the other files are not asked for either
     }
     insertImage(editor, result.image, at)
-    pos = editor.state.selection.from
+    pos = editor.state.selection.from // the next file after this one
   }
 }
