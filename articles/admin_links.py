@@ -6,8 +6,8 @@ article pasted into the body is sent as ``links/?address=…`` so that it become
 whose text is the article's title. Both answers say whether readers could follow the link:
 an article that is not published (a draft, one submitted or unpublished) is listed, flagged, and
 refused by the dialog with a message, never inserted; a scheduled one is offered, noted as such
-(readers follow the link from its publication on). The server's own
-refusal, on save, is ``articles.body.clean_body``'s.
+(readers follow the link from its publication on). What a saved body may link to is the server's
+rule, not this one: ``articles.body.clean_body`` and the form's warning (``editor_admin``).
 
 Links are given as the body stores them (docs/article-body.md): ``/article/<slug>/`` for an
 article, the subject's own address for the others.
