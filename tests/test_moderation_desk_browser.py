@@ -197,10 +197,14 @@ def test_one_click_opens_the_commenters_history_and_approving_all_asks_first(
         assert drawer.is_displayed()
         assert "Quel match hier soir" in drawer.text and "Approuvé" in drawer.text
         assert "Bannir cette adresse" in drawer.text
+        violations = serious_violations(driver)
+        assert violations == [], readable(violations)
 
         card.find_element(By.CSS_SELECTOR, 'button[value="approve_author"]').click()
         wait_for(driver, ".desk-confirm button[value='approve_author']")
         assert "Approuver les 2 commentaires en attente de" in driver.find_element(By.TAG_NAME, "body").text
+        violations = serious_violations(driver)
+        assert violations == [], readable(violations)
         assert (status_of(first), status_of(second)) == (Status.PENDING, Status.PENDING)
         driver.find_element(By.CSS_SELECTOR, ".desk-confirm button[value='approve_author']").click()
         wait_for(driver, ".desk-messages .messagelist")
