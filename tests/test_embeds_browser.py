@@ -17,6 +17,7 @@ pytestmark = BROWSER_TESTS
 VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 STORED = '<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ"><figcaption>Le conseil municipal en direct</figcaption></figure>'
 FRAME = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+CHANNEL = "https://www.youtube.com/@VilleDeMetz"
 
 
 def paste(driver, text: str):
@@ -99,8 +100,22 @@ def test_a_pasted_youtube_address_becomes_an_embed_readers_open_on_purpose(brows
     assert address.get_attribute("value") == VIDEO
     text.send_keys("Le conseil municipal en direct", Keys.ENTER)
     wait_until(driver, lambda d: STORED in body_value(d))
+    assert body_value(driver).startswith("<p>La séance a duré trois heures.</p>" + STORED)
     box = wait_for(driver, ".newsroom-embed")
     assert "YouTube" in box.text and "Le conseil municipal en direct" in box.text
+    # A provider's page that is no embed, pasted and cancelled: pasted as text after all, nothing lost.
+    # The cursor waits on the line after the embed: writing goes on there.
+    driver.switch_to.active_element.send_keys("Ensuite, ")
+    wait_until(
+        driver,
+        lambda d: STORED + "<p>Ensuite, </p>" in body_value(d) or STORED + "<p>Ensuite,&nbsp;</p>" in body_value(d),
+    )
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    paste(driver, CHANNEL)
+    dialog = wait_for(driver, "dialog.newsroom-embed-dialog[open]")
+    dialog.find_element(By.CSS_SELECTOR, "button[value=cancel]").click()
+    wait_until(driver, lambda d: CHANNEL in body_value(d))
+    assert body_value(driver).count("data-embed=") == 1
     driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
     wait_for(driver, ".messagelist")
     article.refresh_from_db()
@@ -153,6 +168,40 @@ def test_a_pasted_youtube_address_becomes_an_embed_readers_open_on_purpose(brows
         assert not present(reader, "iframe")
     finally:
         reader.quit()
+
+
+def test_the_button_inserts_an_embed_amid_the_text_and_writing_goes_on_after_it(browser, live_server, journalist):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = log_in(browser, live_server, journalist)
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+    editable = wait_for(driver, EDITABLE)
+    editable.click()
+    editable.send_keys("Avant")
+    wait_for(driver, 'button[aria-label^="Intégrer un contenu"]').click()
+    dialog = wait_for(driver, "dialog.newsroom-embed-dialog[open]")
+    address, text = dialog.find_elements(By.CSS_SELECTOR, "input[type=text]")
+    address.send_keys("https://dai.ly/x8m8jf0")
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    # No text for readers: asked for, next to its field, the address kept.
+    error = wait_for(driver, ".newsroom-embed-dialog .newsroom-embed-error:not([hidden])")
+    assert "quelques mots pour les lecteurs" in error.text
+    assert address.get_attribute("value") == "https://dai.ly/x8m8jf0"
+    text.send_keys("Le reportage", Keys.ENTER)
+    stored = '<figure data-embed="dailymotion" data-embed-id="x8m8jf0"><figcaption>Le reportage</figcaption></figure>'
+    wait_until(driver, lambda d: stored in body_value(d))
+    driver.switch_to.active_element.send_keys("Après")
+    wait_until(driver, lambda d: body_value(d) == f"<p>Avant</p>{stored}<p>Après</p>")
+    # A double click opens it again, its address on Dailymotion filled in.
+    ActionChains(driver).double_click(wait_for(driver, ".newsroom-embed")).perform()
+    dialog = wait_for(driver, "dialog.newsroom-embed-dialog[open]")
+    address, text = dialog.find_elements(By.CSS_SELECTOR, "input[type=text]")
+    wait_until(driver, lambda d: address.get_attribute("value") == "https://www.dailymotion.com/video/x8m8jf0")
+    text.clear()
+    text.send_keys("Le reportage de France 3", Keys.ENTER)
+    wait_until(driver, lambda d: "<figcaption>Le reportage de France 3</figcaption>" in body_value(d))
 
 
 @pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core is not installed")

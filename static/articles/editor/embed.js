@@ -13,7 +13,7 @@
 //   « Modifier » edits it.
 import { Node, canInsertNode, crel, pm } from "django-prose-editor/editor"
 
-const { Plugin, PluginKey } = pm.state
+const { NodeSelection, Plugin, PluginKey, TextSelection } = pm.state
 
 const T = {
   button: "Intégrer un contenu",
@@ -150,6 +150,18 @@ const onEmptyLine = (state) => {
   return empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
 }
 
+/** After inserting an embed amid the text (it ends up selected), the cursor goes on after it, in the
+ * next paragraph or a new one: typing never replaces the embed just inserted. */
+const cursorAfter = (editor, typeName) => {
+  const { state } = editor
+  const { selection } = state
+  if (!(selection instanceof NodeSelection) || selection.node.type.name !== typeName) return
+  const after = selection.to
+  let tr = state.tr
+  if (!state.doc.nodeAt(after)?.isTextblock) tr = tr.insert(after, state.schema.nodes.paragraph.create())
+  editor.view.dispatch(tr.setSelection(TextSelection.create(tr.doc, after + 1)).scrollIntoView())
+}
+
 export const Embed = Node.create({
   name: "embed",
   group: "block",
@@ -223,10 +235,14 @@ export const Embed = Node.create({
                   .setNodeSelection(at)
                   .run()
               } else {
-                // writing.js puts the cursor after an inserted figure; an empty line it stood on goes.
-                const chain = editor.chain().focus()
-                if (onEmptyLine(editor.state)) chain.deleteNode("paragraph")
-                chain.insertContent({ type: this.name, attrs }).run()
+                const content = { type: this.name, attrs }
+                if (onEmptyLine(editor.state)) {
+                  // Before the empty line it was asked from, where the cursor stays: writing goes on after it.
+                  editor.chain().focus().insertContentAt(editor.state.selection.$from.before(), content, { updateSelection: false }).run()
+                } else {
+                  editor.chain().focus().insertContent(content).run()
+                  cursorAfter(editor, this.name)
+                }
               }
             })
           return true
