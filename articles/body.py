@@ -150,6 +150,7 @@ class BodyOutline:
     media_ids: set[int] = field(default_factory=set)
     bad_media: int = 0
     document_ids: set[int] = field(default_factory=set)  # linked as /documents/<id>/
+    staff_links: list[str] = field(default_factory=list)  # to the admin, or a preview of no article
 
     @property
     def library_ids(self) -> set[int]:
@@ -178,6 +179,8 @@ class _OutlineReader(HTMLParser):
                 self.outline.linked_slugs.add(slug)
             elif (document_id := document_id_in(href)) is not None:
                 self.outline.document_ids.add(document_id)
+            elif is_staff_only_link(href):
+                self.outline.staff_links.append(href)
         elif tag == "aside" and resolve_colour(attributes.get("data-color") or "") is None:
             self.outline.bad_colours.append(attributes.get("data-color") or "")
         elif tag == "figure":
@@ -300,8 +303,9 @@ def document_id_in(href: str) -> int | None:
 
 
 def is_staff_only_link(href: str) -> bool:
+    """A link to a page of this site only staff may open: a preview, or any page of the admin."""
     view, _fragment = _site_view(href)
-    return view is not None and view.view_name == "articles:preview"
+    return view is not None and (view.view_name == "articles:preview" or "admin" in view.namespaces)
 
 
 HEADER_SCOPES = {"col", "row"}
@@ -364,6 +368,15 @@ def clean_body(html: str) -> str:
                 "« %(callout)s » de l’éditeur ; pour une image, le bouton « %(image)s » (l’icône d’image)."
             )
             % {"code": re.sub(r"\s+", " ", shortcode.group(0)), "callout": CALLOUT_BUTTON, "image": IMAGE_BUTTON}
+        )
+    for href in found.staff_links:
+        errors.append(
+            _(
+                "Le lien « %(href)s » mène à une page réservée à la rédaction (administration ou aperçu) : "
+                "les lecteurs ne pourraient pas l’ouvrir. Pour un article, collez son adresse publique ou "
+                "cherchez-le par son titre dans la fenêtre du lien."
+            )
+            % {"href": href}
         )
     errors += _element_errors(found)
     if found.image_ids:

@@ -176,8 +176,10 @@ def admin_post(client, section, body):
         ('<figure data-embed="evil.example" data-embed-id="abc"></figure>', "ne savons pas intégrer"),
         ('<figure data-gallery="' + " ".join(["1"] * 500) + '"></figure>', "500 images"),
         ('<figure data-media="999999"></figure>', "n’existe plus"),
+        ('<p><a href="http://127.0.0.1:8000/admin/articles/article/5/change/">ici</a></p>', "réservée à la rédaction"),
+        ('<p><a href="/apercu/999999/">ici</a></p>', "réservée à la rédaction"),
     ],
-    ids=["10000-cells", "embed-script", "embed-other-host", "gallery-500", "missing-video"],
+    ids=["10000-cells", "embed-script", "embed-other-host", "gallery-500", "missing-video", "admin-link", "preview"],
 )
 def test_a_hostile_body_is_refused_in_french_and_the_text_is_kept(editor_client, section, body, message):
     typed = "<p>Le texte que la journaliste a tapé avant.</p>"
