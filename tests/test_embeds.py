@@ -6,6 +6,7 @@ request to the provider; the article page's Content-Security-Policy opens ``fram
 providers it shows only, and keeps doing so when served from the page cache.
 """
 
+import os
 import re
 import shutil
 from html import escape
@@ -25,6 +26,8 @@ from articles.body import clean_body, plain_text
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
 
 # At least three real shapes of address per provider, as journalists copy them, and the id kept.
 ADDRESSES = {
@@ -379,16 +382,16 @@ def test_the_page_costs_the_same_queries_with_one_embed_or_ten(make_article, dja
     assert html.count('class="embed-show"') == count
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache on, over a shared cache of files that starts empty."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-            "KEY_PREFIX": "tests",
-        }
-    }
+@pytest.fixture(params=["redis", "files"])
+def page_cache(request, settings, tmp_path):
+    """The page cache on, over a shared cache that starts empty: Redis (production's) and files."""
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("NEWSROOM_TEST_REDIS_URL is not set: run the suite with `make test`, which starts Redis")
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    settings.CACHES = {"default": {**backend, "KEY_PREFIX": "tests"}}
     settings.PAGE_CACHE_SECONDS = 3600
     settings.PAGE_CACHE_RELEASE = "tests"
     cache.clear()
@@ -429,6 +432,16 @@ def test_feeds_carry_no_frame(make_article):
     assert b"<iframe" not in response.content and b"&lt;iframe" not in response.content
     feed = feedparser.parse(response.content)
     assert feed.entries[0].title == "Le conseil en vidéo"
+
+
+def test_search_finds_an_article_by_its_embed_s_text(client, make_article):
+    make_article(
+        "Le conseil en vidéo", body="<p>La séance.</p>" + embed("youtube", "dQw4w9WgXcQ", "Débat sur la piscine")
+    )
+    make_article("Autre chose")
+    response = client.get(reverse("search:results"), {"q": "piscine"})
+    assert response.status_code == 200
+    assert "Le conseil en vidéo" in response.content.decode() and "Autre chose" not in response.content.decode()
 
 
 # The editor's recognition endpoint --------------------------------------------------------------
