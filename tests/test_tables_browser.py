@@ -86,6 +86,7 @@ def fill_dialog(driver, text: str):
 def test_a_journalist_writes_a_table_a_quotation_and_a_pull_quote(journalist_browser, live_server, section, editor):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = journalist_browser
     driver.get(live_server.url + reverse("admin:articles_article_add"))
@@ -168,6 +169,22 @@ def test_a_journalist_writes_a_table_a_quotation_and_a_pull_quote(journalist_bro
         driver.find_element(By.CSS_SELECTOR, ".ProseMirror blockquote[data-source]").get_attribute("data-source")
         == SOURCE
     )
+    # A click on the caption opens its dialog, filled in; cancelled, nothing changes.
+    caption = driver.find_element(By.CSS_SELECTOR, ".ProseMirror table > caption")
+    # In mid-window, not under the toolbar that stays in view, once nothing covers it any more (the
+    # toolbar and the sticky bar settle after the scroll).
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", caption)
+    WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(
+            "const box = arguments[0].getBoundingClientRect();"
+            "return arguments[0].contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2))",
+            caption,
+        )
+    )
+    caption.click()
+    dialog = wait_for(driver, "dialog[open]")
+    assert dialog.find_element(By.CSS_SELECTOR, "input[type=text]").get_attribute("value") == CAPTION
+    dialog.find_element(By.CSS_SELECTOR, "button[value=cancel]").click()
     driver.find_element(By.CSS_SELECTOR, "input[name=_save]").click()
     wait_for(driver, ".messagelist")
     article.refresh_from_db()

@@ -23,8 +23,8 @@ const sourceDialog = updateAttrsDialog(
   {
     source: {
       type: "string",
-      title: "Qui parle ?",
-      description: " par exemple « Jean Dupont, maire de Metz » (laisser vide : pas de source)",
+      title: "Qui parle\u202f?",
+      description: " par exemple «\u202fJean Dupont, maire de Metz\u202f» (laisser vide\u202f: pas de source)",
     },
   },
   { title: "Source de la citation", submitText: "Valider" },
@@ -107,7 +107,7 @@ export const Blockquote = BaseBlockquote.extend({
     menu.defineItem({
       name: "pullquote",
       groups: "nodes",
-      button: buttons.svg(ICONS.pullquote, "Exergue : mettre une phrase en avant (activer ou désactiver)"),
+      button: buttons.svg(ICONS.pullquote, "Exergue\u202f: mettre une phrase en avant (activer ou désactiver)"),
       option: null,
       active: (editor) => !!quote(editor)?.attrs.pullquote,
       command: (editor) => editor.chain().focus().togglePullquote().run(),

@@ -7,6 +7,7 @@
 // - a header row and a header column switched on and off (the server adds each header's scope);
 // - rows and columns added and deleted, the whole table deleted; no merged cells (the server keeps
 //   no colspan or rowspan, so the editor offers neither merging nor splitting);
+// - a click on the caption opens its dialog;
 // - ↓ or → at the table's end go on in a paragraph after it (writing.js's ``leaveAtEnd``);
 // - every label in French, every icon an inline SVG (no icon font).
 import {
@@ -19,7 +20,7 @@ import {
   updateAttrsDialog,
 } from "django-prose-editor/editor"
 
-const { Selection } = pm.state
+const { Plugin, PluginKey, Selection } = pm.state
 
 // Exported under the package's names, so that our editor takes them instead (see docs/article-body.md).
 export const TableRow = BaseTableRow
@@ -55,8 +56,8 @@ const captionDialog = updateAttrsDialog(
   {
     caption: {
       type: "string",
-      title: "Légende du tableau",
-      description: " ce qu’il montre, par exemple « Résultats du 1er tour » (laisser vide : pas de légende)",
+      title: "Légende",
+      description: " ce qu’il montre, par exemple «\u202fRésultats du 1er tour\u202f» (laisser vide\u202f: pas de légende)",
     },
   },
   { title: "Légende du tableau", submitText: "Valider" },
@@ -170,6 +171,38 @@ export const Table = BaseTable.extend({
           return true
         },
     }
+  },
+
+  addProseMirrorPlugins() {
+    const editor = this.editor
+    return [
+      ...(this.parent?.() || []),
+      new Plugin({
+        key: new PluginKey("newsroomTableCaption"),
+        props: {
+          handleDOMEvents: {
+            // The caption is not editable in place: a click on it opens its dialog, for its table.
+            mousedown: (view, event) => {
+              const caption = event.target.closest?.("caption")
+              const firstCell = caption && view.dom.contains(caption) && caption.parentElement.querySelector("td, th")
+              if (!firstCell) return false
+              event.preventDefault()
+              const inTable = view.posAtDOM(firstCell, 0)
+              editor
+                .chain()
+                .focus()
+                .command(({ tr }) => {
+                  tr.setSelection(Selection.near(tr.doc.resolve(inTable)))
+                  return true
+                })
+                .editTableCaption()
+                .run()
+              return true
+            },
+          },
+        },
+      }),
+    ]
   },
 
   addKeyboardShortcuts() {
