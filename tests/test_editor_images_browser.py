@@ -174,8 +174,12 @@ def test_a_gallery_of_three_is_chosen_ordered_and_saved(journalist_browser, live
     open_editor(driver, live_server)
     driver.switch_to.active_element.send_keys("Les photos du match.")
 
-    tool(driver, "gallery").click()
+    # From the image button, the same dialog turns to a multiple choice (the toolbar's own
+    # « Créer un diaporama » button opens it so directly).
+    tool(driver, "figure").click()
+    wait_for(driver, f"{LIBRARY} .newsroom-library-to-gallery").click()
     dialog = wait_for(driver, LIBRARY)
+    assert dialog.find_element(By.ID, "newsroom-library-title").text == "Créer un diaporama"
     for photo in (photos[0], photos[1], photos[3]):
         wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photo.pk}"]').click()
     chosen = dialog.find_element(By.CSS_SELECTOR, ".newsroom-library-chosen")
@@ -252,3 +256,72 @@ def test_readers_browse_a_gallery_in_its_viewer(browser, live_server, make_artic
     driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     wait_until(driver, lambda d: not present(d, "dialog.gallery-viewer[open]"))
     assert driver.execute_script("return document.activeElement === document.querySelector('.gallery-grid a')")
+
+
+def test_a_dropped_image_too_heavy_or_a_full_disk_is_said_in_french_in_the_dialog(
+    journalist_browser, live_server, settings, monkeypatch
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+    from selenium.webdriver.common.by import By
+
+    driver = journalist_browser
+    settings.IMAGES_MAX_UPLOAD_BYTES = 200_000
+    open_editor(driver, live_server)
+    driver.switch_to.active_element.send_keys("Texte.")
+    before = body_value(driver)
+
+    # Heavier than the library takes: said before anything is sent (the limit comes with the list).
+    drop_file(driver, jpeg((3000, 2000), "red") + b"\0" * 200_000, "IMG_0001.jpg", "image/jpeg")
+    error = wait_for(driver, f"{LIBRARY} [data-field=file] .errorlist li")
+    assert error.text == (
+        "« IMG_0001.jpg » est trop lourd pour la photothèque (plus de 0,2 Mo) : choisissez une image plus légère."
+    )
+    assert not Image.objects.exists()
+    driver.find_element(By.CSS_SELECTOR, f"{LIBRARY} .newsroom-library-close").click()
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+
+    # The disk fills up while the picture is written: the server's French message, next to the file.
+    def disk_full(storage, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+    drop_file(driver, jpeg(), "photo.jpg", "image/jpeg")
+    dialog = wait_for(driver, LIBRARY)
+    dialog.find_element(By.NAME, "upload-alt_text").send_keys("La place Stanislas sous la pluie")
+    dialog.find_element(By.CSS_SELECTOR, "[type=submit]").click()
+    error = wait_for(driver, f"{LIBRARY} [data-field=file] .errorlist li")
+    assert "Le disque du serveur est plein" in error.text
+    assert dialog.find_element(By.NAME, "upload-alt_text").get_attribute("value") == "La place Stanislas sous la pluie"
+    assert driver.execute_script("return document.querySelector('dialog[open] input[type=file]').files.length") == 1
+    assert not Image.objects.exists()
+    driver.find_element(By.CSS_SELECTOR, f"{LIBRARY} .newsroom-library-close").click()
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    assert body_value(driver) == before
+
+
+RUN_AXE_IN = """
+const [selector, done] = [arguments[0], arguments[arguments.length - 1]];
+axe.run(document.querySelector(selector), {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+  .then(results => done(results.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))));
+"""
+
+
+def test_the_library_dialog_passes_axe_in_each_of_its_modes(journalist_browser, live_server, photos):
+    from browser import AXE_JS
+    from selenium.webdriver.common.by import By
+
+    driver = journalist_browser
+    open_editor(driver, live_server)
+    driver.execute_script(AXE_JS.read_text())
+    driver.set_script_timeout(60)
+
+    tool(driver, "gallery").click()
+    dialog = wait_for(driver, LIBRARY)
+    wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photos[0].pk}"]').click()
+    wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photos[1].pk}"]').click()
+    assert driver.execute_async_script(RUN_AXE_IN, LIBRARY) == []
+    dialog.find_element(By.CSS_SELECTOR, '[aria-controls="newsroom-library-upload"]').click()
+    wait_for(driver, f"{LIBRARY} #id_upload-file")
+    assert driver.execute_async_script(RUN_AXE_IN, LIBRARY) == []

@@ -14,6 +14,8 @@ import { Extension, canInsertNode, crel, pm } from "django-prose-editor/editor"
 const { Plugin, PluginKey } = pm.state
 const { Decoration, DecorationSet } = pm.view
 
+const megabytes = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 })
+
 const T = {
   insertTitle: "Insérer une image",
   galleryTitle: "Créer un diaporama",
@@ -40,7 +42,7 @@ const T = {
   notAnImage: (name) =>
     `« ${name} » n’est pas une image : la photothèque prend les photos JPEG, PNG, WebP ou GIF.`,
   tooLarge: (name, max) =>
-    `« ${name} » est trop lourd pour la photothèque (plus de ${Math.floor(max / 1048576)} Mo) : choisissez une image plus légère.`,
+    `« ${name} » est trop lourd pour la photothèque (plus de ${megabytes.format(max / 1048576)} Mo) : choisissez une image plus légère.`,
   waiting: "Image en attente de sa description…",
   mayNotAdd: "Vous ne pouvez pas ajouter d’images à la photothèque : demandez-le à la rédaction en chef.",
   describe: "Décrivez l’image pour l’insérer : le texte alternatif est obligatoire.",
@@ -92,7 +94,15 @@ class LibraryDialog {
     }
     this.tabs.library.addEventListener("click", () => this.show("library"))
     this.tabs.upload.addEventListener("click", () => this.show("upload"))
-    this.tabBar = crel("div", { className: "newsroom-library-tabs" }, Object.values(this.tabs))
+    // From the image button: « Créer un diaporama » turns the list into a multiple choice.
+    this.galleryToggle = button(T.galleryTitle, { className: "newsroom-library-to-gallery" })
+    this.galleryToggle.addEventListener("click", () => {
+      this.setMode("gallery")
+      this.galleryToggle.hidden = true
+      this.show("library")
+      this.syncPressed()
+    })
+    this.tabBar = crel("div", { className: "newsroom-library-tabs" }, [...Object.values(this.tabs), this.galleryToggle])
 
     this.search = crel("input", { type: "search", id: "newsroom-library-q" })
     let timer = null
@@ -149,14 +159,10 @@ class LibraryDialog {
   }
 
   /** Open in ``mode`` « insert », « gallery » or « dropped »; resolves to what was chosen, or null. */
-  open({ mode = "insert", ids = [], caption = "", file = null } = {}) {
+  open({ mode = "insert", ids = [], caption = "", file = null, galleries = false } = {}) {
     this.finish(null)
-    this.mode = mode
-    this.dialog.dataset.mode = mode
-    this.title.textContent =
-      mode === "gallery" ? (ids.length ? T.galleryEditTitle : T.galleryTitle) : mode === "dropped" ? T.droppedTitle : T.insertTitle
-    this.gallerySubmit.textContent = ids.length ? T.updateGallery : T.insertGallery
-    this.galleryPanel.hidden = mode !== "gallery"
+    this.setMode(mode, ids.length > 0)
+    this.galleryToggle.hidden = !(mode === "insert" && galleries)
     this.tabBar.hidden = mode === "dropped"
     this.galleryCaption.value = caption
     this.galleryError.hidden = true
@@ -182,6 +188,15 @@ class LibraryDialog {
       }
     }
     return done
+  }
+
+  setMode(mode, editing = false) {
+    this.mode = mode
+    this.dialog.dataset.mode = mode
+    this.title.textContent =
+      mode === "gallery" ? (editing ? T.galleryEditTitle : T.galleryTitle) : mode === "dropped" ? T.droppedTitle : T.insertTitle
+    this.gallerySubmit.textContent = editing ? T.updateGallery : T.insertGallery
+    this.galleryPanel.hidden = mode !== "gallery"
   }
 
   finish(result) {
@@ -387,8 +402,10 @@ class LibraryDialog {
     return !problem
   }
 
-  takeFile(file) {
+  async takeFile(file) {
     if (!this.form) return
+    // The library's size limit comes with its list, not shown yet when a file is dropped.
+    if (this.maxBytes == null) await this.images({ ids: "0" }).catch(() => null)
     const input = this.form.querySelector("input[type=file]")
     const transfer = new DataTransfer()
     transfer.items.add(file)
@@ -545,8 +562,10 @@ export const NewsroomLibrary = Extension.create({
           if (state.selection.node?.type.name === "figure") return commands.editImage()
           if (!canInsertNode(state, state.schema.nodes.figure)) return false
           if (!dispatch) return true
-          storage.open({ mode: "insert" }).then((result) => {
+          const galleries = !!state.schema.nodes.gallery
+          storage.open({ mode: "insert", galleries }).then((result) => {
             if (result?.image) insertImage(editor, result.image)
+            else if (result?.gallery) insertGallery(editor, result.gallery)
             else editor.commands.focus()
           })
           return true
@@ -585,6 +604,14 @@ export const NewsroomLibrary = Extension.create({
     ]
   },
 })
+
+function insertGallery(editor, { ids, caption }) {
+  editor
+    .chain()
+    .focus()
+    .insertContent({ type: "gallery", attrs: { ids: ids.join(" "), caption } })
+    .run()
+}
 
 /** Where a dropped image goes: between blocks, after the one it was dropped on (never cutting a
  * sentence, a list or a caption in two). */
