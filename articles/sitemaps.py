@@ -189,6 +189,14 @@ SITEMAPS = {
 }
 
 
+def register(key: str, sitemap) -> None:
+    """A higher app's sitemap (``pages``), listed in /sitemap.xml and served at /sitemap-<key>.xml.
+
+    Called from its ``AppConfig.ready()``: articles never imports the apps above it.
+    """
+    SITEMAPS[key] = sitemap
+
+
 class XmlTemplate:
     """A sitemap's XML written in Python, for Django's sitemap views (their ``template_name``).
 

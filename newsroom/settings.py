@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "search",
+    "pages",
     "wordpress",
 ]
 
@@ -137,6 +138,8 @@ TEMPLATES = [
                 # The nonce the admin's templates give their scripts ({% csp_nonce_attr %}): staff pages only.
                 "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
+                # The footer's menu of pages (« Mentions légales »…), cached like the section menu.
+                "pages.context_processors.footer",
             ],
         },
     },

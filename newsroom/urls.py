@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("comments.urls")),
     path("", include("articles.urls")),
+    path("", include("pages.urls")),
     path("", include("search.urls")),
 ]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Territory
 from articles.subjects import AUTHORS
 from comments.models import Comment
+from pages.models import Page
 
 BODY = (
     "<p>Le salon de l’innovation a ouvert ses portes à Metz, avec plus de cent exposants.</p>"
@@ -52,6 +53,21 @@ def build(moderator) -> dict:
     factories.make_comment(
         article, "Et pour les PME ?", status=Comment.Status.APPROVED, moderator=moderator, parent=reply
     )
+    # A static page under another, both in the footer: every page's footer lists them.
+    about = Page(
+        title="À propos", slug="a-propos", body="<p>Qui nous sommes.</p>", status="published", show_in_footer=True
+    )
+    about.save()
+    legal = Page(
+        title="Mentions légales",
+        slug="mentions-legales",
+        parent=about,
+        body=BODY.format(image=image.pk),
+        status=Page.Status.PUBLISHED,
+        show_in_footer=True,
+        footer_position=2,
+    )
+    legal.save()
     return {
         "article": article,
         "pages": {
@@ -62,6 +78,7 @@ def build(moderator) -> dict:
             "tag": reverse("articles:tag", args=["fintech"]),
             "author": AUTHORS.url(author),
             "article": article.get_absolute_url(),
+            "page": legal.get_absolute_url(),
             "search with results": reverse("search:results") + "?q=salon",
             "search without results": reverse("search:results") + "?q=zzzzzz",
             "404": "/page-inconnue/",

@@ -71,3 +71,26 @@ def test_demo_accounts_are_never_created_without_debug(settings):
     assert not get_user_model().objects.exists()
     assert "demo-newsroom-2026" not in output
     assert Article.objects.exists()
+
+
+def test_the_demo_has_the_legal_notice_and_the_other_pages_in_the_footer(client):
+    output = load_demo()
+    assert "Pages : 5 créé(s)" in output
+    home = client.get(reverse("articles:home")).content.decode()
+    footer = home[home.index('<footer class="site-footer">') :]
+    titles = ["À propos", "Contact", "Mentions légales", "Politique de confidentialité"]
+    positions = [footer.index(f">{title}</a>") for title in titles]
+    assert positions == sorted(positions)
+    assert "L’équipe" not in footer  # under « À propos », not in the footer
+
+    legal = client.get("/page/mentions-legales/")
+    assert legal.status_code == 200
+    text = legal.content.decode()
+    # What the LCEN asks of a press site: publisher, director of publication, host, contact; all invented.
+    for heading in ["Éditeur", "Directeur de la publication", "Hébergeur", "Contact et droit de réponse"]:
+        assert f"<h2>{heading}</h2>" in text
+    assert "fictive" in text and "mailto:redaction@example.org" in text
+    privacy = client.get("/page/politique-de-confidentialite/").content.decode()
+    assert "adresse IP" in privacy and "Combien de temps" in privacy and "CNIL" in privacy
+    team = client.get("/page/l-equipe/").content.decode()
+    assert '<a href="/page/a-propos/">À propos</a>' in team  # the breadcrumb

@@ -66,6 +66,7 @@ def test_index_lists_every_sitemap_and_the_news_one(client, make_article, make_u
         "/sitemap-personnalites.xml",
         "/sitemap-mots-cles.xml",
         "/sitemap-articles.xml",
+        "/sitemap-pages.xml",  # registered by the pages app (pages/apps.py)
         "/sitemap-news.xml",
     ]
     for location in locations(root):
@@ -302,13 +303,15 @@ def test_home_and_author_pages_are_listed(client, make_article, make_user):
 # A subject sitemap: the dates still to come found again (tests/test_sitemaps_dates.py), its
 # latest date with its count, then the page; the articles': the page alone (ArticlePages); the
 # home page's is a list, with one date. The index: per subject sitemap, the dates to come and
-# the latest date with the count; the articles' latest date and count; the home page's date.
+# the latest date with the count; the articles' latest date and count; the home page's date; the
+# static pages (pages.sitemaps), read once.
 SUBJECT_SITEMAPS = [key for key, sitemap in SITEMAPS.items() if isinstance(sitemap, partial)]
 SITEMAP_QUERIES = {
-    "index": 2 * len(SUBJECT_SITEMAPS) + 2 + 1,
+    "index": 2 * len(SUBJECT_SITEMAPS) + 2 + 1 + 1,
     **dict.fromkeys(SUBJECT_SITEMAPS, 3),
     "articles": 1,
     "accueil": 1,
+    "pages": 1,
     "news": 2,
 }
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PagesConfig(AppConfig):
+    name = "pages"
+    verbose_name = _("Pages")
+
+    def ready(self):
+        from articles import sitemaps
+
+        from . import demo, signals  # noqa: F401
+        from .sitemaps import PageSitemap
+
+        # /sitemap-pages.xml, listed in /sitemap.xml: articles never imports pages.
+        sitemaps.register("pages", PageSitemap)
