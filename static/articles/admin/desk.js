@@ -28,6 +28,13 @@
       else name(selection, label);
       name(shown, label);
       name(drawn.querySelector(".select2-search__field"), label);
+      // select2 (4.0, Django's copy) puts its « clear all » cross, a <span>, inside the <ul> of the
+      // choices: a list holding something not a list item (axe: « list », serious). The cross is
+      // for the mouse only (no focus, no keyboard; Backspace removes a choice), and each choice
+      // keeps its own: hidden from screen readers, the list holds list items only.
+      drawn.querySelectorAll("ul > .select2-selection__clear:not([aria-hidden])").forEach((cross) => {
+        cross.setAttribute("aria-hidden", "true");
+      });
     });
     // The search icons of the authors' two lists (Django's SelectFilter2) carry a name but no role.
     document.querySelectorAll(".selector .help-tooltip[aria-label]:not([role])").forEach((icon) => {

@@ -10,6 +10,23 @@ import {
 
 const HEX = /^#(?:[0-9a-f]{3}){1,2}$/i
 
+// Black or white text, whichever contrasts more with the background: the rule the server
+// applies for readers (articles/body.py, ``text_colour_for``), so that the note and its links read
+// the same while writing, whatever the admin's own colours (its links' blue on yellow: 3.2:1).
+const luminance = (hex) => {
+  const digits = hex.length === 4 ? [...hex.slice(1)].map((d) => d + d) : hex.slice(1).match(/../g)
+  const [r, g, b] = digits.map((pair) => {
+    const channel = parseInt(pair, 16) / 255
+    return channel <= 0.04045 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4
+  })
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+const textColour = (background) => {
+  const light = luminance(background)
+  // Contrast with black (luminance 0) against contrast with white (luminance 1).
+  return (light + 0.05) / 0.05 >= 1.05 / (light + 0.05) ? "#000000" : "#ffffff"
+}
+
 const colourDialog = (editor, attrs, palette) => {
   const names = Object.keys(palette)
   const isPaletteName = names.includes(attrs.color)
@@ -70,7 +87,7 @@ export const Callout = Node.create({
           "data-callout": "",
           class: "newsroom-callout",
           // Only for the editor's own display; the server renders the real colours.
-          style: HEX.test(background) ? `background: ${background}` : "",
+          style: HEX.test(background) ? `background: ${background}; color: ${textColour(background)}` : "",
         },
         HTMLAttributes,
       ),
@@ -117,6 +134,9 @@ export const Callout = Node.create({
           wrapper.childCount > 1
         return isLastEmptyLine && editor.commands.lift(this.name)
       },
+      // ↓ on its last line, or → at its very end, go on after the note (writing.js, leaveAtEnd).
+      ArrowDown: ({ editor }) => !!editor.commands.leaveAtEnd?.(this.name, "down"),
+      ArrowRight: ({ editor }) => !!editor.commands.leaveAtEnd?.(this.name, "right"),
     }
   },
 

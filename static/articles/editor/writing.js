@@ -7,7 +7,9 @@
 //   picker, the cursor waits in the paragraph after the figure, not in its caption;
 // - links are made on purpose: no link from bare text (« 2016.Il »), a pasted address only
 //   when it has a scheme, and typing after a link does not extend it;
-// - every button, tooltip and menu entry in French.
+// - every button, tooltip and menu entry in French;
+// - a block node such as a callout is left at its end with ↓ or → (``leaveAtEnd`` below), so
+//   that the next paragraph never lands inside the box.
 import {
   Extension,
   Figure as BaseFigure,
@@ -42,14 +44,14 @@ export const figureAround = (state) => {
 const inCaption = (state) => state.selection.$from.parent.type.name === "caption"
 
 /**
- * Put the cursor right after the figure at ``figurePos``, at the start of the block that
- * follows when ``reuse`` allows it, else in a new paragraph:
+ * Put the cursor right after the node (a figure, a callout…) at ``nodePos``, at the start of
+ * the block that follows when ``reuse`` allows it, else in a new paragraph:
  * "empty" an empty paragraph (Enter), "paragraph" any paragraph (after inserting an image
  * within a paragraph, the rest of it), "textblock" also a heading (↓ and → keys).
  */
-const cursorAfterFigure = (tr, figurePos, reuse) => {
-  const figure = tr.doc.nodeAt(figurePos)
-  const after = figurePos + figure.nodeSize
+const cursorAfterNode = (tr, nodePos, reuse) => {
+  const node = tr.doc.nodeAt(nodePos)
+  const after = nodePos + node.nodeSize
   const next = tr.doc.nodeAt(after)
   const isParagraph = next?.type.name === "paragraph"
   const reusable =
@@ -62,6 +64,57 @@ const cursorAfterFigure = (tr, figurePos, reuse) => {
   }
   return tr.setSelection(TextSelection.create(tr.doc, after + 1)).scrollIntoView()
 }
+
+// Leaving a block node at its end ---------------------------------------------------------
+
+/**
+ * The innermost ``nodeTypeName`` node holding an empty selection placed in its very last
+ * text block (the last paragraph of a callout, the last cell's last line of a table…), as
+ * ``{ pos }``; null elsewhere.
+ */
+const lastBlockOf = (state, nodeTypeName) => {
+  const { $from, empty } = state.selection
+  if (!empty || !$from.parent.isTextblock) return null
+  for (let depth = $from.depth - 1; depth > 0; depth--) {
+    if ($from.node(depth).type.name !== nodeTypeName) continue
+    for (let level = depth; level < $from.depth; level++) {
+      if ($from.index(level) !== $from.node(level).childCount - 1) return null
+    }
+    return { pos: $from.before(depth) }
+  }
+  return null
+}
+
+/**
+ * Keyboard shortcuts that leave a ``nodeTypeName`` block at its end, as ↓ and → leave a
+ * figure's caption: ↓ on the last line of its last text block, or → at its very end, put the
+ * cursor in the text block after it, or in a new paragraph when nothing editable follows (a
+ * callout ending the text: without this, the next paragraph could only be typed inside the box).
+ *
+ * For any block node of ours (callout, table, quotation with its source…), in its extension:
+ *   addKeyboardShortcuts() { return { ...otherKeys, ...leaveAtEnd(this.name) } }
+ * An extension in another module may also call the command this module adds to every editor,
+ * ``editor.commands.leaveAtEnd(nodeTypeName, "down" | "right")``, without importing this file
+ * (what callout.js does: in production the static files carry hashed names, and a relative
+ * import would load a second copy of this module).
+ */
+export const leaveAtEnd = (nodeTypeName) => ({
+  ArrowDown: ({ editor }) => editor.commands.leaveAtEnd(nodeTypeName, "down"),
+  ArrowRight: ({ editor }) => editor.commands.leaveAtEnd(nodeTypeName, "right"),
+})
+
+const leaveAtEndCommand =
+  (nodeTypeName, direction = "down") =>
+  ({ state, tr, dispatch, view }) => {
+    const node = lastBlockOf(state, nodeTypeName)
+    if (!node) return false
+    const { $from } = state.selection
+    const atEnd =
+      direction === "right" ? $from.parentOffset === $from.parent.content.size : view.endOfTextblock("down")
+    if (!atEnd) return false
+    if (dispatch) cursorAfterNode(tr, node.pos, "textblock")
+    return true
+  }
 
 const countFigures = (doc) => {
   let count = 0
@@ -98,7 +151,7 @@ export const Figure = BaseFigure.extend({
         ({ state, tr, dispatch }) => {
           const figure = figureAround(state)
           if (!figure) return false
-          if (dispatch) cursorAfterFigure(tr, figure.pos, reuse)
+          if (dispatch) cursorAfterNode(tr, figure.pos, reuse)
           return true
         },
       deleteFigure:
@@ -153,7 +206,7 @@ export const Figure = BaseFigure.extend({
           if (!figure && before?.type.name === "figure") {
             figure = { pos: newState.selection.from - before.nodeSize, node: before }
           }
-          return figure ? cursorAfterFigure(newState.tr, figure.pos, "paragraph") : null
+          return figure ? cursorAfterNode(newState.tr, figure.pos, "paragraph") : null
         },
       }),
     ]
@@ -236,6 +289,10 @@ export const NewsroomWriting = Extension.create({
   name: "newsroomWriting",
   // After every other extension, so that its menu entries replace theirs.
   priority: 1,
+
+  addCommands() {
+    return { leaveAtEnd: leaveAtEndCommand }
+  },
 
   addMenuItems({ menu, buttons }) {
     const editor = this.editor
