@@ -24,7 +24,8 @@ from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_links import LinkSearchMixin
 from .admin_proposals import PendingChangesFilter, ProposalAdminMixin
 from .admin_suggestions import LiveSuggestionsMixin
-from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter
+from .admin_tags import FoldedTagsFormMixin, TagAutocompleteMixin
+from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter, status_text
 from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
@@ -33,7 +34,7 @@ from .subjects import SUBJECTS
 from .suggestions import untagged_mentions
 
 
-class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, forms.ModelForm):
+class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, FoldedTagsFormMixin, forms.ModelForm):
     mark_as_updated = forms.BooleanField(
         label=_("Signaler une mise à jour importante"),
         required=False,
@@ -154,6 +155,7 @@ class ArticleAdmin(
     LinkSearchMixin,
     EmbedRecognitionMixin,
     LiveSuggestionsMixin,
+    TagAutocompleteMixin,
     FrenchTitlesMixin,
     admin.ModelAdmin,
 ):
@@ -162,6 +164,8 @@ class ArticleAdmin(
     # An article published in the hour the clocks go back can be saved again (common.dates).
     formfield_overrides = {models.DateTimeField: {"form_class": SplitDateTimeAcrossClockChanges}}
     inlines = [CorrectionInline]
+    # The buttons also at the top of the form, in the bar that stays in view (change_form.html).
+    save_on_top = True
     # Few, narrow columns: the list fits a laptop's screen (the status says the date and « À la une »).
     list_display = ["title_column", "section", "status_column", "author_names", "comment_count"]
     list_filter = [
@@ -226,9 +230,14 @@ class ArticleAdmin(
 
     @property
     def media(self):
-        # The editor's buttons and dialogs in French.
+        # The editor's buttons and dialogs in French; the tags' autocomplete; the bar of buttons kept in view.
         return super().media + forms.Media(
-            js=[reverse("prose_editor_jsi18n"), "articles/admin/suggestions.js"],
+            js=[
+                reverse("prose_editor_jsi18n"),
+                "articles/admin/suggestions.js",
+                "articles/admin/tags.js",
+                "articles/admin/action_bar.js",
+            ],
             css={"all": ["articles/editor/editor.css", "articles/admin/article_form.css"]},
         )
 
@@ -339,6 +348,8 @@ class ArticleAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context.update(self.proposal_context(request, obj))
+        # Shown in the bar of buttons that stays in view (change_form.html).
+        context["desk_status"] = status_text(obj) if obj is not None else _("Nouvel article, pas encore enregistré")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_publish_permission(self, request):
