@@ -6,7 +6,7 @@
 // - the pull quote (« Exergue »), a strong sentence set apart: <blockquote data-pullquote="">,
 //   switched on and off from the toolbar and shown larger while writing.
 // ↓ or → at the end of a quotation go on in a paragraph after it (writing.js's ``leaveAtEnd``).
-import { Blockquote as BaseBlockquote, updateAttrsDialog } from "django-prose-editor/editor"
+import { Blockquote as BaseBlockquote, findParentNode, updateAttrsDialog } from "django-prose-editor/editor"
 
 const icon = (shapes) =>
   `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="20" height="20" fill="none" ` +
@@ -30,15 +30,8 @@ const sourceDialog = updateAttrsDialog(
   { title: "Source de la citation", submitText: "Valider" },
 )
 
-/** The innermost quotation holding the selection, as ``{ node, pos }``, or null. */
-const quoteAround = (state) => {
-  const { $from } = state.selection
-  for (let depth = $from.depth; depth > 0; depth--) {
-    const node = $from.node(depth)
-    if (node.type.name === "blockquote") return { node, pos: $from.before(depth) }
-  }
-  return null
-}
+/** The innermost quotation holding the selection, as ``{ node, pos }``, or undefined. */
+const quoteAround = (state) => findParentNode((node) => node.type.name === "blockquote")(state.selection)
 
 const setQuoteAttributes = (attributes) => ({ tr, state }) => {
   const quote = quoteAround(state)

@@ -15,6 +15,7 @@ import {
   TableCell as BaseTableCell,
   TableHeader as BaseTableHeader,
   TableRow as BaseTableRow,
+  findParentNode,
   mergeAttributes,
   pm,
   updateAttrsDialog,
@@ -63,15 +64,8 @@ const captionDialog = updateAttrsDialog(
   { title: "Légende du tableau", submitText: "Valider" },
 )
 
-/** The table holding the selection, as ``{ node, pos, depth }``, or null. */
-const tableAround = (state) => {
-  const { $from } = state.selection
-  for (let depth = $from.depth; depth > 0; depth--) {
-    const node = $from.node(depth)
-    if (node.type.name === "table") return { node, pos: $from.before(depth), depth }
-  }
-  return null
-}
+/** The table holding the selection, as ``{ node, pos, depth }``, or undefined. */
+const tableAround = (state) => findParentNode((node) => node.type.name === "table")(state.selection)
 
 const isHeader = (cell) => cell.type.name === "tableHeader"
 
