@@ -468,12 +468,6 @@ def recognise(address: str) -> tuple[Provider, str]:
             _("Seule l’adresse d’une page web (https://…) peut être intégrée : collez celle du contenu."),
             code="scheme",
         )
-    if "@" not in parts.netloc and ":" in parts.netloc:
-        raise ValidationError(
-            _("Cette adresse passe par un port (« %(host)s ») : copiez l’adresse affichée sur le site du contenu.")
-            % {"host": parts.netloc},
-            code="port",
-        )
     if "@" in parts.netloc:
         # https://youtube.com@evil.fr/ leads to evil.fr, whatever comes before the « @ ».
         raise ValidationError(
@@ -482,6 +476,12 @@ def recognise(address: str) -> tuple[Provider, str]:
             )
             % {"host": parts.netloc},
             code="host",
+        )
+    if ":" in parts.netloc:
+        raise ValidationError(
+            _("Cette adresse passe par un port (« %(host)s ») : copiez l’adresse affichée sur le site du contenu.")
+            % {"host": parts.netloc},
+            code="port",
         )
     host = parts.netloc.lower()
     provider = BY_HOST.get(host)

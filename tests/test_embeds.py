@@ -167,6 +167,16 @@ def test_every_provider_has_three_real_addresses_here():
     assert all(len(addresses) >= 3 for addresses in ADDRESSES.values())
 
 
+@pytest.mark.parametrize("provider", embeds.PROVIDERS.values(), ids=lambda provider: provider.key)
+def test_every_provider_is_declared_whole(provider, settings):
+    assert re.fullmatch(r"[a-z]+", provider.key)  # what the page's policy reads from the facade
+    assert provider.layout in embeds.LAYOUTS
+    assert f".embed--{provider.layout} " in (settings.BASE_DIR / "static/css/site.css").read_text()
+    assert re.fullmatch(r"https://[a-z0-9.-]+", provider.frame_origin)
+    assert all(host == host.lower() and "/" not in host for host in provider.hosts)
+    assert "allow-top-navigation" not in provider.sandbox
+
+
 @pytest.mark.parametrize(
     ("provider", "address", "expected_id"),
     [(provider, address, embed_id) for provider, addresses in ADDRESSES.items() for address, embed_id in addresses],
