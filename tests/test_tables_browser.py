@@ -262,3 +262,21 @@ def test_arrows_leave_a_table_that_ends_the_text(journalist_browser, live_server
     press(driver, Keys.ARROW_RIGHT)
     assert cursor_in(driver) == ["paragraph"]
     assert editor_state(driver, "return editor.state.doc.childCount") == 3
+
+
+def test_a_quotation_made_a_pull_quote_loses_its_source_and_back_to_text(journalist_browser, live_server):
+    driver = journalist_browser
+    driver.get(live_server.url + reverse("admin:articles_article_add"))
+    wait_for(driver, EDITABLE)
+    editor_state(
+        driver,
+        f"editor.chain().setContent('<blockquote data-source=\"{SOURCE}\"><p>Cette ville mérite mieux.</p></blockquote>')"
+        ".focus().setTextSelection(3).run()",
+    )
+    assert cursor_in(driver) == ["blockquote", "paragraph"]
+    click_tool(driver, "pullquote")
+    assert editor_state(driver, "return editor.getHTML()") == (
+        '<blockquote data-pullquote=""><p>Cette ville mérite mieux.</p></blockquote>'
+    )
+    click_tool(driver, "pullquote")  # off again: the words go back to the text
+    assert editor_state(driver, "return editor.getHTML()") == "<p>Cette ville mérite mieux.</p>"

@@ -82,7 +82,8 @@ export const Blockquote = BaseBlockquote.extend({
             return commands.wrapIn(this.name, { pullquote: true })
           }
           if (quote.node.attrs.pullquote) return commands.lift(this.name)
-          return commands.command(setQuoteAttributes({ pullquote: true }))
+          // The article's own words set apart: no source (readers would not see it anyway).
+          return commands.command(setQuoteAttributes({ pullquote: true, source: "" }))
         },
     }
   },
