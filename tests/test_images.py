@@ -571,6 +571,9 @@ def test_an_image_uploaded_in_the_picker_is_handed_to_the_editor_at_once(journal
             "url": image.fallback_url,
             "alternative_text": ALT_TEXT,
             "caption": "Le pont sous la neige.",
+            # What the editor's library dialog also shows (static/articles/editor/library.js).
+            "credit": image.credit,
+            "thumbnail": {key: image.thumbnail[key] for key in ("url", "width", "height")},
         }
     }
 
