@@ -66,8 +66,8 @@ def typed_name(name: str) -> str:
 
 
 def _tags_by_key() -> dict[str, list[tuple[int, str]]]:
-    # Every tag's name, folded here: a few thousand names fold in milliseconds, where a database
-    # would need the same folding twice (accents: PostgreSQL's unaccent, not SQLite's).
+    # Every tag's name by its key, folded here with the site's one folding (common.text) rather
+    # than in SQL, which would need it written twice (PostgreSQL's unaccent, nothing on SQLite).
     keys: dict[str, list[tuple[int, str]]] = {}
     for pk, name in Tag.objects.values_list("pk", "name"):
         keys.setdefault(tag_key(name), []).append((pk, name))
@@ -118,7 +118,7 @@ def matching_tags(typed: str, limit: int = 8) -> tuple[list[str], bool]:
             rank = 2
         else:
             continue
-        ranked.append((rank, fold(candidates[0][1]), candidates))
-    ranked.sort(key=lambda item: item[:2])
-    names = [_preferred(candidates) for _rank, _folded, candidates in ranked[:limit]]
+        ranked.append((rank, other, candidates))
+    ranked.sort(key=lambda item: item[:2])  # then alphabetically, accents aside
+    names = [_preferred(candidates) for _rank, _key, candidates in ranked[:limit]]
     return names, bool(ranked) and ranked[0][0] == 0
