@@ -136,8 +136,9 @@ def digest(value) -> str:
 # quotations' sources, pull quotes, sounds, videos, files) — before, flattened to text or links.
 BODY_FORMATS = 2
 _WITH_BODY_FORMATS = re.compile(
-    r"<(?:table|blockquote|cite|iframe|audio|video)\b|\[(?:embed|gallery|audio|video|youtube|vimeo|dailymotion)\b"
-    r"|wp:(?:table|quote|pullquote|gallery|embed|core-embed|audio|video|file)\b|wp-block-(?:gallery|pullquote)"
+    # A quotation changes only with its <cite> (or as a pull quote): <blockquote> alone is not here.
+    r"<(?:table|cite|iframe|audio|video)\b|\[(?:embed|gallery|audio|video|youtube|vimeo|dailymotion)\b"
+    r"|wp:(?:table|gallery|embed|core-embed|audio|video|file)\b|wp-block-gallery|pullquote"
     r"|^[ \t]*https?://\S+[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
