@@ -17,6 +17,9 @@ from .models import Image
 
 THUMBNAIL_WIDTH = 96
 PICKER_SIZE = 60
+# A gallery being changed asks for all its images at once (articles allow 100 per gallery): a
+# shorter answer would drop the rest from it.
+PICKER_IDS = 500
 
 
 class AltTextFilter(admin.SimpleListFilter):
@@ -135,7 +138,7 @@ class ImageAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             # or a search, or the images a gallery names (``ids``), in the order it names them.
             ids = [int(value) for value in request.GET.get("ids", "").replace(",", " ").split() if value.isdigit()]
             if ids:
-                found = {image.pk: image for image in images.filter(pk__in=ids[:PICKER_SIZE])}
+                found = {image.pk: image for image in images.filter(pk__in=ids[:PICKER_IDS])}
                 chosen = [found[pk] for pk in ids if pk in found]
             else:
                 chosen = images.order_by("-created_at", "-pk")[:PICKER_SIZE]

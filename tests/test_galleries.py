@@ -10,11 +10,13 @@ import re
 import pytest
 from admin_pages import article_form_data, field_row
 from budgets import ARTICLE_PAGE_QUERIES
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from articles.galleries import large_url
 from articles.models import Article
+from images.admin import PICKER_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -145,5 +147,7 @@ def test_the_editor_library_lists_and_finds_images_as_json(client, journalist, p
     # A gallery's images, in its order, for its thumbnails in the editor.
     named = client.get(url, {"ids": f"{photos[2].pk},{photos[0].pk}"}, headers={"Accept": "application/json"}).json()
     assert [image["id"] for image in named["images"]] == [photos[2].pk, photos[0].pk]
+    # All of a gallery's images come back at once, or changing it would drop the rest.
+    assert PICKER_IDS >= settings.BODY_GALLERY_MAX_IMAGES
     # The page itself still works without JavaScript.
     assert b'id="picker-upload"' in client.get(url).content

@@ -180,7 +180,9 @@ class LibraryDialog {
       if (ids.length) {
         this.images({ ids: ids.join(",") })
           .then((images) => {
-            this.selection = images
+            // Images already clicked meanwhile come after the gallery's own.
+            const added = this.selection.filter((image) => !images.some((known) => known.id === image.id))
+            this.selection = [...images, ...added]
             this.renderSelection()
             this.syncPressed()
           })
@@ -228,8 +230,10 @@ class LibraryDialog {
 
   async list() {
     this.say(T.loading)
+    const asked = (this.asked = (this.asked || 0) + 1)
     try {
       const images = await this.images({ q: this.search.value.trim() })
+      if (asked !== this.asked) return // a later search answers instead: typing went on meanwhile
       this.grid.replaceChildren(...images.map((image) => this.thumbnail(image)))
       this.say(T.found(images.length))
     } catch {
