@@ -204,6 +204,34 @@ def test_the_button_inserts_an_embed_amid_the_text_and_writing_goes_on_after_it(
     wait_until(driver, lambda d: "<figcaption>Le reportage de France 3</figcaption>" in body_value(d))
 
 
+def test_always_showing_a_provider_shows_its_other_frames_on_the_page_and_leaves_links_alone(live_server, make_article):
+    from selenium.webdriver.common.by import By
+
+    def figure(provider, embed_id, text):
+        return f'<figure data-embed="{provider}" data-embed-id="{embed_id}"><figcaption>{text}</figcaption></figure>'
+
+    article = make_article(
+        body=figure("bluesky", "did:plc:z72i7hdynmk6r22z27h6tvur/3l6oveex3ii2l", "Le message du préfet")
+        + figure("youtube", "dQw4w9WgXcQ", "La séance")
+        + figure("bluesky", "metz.fr/3kgxq2abcdz2a", "Le message de la ville")
+        + figure("bluesky", "did:plc:z72i7hdynmk6r22z27h6tvur/3l6oveex3iiaa", "Sa réponse")
+    )
+    reader = new_browser(1280, 900)
+    try:
+        reader.get(live_server.url + article.get_absolute_url())
+        first = wait_for(reader, 'figure[data-embed-provider="bluesky"] .embed-consent')
+        first.find_element(By.CSS_SELECTOR, ".embed-remember input").click()
+        first.find_element(By.CSS_SELECTOR, ".embed-show").click()
+        wait_until(reader, lambda d: len(present(d, 'figure[data-embed-provider="bluesky"] iframe')) == 2)
+        sources = [frame.get_attribute("src") for frame in present(reader, "iframe")]
+        assert all(source.startswith("https://embed.bsky.app/embed/did:plc:") for source in sources), sources
+        # The handle's post stays a link; YouTube still waits for its own click.
+        assert present(reader, 'a[href="https://bsky.app/profile/metz.fr/post/3kgxq2abcdz2a"]')
+        assert present(reader, 'figure[data-embed-provider="youtube"] .embed-show')
+    finally:
+        reader.quit()
+
+
 @pytest.mark.skipif(not AXE_JS.exists(), reason="axe-core is not installed")
 def test_the_facades_of_every_kind_have_no_accessibility_violation(live_server, make_article):
     body = "".join(

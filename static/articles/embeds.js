@@ -85,7 +85,7 @@
       if (always?.checked) {
         remember(provider, true)
         // Every other facade of this provider on the page too: the reader said « always ».
-        for (const other of document.querySelectorAll(`figure.embed[data-embed-provider="${provider}"]`)) {
+        for (const other of document.querySelectorAll(`figure.embed[data-embed-frame][data-embed-provider="${provider}"]`)) {
           if (other !== figure) show(other, { automatic: true })
         }
       }
