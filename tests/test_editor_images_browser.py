@@ -206,6 +206,22 @@ def test_a_gallery_of_three_is_chosen_ordered_and_saved(journalist_browser, live
     dialog.find_element(By.CSS_SELECTOR, ".newsroom-library-gallery .default").click()
     wait_until(driver, lambda d: f'data-gallery="{photos[3].pk} {photos[1].pk}"' in body_value(d))
 
+    # From the keyboard: the gallery selected, Enter opens it; Esc leaves it as it was.
+    from selenium.webdriver.common.keys import Keys
+
+    driver.execute_script(
+        "const {editor} = document.querySelector(arguments[0]);"
+        "let at = null; editor.state.doc.descendants((node, pos) => { if (node.type.name === 'gallery') at = pos });"
+        "editor.chain().focus().setNodeSelection(at).run()",
+        EDITABLE,
+    )
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait_for(driver, LIBRARY)
+    wait_until(driver, lambda d: len(present(d, f"{LIBRARY} .newsroom-library-chosen li[data-image-id]")) == 2)
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait_until(driver, lambda d: not present(d, LIBRARY))
+    assert f'data-gallery="{photos[3].pk} {photos[1].pk}"' in body_value(driver)
+
     save_new_article(driver, title="Le derby en images", slug="derby-images", section=section, standfirst="Photos.")
     body = Article.objects.get(slug="derby-images").body
     assert (

@@ -92,6 +92,14 @@ export const Gallery = Node.create({
     }
   },
 
+  addKeyboardShortcuts() {
+    // A selected gallery (reached with the arrow keys) opens with Enter, as a double click does.
+    const selected = (editor) => editor.state.selection.node?.type.name === this.name
+    return {
+      Enter: ({ editor }) => selected(editor) && editor.commands.editGallery(),
+    }
+  },
+
   addMenuItems({ menu, buttons }) {
     menu.defineItem({
       name: "gallery",
