@@ -169,6 +169,11 @@ def test_a_journalist_writes_a_table_a_quotation_and_a_pull_quote(journalist_bro
         driver.find_element(By.CSS_SELECTOR, ".ProseMirror blockquote[data-source]").get_attribute("data-source")
         == SOURCE
     )
+    # The form holding them, table tools shown, has no serious accessibility violation.
+    driver.find_element(By.CSS_SELECTOR, ".ProseMirror td").click()
+    wait_for(driver, 'button[data-name="table:caption"]')
+    serious = [v for v in axe_violations(driver) if v["impact"] in {"critical", "serious"}]
+    assert serious == [], serious
     # A click on the caption opens its dialog, filled in; cancelled, nothing changes.
     caption = driver.find_element(By.CSS_SELECTOR, ".ProseMirror table > caption")
     # In mid-window, not under the toolbar that stays in view, once nothing covers it any more (the
