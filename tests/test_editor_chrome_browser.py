@@ -79,6 +79,26 @@ def test_the_bar_of_buttons_stays_in_view_with_the_status(live_server, editor, m
         driver.quit()
 
 
+def test_a_place_chosen_in_an_autocomplete_box_is_an_unsaved_change(live_server, editor, make_article, make_territory):
+    from selenium.webdriver.common.keys import Keys
+
+    make_territory("Metz")
+    article = make_article()
+    driver = window(live_server, editor, 1280)
+    try:
+        open_form(driver, live_server, article)
+        bar = driver.find_element("id", "article-action-bar")
+        wait_for(driver, ".field-territories .select2-selection").click()
+        search = wait_for(driver, ".field-territories .select2-search__field")
+        search.send_keys("Met")
+        wait_for(driver, ".select2-results__option--highlighted")
+        assert "Modifications non enregistrées" not in bar.text  # a search is no change
+        search.send_keys(Keys.ENTER)
+        assert "Modifications non enregistrées" in bar.text
+    finally:
+        driver.quit()
+
+
 def test_a_field_reached_with_the_keyboard_is_never_behind_the_bar(live_server, editor, make_article):
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys

@@ -20,25 +20,13 @@ const startActionBar = () => {
     dirty.textContent = "Modifications non enregistrées"
     bar.dataset.dirty = "true"
   }
-  // What the person types or picks. Not the editor's own « input » on its hidden <textarea>,
-  // sent by script on every update of the text, the first one while it opens.
-  form.addEventListener("input", (event) => event.isTrusted && markDirty())
-  // A « change » sent by script is a field filled on purpose (a draft restored, autosave.js).
+  // What the person types. Not the editor's own « input » on its hidden <textarea>, sent by
+  // script on every update of the text (the first while it opens), nor a search typed in an
+  // autocomplete box (a choice made there counts, below).
+  form.addEventListener("input", (event) => event.isTrusted && !event.target.closest(".select2") && markDirty())
+  // A choice, or a field filled by script on purpose (a draft restored, autosave.js; a place
+  // chosen in an autocomplete box, which select2 says with a « change » of its <select>).
   form.addEventListener("change", markDirty)
-  // The autocomplete boxes (select2) say their changes through jQuery only, and so does the
-  // admin while it draws its widgets (RelatedObjectLookups « changes » every select, the
-  // authors' two lists rearrange theirs): watched once the page has loaded, a select counts
-  // when its choices differ from what they were then.
-  const chosen = (select) => [...select.selectedOptions].map((option) => option.value).join(",")
-  const watchSelects = () => {
-    if (!window.django?.jQuery) return
-    const drawn = new Map([...form.querySelectorAll("select")].map((select) => [select, chosen(select)]))
-    django.jQuery(form).on("change", "select", (event) => {
-      if (drawn.get(event.target) !== chosen(event.target)) markDirty()
-    })
-  }
-  if (document.readyState === "complete") setTimeout(watchSelects)
-  else window.addEventListener("load", () => setTimeout(watchSelects))
   // A refused save comes back with what was typed, still not saved.
   if (document.querySelector(".errornote")) markDirty()
 }
