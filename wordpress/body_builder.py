@@ -148,7 +148,12 @@ class BodyBuilder:
                 return
         plain = unescape(html) if "<" not in html else ""
         if plain and _BARE_URL.fullmatch(plain):
-            # An address alone in its paragraph was an embed or a link on WordPress: a link here too.
+            # An address alone in its paragraph was an embed or a link on WordPress (its auto-embed reads
+            # « <p>https://…</p> » too): our embed when articles.embeds knows it, else a link.
+            found = None if self.open_elements.heading else embed_of(plain)
+            if found is not None:
+                self._append_described(Embed(*found))
+                return
             self._append(TextBlock("p", self._link_html(plain)))
             self._report_embed(plain, only_players=True)
             return
