@@ -36,13 +36,6 @@ class PageQuerySet(models.QuerySet):
         """The footer's menu, in the editors' order."""
         return self.filter(show_in_footer=True).order_by("footer_position", "title")
 
-    def referring_to(self, kind: str, pk) -> list["Page"]:
-        """The pages whose body shows this image or document, or links to this article (few: read in Python).
-
-        ``kind`` is a key of ``Page.body_references``; JSON lookups differ between SQLite and PostgreSQL.
-        """
-        return [page for page in self.only("pk", "body_references") if pk in page.body_references.get(kind, ())]
-
 
 # A page's address is /page/<slug>/: a slug of figures alone is WordPress's /page/2/ (its lists' pages).
 not_only_figures = RegexValidator(

@@ -196,6 +196,16 @@ def test_a_linked_article_unpublished_turns_the_link_to_text(make_article, edito
     assert 'href="/article/salon-innovation/"' not in page.body_html and "ce reportage" in page.body_html
 
 
+def test_an_image_edited_in_the_library_is_rendered_again_in_the_page(make_image, django_capture_on_commit_callbacks):
+    image = make_image(alt_text="Ancien texte")
+    page = make_page("À propos", "a-propos", body=f'<figure><img data-file="{image.pk}" alt=""></figure>')
+    with django_capture_on_commit_callbacks(execute=True):
+        image.alt_text = "La rédaction au complet devant ses locaux"
+        image.save()
+    page.refresh_from_db()
+    assert "La rédaction au complet devant ses locaux" in page.body_html and "Ancien texte" not in page.body_html
+
+
 # The admin -----------------------------------------------------------------------------------------
 
 
