@@ -19,7 +19,7 @@ from factories import jpeg, make_document, mp4_video
 from lxml import etree
 
 from articles.body import clean_body
-from articles.models import ArticleRevision
+from articles.models import Article, ArticleRevision
 from wordpress import content, importer, wxr
 from wordpress.models import ImportedItem
 
@@ -213,7 +213,7 @@ def test_gallery_blocks_and_the_gallery_shortcode_become_galleries_of_library_im
 
 
 @needs_exports
-def test_a_gallery_whose_pictures_are_missing_is_reported_and_imported_once_they_are_there(db, pictures, tmp_path):
+def test_a_gallery_whose_pictures_are_missing_is_reported_and_imported_once_they_are_there(db, pictures):
     report = run_import(BLOCKS)
     assert "data-gallery" not in article(GALLERY).body
     assert "<p>Gallery caption</p>" in article(GALLERY).body  # the text stays
@@ -364,7 +364,7 @@ def test_the_run_after_these_formats_updates_the_posts_that_hold_them_and_only_t
         row.fingerprint = importer.post_fingerprint(items[row.wordpress_id], body_formats=False)
         row.save(update_fields=["fingerprint"])
     table = article(TABLE)
-    type(table).objects.filter(pk=table.pk).update(body="<p>Cell 1 – Cell 2</p><p>Cell 3 – Cell 4</p>")
+    Article.objects.filter(pk=table.pk).update(body="<p>Cell 1 – Cell 2</p><p>Cell 3 – Cell 4</p>")
     before = {row.wordpress_id: ArticleRevision.objects.latest_number(row.article) for row in posts()}
 
     report = run_import(BLOCKS, "--media-dir", str(pictures))
