@@ -104,7 +104,11 @@ export const Gallery = Node.create({
     menu.defineItem({
       name: "gallery",
       groups: "nodes",
-      button: buttons.material("photo_library", T.button),
+      button: buttons.svg(
+        // Two pictures, one behind the other: no icon font needed.
+        `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" aria-hidden="true" focusable="false"><rect x="7" y="3" width="14" height="12" rx="1"/><path d="M3 8v12h14"/><path d="M9 13l3-4 3 3 2-2 4 3"/></svg>`,
+        T.button,
+      ),
       option: crel("p", { textContent: T.name }),
       active: (editor) => editor.isActive("gallery"),
       enabled: (editor) => editor.can().editGallery(),
