@@ -151,6 +151,7 @@ class BodyOutline:
     bad_media: int = 0
     document_ids: set[int] = field(default_factory=set)  # linked as /documents/<id>/
     staff_links: list[str] = field(default_factory=list)  # to the admin, or a preview of no article
+    nested_tables: int = 0
 
     @property
     def library_ids(self) -> set[int]:
@@ -162,7 +163,8 @@ class _OutlineReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.outline = BodyOutline()
-        self.row_cells = 0
+        # The tables open around the parser's position, outermost first, each with its row's cells so far.
+        self.open_tables: list[list] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -186,14 +188,23 @@ class _OutlineReader(HTMLParser):
         elif tag == "figure":
             self._figure(attributes)
         elif tag == "table":
-            self.outline.tables.append(TableShape())
-        elif tag == "tr":
-            self.row_cells = 0
-        elif tag in {"td", "th"} and self.outline.tables:
-            table = self.outline.tables[-1]
+            if self.open_tables:
+                self.outline.nested_tables += 1
+            else:
+                self.outline.tables.append(TableShape())
+            self.open_tables.append([self.outline.tables[-1], 0])
+        elif tag == "tr" and self.open_tables:
+            self.open_tables[-1][1] = 0
+        elif tag in {"td", "th"} and self.open_tables:
+            # A cell of a table nested in another counts for the outer one: the whole is what readers get.
+            table = self.open_tables[0][0]
             table.cells += 1
-            self.row_cells += 1
-            table.columns = max(table.columns, self.row_cells)
+            self.open_tables[-1][1] += 1
+            table.columns = max(table.columns, self.open_tables[-1][1])
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.open_tables:
+            self.open_tables.pop()
 
     def _figure(self, attributes: dict):
         if "data-embed" in attributes:
@@ -394,6 +405,12 @@ def clean_body(html: str) -> str:
 def _element_errors(found: BodyOutline) -> list[str]:
     """Tables, embeds and galleries beyond what a page can show, or not what the editor writes."""
     errors = []
+    if found.nested_tables:
+        errors.append(
+            _(
+                "Un tableau en contient un autre, que les téléphones ne savent pas afficher : mettez-les l’un après l’autre."
+            )
+        )
     for number, table in enumerate(found.tables, start=1):
         if table.cells > settings.BODY_TABLE_MAX_CELLS or table.columns > settings.BODY_TABLE_MAX_COLUMNS:
             errors.append(
