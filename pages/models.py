@@ -105,7 +105,8 @@ class Page(models.Model):
 
     # The body as readers get it, rendered when the page is saved (as Article.body_html), its
     # description for search engines, and what it points to: {"images": [ids], "documents": [ids],
-    # "articles": [ids]}, so that a change to those renders it again (pages.signals).
+    # "articles": [ids], "slugs": [article addresses as written]}, so that a change to those renders
+    # it again (pages.signals).
     body_html = models.TextField(editable=False, default="")
     description = models.CharField(max_length=DESCRIPTION_LENGTH + 1, editable=False, default="")
     body_references = models.JSONField(editable=False, default=dict)
