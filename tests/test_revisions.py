@@ -84,7 +84,7 @@ def test_three_saves_keep_three_versions_listed_on_the_history_page(written, cam
     assert html.count('name="avant"') == 3 and html.count('name="apres"') == 3
     assert "Camille Royer" in html and "camille.royer@example.org" not in html
     assert "Enregistré" in html and "Chapô" in html and "Mots-clés" in html
-    assert re.search(r"\d{1,2} \w+ 20\d\d à \d{1,2} h \d\d", html), "French dates"
+    assert re.search(r"\d{1,2} \w+ 20\d\d à \d{1,2}\xa0h\xa0\d\d", html), "French dates (no-break spaces in the time)"
     # Every version but the current one can be restored.
     assert html.count('<form method="post" id="restore-') == 2
 
