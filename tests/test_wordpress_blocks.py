@@ -265,6 +265,8 @@ def test_embeds_of_known_providers_become_facades_and_the_others_links(db, clien
         '[video src="https://youtu.be/dQw4w9WgXcQ"]',
         '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0"></iframe>',
         "<p>https://youtu.be/dQw4w9WgXcQ</p>",
+        "<ul><li>https://youtu.be/dQw4w9WgXcQ</li></ul>",
+        '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">https://youtu.be/dQw4w9WgXcQ</div></figure>',
         '<!-- wp:embed {"url":"https://youtu.be/dQw4w9WgXcQ","providerNameSlug":"youtube"} -->\n'
         '<figure class="wp-block-embed is-provider-youtube"><div class="wp-block-embed__wrapper">\n'
         "https://youtu.be/dQw4w9WgXcQ\n</div></figure>\n<!-- /wp:embed -->",

@@ -350,8 +350,8 @@ def serialised(nodes: list, *, max_images: int = 100) -> str:
         elif node.tag in ("ul", "ol"):
             items = [(item, serialised(item.children, max_images=max_images)) for item in node.children]
             items = [(item, html) for item, html in items if html]
-            if items and all(isinstance(child, Figure) for item, _html in items for child in item.children):
-                # A gallery laid out as a list: its pictures, one after the other.
+            if items and all(isinstance(child, (Figure, Embed)) for item, _html in items for child in item.children):
+                # A gallery laid out as a list (or a list of videos): its pictures, one after the other.
                 parts.append("".join(html for _item, html in items))
             elif items:
                 start = f' start="{node.attributes["start"]}"' if node.attributes.get("start") else ""

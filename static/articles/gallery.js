@@ -1,8 +1,8 @@
 // The viewer of an article's galleries (« Diaporama », templates/articles/includes/gallery.html).
 // Without this script each thumbnail is a link to its large picture; with it, the link opens a
 // modal <dialog>: the picture, its caption and credit, « Image 3 sur 12 », previous and next
-// buttons, ← → keys, Esc, and a swipe on touch screens. Loaded as a module, so a page with
-// several galleries runs it once; same origin only (the readers' Content-Security-Policy).
+// buttons, ← → keys, Esc, and a swipe on touch screens. Named by article_detail.html only when
+// the body holds a gallery; same origin only (the readers' Content-Security-Policy).
 const text = {
   previous: "Image précédente",
   next: "Image suivante",
