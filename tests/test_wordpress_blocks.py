@@ -280,6 +280,27 @@ def test_every_way_wordpress_embedded_a_video_is_one_embed(shortcode):
     assert converted.problems == []
 
 
+def test_a_post_pasted_as_its_networks_embed_code_is_its_embed_with_its_text():
+    """The code X gave to paste (as WordPress's own oEmbed cache in the theme test data holds it): no script
+    of theirs, the post's text for readers before any click."""
+    converted = content.convert_body(
+        '<blockquote class="twitter-tweet" data-width="550" data-dnt="true"><p lang="en" dir="ltr">WordPress 5.0 '
+        'Beta 2</p>&mdash; WordPress (@WordPress) <a href="https://twitter.com/WordPress/status/1057136472321613824'
+        '?ref_src=twsrc%5Etfw">October 30, 2018</a></blockquote><script async src="https://platform.twitter.com/'
+        'widgets.js" charset="utf-8"></script>'
+        '<blockquote class="twitter-tweet"><p>Un message sans son adresse</p>&mdash; Quelqu’un</blockquote>',
+        NoLibrary(),
+        site=SITE,
+    )
+    assert converted.html == (
+        '<figure data-embed="x" data-embed-id="1057136472321613824"><figcaption>WordPress 5.0 Beta 2 — WordPress '
+        '(@WordPress) <a href="https://twitter.com/WordPress/status/1057136472321613824?ref_src=twsrc%5Etfw">'
+        "October 30, 2018</a></figcaption></figure>"
+        "<blockquote><p>Un message sans son adresse</p><p>— Quelqu’un</p></blockquote>"
+    )
+    assert clean_body(converted.html) == converted.html
+
+
 # Sounds, videos, files -----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from html import escape, unescape
 from django.conf import settings
 
 from .addresses import OldSite, Resolver, embed_of, on_embed_host, player_page
-from .body_writer import Box, Embed, Figure, Gallery, Inline, Media, Source, Table, TextBlock, serialised
+from .body_writer import Box, Embed, Figure, Gallery, Inline, Media, SocialPost, Source, Table, TextBlock, serialised
 from .html_reader import BLANK_LINE, SPACES, html_attributes, read_events
 from .open_elements import Frame, OpenElements
 from .plain_text import is_file_name_caption
@@ -117,6 +117,7 @@ class BodyBuilder:
         self.shortcodes: list[Shortcode] = []
         self.tables: list[Table] = []
         self.galleries: list[Gallery] = []
+        self.social_posts: list[SocialPost] = []
         self.nested_tables = 0  # tables inside a table's cell: their cells are that cell's text
         # A quotation's <cite> just read: its source if its line ends there, else words of the line.
         self.pending_source: Source | None = None
@@ -495,6 +496,7 @@ class BodyBuilder:
         self.flush()
         self._check_tables()
         self._check_galleries()
+        self._find_social_posts()
         return serialised(self.root.children, max_images=settings.BODY_GALLERY_MAX_IMAGES)
 
     def _check_tables(self):
@@ -506,6 +508,12 @@ class BodyBuilder:
                 self.report(TABLE_AS_TEXT, f"{name}{table.cells} cellules sur {table.columns} colonnes")
             elif table.spans:
                 self.report(TABLE_SPANS, name.removesuffix(" : ") or f"{table.cells} cellules")
+
+    def _find_social_posts(self):
+        """A pasted post's own address is the last of its links a provider knows (the date under a tweet)."""
+        for post in self.social_posts:
+            found = next((found for link in reversed(post.links) if (found := embed_of(link))), None)
+            post.embed = Embed(*found) if found else None
 
     def _check_galleries(self):
         for gallery in self.galleries:

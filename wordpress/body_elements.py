@@ -12,13 +12,16 @@ import re
 from html import escape, unescape
 
 from .body_builder import BLOCK_TAGS, DASHES, INLINE_TAGS, MEDIA_AS_LINK, BodyBuilder, Capture
-from .body_writer import Box, Cell, Gallery, Table
+from .body_writer import Box, Cell, Gallery, SocialPost, Table
 from .html_reader import html_attributes
 from .open_elements import HEADINGS, Frame
 
 TABLE_TAGS = frozenset({"table", "tr", "td", "th", "caption"})
 # Inside a table inside a table's cell, these only separate the inner table's words.
 _INNER_TABLE_TAGS = TABLE_TAGS | {"thead", "tbody", "tfoot", "colgroup", "col"}
+# The embed codes social networks give to paste (a quotation of the post, and their script): Twitter's
+# (X's), Bluesky's, TikTok's. Instagram's holds its site's furniture rather than the post's text.
+SOCIAL_POSTS = frozenset({"twitter-tweet", "bluesky-embed", "tiktok-embed"})
 _CLASS = re.compile(r"\bclass\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 _SOURCE_SRC = re.compile(r"<(?:source|embed)\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 _PARAM_MOVIE = re.compile(
@@ -118,8 +121,13 @@ class ElementConversion(BodyBuilder):
         elif tag == "blockquote":
             self.flush()
             frame = self.open_elements.nearest("figure")
-            pullquote = "pullquote" in _classes(attribute_text) or (frame is not None and frame.kind == "pullquote")
-            box = Box("blockquote", {"data-pullquote": ""} if pullquote else {})
+            classes = _classes(attribute_text)
+            pullquote = "pullquote" in classes or (frame is not None and frame.kind == "pullquote")
+            if any(name in SOCIAL_POSTS for name in classes.split()):
+                box = SocialPost(html_attributes(attribute_text).get("cite", ""))
+                self.social_posts.append(box)
+            else:
+                box = Box("blockquote", {"data-pullquote": ""} if pullquote else {})
             self._append(box)
             self.open_elements.push(Frame(tag, "box", box))
         elif tag == "table":
@@ -254,6 +262,8 @@ class ElementConversion(BodyBuilder):
             self._file_link(attributes)
             return
         href = self._link_target(attributes.get("href", ""))
+        if href and isinstance(self.open_elements.box, SocialPost):
+            self.open_elements.box.links.append(href)
         self.inline.push("a", f'<a href="{escape(href)}">' if href else None, len(self.open_elements))
 
     def _file_link(self, attributes: dict):

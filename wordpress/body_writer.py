@@ -205,6 +205,16 @@ class Source:
     text: str
 
 
+class SocialPost(Box):
+    """A post of a social network pasted as its site's embed code (« <blockquote class="twitter-tweet"> »): the
+    provider's embed with the post's text as its caption when articles.embeds knows the post, else a quotation."""
+
+    def __init__(self, cite: str = ""):
+        super().__init__("blockquote")
+        self.links: list[str] = [cite] if cite else []  # the addresses it names: the post's is among them
+        self.embed: Embed | None = None  # found by the builder once the quotation is read
+
+
 class Gallery(Box):
     """WordPress's gallery: the library images it holds become one « Diaporama » figure."""
 
@@ -345,6 +355,10 @@ def serialised(nodes: list, *, max_images: int = 100) -> str:
                 parts.append(f"<p><em>{node.html}</em></p>")
         elif isinstance(node, Gallery):
             parts.append(_gallery_html(node, max_images))
+        elif isinstance(node, SocialPost) and node.embed is not None:
+            texts = [child.html for child in node.children if isinstance(child, (TextBlock, Source)) and child.html]
+            node.embed.caption = " ".join(texts)
+            parts.append(serialised([node.embed], max_images=max_images))
         elif node.tag == "blockquote":
             parts.append(_quote_html(node, node.children, max_images))
         elif node.tag in ("ul", "ol"):

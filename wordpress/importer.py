@@ -138,7 +138,7 @@ BODY_FORMATS = 2
 _WITH_BODY_FORMATS = re.compile(
     # A quotation changes only with its <cite> (or as a pull quote): <blockquote> alone is not here.
     r"<(?:table|cite|iframe|audio|video)\b|\[(?:embed|gallery|audio|video|youtube|vimeo|dailymotion)\b"
-    r"|wp:(?:table|gallery|embed|core-embed|audio|video|file)\b|wp-block-gallery|pullquote"
+    r"|wp:(?:table|gallery|embed|core-embed|audio|video|file)\b|wp-block-gallery|pullquote|twitter-tweet|bluesky-embed|tiktok-embed"
     r"|^[ \t]*https?://\S+[ \t]*$|<p[^>]*>\s*https?://[^\s<]+\s*</p>",
     re.IGNORECASE | re.MULTILINE,
 )
