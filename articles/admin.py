@@ -30,6 +30,7 @@ from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleSlugRedirect, Correction, Personality, Section, Territory
 from .people import names_list, public_name
 from .revisions import ARTICLE_FIELDS
+from .seo_admin import SEO_WIDGETS
 from .subjects import SUBJECTS
 from .suggestions import untagged_mentions
 
@@ -62,6 +63,7 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, FoldedTagsFormMixi
         model = Article
         # The article's own fields and its subjects (the versions keep the same, ``revisions``).
         fields = [*ARTICLE_FIELDS, *(subject.article_field for subject in SUBJECTS)]
+        widgets = SEO_WIDGETS
 
     def clean_published_at(self):
         # Sent back as displayed: the very instant stored, even in the hour the clocks show twice.
@@ -214,6 +216,8 @@ class ArticleAdmin(
                 ]
             },
         ),
+        # Folded: most articles keep their title and standfirst for search engines (articles/seo.py).
+        (_("Référencement"), {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]}),
     ]
     history_fieldset = (_("Historique"), {"classes": ["collapse"], "fields": ["created_at", "modified_at"]})
 

@@ -246,7 +246,7 @@ def _names(value) -> dict:
 def field_change(name: str, before, after) -> FieldChange:
     """How one field went from ``before`` to ``after`` (snapshot values), ready to show."""
     change = FieldChange(name, field_label(name), "value")
-    if name in ("title", "standfirst", "slug"):
+    if name in ("title", "standfirst", "slug") or kept_as(name) == Kept.TEXT:
         change.kind, change.html = "text", word_diff(before or "", after or "")
     elif name == "body":
         change.kind, change.blocks = "body", body_diff(before or "", after or "")
@@ -299,7 +299,8 @@ def restore(
     mark_updated: bool = False,
 ) -> tuple[ArticleRevision, list[str]]:
     """Bring back ``revision``'s content — title, slug, standfirst, body, section, main image, who may
-    comment, authors, tags, places, people, related articles — as a new version saved by ``by``.
+    comment, authors, tags, places, people, related articles, the SEO title and description — as a
+    new version saved by ``by``.
 
     The status, publication date and « À la une » stay as they are: they change through the
     publication rules only. What the old version named and no longer exists (a deleted place,
@@ -338,6 +339,9 @@ def restore(
                     _("%(field)s « %(name)s » n’existe plus : la valeur actuelle est gardée.")
                     % {"field": field_label(name), "name": pair[1]}
                 )
+        # A version kept before a text field existed says nothing of it: the article keeps its own.
+        for name in (name for name, kind in kinds.items() if kind == Kept.TEXT):
+            setattr(article, name, content[name] or "")
         if content.get("comments_mode") in Article.CommentsMode.values:
             article.comments_mode = content["comments_mode"]
         article.save(by=by)

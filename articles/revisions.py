@@ -26,6 +26,8 @@ ARTICLE_FIELDS = (
     "is_featured",
     "comments_mode",
     "related_articles",
+    "seo_title",
+    "seo_description",
 )
 # Kept too, but set by the workflow and the « mise à jour » box rather than typed in the form.
 WORKFLOW_FIELDS = ("status", "updated_at")
@@ -39,6 +41,9 @@ class Kept(enum.StrEnum):
     ONE = "one"  # a foreign key: [id, name] or None
     MANY = "many"  # a many-to-many: [[id, name], …]
     NAMES = "names"  # topic tags, by name: [name, …]
+    # A text added after versions were first kept: a version without it had it empty, so a
+    # missing value means "" (no change shown, no false conflict, restore keeps today's).
+    TEXT = "text"
 
 
 _ARTICLE_KEPT_AS = {
@@ -46,6 +51,8 @@ _ARTICLE_KEPT_AS = {
     "updated_at": Kept.DATE,
     "main_image": Kept.ONE,
     "related_articles": Kept.MANY,
+    "seo_title": Kept.TEXT,
+    "seo_description": Kept.TEXT,
 }
 
 
@@ -119,6 +126,8 @@ def comparable(name: str, value):
             return sorted({tag.casefold() for tag in value or []})
         case Kept.DATE:
             return int(datetime.fromisoformat(value).timestamp()) if value else None
+        case Kept.TEXT:
+            return value or ""
     return value
 
 

@@ -36,8 +36,11 @@ def article_jsonld(article, request) -> SafeString:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.title[:110],
-        "description": strip_tags(article.standfirst),
+        # The desk's title and description for search engines when it wrote them; the headline
+        # printed on the page then stays known as the alternative one.
+        "headline": article.search_engine_title[:110],
+        "alternativeHeadline": article.title if article.search_engine_title != article.title else None,
+        "description": strip_tags(article.search_engine_description),
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": modified.isoformat() if modified else None,
         "author": [

@@ -75,6 +75,8 @@ def article_change_data(article, **overrides):
         "related_articles": [related.pk for related in article.related_articles.all()],
         "comments_mode": article.comments_mode,
         "is_featured": article.is_featured,
+        "seo_title": article.seo_title,
+        "seo_description": article.seo_description,
     }
     fields.update(overrides)
     return article_form_data(article.section, **fields)

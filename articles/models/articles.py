@@ -281,6 +281,29 @@ class Article(models.Model):
             "Les commentaires se ferment aussi d’eux-mêmes quelques jours après la publication."
         ),
     )
+    # What search engines and shares show instead of the title and standfirst, when a desk wants
+    # them shorter or worded for search (Google cuts titles near 60 characters, descriptions near
+    # 155). Empty: the page uses the title and the standfirst (articles/seo.py).
+    seo_title = models.CharField(
+        _("titre pour les moteurs de recherche"),
+        max_length=70,
+        blank=True,
+        default="",
+        help_text=_(
+            "70 caractères au plus (les moteurs de recherche en affichent environ 60). "
+            "Laissé vide, le titre de l’article sert."
+        ),
+    )
+    seo_description = models.CharField(
+        _("description pour les moteurs de recherche"),
+        max_length=160,
+        blank=True,
+        default="",
+        help_text=_(
+            "160 caractères au plus, sous le titre dans les résultats de recherche et les partages. "
+            "Laissée vide, le chapô sert."
+        ),
+    )
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -380,6 +403,16 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return slug_address("articles:article", self.slug)
+
+    @property
+    def search_engine_title(self) -> str:
+        """The title search engines and shares get: the desk's own for them, else the article's."""
+        return self.seo_title.strip() or self.title
+
+    @property
+    def search_engine_description(self) -> str:
+        """The description search engines and shares get: the desk's own for them, else the standfirst."""
+        return self.seo_description.strip() or self.standfirst
 
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
