@@ -28,7 +28,7 @@ from .admin_tags import FoldedTagsFormMixin, TagAutocompleteMixin
 from .admin_workflow import AuthorFilter, DeskFormMixin, DeskWorkflowMixin, FeaturedFilter, status_text
 from .editor_admin import EditorAdminMixin
 from .models import Article, ArticleSlugRedirect, Correction, Personality, Section, Territory
-from .people import names_list, public_name
+from .people import names_list, public_name, staff_name
 from .revisions import ARTICLE_FIELDS
 from .seo_admin import SEO_WIDGETS
 from .subjects import SUBJECTS
@@ -79,7 +79,8 @@ class ArticleAdminForm(ArticleConcurrencyForm, DeskFormMixin, FoldedTagsFormMixi
                 .objects.filter(Q(pk__in=staff.writers().values("pk")) | Q(pk__in=current_authors.values("pk")))
                 .order_by("last_name", "first_name")
             )
-            self.fields["authors"].label_from_instance = public_name  # as bylines name them, not by login
+            # By name; by login for who has none, so that two « La rédaction » can be told apart.
+            self.fields["authors"].label_from_instance = staff_name
         territories, personalities = self.suggestions
         if "add_suggested_territories" in self.fields:
             self.fields["add_suggested_territories"].queryset = Territory.objects.filter(

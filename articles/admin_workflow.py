@@ -26,7 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleRevision
-from .people import public_name
+from .people import public_name, staff_name
 from .templatetags.newsroom import french_date
 from .typography import clock
 
@@ -194,13 +194,14 @@ def sent_back_to(user):
 
 
 class AuthorFilter(admin.RelatedFieldListFilter):
-    """The list's « Par auteurs » filter, naming people as bylines do (not by login), signers only."""
+    """The list's « Par auteurs » filter, signers only, by name (by login for who has none: two
+    « La rédaction » could not be told apart)."""
 
     def field_choices(self, field, request, model_admin):
         # EXISTS per person (a few dozen index probes), not a DISTINCT over every article's authors.
         signed = Article.authors.through.objects.filter(user_id=OuterRef("pk"))
         signers = get_user_model().objects.filter(Exists(signed)).order_by("last_name", "first_name")
-        return [(person.pk, public_name(person)) for person in signers]
+        return [(person.pk, staff_name(person)) for person in signers]
 
 
 class FeaturedFilter(admin.BooleanFieldListFilter):

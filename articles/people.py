@@ -1,4 +1,10 @@
-"""How staff members appear to readers: by their name, never by a login that is an email address."""
+"""How staff members appear to readers: by their name, never by a login.
+
+A login is an account's key, not a signature: « admin » or « secretariat » (WordPress makes
+the display name the login until someone changes it) and ``anne.martin@example.org`` must
+never reach a byline, an author page, a feed or the structured data. Who has no name of their
+own is « La rédaction », as a newspaper signs an unsigned piece.
+"""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +13,18 @@ from django.utils.translation import gettext_lazy as _
 NEWSROOM = _("La rédaction")
 
 
+def own_name(person) -> str:
+    """The person's full name, or "" when they have none: no name typed, one that is their login
+    whatever its case (WordPress's default display name), or one holding an email address."""
+    full_name = " ".join(person.get_full_name().split())
+    if not full_name or "@" in full_name or full_name.casefold() == person.get_username().strip().casefold():
+        return ""
+    return full_name
+
+
 def has_public_name(person) -> bool:
-    """A full name, or a login that is not (and does not hold) an email address."""
-    return bool(person.get_full_name().strip()) or "@" not in person.get_username()
+    """Whether readers may be given this person's name: a name of their own, not their login."""
+    return bool(own_name(person))
 
 
 def public_name(person, missing="—") -> str:
@@ -19,10 +34,15 @@ def public_name(person, missing="—") -> str:
     """
     if person is None:
         return str(missing)
-    if full_name := person.get_full_name().strip():
-        return full_name
-    username = person.get_username()
-    return username if username and "@" not in username else str(NEWSROOM)
+    return own_name(person) or str(NEWSROOM)
+
+
+def staff_name(person, missing="—") -> str:
+    """How the desk names a colleague where several may lack a name (the authors to pick):
+    their public name, else their login — staff know logins, readers never see this."""
+    if person is None:
+        return str(missing)
+    return own_name(person) or person.get_username()
 
 
 def credited(people) -> list:
