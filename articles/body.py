@@ -730,6 +730,23 @@ class _BodyRenderer(HTMLParser):
         )
 
 
+# What the renderer writes for the elements whose styles live in static/css/elements.css.
+ELEMENT_STYLE_MARKERS = (
+    '<div class="table-scroll"',
+    '<figure class="quote">',
+    '<figure class="pullquote">',
+    '<figure class="embed ',
+    '<figure class="figure media ',
+    '<figure class="gallery"',
+    '<span class="document-meta">',
+)
+
+
+def uses_element_styles(body_html: str) -> bool:
+    """Whether a rendered body needs elements.css: a substring search of the stored HTML, no query."""
+    return any(marker in (body_html or "") for marker in ELEMENT_STYLE_MARKERS)
+
+
 # The same allowlist, applied again on the way out: a body written by a script, an
 # import or a migration never went through the form, and must be just as harmless.
 _render_cleaner = nh3.Cleaner(**ALLOWLIST)

@@ -9,6 +9,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from articles.body import uses_element_styles
 from articles.models import Correction
 from articles.people import credited, names_list, public_name
 from articles.typography import clock, fix_french_spacing
@@ -53,6 +54,7 @@ def machine_date(value) -> str:
 
 
 register.filter("names_list", names_list)
+register.filter("uses_element_styles", uses_element_styles)
 register.filter("public_name", public_name)
 register.filter("credited", credited)
 
