@@ -48,6 +48,20 @@ SITEMAPS = "sitemaps"
 MENU = "menu"
 # The sections, places, people and tags that have a page: the sitemaps list them.
 SUBJECT_PAGES = "subjects"
+# Date archives (articles.archives): ``archives:2024`` for every archive page whose list or links
+# depend on the articles of 2024 — its own year's, and the years up to the nearest periods it
+# links to. A page with no earlier or no later period to link to also carries ``archives:edges``:
+# an article anywhere may become that period.
+ARCHIVE_EDGES = "archives:edges"
+
+
+def archive_tag(year: int) -> str:
+    return f"archives:{year}"
+
+
+def archive_tags(moment) -> set[str]:
+    """What an article published at ``moment`` changes among the archive pages."""
+    return {archive_tag(timezone.localtime(moment).year), ARCHIVE_EDGES} if moment else set()
 
 
 def article_tag(pk) -> str:
@@ -90,6 +104,16 @@ def tag_subject_page(subject: Subject, thing, context=None) -> None:
     if subject is TERRITORIES and context is not None:
         named = [*context["places_inside"], *([thing.parent] if thing.parent_id else [])]
         tags += [places_tag(thing.pk), *(subject_tag(subject.kind, place.pk) for place in named)]
+    pagecache.tag(*tags)
+
+
+def tag_archive_page(period, previous, following) -> None:
+    """An archive page: its period's year and every year up to the periods it links to."""
+    first = previous.year if previous else period.year
+    last = following.year if following else period.year
+    tags = [archive_tag(year) for year in range(first, last + 1)]
+    if previous is None or following is None:
+        tags.append(ARCHIVE_EDGES)
     pagecache.tag(*tags)
 
 
@@ -138,8 +162,9 @@ def memberships(articles) -> dict[int, set[str]]:
 
     A fixed number of queries for any number of articles (staff side, and the schedule).
     """
-    ids = list(articles.order_by().values_list("pk", flat=True))
-    found = {pk: {LATEST, SITEMAPS} for pk in ids}
+    dates = dict(articles.order_by().values_list("pk", "published_at"))
+    ids = list(dates)
+    found = {pk: {LATEST, SITEMAPS, *archive_tags(moment)} for pk, moment in dates.items()}
     if not found:
         return found
     for subject in SUBJECTS:
@@ -250,6 +275,7 @@ def article_changed(sender, instance, raw=False, **kwargs):
         tags |= {pagecache.SITE_TAG} if pagecache.batching() else membership_tags(instance)
         if before:
             tags.add(listing_tag(SECTIONS.kind, before["section_id"]))
+            tags |= archive_tags(before["published_at"])  # the period it leaves
         schedule_changed()
     if was_listed and not _is_listed(instance.status):  # unpublished
         withdrawn(*_withdrawn_article_tags(instance.pk))

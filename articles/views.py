@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 import pagecache
 
-from . import caching, embeds, page_parts
+from . import archives, caching, embeds, page_parts
 from .models import Article, ArticleSlugRedirect
 from .navigation import menu_sections
 from .pagination import LookaheadPaginator
@@ -80,6 +80,42 @@ class SubjectArticlesView(ListView):
         context["subject"] = context[self.subject.kind] = self.object
         context["feed_url"] = self.subject.feed_url(self.object)
         caching.tag_subject_page(self.subject, self.object, context)
+        caching.tag_cards(context["object_list"])
+        number = context["page_obj"].number
+        pagecache.canonical_query(page=number if number > 1 else None)  # as the page's links write it
+        return context
+
+
+class ArchiveView(ListView):
+    """« Archives de mai 2024 »: the published articles of a year, a month or a day, newest first,
+    with the nearest periods that have some and, for a year, its months that have some.
+
+    An impossible date (``/archives/2024/13/``) and a period without a published article are
+    404s: no address lists nothing.
+    """
+
+    template_name = "articles/archive.html"
+    context_object_name = "articles"
+    paginator_class = LookaheadPaginator
+
+    def get_paginate_by(self, queryset):
+        return settings.ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, **{**kwargs, "allow_empty_first_page": False})
+
+    def get_queryset(self):
+        self.period = archives.period_or_none(**self.kwargs)
+        if self.period is None:
+            raise Http404("no such date")
+        return archives.articles_in(self.period)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        around = archives.surroundings(self.period, context["object_list"][0])
+        context.update(period=self.period, previous_period=around.previous, next_period=around.next)
+        context["months"] = around.months
+        caching.tag_archive_page(self.period, around.previous, around.next)
         caching.tag_cards(context["object_list"])
         number = context["page_obj"].number
         pagecache.canonical_query(page=number if number > 1 else None)  # as the page's links write it

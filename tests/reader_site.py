@@ -7,7 +7,9 @@ answered up to the deepest level.
 
 import factories
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.archives import archive_url
 from articles.models import Territory
 from articles.subjects import AUTHORS
 from comments.models import Comment
@@ -78,6 +80,8 @@ def build(moderator) -> dict:
             "tag": reverse("articles:tag", args=["fintech"]),
             "author": AUTHORS.url(author),
             "article": article.get_absolute_url(),
+            "day archive": archive_url(*timezone.localtime(article.published_at).timetuple()[:3]),
+            "year archive": archive_url(timezone.localtime(article.published_at).year),
             "page": legal.get_absolute_url(),
             "search with results": reverse("search:results") + "?q=salon",
             "search without results": reverse("search:results") + "?q=zzzzzz",
