@@ -10,7 +10,7 @@ than to the player.
 
 import re
 from typing import Protocol
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 
@@ -140,35 +140,8 @@ def on_embed_host(url: str) -> bool:
 
 def embed_of(url: str) -> tuple[str, str] | None:
     """``(provider key, id)`` of articles.embeds for an address WordPress embedded, None for a provider it lacks."""
-    recognise = getattr(embeds, "recognise", None)
-    if recognise is None:
-        return _youtube_of(url)
     try:
-        found = recognise(url)
+        provider, embed_id = embeds.recognise(url)
     except ValidationError:  # its French message is for journalists pasting an address: here, a link
         return None
-    if found is None:
-        return None
-    provider, embed_id = found  # (Provider, id)
-    return str(getattr(provider, "key", provider)), str(embed_id)
-
-
-_YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
-
-
-def _youtube_of(url: str) -> tuple[str, str] | None:
-    """Until articles.embeds recognises addresses itself: YouTube's, the one provider it first had."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    candidate = ""
-    if host == "youtu.be":
-        candidate = parts.path.strip("/").split("/")[0]
-    elif host in ("youtube.com", "youtube-nocookie.com"):
-        if parts.path == "/watch":
-            candidate = (parse_qs(parts.query).get("v") or [""])[0]
-        else:
-            match = re.match(r"^/(?:embed|shorts|live|v)/([^/?#]+)", parts.path)
-            candidate = match.group(1) if match else ""
-    if _YOUTUBE_ID.fullmatch(candidate) and "youtube" in embeds.PROVIDERS:
-        return "youtube", candidate
-    return None
+    return provider.key, embed_id
