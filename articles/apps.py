@@ -19,7 +19,7 @@ class ArticlesConfig(AppConfig):
         from . import notifications  # noqa: F401
         from documents import visibility
         from images import change_rules
-        from .models.articles import document_under_embargo
+        from .models.articles import document_shown_by_article
         from .proposals import image_reserved_to_editors
         from .subjects import SUBJECTS
 
@@ -30,4 +30,4 @@ class ArticlesConfig(AppConfig):
         change_rules.register(image_reserved_to_editors)
 
         # A document of the library reaches readers with the first published article that shows it.
-        visibility.register(document_under_embargo)
+        visibility.register(document_shown_by_article)

@@ -250,3 +250,13 @@ class PageRevision(models.Model):
 
     def __str__(self):
         return _("Version %(number)s") % {"number": self.number}
+
+
+def document_shown_by_page(document) -> bool:
+    """Whether a published page links to this library document or plays it (documents.visibility):
+    a legal notice's PDF is released with the page, like an article's. Pages are few: read in Python,
+    which works alike on SQLite and PostgreSQL (no JSON containment lookup on SQLite)."""
+    return any(
+        document.pk in references.get("documents", ())
+        for references in Page.objects.published().values_list("body_references", flat=True)
+    )

@@ -462,20 +462,27 @@ def test_the_page_cache_never_keeps_a_document(client, make_document, settings, 
         assert b"".join(response.streaming_content) == stored(document)
 
 
-def test_a_rule_hides_a_document_from_readers_not_from_the_newsroom(client, journalist_client, make_document):
-    document = make_document()
+def test_a_document_nothing_releases_is_hidden_from_readers_not_from_the_newsroom(journalist_client, make_document):
+    document = make_document(shown=False)
 
-    def under_embargo(candidate):
+    assert Client().get(document.get_absolute_url()).status_code == 404
+    response = journalist_client.get(document.get_absolute_url())
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_any_registered_release_lets_readers_download(make_document):
+    document = make_document(shown=False)
+
+    def released(candidate):
         return candidate.pk == document.pk
 
-    visibility.register(under_embargo)
+    visibility.register(released)
     try:
-        assert Client().get(document.get_absolute_url()).status_code == 404
-        response = journalist_client.get(document.get_absolute_url())
-        assert response.status_code == 200 and "no-store" in response["Cache-Control"]
-        assert "private" in response["Cache-Control"]
+        assert Client().get(document.get_absolute_url()).status_code == 200
     finally:
-        visibility.unregister(under_embargo)
+        visibility.unregister(released)
+    assert Client().get(document.get_absolute_url()).status_code == 404
 
 
 # The editor's library ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Static pages (« À propos », « Mentions légales »…): readers, the footer, the cache, versions and the admin."""
 
+import factories
 import pytest
 from budgets import READER_PAGE_BUDGET
 from django.core.cache import cache
@@ -288,3 +289,15 @@ def test_a_page_cannot_be_placed_under_its_own_child(editor_client):
     )
     assert response.status_code == 200
     assert "sous une de ses sous-pages" in response.context["adminform"].form.errors["parent"][0]
+
+
+def test_a_document_a_published_page_links_to_reaches_readers():
+    document = factories.make_document(title="Statuts de la société éditrice")
+    assert Client().get(document.get_absolute_url()).status_code == 404  # no page nor article shows it yet
+    page = make_page(
+        "Mentions légales", "mentions-legales", body=f'<p><a href="/documents/{document.pk}/">Statuts</a></p>'
+    )
+    assert Client().get(document.get_absolute_url()).status_code == 200
+    page.status = Page.Status.DRAFT
+    page.save()
+    assert Client().get(document.get_absolute_url()).status_code == 404

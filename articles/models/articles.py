@@ -725,10 +725,11 @@ class BodyReference(models.Model):
         return self.linked_slug or (f"image {self.image_id}" if self.image_id else f"document {self.document_id}")
 
 
-def document_under_embargo(document) -> bool:
-    """Whether readers must not download this library document yet: no article they can see shows it.
+def document_shown_by_article(document) -> bool:
+    """Whether an article readers can see links to this library document or plays it: until one does
+    (or a published page, see pages), readers may not download it (documents.visibility).
 
     Its address (``/documents/<id>/``) is easy to guess, and a budget or a report is often uploaded
-    with the article that breaks it, before that article is published (documents.visibility).
+    with the article that breaks it, before that article is published.
     """
-    return not Article.objects.published().showing_document(document).exists()
+    return Article.objects.published().showing_document(document).exists()

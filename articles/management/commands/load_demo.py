@@ -5,6 +5,7 @@ import os
 from datetime import datetime, time, timedelta
 from html import escape
 
+from anyascii import anyascii
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -72,11 +73,15 @@ def draw_picture(colours: tuple[str, str, str]) -> SimpleUploadedFile:
 
 
 def draw_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF of a few lines of plain ASCII text in Helvetica, offsets and all, without a library."""
+    """A one-page PDF of a few lines of text in Helvetica, offsets and all, without a library.
+
+    The text is written in ASCII (« Fêtes » as « Fetes »): Helvetica's standard encoding has no accents
+    without a font encoding dictionary, which a demo's programme does not need."""
     text = (
         "BT /F1 14 Tf 72 760 Td 20 TL "
         + " ".join(
-            "({}) '".format(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")) for line in lines
+            "({}) '".format(anyascii(line).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)"))
+            for line in lines
         )
         + " ET"
     )
