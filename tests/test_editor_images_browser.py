@@ -75,6 +75,17 @@ def drop_file(driver, data: bytes, name: str, content_type: str, how: str = "dro
     return driver.execute_script(DROP_FILE, base64.b64encode(data).decode(), name, content_type, how)
 
 
+def wait_for_dropped_file(driver, name: str):
+    """The dialog's upload form holds the dropped file (the form is fetched from the picker when first
+    needed, so it may take a moment)."""
+    wait_until(
+        driver,
+        lambda d: (
+            d.execute_script("return document.querySelector('dialog[open] input[type=file]')?.files[0]?.name") == name
+        ),
+    )
+
+
 def test_a_library_image_goes_in_with_two_clicks_and_no_window(journalist_browser, live_server, section, photos):
     driver = journalist_browser
     open_editor(driver, live_server)
@@ -105,9 +116,7 @@ def test_an_image_file_dropped_into_the_text_is_uploaded_there_once_described(jo
     dialog = wait_for(driver, LIBRARY)
     # A placeholder marks the spot; the file is chosen, the alt text asked for first.
     assert present(driver, ".prose-editor .newsroom-upload-placeholder")
-    assert driver.execute_script("return document.querySelector('dialog[open] input[type=file]').files[0].name") == (
-        "IMG_2041.jpg"
-    )
+    wait_for_dropped_file(driver, "IMG_2041.jpg")
     wait_until(driver, lambda d: d.switch_to.active_element.get_attribute("name") == "upload-alt_text")
     assert not Image.objects.exists()
 
@@ -144,6 +153,7 @@ def test_a_dropped_image_cancelled_is_neither_inserted_nor_uploaded(journalist_b
 
     drop_file(driver, jpeg(), "photo.jpg", "image/jpeg", how="paste")
     dialog = wait_for(driver, LIBRARY)
+    wait_for_dropped_file(driver, "photo.jpg")
     dialog.find_element(By.NAME, "upload-alt_text").send_keys("Une photo qu’on ne gardera pas")
     wait_for(driver, f"{LIBRARY} .newsroom-library-form button[type=button]").click()  # « Annuler »
 
@@ -305,6 +315,7 @@ def test_a_dropped_image_too_heavy_or_a_full_disk_is_said_in_french_in_the_dialo
     monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
     drop_file(driver, jpeg(), "photo.jpg", "image/jpeg")
     dialog = wait_for(driver, LIBRARY)
+    wait_for_dropped_file(driver, "photo.jpg")
     dialog.find_element(By.NAME, "upload-alt_text").send_keys("La place Stanislas sous la pluie")
     dialog.find_element(By.CSS_SELECTOR, "[type=submit]").click()
     error = wait_for(driver, f"{LIBRARY} [data-field=file] .errorlist li")
