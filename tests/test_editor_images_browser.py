@@ -87,6 +87,8 @@ def wait_for_dropped_file(driver, name: str):
 
 
 def test_a_library_image_goes_in_with_two_clicks_and_no_window(journalist_browser, live_server, section, photos):
+    from selenium.webdriver.common.by import By
+
     driver = journalist_browser
     open_editor(driver, live_server)
     driver.switch_to.active_element.send_keys("Le match a tenu ses promesses.")
@@ -99,9 +101,17 @@ def test_a_library_image_goes_in_with_two_clicks_and_no_window(journalist_browse
     assert f'data-file="{photos[2].pk}"' in body_value(driver)
     # The cursor waits after the picture: typing goes on in the text.
     driver.switch_to.active_element.send_keys("Après la photo.")
+    # From its caption, the same button and dialog change the picture, and keep the caption.
+    driver.find_element(By.CSS_SELECTOR, ".prose-editor figcaption").click()
+    tool(driver, "figure").click()
+    wait_until(driver, lambda d: d.find_element(By.ID, "newsroom-library-title").text == "Remplacer l’image")
+    wait_for(driver, f'{LIBRARY} .newsroom-library-image[data-image-id="{photos[0].pk}"]').click()
+    wait_until(driver, lambda d: f'data-file="{photos[0].pk}"' in body_value(d))
+    assert body_value(driver).count("<figure") == 1 and f'data-file="{photos[2].pk}"' not in body_value(driver)
+    assert f">{photos[2].caption}</figcaption>" in body_value(driver)
     save_new_article(driver, title="Le derby", slug="le-derby", section=section, standfirst="Un grand match.")
     article = Article.objects.get(slug="le-derby")
-    assert f'data-file="{photos[2].pk}"' in article.body
+    assert f'data-file="{photos[0].pk}"' in article.body
     assert article.body.index("<figure") < article.body.index("Après la photo.")
 
 

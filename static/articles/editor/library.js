@@ -21,6 +21,7 @@ const T = {
   galleryTitle: "Créer un diaporama",
   galleryEditTitle: "Modifier le diaporama",
   droppedTitle: "Ajouter l’image à la photothèque",
+  replaceTitle: "Remplacer l’image",
   library: "Choisir dans la photothèque",
   upload: "Ajouter une image",
   close: "Fermer",
@@ -196,7 +197,11 @@ class LibraryDialog {
     this.mode = mode
     this.dialog.dataset.mode = mode
     this.title.textContent =
-      mode === "gallery" ? (editing ? T.galleryEditTitle : T.galleryTitle) : mode === "dropped" ? T.droppedTitle : T.insertTitle
+      mode === "gallery"
+        ? editing
+          ? T.galleryEditTitle
+          : T.galleryTitle
+        : { dropped: T.droppedTitle, replace: T.replaceTitle }[mode] || T.insertTitle
     this.gallerySubmit.textContent = editing ? T.updateGallery : T.insertGallery
     this.galleryPanel.hidden = mode !== "gallery"
   }
@@ -558,12 +563,16 @@ export const NewsroomLibrary = Extension.create({
       insertFigure:
         () =>
         ({ editor, state, dispatch, commands }) => {
-          // Changing the image of a figure already there: the figure's own dialog.
-          const { $from } = state.selection
-          for (let depth = $from.depth; depth > 0; depth--) {
-            if ($from.node(depth).type.name === "figure") return commands.editImage()
+          // In a figure already there: the same dialog changes its picture, keeping its caption.
+          const figure = figureAt(state)
+          if (figure != null) {
+            if (!dispatch) return true
+            storage.open({ mode: "replace" }).then((result) => {
+              if (result?.image) replaceImage(editor, figure, result.image)
+              else editor.commands.focus()
+            })
+            return true
           }
-          if (state.selection.node?.type.name === "figure") return commands.editImage()
           if (!canInsertNode(state, state.schema.nodes.figure)) return false
           if (!dispatch) return true
           const galleries = !!state.schema.nodes.gallery
@@ -609,12 +618,44 @@ export const NewsroomLibrary = Extension.create({
   },
 })
 
+/** The figure holding the selection (its caption, its picture or itself selected): its position. */
+const figureAt = (state) => {
+  const { selection } = state
+  if (selection.node?.type.name === "figure") return selection.from
+  const { $from } = selection
+  for (let depth = $from.depth; depth > 0; depth--) {
+    if ($from.node(depth).type.name === "figure") return $from.before(depth)
+  }
+  if (selection.node?.type.name === "image" && $from.parent.type.name === "figure") return $from.before()
+  return null
+}
+
+function replaceImage(editor, figurePos, image) {
+  const figure = editor.state.doc.nodeAt(figurePos)
+  let imagePos = null
+  let current = null
+  figure?.forEach((child, offset) => {
+    if (child.type.name === "image") [imagePos, current] = [figurePos + 1 + offset, child]
+  })
+  if (current == null) return
+  const attrs = { src: image.url, alt: image.alternative_text, file: String(image.id) }
+  editor
+    .chain()
+    .focus()
+    .command(({ tr }) => {
+      tr.setNodeMarkup(imagePos, undefined, { ...current.attrs, ...attrs })
+      return true
+    })
+    .run()
+}
+
 function insertGallery(editor, { ids, caption }) {
   editor
     .chain()
     .focus()
     .insertContent({ type: "gallery", attrs: { ids: ids.join(" "), caption } })
     .run()
+  editor.commands.goOnAfter?.("gallery") // writing.js: the cursor after it, not on it
 }
 
 /** Where a dropped image goes: between blocks, after the one it was dropped on (never cutting a
