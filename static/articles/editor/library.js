@@ -2,13 +2,13 @@
 // - The toolbar's image button opens a <dialog> listing the latest images of the library, with a
 //   search; a click on one inserts it (2 clicks in all). The same dialog uploads a new image with
 //   the picker's own form (images/admin.py picker_view, its French labels and errors), and picks
-//   several images for a gallery (gallery.js) in the order chosen.
+//   several images for a gallery (gallery.js) in the order chosen. From a figure's caption it
+//   changes that figure's picture (« Remplacer l’image »), keeping the caption.
 // - An image file dropped or pasted into the text is uploaded in place: a placeholder marks the
 //   spot, the dialog asks for its alt text first (nothing is uploaded before, so « Annuler » leaves
 //   nothing behind), then the figure takes the placeholder's place. Nothing dropped is ignored
 //   silently: a file that cannot go in says why.
-// The picker page itself stays, for browsers without JavaScript and as the figure dialog's
-// « Parcourir » when an existing image is changed.
+// The picker page itself stays, for browsers without JavaScript (and answers this dialog's JSON).
 import { Extension, canInsertNode, crel, pm } from "django-prose-editor/editor"
 
 const { Plugin, PluginKey } = pm.state
