@@ -215,3 +215,103 @@ def axe_violations(driver) -> list[dict]:
     driver.set_script_timeout(60)
     driver.execute_script(AXE_JS.read_text())
     return driver.execute_async_script(RUN_AXE)
+
+
+# Writing in the editor, as a journalist's hands do ---------------------------------------------------
+
+
+def type_text(driver, text: str):
+    driver.switch_to.active_element.send_keys(text)
+
+
+def press(driver, *keys):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    actions = ActionChains(driver)
+    for key in keys:
+        actions.send_keys(key)
+    actions.perform()
+
+
+def paste(driver, text: str):
+    """What the browser does on Ctrl+V with ``text`` on the clipboard."""
+    driver.execute_script(
+        """
+        const data = new DataTransfer();
+        data.setData("text/plain", arguments[0]);
+        document.activeElement.dispatchEvent(
+            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+        """,
+        text,
+    )
+
+
+# What a browser does when a file from the desktop is dropped on the text (or pasted into it).
+DROP_FILE = """
+const [bytes, name, type, how] = arguments;
+const file = new File([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))], name, {type});
+const data = new DataTransfer();
+data.items.add(file);
+const target = document.querySelector('.prose-editor [contenteditable="true"] p');
+const box = target.getBoundingClientRect();
+const event = how === "drop"
+  ? new DragEvent("drop", {dataTransfer: data, clientX: box.right - 2, clientY: box.top + box.height / 2,
+                           bubbles: true, cancelable: true})
+  : new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
+target.dispatchEvent(event);
+return event.defaultPrevented;
+"""
+
+
+def drop_file(driver, data: bytes, name: str, content_type: str, how: str = "drop") -> bool:
+    """Drop (or paste) a file on the body's first paragraph; whether the editor took the event."""
+    import base64
+
+    return driver.execute_script(DROP_FILE, base64.b64encode(data).decode(), name, content_type, how)
+
+
+def body_value(driver) -> str:
+    """What the form would send as the body: the editor's HTML in its hidden field."""
+    return driver.execute_script("return document.querySelector('#id_body').value")
+
+
+def wait_until(driver, condition, timeout: float = 10):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def click_tool(driver, name: str):
+    """A toolbar button, or an entry of the block-type menu (opened first)."""
+    from selenium.webdriver.common.by import By
+
+    selector = f'.prose-menubar__group button[data-name="{name}"]'
+    # Asked with a script: find_elements would wait out the implicit wait for a menu entry.
+    if driver.execute_script("return !!document.querySelector(arguments[0])", selector):
+        driver.find_element(By.CSS_SELECTOR, selector).click()
+        return
+    driver.find_element(By.CSS_SELECTOR, ".prose-menubar__selected").click()
+    wait_for(driver, f'.prose-menubar__option[data-name="{name}"]').click()
+
+
+def back_in_the_editor(driver):
+    """Wait for a dialog to close and the cursor to be back in the text: keys typed before would be lost."""
+    wait_until(
+        driver,
+        lambda d: (
+            not present(d, "dialog[open]")
+            and d.execute_script("return !!document.activeElement?.closest?.('.prose-editor')")
+        ),
+    )
+
+
+def fill_dialog(driver, text: str):
+    """Type into the open dialog's only text field and confirm; wait until the cursor is back in the text."""
+    from selenium.webdriver.common.by import By
+
+    dialog = wait_for(driver, "dialog[open]")
+    field = dialog.find_element(By.CSS_SELECTOR, "input[type=text]")
+    field.clear()
+    field.send_keys(text)
+    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    back_in_the_editor(driver)

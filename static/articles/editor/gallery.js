@@ -85,6 +85,7 @@ export const Gallery = Node.create({
                   .run()
               } else {
                 editor.chain().focus().insertContent({ type: this.name, attrs }).run()
+                editor.commands.goOnAfter?.(this.name) // writing.js: the cursor after it, not on it
               }
             })
           return true

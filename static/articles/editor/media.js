@@ -295,6 +295,7 @@ export const NewsroomMedia = Extension.create({
               if (editor.commands.leaveFigure) editor.commands.leaveFigure("empty")
               if (canInsertNode(editor.state, editor.schema.nodes.media)) {
                 chain.insertContent({ type: "media", attrs: { id: String(entry.id), caption: "" } }).run()
+                editor.commands.goOnAfter?.("media") // writing.js: the cursor after it, not on it
               }
             } else if (empty) {
               chain

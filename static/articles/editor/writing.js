@@ -116,6 +116,21 @@ const leaveAtEndCommand =
     return true
   }
 
+/**
+ * After a block without text of its own was inserted (a gallery, an audio or video player: it ends
+ * up selected), the cursor goes on after it, in the next paragraph or a new one, as in a word
+ * processor: Enter or typing never acts on the block just inserted. Other modules call it as
+ * ``editor.commands.goOnAfter(nodeTypeName)`` (see leaveAtEnd on why not by import).
+ */
+const goOnAfterCommand =
+  (nodeTypeName) =>
+  ({ state, tr, dispatch }) => {
+    const { selection } = state
+    if (!(selection instanceof NodeSelection) || selection.node.type.name !== nodeTypeName) return false
+    if (dispatch) cursorAfterNode(tr, selection.from, "paragraph")
+    return true
+  }
+
 const countFigures = (doc) => {
   let count = 0
   doc.descendants((node) => {
@@ -291,7 +306,7 @@ export const NewsroomWriting = Extension.create({
   priority: 1,
 
   addCommands() {
-    return { leaveAtEnd: leaveAtEndCommand }
+    return { leaveAtEnd: leaveAtEndCommand, goOnAfter: goOnAfterCommand }
   },
 
   addMenuItems({ menu, buttons }) {
