@@ -18,8 +18,8 @@ from common.admin_titles import FrenchTitlesMixin, Names
 from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
 from . import admin_staff, admin_tags, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
-from .admin_embeds import EmbedRecognitionMixin
 from .admin_drafts import ServerDraftsMixin
+from .admin_embeds import EmbedRecognitionMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
 from .admin_links import LinkSearchMixin
 from .admin_proposals import PendingChangesFilter, ProposalAdminMixin

@@ -6,10 +6,11 @@ static/articles/editor/ and articles/editor.py.
 
 from django import forms
 from django.contrib import messages
+from django.utils.translation import gettext as _
 
 from images.forms import file_name_warning
 
-from .body import typed_file_names_in
+from .body import outline, typed_file_names_in
 
 
 class EditorAdminMixin:
@@ -25,3 +26,24 @@ class EditorAdminMixin:
         # Not an error: the text is saved, but readers would see the camera's file name as is.
         for name in typed_file_names_in(form.instance.body):
             self.message_user(request, file_name_warning(name), messages.WARNING)
+        # Not an error either (two articles published together link to each other), but said at once:
+        # until its target is published, readers get the link's text without the link.
+        for title in unpublished_link_targets(form.instance):
+            self.message_user(
+                request,
+                _(
+                    "Le lien vers « %(title)s » mène à un article qui n’est pas publié : les lecteurs n’en "
+                    "verront que le texte, sans lien, tant qu’il ne l’est pas."
+                )
+                % {"title": title},
+                messages.WARNING,
+            )
+
+
+def unpublished_link_targets(article) -> list[str]:
+    """The titles of the articles this body links to that readers can't see, nor will at a set time."""
+    slugs = outline(article.body).linked_slugs - {article.slug}
+    if not slugs:
+        return []
+    targets = type(article).objects.filter(slug__in=slugs).exclude(status=type(article).Status.PUBLISHED)
+    return sorted(targets.values_list("title", flat=True))

@@ -191,3 +191,16 @@ def test_a_hostile_body_is_refused_in_french_and_the_text_is_kept(editor_client,
     assert any(message in error for error in form.errors["body"]), form.errors
     assert form["body"].value() == typed + body  # nothing lost of what was typed
     assert not Article.objects.filter(slug="un-article-piege").exists()
+
+
+def test_a_link_to_an_unpublished_article_is_saved_with_a_warning(editor_client, section, make_article):
+    make_article("Le tram coûtera plus cher", slug="tram-cout", status=Article.Status.DRAFT)
+    body = '<p>Lire <a href="/article/tram-cout/">la suite</a>.</p>'
+
+    response = editor_client.post(
+        reverse("admin:articles_article_add"), article_form_data(section, body=body), follow=True
+    )
+
+    assert Article.objects.get(slug="le-port-de-metz-sagrandit").body == body
+    warnings = [str(message) for message in response.context["messages"]]
+    assert any("« Le tram coûtera plus cher » mène à un article qui n’est pas publié" in text for text in warnings)
