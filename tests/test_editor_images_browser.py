@@ -7,10 +7,19 @@ ordered and saved from the same dialog. On the public page, the gallery's viewer
 moves with the arrow keys, closes with Esc and gives the focus back; axe finds nothing.
 """
 
-import base64
-
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, axe_violations, log_in, present, save_new_article, wait_for
+from browser import (
+    BROWSER_TESTS,
+    EDITABLE,
+    axe_violations,
+    body_value,
+    drop_file,
+    log_in,
+    present,
+    save_new_article,
+    wait_for,
+    wait_until,
+)
 from django.urls import reverse
 from factories import jpeg
 
@@ -40,39 +49,8 @@ def open_editor(driver, live_server):
     wait_for(driver, EDITABLE).click()
 
 
-def body_value(driver) -> str:
-    return driver.execute_script("return document.querySelector('#id_body').value")
-
-
 def tool(driver, name: str):
     return wait_for(driver, f'.prose-menubar__group button[data-name="{name}"]')
-
-
-def wait_until(driver, condition, timeout: float = 10):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-# What a browser does when a file from the desktop is dropped on the text, or pasted into it.
-DROP_FILE = """
-const [bytes, name, type, how] = arguments;
-const file = new File([Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0))], name, {type});
-const data = new DataTransfer();
-data.items.add(file);
-const target = document.querySelector('.prose-editor [contenteditable="true"] p');
-const box = target.getBoundingClientRect();
-const event = how === "drop"
-  ? new DragEvent("drop", {dataTransfer: data, clientX: box.right - 2, clientY: box.top + box.height / 2,
-                           bubbles: true, cancelable: true})
-  : new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true});
-target.dispatchEvent(event);
-return event.defaultPrevented;
-"""
-
-
-def drop_file(driver, data: bytes, name: str, content_type: str, how: str = "drop") -> bool:
-    return driver.execute_script(DROP_FILE, base64.b64encode(data).decode(), name, content_type, how)
 
 
 def wait_for_dropped_file(driver, name: str):

@@ -9,9 +9,20 @@ links.js and autosave.js, articles/admin_links.py and admin_drafts.py).
 import json
 
 import pytest
-from browser import AXE_JS, BROWSER_TESTS, EDITABLE, axe_violations, log_in, present, wait_for
+from browser import (
+    AXE_JS,
+    BROWSER_TESTS,
+    EDITABLE,
+    axe_violations,
+    body_value,
+    log_in,
+    paste,
+    present,
+    press,
+    wait_for,
+    wait_until,
+)
 from django.urls import reverse
-from test_editor_writing_browser import body_value, paste, press
 
 from articles.models import Article, ArticleDraft
 
@@ -43,12 +54,6 @@ def articles(make_article, journalist):
 
 def change_url(live_server, article) -> str:
     return live_server.url + reverse("admin:articles_article_change", args=[article.pk])
-
-
-def wait_until(driver, condition, timeout=10):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
 
 
 def at_the_end_of_the_text(driver):

@@ -10,7 +10,19 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, log_in, present, wait_for
+from browser import (
+    BROWSER_TESTS,
+    EDITABLE,
+    back_in_the_editor,
+    body_value,
+    click_tool,
+    log_in,
+    paste,
+    present,
+    press,
+    type_text,
+    wait_for,
+)
 from django.urls import reverse
 from factories import jpeg
 
@@ -62,61 +74,6 @@ def outline_of(html: str) -> _Outline:
 @pytest.fixture
 def journalist_browser(browser, live_server, journalist):
     return log_in(browser, live_server, journalist)
-
-
-def type_text(driver, text: str):
-    driver.switch_to.active_element.send_keys(text)
-
-
-def back_in_the_editor(driver):
-    """Wait for a dialog to close and the cursor to be back in the text: keys typed before would be lost."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, 5).until(
-        lambda d: (
-            not present(d, "dialog[open]")
-            and d.execute_script("return !!document.activeElement?.closest?.('.prose-editor')")
-        )
-    )
-
-
-def press(driver, *keys):
-    from selenium.webdriver.common.action_chains import ActionChains
-
-    actions = ActionChains(driver)
-    for key in keys:
-        actions.send_keys(key)
-    actions.perform()
-
-
-def click_tool(driver, name: str):
-    """A toolbar button, or an entry of the block-type menu (opened first)."""
-    from selenium.webdriver.common.by import By
-
-    selector = f'.prose-menubar__group button[data-name="{name}"]'
-    # Asked with a script: find_elements would wait out the implicit wait for a menu entry.
-    if driver.execute_script("return !!document.querySelector(arguments[0])", selector):
-        driver.find_element(By.CSS_SELECTOR, selector).click()
-        return
-    driver.find_element(By.CSS_SELECTOR, ".prose-menubar__selected").click()
-    wait_for(driver, f'.prose-menubar__option[data-name="{name}"]').click()
-
-
-def paste(driver, text: str):
-    """What the browser does on Ctrl+V with ``text`` on the clipboard."""
-    driver.execute_script(
-        """
-        const data = new DataTransfer();
-        data.setData("text/plain", arguments[0]);
-        document.activeElement.dispatchEvent(
-            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-        """,
-        text,
-    )
-
-
-def body_value(driver) -> str:
-    return driver.execute_script("return document.querySelector('#id_body').value")
 
 
 def to_caption_end(driver):

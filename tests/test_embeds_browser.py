@@ -6,7 +6,19 @@ page's policy allows; the reader's « always » is remembered in the browser; ax
 from urllib.parse import urlsplit
 
 import pytest
-from browser import AXE_JS, BROWSER_TESTS, EDITABLE, axe_violations, log_in, new_browser, present, wait_for
+from browser import (
+    AXE_JS,
+    BROWSER_TESTS,
+    EDITABLE,
+    axe_violations,
+    body_value,
+    log_in,
+    new_browser,
+    paste,
+    present,
+    wait_for,
+    wait_until,
+)
 from django.test import Client
 from django.urls import reverse
 
@@ -18,29 +30,6 @@ VIDEO = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 STORED = '<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ"><figcaption>Le conseil municipal en direct</figcaption></figure>'
 FRAME = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
 CHANNEL = "https://www.youtube.com/@VilleDeMetz"
-
-
-def paste(driver, text: str):
-    """What the browser does on Ctrl+V with ``text`` on the clipboard."""
-    driver.execute_script(
-        """
-        const data = new DataTransfer();
-        data.setData("text/plain", arguments[0]);
-        document.activeElement.dispatchEvent(
-            new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
-        """,
-        text,
-    )
-
-
-def body_value(driver) -> str:
-    return driver.execute_script("return document.querySelector('#id_body').value")
-
-
-def wait_until(driver, condition, timeout=10):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
 
 
 def requested_hosts(driver) -> set[str]:

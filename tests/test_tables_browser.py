@@ -7,9 +7,20 @@ its table scrolls inside its own box on a 390 px phone, never the page, and axe 
 """
 
 import pytest
-from browser import BROWSER_TESTS, EDITABLE, axe_violations, log_in, new_browser, present, save_new_article, wait_for
+from browser import (
+    BROWSER_TESTS,
+    EDITABLE,
+    axe_violations,
+    click_tool,
+    fill_dialog,
+    log_in,
+    new_browser,
+    press,
+    save_new_article,
+    type_text,
+    wait_for,
+)
 from django.urls import reverse
-from test_editor_writing_browser import press, type_text
 
 from articles.models import Article
 
@@ -42,12 +53,6 @@ def journalist_browser(browser, live_server, journalist):
     return log_in(browser, live_server, journalist)
 
 
-def click_tool(driver, name: str):
-    from selenium.webdriver.common.by import By
-
-    driver.find_element(By.CSS_SELECTOR, f'.prose-menubar__group button[data-name="{name}"]').click()
-
-
 def editor_state(driver, script: str):
     """Evaluate ``script`` with ``editor`` (the Tiptap editor) and ``selection`` in scope."""
     return driver.execute_script(
@@ -62,24 +67,6 @@ def cursor_in(driver) -> list[str]:
         driver,
         "const names = []; for (let d = 1; d <= selection.$from.depth; d++) names.push(selection.$from.node(d).type.name);"
         "return names",
-    )
-
-
-def fill_dialog(driver, text: str):
-    """Type into the open dialog's only field and confirm; wait until the cursor is back in the text."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    dialog = wait_for(driver, "dialog[open]")
-    field = dialog.find_element(By.CSS_SELECTOR, "input[type=text]")
-    field.clear()
-    field.send_keys(text)
-    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 5).until(
-        lambda d: (
-            not present(d, "dialog[open]")
-            and d.execute_script("return !!document.activeElement?.closest?.('.prose-editor')")
-        )
     )
 
 
