@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0020_article_drafts'),
-        ('documents', '0002_roles'),
+        ("articles", "0020_article_drafts"),
+        ("documents", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bodyreference',
-            name='document',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='documents.document'),
+            model_name="bodyreference",
+            name="document",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="documents.document",
+            ),
         ),
     ]
