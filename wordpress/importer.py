@@ -47,7 +47,7 @@ from images.models import Image, delete_stored_files
 from images.processing import process_upload
 from search.indexing import refreshes_deferred
 
-from . import content, report, wxr
+from . import content, post_parts, report, wxr
 from .models import ImportedItem
 
 JOURNALISTS = "Journalistes"
@@ -125,6 +125,10 @@ class Index:
     attachments: dict[str, AttachmentEntry] = field(default_factory=dict)
     attachment_by_path: dict[str, str] = field(default_factory=dict)
     categories: dict[str, wxr.Term] = field(default_factory=dict)  # by slug
+    category_slugs: dict[str, str] = field(default_factory=dict)  # term id → slug (SEO plugins' primary category)
+    # Reusable blocks (wp_block) WordPress shows, by id: their content, inlined where posts name them.
+    blocks: dict[str, str] = field(default_factory=dict)
+    creators: set[str] = field(default_factory=set)  # the posts' authors' logins, declared or not
     items: int = 0
 
 
@@ -144,7 +148,7 @@ _WITH_BODY_FORMATS = re.compile(
 )
 
 
-def post_fingerprint(item: wxr.Item, *, body_formats: bool = True) -> str:
+def post_fingerprint(item: wxr.Item, *, body_formats: bool = True, blocks: dict | None = None) -> str:
     """A post's WordPress data, without its comments (each has its own): what says it changed there.
 
     A post holding what the body formats of issue 23 now keep (``_WITH_BODY_FORMATS``) also carries
@@ -156,11 +160,18 @@ def post_fingerprint(item: wxr.Item, *, body_formats: bool = True) -> str:
         del data["protected"]  # read since; the posts that are not keep the fingerprints they had
     if body_formats and _WITH_BODY_FORMATS.search(item.content or ""):
         data["body_formats"] = BODY_FORMATS
+    if blocks:
+        # What the post shows of its reusable blocks: one changed in WordPress updates every post using it.
+        data["blocks"] = {ref: digest(text) if text is not None else None for ref, text in blocks.items()}
+    if body_formats and (item.meta.get("footnotes") or "data-fn" in (item.content or "")):
+        # The notes' links come with the body's ids (post_parts.anchors_kept): the posts are written again then.
+        data["footnotes"] = 2 if post_parts.anchors_kept() else 1
     return digest(data)
 
 
 def decoded_slug(slug: str) -> str:
-    return unquote(slug or "").strip().lower()
+    # A binned post's « __trashed » suffix is WordPress's bookkeeping, never its address (post_parts).
+    return post_parts.TRASHED_SUFFIX.sub("", unquote(slug or "").strip().lower())
 
 
 def path_of(url: str) -> str:
@@ -238,6 +249,7 @@ class WordPressImport:
                 index.site = entry
             elif isinstance(entry, wxr.Term) and entry.taxonomy == "category":
                 index.categories[entry.slug] = entry
+                index.category_slugs[entry.term_id] = entry.slug
             elif isinstance(entry, wxr.Item):
                 index.items += 1
                 if entry.post_type == "attachment":
@@ -251,8 +263,13 @@ class WordPressImport:
                     )
                     if index.attachments[entry.post_id].path:
                         index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
+                elif entry.post_type == "wp_block":
+                    # As WordPress: a reusable block shows only when published, and not behind a password.
+                    if entry.status == "publish" and not entry.protected:
+                        index.blocks[entry.post_id] = entry.content
                 elif entry.post_type in self.options.post_types and entry.post_id not in index.posts:
                     index.posts[entry.post_id] = PostEntry(decoded_slug(entry.slug), entry.post_type, entry.status)
+                    index.creators.add(entry.creator)
                     if entry.slug:
                         index.post_by_slug.setdefault(decoded_slug(entry.slug), entry.post_id)
                     if entry.link and "?" not in entry.link:
@@ -271,6 +288,7 @@ class WordPressImport:
             if len(chunk) < SEARCH_CHUNK:
                 break
         self.report_unknown_taxonomies()
+        self.count_undeclared_authors()
 
     def write_entries(self, entries) -> None:
         for entry in entries:
@@ -279,6 +297,7 @@ class WordPressImport:
                     self.import_post(entry)  # in a transaction of its own, its problems reported
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
+                    self.skip_comments(entry)
                 continue
             try:
                 with transaction.atomic():
@@ -333,7 +352,9 @@ class WordPressImport:
             # login may be one): readers see the name, and a name-less journalist as « La rédaction ».
             first, last = (_not_an_email(content.plain_text_of(name)) for name in (author.first_name, author.last_name))
             if not (first or last):
-                first = _not_an_email(content.plain_text_of(author.display_name))
+                # WordPress's display name is the login until somebody changes it: « admin » is no name.
+                display = _not_an_email(content.plain_text_of(author.display_name))
+                first = "" if display.casefold() == author.login.strip().casefold() else display
             user = User(
                 username=username, email=author.email, first_name=first[:150], last_name=last[:150], is_staff=True
             )
@@ -350,13 +371,21 @@ class WordPressImport:
         )
         self.users[author.login] = user
 
+    def count_undeclared_authors(self) -> None:
+        """Authors the file names only in its posts, imported before and not met again (their posts unchanged):
+        counted as unchanged, so that a re-run counts every author as the first run did."""
+        for login in sorted(self.index.creators - set(self.users)):
+            if login and self.mapping(Kind.AUTHOR, login) is not None:
+                self.report.count("author", report.UNCHANGED)
+
     def user_for(self, login: str):
         if login and login not in self.users:
             existing = self.mapping(Kind.AUTHOR, login)
             if existing is None:
-                self.import_author(wxr.Author(login=login, display_name=login))
+                self.import_author(wxr.Author(login=login))  # not declared: a login, and no name
             else:
                 self.users[login] = existing.user
+                self.report.count("author", report.UNCHANGED)  # as a declared one: counted once per run
         return self.users.get(login)
 
     # Terms --------------------------------------------------------------------------
@@ -660,15 +689,18 @@ class WordPressImport:
                 wordpress_id=item.post_id,
             )
             self.report.skip("post", "articles en erreur")
+            self.skip_comments(item)
             return
         self.posts_seen.add(item.post_id)
         if item.status not in self.options.statuses or item.status not in STATUSES:
             if not self.withdraw(item):
                 self.report.skip("post", _status_reason(item.status))
+            self.skip_comments(item)
             return
         self.current_post = item
         title = content.plain_text_of(item.title) or "(sans titre)"
         known_terms, known_users, known_files = len(self.terms), len(self.users), len(self.written_files)
+        counted = self.report.counts.copy(), self.report.skipped.copy()
         try:
             with transaction.atomic():
                 article = self.write_post(item, title)
@@ -676,7 +708,10 @@ class WordPressImport:
                     self.import_comments(item, article)
         except Exception as error:  # one broken post must not stop the archive's import
             self.report.problem(report.NOT_IMPORTED, _error_text(error), title=title, wordpress_id=item.post_id)
+            # What it counted was rolled back with it: counted once, as skipped, with its comments.
+            self.report.counts, self.report.skipped = counted
             self.report.skip("post", "articles en erreur")
+            self.skip_comments(item)
             # The terms and authors it created were rolled back with it: the next posts create them again.
             _forget_after(self.terms, known_terms)
             _forget_after(self.users, known_users)
@@ -686,8 +721,14 @@ class WordPressImport:
         finally:
             self.current_post = None
 
+    def skip_comments(self, item: wxr.Item) -> None:
+        """The comments of a post or page not imported: counted, so that every comment of the file is."""
+        if item.comments:
+            self.report.skip("comment", "commentaires d’éléments non importés", len(item.comments))
+
     def write_post(self, item: wxr.Item, title: str) -> Article | None:
-        fingerprint = post_fingerprint(item)
+        blocks = post_parts.referenced_blocks(item.content, self.index.blocks)
+        fingerprint = post_fingerprint(item, blocks=blocks)
         existing = self.mapping(Kind.POST, item.post_id)
         article = existing.article if existing is not None else None
         # Imported without some of its images (a file missing from --media-dir), or with a sound, a video or
@@ -717,7 +758,7 @@ class WordPressImport:
             self.report.problem(edited, "", title=title, wordpress_id=item.post_id)
             self.report.skip("post", "articles modifiés dans la rédaction depuis l’import")
             return article
-        converted = content.convert_body(item.content, self, site=self.source)
+        converted, standfirst = self.convert_post(item)
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
         missing_images = (thumbnail and main_image_id is None) or any(
@@ -755,8 +796,9 @@ class WordPressImport:
             )
         article.title = Truncator(title).chars(200)
         article.body = converted.html
-        article.standfirst = self.standfirst(item, converted.html, title)
+        article.standfirst = standfirst
         article.section = self.section_of(item)
+        self.set_seo(article, item, title)
         article.status = STATUSES[item.status]
         if article.status == Article.Status.PUBLISHED and item.date is None:
             # Published « now », an archive's article would lead the home page and the feeds.
@@ -823,13 +865,44 @@ class WordPressImport:
         self.report.count("post", report.UPDATED)
         return True
 
-    def standfirst(self, item: wxr.Item, body_html: str, title: str) -> str:
-        excerpt = content.plain_text_of(item.excerpt)
-        text = Truncator(excerpt).chars(600) if excerpt else content.standfirst_from(body_html)
-        return text or title
+    def convert_post(self, item: wxr.Item) -> tuple[content.ConvertedBody, str]:
+        """The post's body as ours, with its reusable blocks and its notes, and its standfirst (post_parts)."""
+        text, missing_blocks = post_parts.inline_blocks(item.content, self.index.blocks)
+        text, footnotes = post_parts.mark_footnote_calls(text, item.meta)
+        converted = content.convert_body(text, self, site=self.source)
+        standfirst, body = post_parts.standfirst_and_body(item.excerpt, converted.html, item.content)
+        if footnotes.calls:
+            body = post_parts.with_footnotes(
+                body, footnotes, lambda note: content.convert_body(note, self, site=self.source).html
+            )
+        problems = list(converted.problems)
+        problems += [
+            content.Problem(report.MISSING_BLOCK, f"n° {ref} (absent de l’export ou non publié)")
+            for ref in missing_blocks
+        ]
+        if footnotes.unknown_calls:
+            problems.append(content.Problem(report.UNKNOWN_FOOTNOTE, str(footnotes.unknown_calls)))
+        return content.ConvertedBody(body, problems), standfirst
+
+    def set_seo(self, article: Article, item: wxr.Item, title: str) -> None:
+        """The title and description for search engines the post had in Yoast or Rank Math (« Référencement »)."""
+        seo = post_parts.seo_data(item.meta, title=title, excerpt=article.standfirst, category=article.section.name)
+        for name, text in (("seo_title", seo.title), ("seo_description", seo.description)):
+            length = Article._meta.get_field(name).max_length
+            if len(text) > length:
+                self.report.problem(
+                    report.TRUNCATED,
+                    f"{Article._meta.get_field(name).verbose_name} de plus de {length} caractères",
+                    title=title,
+                    wordpress_id=item.post_id,
+                )
+            setattr(article, name, post_parts.fitted(text, length))
 
     def section_of(self, item: wxr.Item) -> Section:
-        for term in item.terms:
+        primary = self.index.category_slugs.get(post_parts.primary_category_id(item.meta))
+        # The category Yoast or Rank Math made primary decides, when the post has it; then the first one.
+        terms = sorted(item.terms, key=lambda term: decoded_slug(term.slug) != primary if primary else False)
+        for term in terms:
             if term.taxonomy != "category":
                 continue
             top = self.top_category(decoded_slug(term.slug))
@@ -1029,7 +1102,11 @@ def _valid_ip(address: str) -> str | None:
 
 
 def _type_reason(post_type: str) -> str:
-    names = {"page": "pages (--post-type page pour les importer)", "nav_menu_item": "éléments de menu"}
+    names = {
+        "page": "pages (--post-type page pour les importer)",
+        "nav_menu_item": "éléments de menu",
+        "wp_block": "blocs réutilisables (insérés dans les articles qui les citent)",
+    }
     return names.get(post_type, f"contenus de type « {post_type} »")
 
 

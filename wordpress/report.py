@@ -1,5 +1,8 @@
 """What an import did, for the person who ran it: counts per kind and outcome, then every problem by post."""
 
+import csv
+import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +37,8 @@ ITEM_NOT_IMPORTED = "élément non importé"
 TRUNCATED = "texte raccourci"
 UNREADABLE_DATE = "date de publication illisible"
 PROTECTED = "protégé par un mot de passe dans WordPress : importé sans être publié"
+MISSING_BLOCK = "bloc réutilisable introuvable, sa place laissée vide"
+UNKNOWN_FOOTNOTE = "appels de note sans note, retirés"
 PROTECTED_BUT_EDITED = "protégé par un mot de passe dans WordPress, mais modifié dans la rédaction : laissé tel quel"
 
 
@@ -103,3 +108,88 @@ class Report:
             lines += ["", _("Aucun problème.")]
         lines += ["", _("Durée : %(seconds)s s") % {"seconds": number_format(self.seconds, 1)}]
         return "\n".join(lines)
+
+    # Files for the migration team (--report FILE): the same content, as a page or as a spreadsheet.
+
+    def rows(self) -> list[dict[str, str]]:
+        """Every line of the report as a row: counts, reasons for skipping, problems."""
+        rows = []
+        for kind, label in KINDS.items():
+            for outcome, outcome_label in OUTCOMES.items():
+                rows.append(_row(_("compte"), str(label), result=str(outcome_label), number=self.counts[kind, outcome]))
+        for reason, number in sorted(self.skipped.items()):
+            rows.append(_row(_("ignorés"), "", result=reason, number=number))
+        for problem in self.problems:
+            rows.append(_row(_("problème"), problem.title, problem.wordpress_id, problem.kind, detail=problem.detail))
+        return rows
+
+    def as_csv(self) -> str:
+        """The report as CSV (comma-separated, UTF-8 with its byte order mark, which spreadsheets read as such)."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(self.rows())
+        return "\ufeff" + out.getvalue()
+
+    def as_markdown(self) -> str:
+        """The report as a Markdown page: the counts' table, the reasons for skipping, the problems' table."""
+        lines = [f"# {_('Import WordPress de %(site)s') % {'site': self.site or '?'}}", ""]
+        if self.dry_run:
+            lines += [_("Simulation (--dry-run) : rien n’a été enregistré ni écrit."), ""]
+        lines += ["| | " + " | ".join(str(label) for label in OUTCOMES.values()) + " |"]
+        lines += ["| --- |" + " ---: |" * len(OUTCOMES)]
+        for kind, label in KINDS.items():
+            cells = " | ".join(number_format(self.counts[kind, outcome], force_grouping=True) for outcome in OUTCOMES)
+            lines.append(f"| {label} | {cells} |")
+        if self.skipped:
+            lines += ["", f"## {_('Ignorés')}", ""]
+            lines += [
+                f"- {_markdown(reason)} : {number_format(n, force_grouping=True)}"
+                for reason, n in sorted(self.skipped.items())
+            ]
+        lines += ["", f"## {_('Problèmes à reprendre (%(count)s)') % {'count': len(self.problems)}}", ""]
+        if self.problems:
+            lines += [
+                f"| {_('Élément')} | {_('WordPress n°')} | {_('Problème')} | {_('Détail')} |",
+                "| --- | --- | --- | --- |",
+            ]
+            lines += [
+                f"| {_markdown(p.title)} | {_markdown(p.wordpress_id)} | {_markdown(p.kind)} | {_markdown(p.detail)} |"
+                for p in self.problems
+            ]
+        else:
+            lines.append(_("Aucun problème."))
+        lines += ["", _("Durée : %(seconds)s s") % {"seconds": number_format(self.seconds, 1)}, ""]
+        return "\n".join(lines)
+
+    def write(self, path) -> None:
+        """Write the report to ``path``: CSV for « .csv », Markdown otherwise (« .md »)."""
+        text = self.as_csv() if str(path).lower().endswith(".csv") else self.as_markdown()
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+
+
+CSV_COLUMNS = {
+    "ligne": gettext_lazy("ligne"),
+    "element": gettext_lazy("élément"),
+    "wordpress_id": gettext_lazy("WordPress n°"),
+    "resultat": gettext_lazy("résultat ou problème"),
+    "nombre": gettext_lazy("nombre"),
+    "detail": gettext_lazy("détail"),
+}
+
+
+def _row(line, element="", wordpress_id="", result="", number="", detail="") -> dict[str, str]:
+    values = (line, element, wordpress_id, result, number, detail)
+    return {key: _spreadsheet_safe(str(value)) for key, value in zip(CSV_COLUMNS, values, strict=True)}
+
+
+def _spreadsheet_safe(text: str) -> str:
+    # A title from the export opening with « = » or « @ » would be a formula in a spreadsheet (CSV injection).
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _markdown(text: str) -> str:
+    """A cell's text: one line, its pipes and brackets of markup escaped."""
+    text = " ".join(str(text).split())
+    return re.sub(r"([\\|`*_<>\[\]])", r"\\\1", text)

@@ -63,6 +63,11 @@ class Command(BaseCommand):
             help="Importer aussi les articles privés (en brouillon) ou à la corbeille (dépubliés). Répétable.",
         )
         parser.add_argument(
+            "--report",
+            metavar="FICHIER",
+            help="Écrire aussi le rapport dans ce fichier, pour l’équipe de migration : Markdown (.md) ou CSV (.csv).",
+        )
+        parser.add_argument(
             "--default-section",
             default="Non classé",
             help="Rubrique des articles sans catégorie (par défaut « Non classé »).",
@@ -75,6 +80,13 @@ class Command(BaseCommand):
         media_dir = Path(options["media_dir"]) if options["media_dir"] else None
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"Dossier d’images introuvable : {media_dir}")
+        report_file = Path(options["report"]) if options["report"] else None
+        if report_file is not None and (
+            report_file.suffix.lower() not in {".md", ".csv"} or not report_file.parent.is_dir()
+        ):
+            raise CommandError(
+                f"--report {report_file} : donnez un fichier .md (Markdown) ou .csv dans un dossier qui existe."
+            )
         taxonomies = pairs(options["taxonomy"], "--taxonomy")
         for name, role in taxonomies.items():
             if role not in ROLES:
@@ -99,6 +111,8 @@ class Command(BaseCommand):
         finally:
             self.close_progress()
         self.stdout.write(report.render())
+        if report_file is not None:
+            report.write(report_file)
 
     # Progress: a bar on a terminal, a line every tenth of the file otherwise (logs, CI).
 
