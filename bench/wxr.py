@@ -134,6 +134,7 @@ class Item:
     sticky: bool = False
     password: str = ""  # « Protégé par mot de passe » in WordPress
     parent: int = 0
+    menu_order: int = 0  # an attachment's rank among its post's (a [gallery] without ids)
     attachment_url: str = ""
     # (taxonomy, slug, name): category, post_tag, or a custom taxonomy such as ville
     terms: list[tuple[str, str, str]] = field(default_factory=list)
@@ -166,7 +167,7 @@ class Item:
             "<wp:comment_status>open</wp:comment_status><wp:ping_status>open</wp:ping_status>\n"
             f"<wp:post_name>{cdata(self.slug)}</wp:post_name>\n"
             f"<wp:status>{cdata(self.status)}</wp:status>\n"
-            f"<wp:post_parent>{self.parent}</wp:post_parent><wp:menu_order>0</wp:menu_order>\n"
+            f"<wp:post_parent>{self.parent}</wp:post_parent><wp:menu_order>{self.menu_order}</wp:menu_order>\n"
             f"<wp:post_type>{cdata(self.post_type)}</wp:post_type>\n"
             f"<wp:post_password>{cdata(self.password) if self.password else ''}</wp:post_password>\n"
             f"<wp:is_sticky>{1 if self.sticky else 0}</wp:is_sticky>\n"

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from html import escape, unescape
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -69,6 +70,8 @@ DASHES = re.compile(r"[\s—–―-]*")
 # « wp:audio {"id":821} », « /wp:audio », « wp:core-embed/youtube {…} », « wp:shortcode »; self-closing ones too.
 _BLOCK_COMMENT = re.compile(r"^\s*(/?)wp:([a-z0-9_/-]+)\s*(\{.*\})?\s*/?\s*$", re.DOTALL)
 _ATTACHMENT_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+# A link to a picture of the uploads stays a link (to the picture's old address, which redirects).
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?|heic|heif)$", re.IGNORECASE)
 _SMILEY = re.compile(r"\b(?:wp-smiley|emoji)\b")
 
 
@@ -338,6 +341,11 @@ class BodyBuilder:
             internal = self.resolver.article_href(absolute)
             if internal:
                 return internal
+        if self.site.is_upload(absolute) and not _PICTURE_FILE.search(urlsplit(absolute).path):
+            # A PDF or another file of the old site's uploads: the document library's stable address.
+            document = self.document(attachment_id=None, url=absolute.split("#")[0].split("?")[0])
+            if document is not None:
+                return f"/documents/{document[0]}/"
         return absolute
 
     # Images ----------------------------------------------------------------------------------------
@@ -355,7 +363,9 @@ class BodyBuilder:
         if _SMILEY.search(classes) or "/smilies/" in source or "/images/core/emoji/" in source:
             self.add(attributes.get("alt", ""))  # an emoji drawn as an image: the emoji itself
             return
-        image_id = self._library_image(source, classes, attributes.get("data-id", ""), attachment_id)
+        image_id = self._library_image(
+            source, classes, attributes.get("data-id", ""), attachment_id, alt=attributes.get("alt", "")
+        )
         if image_id is None:
             return
         if self.capture is not None:
@@ -363,7 +373,9 @@ class BodyBuilder:
         else:
             self._append_figure(image_id)
 
-    def _library_image(self, source: str, classes: str, data_id: str, attachment_id: int | None) -> int | None:
+    def _library_image(
+        self, source: str, classes: str, data_id: str, attachment_id: int | None, *, alt: str = ""
+    ) -> int | None:
         found = _ATTACHMENT_CLASS.search(classes)
         if found:
             attachment_id = int(found.group(1))
@@ -376,7 +388,11 @@ class BodyBuilder:
         if not source and attachment_id is None:
             return None
         url = self.site.origin(self.site.absolute(source).split("#")[0].split("?")[0]) if source else ""
-        image_id = self.resolver.image(attachment_id=attachment_id, url=url)
+        if alt.strip() and getattr(self.resolver, "takes_alt", False):
+            # The post's own <img alt>: the library image's alt text when its attachment had none.
+            image_id = self.resolver.image(attachment_id=attachment_id, url=url, alt=unescape(alt))
+        else:
+            image_id = self.resolver.image(attachment_id=attachment_id, url=url)
         if image_id is not None:
             return image_id
         if attachment_id is not None or (url and self.site.is_upload(url)):

@@ -132,8 +132,19 @@ class ShortcodeConversion(BodyBuilder):
     def _gallery(self, code: Shortcode):
         named, _positional = shortcode_attributes(code.attributes)
         ids = [int(part) for part in re.findall(r"\d+", named.get("ids") or named.get("include") or "")]
+        attached = getattr(self.resolver, "attached_images", None)
+        if not ids and attached is not None:
+            # WordPress showed the post's attached images (their post_parent), in their menu order.
+            images = attached()
+            if images:
+                gallery = Gallery()
+                gallery.children += [Figure(image_id) for image_id in images]
+                self.flush()
+                self._append(gallery)
+                self.galleries.append(gallery)
+                return
         if not ids:
-            # WordPress showed the post's attached images, which an export does not list in the post.
+            # WordPress showed the post's attached images, which the export does not hold (yet).
             self.report(GALLERY_WITHOUT_IDS, code.raw)
             return
         gallery = Gallery()

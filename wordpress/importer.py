@@ -29,7 +29,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.core.validators import URLValidator, validate_ipv46_address
 from django.db import transaction
 from django.utils import timezone
@@ -44,10 +43,11 @@ from articles.tags import tag_slug
 from comments.models import Comment, refresh_comment_count
 from common.text import numbered
 from images.models import Image, delete_stored_files
-from images.processing import process_upload
 from search.indexing import refreshes_deferred
 
 from . import content, post_parts, report, wxr
+from .fetch import FetchPolicy
+from .media import MediaImport
 from .models import ImportedItem
 
 JOURNALISTS = "Journalistes"
@@ -91,6 +91,9 @@ PATH_LENGTH = ImportedItem._meta.get_field("old_path").max_length
 @dataclass
 class Options:
     media_dir: Path | None = None
+    # Download the attachments from the old site (wordpress.media, wordpress.fetch); the policy: tests only.
+    fetch_media: bool = False
+    fetch_policy: FetchPolicy | None = None
     dry_run: bool = False
     section_map: dict[str, str] = field(default_factory=dict)  # category slug or name → section name or slug
     taxonomy_map: dict[str, str] = field(default_factory=dict)  # taxonomy → "territory" | "personality"
@@ -112,6 +115,9 @@ class AttachmentEntry:
     title: str
     alt: str
     caption: str
+    url: str = ""  # wp:attachment_url: where --fetch-media downloads it from
+    parent: str = "0"  # the post it was uploaded to
+    order: int = 0  # its menu_order there
 
 
 @dataclass
@@ -124,6 +130,7 @@ class Index:
     post_by_path: dict[str, str] = field(default_factory=dict)
     attachments: dict[str, AttachmentEntry] = field(default_factory=dict)
     attachment_by_path: dict[str, str] = field(default_factory=dict)
+    attachments_by_parent: dict[str, list[str]] = field(default_factory=dict)  # post id → attachment ids
     categories: dict[str, wxr.Term] = field(default_factory=dict)  # by slug
     category_slugs: dict[str, str] = field(default_factory=dict)  # term id → slug (SEO plugins' primary category)
     # Reusable blocks (wp_block) WordPress shows, by id: their content, inlined where posts name them.
@@ -156,6 +163,7 @@ def post_fingerprint(item: wxr.Item, *, body_formats: bool = True, blocks: dict 
     it had, and a re-run does not rewrite the archive. ``body_formats=False``: the fingerprint before.
     """
     data = {**asdict(item), "comments": None}
+    del data["menu_order"]  # read since, for attachments: no post's fingerprint changes with it
     if not item.protected:
         del data["protected"]  # read since; the posts that are not keep the fingerprints they had
     if body_formats and _WITH_BODY_FORMATS.search(item.content or ""):
@@ -191,7 +199,7 @@ def uploads_path(url: str, *, anywhere: bool = False) -> str | None:
     return path.lstrip("/") or None if anywhere else None
 
 
-class WordPressImport:
+class WordPressImport(MediaImport):
     """One run of the import; ``progress`` is told the number of bytes read so far, for a progress bar."""
 
     def __init__(self, path: Path, options: Options, progress: Callable[[str, int], None] | None = None):
@@ -211,6 +219,7 @@ class WordPressImport:
         self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
         self.posts_seen: set[str] = set()  # post ids met in this run: a repeated one is not a second article
+        self.start_media()
 
     # The passes ---------------------------------------------------------------------
 
@@ -218,9 +227,12 @@ class WordPressImport:
         started = timezone.now()
         self.scan()
         try:
+            if self.options.fetch_media:
+                self.download_media()
             with pagecache.purges_deferred(discard=self.options.dry_run):
                 self.write_all()
         finally:
+            self.forget_downloads()
             if self.options.dry_run:
                 delete_stored_files(Image._meta.get_field("file").storage, self.written_files)
         self.report.seconds = (timezone.now() - started).total_seconds()
@@ -260,9 +272,14 @@ class WordPressImport:
                         title=entry.title,
                         alt=entry.meta.get("_wp_attachment_image_alt", ""),
                         caption=entry.excerpt,
+                        url=entry.attachment_url,
+                        parent=entry.parent_id,
+                        order=entry.menu_order,
                     )
                     if index.attachments[entry.post_id].path:
                         index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
+                    if entry.parent_id != "0":
+                        index.attachments_by_parent.setdefault(entry.parent_id, []).append(entry.post_id)
                 elif entry.post_type == "wp_block":
                     # As WordPress: a reusable block shows only when published, and not behind a password.
                     if entry.status == "publish" and not entry.protected:
@@ -274,6 +291,7 @@ class WordPressImport:
                         index.post_by_slug.setdefault(decoded_slug(entry.slug), entry.post_id)
                     if entry.link and "?" not in entry.link:
                         index.post_by_path[path_of(entry.link)] = entry.post_id
+                    self.scan_media(entry)
         self.source = index.site.source if index.site else ""
         self.site_host = urlsplit(self.source).netloc.lower().removeprefix("www.")
         self.report.site = self.source
@@ -287,6 +305,8 @@ class WordPressImport:
                 self.write_entries(chunk)
             if len(chunk) < SEARCH_CHUNK:
                 break
+        with refreshes_deferred():
+            self.finish_waiting_posts()  # wordpress.media: posts of earlier files that waited for these files
         self.report_unknown_taxonomies()
         self.count_undeclared_authors()
 
@@ -526,103 +546,14 @@ class WordPressImport:
     # Images -------------------------------------------------------------------------
 
     def import_attachment(self, attachment_id: str, *, for_post: wxr.Item | None = None) -> int | None:
-        """The library image of an attachment (imported on first use); None if it cannot be had."""
-        existing = self.mapping(Kind.ATTACHMENT, attachment_id)
-        if existing is not None:
-            if for_post is None:
-                self.report.count("attachment", report.UNCHANGED)
-            return existing.image_id
-        entry = self.index.attachments.get(attachment_id)
-        if entry is None:
-            return None
-        return self.import_image_file(attachment_id, entry)
+        """The library image of an attachment (imported on first use); None if it cannot be had.
 
-    def import_image_file(self, wordpress_id: str, entry: AttachmentEntry) -> int | None:
-        if wordpress_id in self.missing_images:
-            return None
-        if Path(entry.path).suffix.lower() in NOT_IMAGES:
-            # A PDF or a sound is no picture for the library: not reported as a broken image each time.
-            self.missing_images.add(wordpress_id)
-            self.report.skip("attachment", "fichiers joints qui ne sont pas des images (PDF, son, vidéo…)")
-            return None
-        self.missing_images.add(wordpress_id)  # until imported: reported once, whoever uses it
-        title, problem, source = entry.title or entry.path, None, None
-        if self.options.media_dir is None:
-            problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (aucun dossier --media-dir donné)")
-        elif (source := self.media_file(entry.path)) is None:
-            problem = (report.MISSING_IMAGE_FILE, f"{entry.path} (dans {self.options.media_dir})")
-        if problem:
-            self.report.problem(*problem, title=title, wordpress_id=wordpress_id)
-            self.report.skip("attachment", "images sans fichier")
-            return None
-        caption = content.plain_text_of(entry.caption)
-        if content.is_file_name_caption(caption):
-            caption = ""
-        alt = content.plain_text_of(entry.alt) or caption
-        try:
-            with transaction.atomic(), source.open("rb") as stream:
-                processed = process_upload(File(stream, name=Path(entry.path).name))
-                image = Image(alt_text=alt[:250], caption=caption)
-                image.attach(processed)
-                image.save()
-                self.written_files += sorted(image.file_names())
-                self.remember(
-                    Kind.ATTACHMENT,
-                    wordpress_id,
-                    "image",
-                    image,
-                    old_path=entry.path if len(entry.path) <= PATH_LENGTH else "",
-                    fingerprint=digest(asdict(entry)),
-                )
-        except ValidationError as error:
-            self.report.problem(report.BROKEN_IMAGE, " ".join(error.messages), title=title, wordpress_id=wordpress_id)
-            self.report.skip("attachment", "images illisibles")
-            return None
-        self.missing_images.discard(wordpress_id)
-        if not alt:
-            self.report.problem(report.MISSING_ALT_TEXT, entry.path, title=title, wordpress_id=wordpress_id)
-        self.report.count("attachment", report.IMPORTED)
-        return image.pk
-
-    def media_file(self, path: str) -> Path | None:
-        """The file of --media-dir that an export names, None if there is none there.
-
-        The path comes from the export (``_wp_attached_file``, an ``<img>``'s address): « ../../etc/passwd »
-        or « /home/… » must not make the import read, and publish, a file from elsewhere on the server.
+        wordpress.media does the work, documents (PDF, sound, video) and split exports included.
         """
-        if not path:
-            return None
-        folder = self.options.media_dir.resolve()
-        candidate = (folder / path).resolve()
-        return candidate if candidate.is_relative_to(folder) and candidate.is_file() else None
-
-    def image(self, *, attachment_id: int | None, url: str) -> int | None:
-        """wordpress.content's resolver: the library image of an <img>, [caption] or [gallery]."""
-        if attachment_id is not None and str(attachment_id) in self.index.attachments:
-            return self.import_attachment(str(attachment_id), for_post=self.current_post)
-        # Some hosts serve uploads from elsewhere (WordPress.com's files.wordpress.com): by the attachment's own path.
-        elsewhere = uploads_path(url, anywhere=True)
-        if elsewhere in self.index.attachment_by_path:
-            return self.import_attachment(self.index.attachment_by_path[elsewhere], for_post=self.current_post)
-        path = uploads_path(url)
-        if not path or urlsplit(url).netloc.lower().removeprefix("www.") != self.site_host:
-            return None
-        if path in self.index.attachment_by_path:
-            return self.import_attachment(self.index.attachment_by_path[path], for_post=self.current_post)
-        # In the uploads folder but not in the export (exported without its media): the file alone.
-        existing = self.mapping(Kind.ATTACHMENT, f"fichier:{path}")
-        if existing is not None:
-            return existing.image_id
-        return self.import_image_file(f"fichier:{path}", AttachmentEntry(path=path, title=path, alt="", caption=""))
-
-    def document(self, *, attachment_id: int | None, url: str) -> tuple[int, str] | None:
-        """wordpress.content's resolver: the document library's copy of a sound, a video or a file.
-
-        None for now: attachments come into the document library with issue 24's --fetch-media, which
-        records them; until then every [audio], [video] and file block stays a link to the old file,
-        reported, and the run after they are imported writes the players.
-        """
-        return None
+        row = self.attachment_row(attachment_id, for_post=for_post)
+        if row is None and for_post is not None:
+            self.waiting.add(f"id:{attachment_id}")
+        return row.image_id if row is not None else None
 
     # Links between posts --------------------------------------------------------------
 
@@ -640,11 +571,19 @@ class WordPressImport:
             if post_id is None:
                 segments = [segment for segment in path.split("/") if segment]
                 post_id = self.index.post_by_slug.get(segments[-1].lower()) if segments else None
-        if post_id is None or post_id not in self.index.posts:
-            return None
-        slug = self.slug_of(post_id)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if post_id is None or post_id not in self.index.posts:
+            # Not in this file: a post an earlier file imported (a post converted again by the run of its
+            # « Médias » file, wordpress.media) keeps its links to the others.
+            known = self.imported_article_slug(post_id, url) if self.finishing_waiting else None
+            return f"/article/{known}/{fragment}" if known else None
+        slug = self.slug_of(post_id)
         return f"/article/{slug}/{fragment}" if slug else None
+
+    def imported_article_slug(self, post_id: str | None, url: str) -> str | None:
+        rows = ImportedItem.objects.of(self.source, Kind.POST).filter(article__isnull=False)
+        rows = rows.filter(wordpress_id=post_id) if post_id else rows.filter(old_path=path_of(url))
+        return rows.values_list("article__slug", flat=True).first()
 
     def slug_of(self, post_id: str) -> str | None:
         """The slug a post of the export has here, or will have once imported."""
@@ -758,11 +697,14 @@ class WordPressImport:
             self.report.problem(edited, "", title=title, wordpress_id=item.post_id)
             self.report.skip("post", "articles modifiés dans la rédaction depuis l’import")
             return article
+        self.waiting = set()  # wordpress.media: what the post lacks, for the run that brings it
         converted, standfirst = self.convert_post(item)
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
         main_image_id = self.import_attachment(thumbnail, for_post=item) if thumbnail else None
-        missing_images = (thumbnail and main_image_id is None) or any(
-            problem.kind in INCOMPLETE_BODY for problem in converted.problems
+        missing_images = (
+            (thumbnail and main_image_id is None)
+            or any(problem.kind in INCOMPLETE_BODY for problem in converted.problems)
+            or bool(self.waiting)
         )
         if remapped and (article.body, article.main_image_id) == (converted.html, main_image_id):
             # The new body formats change nothing of it (a bare link, a quotation without source): its
@@ -835,6 +777,7 @@ class WordPressImport:
         # Longer than the column: no old address that long is looked up (wordpress.redirects).
         row.old_path = old_path if len(old_path) <= PATH_LENGTH else ""
         row.fingerprint = incomplete if missing_images else fingerprint
+        row.pending = self.pending_of(item) if missing_images else None
         row.imported_version = revision.number
         row.save()
         self.written_slugs[item.post_id] = article.slug

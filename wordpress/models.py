@@ -13,6 +13,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Personality, Section, Territory
 from comments.models import Comment
+from documents.models import Document
 from images.models import Image
 
 
@@ -48,10 +49,20 @@ class ImportedItem(models.Model):
     # and a newer export does not overwrite it.
     imported_version = models.PositiveIntegerField(null=True, blank=True)
     imported_at = models.DateTimeField(_("importé le"), auto_now=True)
+    # For attachments, the post they were uploaded to (wp:post_parent) and their rank there (wp:menu_order):
+    # a [gallery] without ids shows them, even when the post and its media come in separate export files.
+    parent_post = models.CharField(_("article parent"), max_length=300, blank=True, db_index=True)
+    menu_order = models.IntegerField(_("ordre"), default=0)
+    # For a post imported without some of its media (an « Articles » export before its « Médias » one):
+    # the attachment ids and upload paths it waits for, and its WordPress data to convert it again once
+    # a later run brings them. Emptied once complete.
+    pending = models.JSONField(_("en attente de fichiers"), null=True, blank=True)
 
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # An attachment that is a PDF, an office file, a sound or a video: the document library's copy.
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     territory = models.ForeignKey(Territory, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
@@ -74,7 +85,7 @@ class ImportedItem(models.Model):
         return f"{self.get_kind_display()} {self.wordpress_id} ({self.source})"
 
     # What the item became, whichever kind it is.
-    TARGETS = ("article", "comment", "image", "section", "tag", "territory", "personality", "user")
+    TARGETS = ("article", "comment", "image", "document", "section", "tag", "territory", "personality", "user")
 
     @property
     def target(self):

@@ -111,6 +111,7 @@ class Item:
     # « Protégé par mot de passe »: only whether it is, never the password (the old site's secret).
     protected: bool = False
     attachment_url: str = ""
+    menu_order: int = 0  # an attachment's rank among its post's: a [gallery] without ids shows them so
     terms: list[ItemTerm] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
@@ -168,6 +169,7 @@ def _item(element) -> Item:
         sticky=values.get("wp:is_sticky", "0").strip() == "1",
         protected=bool(values.get("wp:post_password", "").strip()),
         attachment_url=values.get("wp:attachment_url", "").strip(),
+        menu_order=_integer(values.get("wp:menu_order", "")),
     )
     for child in element:
         if not isinstance(child.tag, str):
@@ -201,6 +203,11 @@ def _item(element) -> Item:
                 )
             )
     return item
+
+
+def _integer(value: str) -> int:
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"-?\d{1,9}", value) else 0
 
 
 def _term(name: str, element) -> Term:

@@ -11,7 +11,7 @@ from wordpress.importer import DEFAULT_STATUSES, STATUSES, Options, WordPressImp
 from wordpress.wxr import WxrError
 
 ROLES = ("territory", "personality")
-STAGES = {"scan": "Lecture du fichier", "import": "Import"}
+STAGES = {"scan": "Lecture du fichier", "media": "Téléchargement des fichiers", "import": "Import"}
 
 
 def pairs(values: list[str], option: str) -> dict[str, str]:
@@ -36,6 +36,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--media-dir",
             help="Une copie du dossier wp-content/uploads du site, d’où viennent les images.",
+        )
+        parser.add_argument(
+            "--fetch-media",
+            action="store_true",
+            help=(
+                "Télécharger depuis l’ancien site les images et documents (PDF, son, vidéo) que la photothèque "
+                "et les documents n’ont pas encore (http et https publics seulement, taille et durée bornées)."
+            ),
         )
         parser.add_argument("--dry-run", action="store_true", help="Tout lire et tout vérifier, sans rien enregistrer.")
         parser.add_argument(
@@ -95,6 +103,7 @@ class Command(BaseCommand):
             export,
             Options(
                 media_dir=media_dir,
+                fetch_media=options["fetch_media"],
                 dry_run=options["dry_run"],
                 section_map=pairs(options["section_map"], "--section-map"),
                 taxonomy_map=taxonomies,
