@@ -169,13 +169,13 @@ def every_row() -> dict:
 
 def test_the_report_counts_and_names_every_problem(imported):
     assert "Import WordPress de https://ancien.example.fr" in imported
-    counts = {line.split()[0]: line.split()[1:] for line in imported.splitlines()[3:8]}
-    assert counts["Articles"][:2] == ["6", "0"]  # 1, 2, 3, 4, 5, 9; 6, 7 (private, trash) and the page skipped
+    counts = {line.split()[0]: line.split()[1:] for line in imported.splitlines()[3:9]}
+    assert counts["Articles"][:2] == ["6", "0"]  # 1, 2, 3, 4, 5, 9; 6, 7 (private, trash) skipped
+    assert counts["Pages"][:2] == ["1", "0"]  # « Qui sommes-nous », a page of the site (tests/test_wordpress_pages.py)
     assert counts["Commentaires"][0] == "3"  # approved, its reply, the pending one
     assert counts["Images"][0] == "4"
     assert "articles privés (--status private pour les importer) : 1" in imported
     assert "articles à la corbeille (--status trash pour les importer) : 1" in imported
-    assert "pages (--post-type page pour les importer) : 1" in imported
     assert "rétroliens (pingbacks, trackbacks) : 1" in imported
     assert "commentaires indésirables ou à la corbeille : 2" in imported
     problems = imported.split("Problèmes à reprendre")[1]

@@ -10,11 +10,17 @@ than to the player.
 
 import re
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 
 from articles import embeds
+
+
+def path_of(url: str) -> str:
+    """The path of an address, decoded, with a trailing slash: how old addresses are compared."""
+    path = re.sub(r"/{2,}", "/", unquote(urlsplit(url or "").path or "/"))
+    return path if path.endswith("/") else path + "/"
 
 
 class Resolver(Protocol):

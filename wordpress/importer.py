@@ -46,9 +46,11 @@ from images.models import Image, delete_stored_files
 from search.indexing import refreshes_deferred
 
 from . import content, post_parts, report, wxr
+from .addresses import path_of
 from .fetch import FetchPolicy
 from .media import MediaImport
 from .models import ImportedItem
+from .page_import import PageImport
 
 JOURNALISTS = "Journalistes"
 Kind = ImportedItem.Kind
@@ -100,6 +102,7 @@ class Options:
     post_types: set[str] = field(default_factory=lambda: {"post"})
     statuses: set[str] = field(default_factory=lambda: set(DEFAULT_STATUSES))
     default_section: str = "Non classé"
+    pages: bool = True  # WordPress pages as pages of the site (wordpress.page_import); --skip-pages: not
 
 
 @dataclass
@@ -182,12 +185,6 @@ def decoded_slug(slug: str) -> str:
     return post_parts.TRASHED_SUFFIX.sub("", unquote(slug or "").strip().lower())
 
 
-def path_of(url: str) -> str:
-    """The path of an address, decoded, with a trailing slash: how old addresses are compared."""
-    path = re.sub(r"/{2,}", "/", unquote(urlsplit(url or "").path or "/"))
-    return path if path.endswith("/") else path + "/"
-
-
 def uploads_path(url: str, *, anywhere: bool = False) -> str | None:
     """« 2016/07/photo.jpg » for an address of the uploads folder, the size suffix of a resized copy removed.
 
@@ -199,7 +196,7 @@ def uploads_path(url: str, *, anywhere: bool = False) -> str | None:
     return path.lstrip("/") or None if anywhere else None
 
 
-class WordPressImport(MediaImport):
+class WordPressImport(MediaImport, PageImport):
     """One run of the import; ``progress`` is told the number of bytes read so far, for a progress bar."""
 
     def __init__(self, path: Path, options: Options, progress: Callable[[str, int], None] | None = None):
@@ -219,6 +216,8 @@ class WordPressImport(MediaImport):
         self.new_comment_rows: list[ImportedItem] = []  # recorded once per post
         self.missing_images: set[str] = set()  # attachments already reported, not tried again
         self.posts_seen: set[str] = set()  # post ids met in this run: a repeated one is not a second article
+        self.page_parents: dict[int, str] = {}  # page written by this run → its WordPress parent's id
+        self.attachment_slugs: dict[str, str] = {}  # attachment id → its page's slug (/2024/05/post/<slug>/)
         self.start_media()
 
     # The passes ---------------------------------------------------------------------
@@ -280,6 +279,7 @@ class WordPressImport(MediaImport):
                         index.attachment_by_path[index.attachments[entry.post_id].path] = entry.post_id
                     if entry.parent_id != "0":
                         index.attachments_by_parent.setdefault(entry.parent_id, []).append(entry.post_id)
+                    self.note_attachment_page(entry)  # wordpress.page_import: its page's address
                 elif entry.post_type == "wp_block":
                     # As WordPress: a reusable block shows only when published, and not behind a password.
                     if entry.status == "publish" and not entry.protected:
@@ -307,6 +307,8 @@ class WordPressImport(MediaImport):
                 break
         with refreshes_deferred():
             self.finish_waiting_posts()  # wordpress.media: posts of earlier files that waited for these files
+        self.place_pages()  # wordpress.page_import: each page under its parent, wherever it came in the file
+        self.name_attachments()  # wordpress.page_import: the attachments' pages found by their old address
         self.report_unknown_taxonomies()
         self.count_undeclared_authors()
 
@@ -315,6 +317,8 @@ class WordPressImport(MediaImport):
             if isinstance(entry, wxr.Item) and entry.post_type != "attachment":
                 if entry.post_type in self.options.post_types:
                     self.import_post(entry)  # in a transaction of its own, its problems reported
+                elif entry.post_type == "page" and self.options.pages:
+                    self.import_page(entry)  # as a page of the site (wordpress.page_import)
                 else:
                     self.report.skip("post", _type_reason(entry.post_type))
                     self.skip_comments(entry)
@@ -1046,7 +1050,7 @@ def _valid_ip(address: str) -> str | None:
 
 def _type_reason(post_type: str) -> str:
     names = {
-        "page": "pages (--post-type page pour les importer)",
+        "page": "pages (--skip-pages)",
         "nav_menu_item": "éléments de menu",
         "wp_block": "blocs réutilisables (insérés dans les articles qui les citent)",
     }

@@ -15,6 +15,7 @@ from articles.models import Article, Personality, Section, Territory
 from comments.models import Comment
 from documents.models import Document
 from images.models import Image
+from pages.models import Page
 
 
 class ImportedItemQuerySet(models.QuerySet):
@@ -30,6 +31,7 @@ class ImportedItem(models.Model):
         TERM = "term", _("terme")
         ATTACHMENT = "attachment", _("fichier joint")
         POST = "post", _("article")
+        PAGE = "page", _("page")
         COMMENT = "comment", _("commentaire")
 
     # The WordPress site (its wp:base_blog_url): two sites imported into one newsroom keep apart.
@@ -59,6 +61,8 @@ class ImportedItem(models.Model):
     pending = models.JSONField(_("en attente de fichiers"), null=True, blank=True)
 
     article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A WordPress page (post type « page »): a page of the site here (pages.Page), at /page/<slug>/.
+    page = models.ForeignKey(Page, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     # An attachment that is a PDF, an office file, a sound or a video: the document library's copy.
@@ -85,7 +89,7 @@ class ImportedItem(models.Model):
         return f"{self.get_kind_display()} {self.wordpress_id} ({self.source})"
 
     # What the item became, whichever kind it is.
-    TARGETS = ("article", "comment", "image", "document", "section", "tag", "territory", "personality", "user")
+    TARGETS = ("article", "page", "comment", "image", "document", "section", "tag", "territory", "personality", "user")
 
     @property
     def target(self):

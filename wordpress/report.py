@@ -20,6 +20,7 @@ OUTCOMES = {
 }
 KINDS = {
     "post": gettext_lazy("Articles"),
+    "page": gettext_lazy("Pages"),
     "comment": gettext_lazy("Commentaires"),
     "attachment": gettext_lazy("Images"),
     "term": gettext_lazy("Termes"),

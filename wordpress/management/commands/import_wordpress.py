@@ -65,6 +65,11 @@ class Command(BaseCommand):
             help="Importer aussi ce type de contenu comme articles (par exemple page). Répétable.",
         )
         parser.add_argument(
+            "--skip-pages",
+            action="store_true",
+            help="Ne pas importer les pages WordPress (« À propos », « Mentions légales »…) comme pages du site.",
+        )
+        parser.add_argument(
             "--status",
             action="append",
             choices=sorted(set(STATUSES) - DEFAULT_STATUSES),
@@ -110,6 +115,7 @@ class Command(BaseCommand):
                 post_types={"post", *(options["post_type"] or [])},
                 statuses=DEFAULT_STATUSES | set(options["status"] or []),
                 default_section=options["default_section"],
+                pages=not options["skip_pages"],
             ),
             progress=self.progress_bar(export.stat().st_size),
         )
