@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_ipv46_address
 from django.db import transaction
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import ngettext
@@ -39,6 +40,7 @@ from taggit.models import Tag
 import pagecache
 from articles.caching import article_tag
 from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
+from articles.subject_dates import dates_deferred
 from articles.tags import tag_slug
 from comments.models import Comment, refresh_comment_count
 from common.text import numbered
@@ -300,12 +302,12 @@ class WordPressImport(MediaImport, PageImport):
         """Pass 2: everything, in the file's order, the search data refreshed once per chunk of posts."""
         entries = self._entries("import")
         while True:
-            with refreshes_deferred():
+            with refreshes_deferred(), dates_deferred():
                 chunk = list(itertools.islice(entries, SEARCH_CHUNK))
                 self.write_entries(chunk)
             if len(chunk) < SEARCH_CHUNK:
                 break
-        with refreshes_deferred():
+        with refreshes_deferred(), dates_deferred():
             self.finish_waiting_posts()  # wordpress.media: posts of earlier files that waited for these files
         self.place_pages()  # wordpress.page_import: each page under its parent, wherever it came in the file
         self.name_attachments()  # wordpress.page_import: the attachments' pages found by their old address
@@ -884,7 +886,7 @@ class WordPressImport(MediaImport, PageImport):
         for name, objects in related.items():
             if creating:  # nothing to compare with: one insert, no read
                 if objects:
-                    getattr(article, name).add(*objects)
+                    _link_new_article(article, name, objects)
             else:
                 getattr(article, name).set(objects)
         return {**related, "tags": [tag.name for tag in related["tags"]], "related_articles": []}
@@ -971,7 +973,8 @@ class WordPressImport(MediaImport, PageImport):
         if not waiting:
             return
         Comment.objects.bulk_create([comment for _id, comment, _fingerprint in waiting])
-        ImportedItem.objects.bulk_create(
+        # Their mapping rows wait for the post's last generation: one insert per post (import_comments).
+        self.new_comment_rows.extend(
             ImportedItem(
                 source=self.source,
                 kind=Kind.COMMENT,
@@ -1004,6 +1007,23 @@ class WordPressImport(MediaImport, PageImport):
         row.save(update_fields=["fingerprint", "imported_at"])
         self.report.count("comment", report.UPDATED)
         return ours
+
+
+def _link_new_article(article: Article, name: str, objects: list) -> None:
+    """``add()`` for an article that has no link of this kind yet: one insert, where Django reads the links
+    first and taggit reads, then reads and inserts each tag. The same ``m2m_changed`` signals, for the
+    receivers (caches, subject dates, search) that follow an article's links."""
+    manager = getattr(article, name)
+    through = manager.through
+    if name == "tags":  # taggit's through model names its columns its own way
+        source, target = "content_object", "tag"
+    else:
+        source, target = manager.source_field_name, manager.target_field_name
+    signal = {"sender": through, "instance": article, "reverse": False, "model": type(objects[0])}
+    signal |= {"pk_set": {obj.pk for obj in objects}, "using": through.objects.db}
+    m2m_changed.send(action="pre_add", **signal)
+    through.objects.bulk_create([through(**{source: article, target: obj}) for obj in objects])
+    m2m_changed.send(action="post_add", **signal)
 
 
 def _forget_after(remembered: dict, count: int) -> None:
