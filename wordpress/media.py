@@ -260,7 +260,8 @@ class MediaImport:
         """The library item of an attachment (imported on first use, or found again by its file); None if none."""
         existing = self.mapping(Kind.ATTACHMENT, attachment_id)
         if existing is not None and (existing.image_id or existing.document_id):
-            if for_post is None:
+            if for_post is None and f"id:{attachment_id}" not in self.brought:
+                # At its own item, unless a post of this run already brought (and counted) it: counted once.
                 self.report.count("attachment", report.UNCHANGED)
             self.offer_alt(existing, alt)
             return existing
@@ -486,12 +487,17 @@ class MediaImport:
         rows = (
             ImportedItem.objects.of(self.source, Kind.POST)
             .filter(pending__isnull=False, article__isnull=False)
-            .exclude(wordpress_id__in=self.posts_seen)
-            .values_list("pending", flat=True)
+            .values_list("pk", "wordpress_id", "pending__waiting")
         )
+        # Only what they wait for is read for all of them (their data, one post at a time: memory stays flat).
+        # A post of this very file was converted with what it had: not a list of ids in the query, which a
+        # 10,000-post file would pass whole to the database.
+        found = [pk for pk, wordpress_id, waiting in rows.iterator() if wordpress_id not in self.posts_seen
+                 and set(waiting or []) & self.brought]  # fmt: skip
         self.finishing_waiting = True
-        for pending in list(rows.iterator()):
-            if not set(pending.get("waiting", [])) & self.brought:
+        for pk in found:
+            pending = ImportedItem.objects.filter(pk=pk).values_list("pending", flat=True).first()
+            if not pending:
                 continue
             item = item_from(pending["item"])
             for slug, term in (pending.get("categories") or {}).items():
