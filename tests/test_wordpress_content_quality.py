@@ -431,3 +431,19 @@ def test_a_title_that_would_be_a_spreadsheet_formula_is_quoted_in_the_csv(db, tm
     text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("%%title%% %%sep%% %%sitename%%", ""),  # the post's own title: nothing of its own
+        ("%%sitename%% | %%title%%", ""),
+        ("Budget %%sep%% Ville %%page%%", "Budget – Ville"),  # a separator between two words stays
+        ("%title% : le résumé %sep% %sitename%", "Mon titre : le résumé"),
+        ("Le match, les buts, %excerpt%", "Le match, les buts"),  # no excerpt: no hanging comma
+        ("Spécial %%currentyear%% %%cf_rubrique%%", "Spécial"),  # unknown or moving variables dropped
+    ],
+)
+def test_seo_variables_are_expanded_or_dropped_with_what_they_leave_hanging(template, expected):
+    seo = post_parts.seo_data({"rank_math_title": template}, title="Mon titre", excerpt="", category="Sport")
+    assert seo.title == expected

@@ -256,6 +256,7 @@ def seo_data(meta: Mapping[str, str], *, title: str, excerpt: str, category: str
     values = {"title": title, "excerpt": excerpt, "excerpt_only": excerpt, "category": category}
     values["primary_category"] = category
     values["term_title"] = category
+    values["sep"] = "–"  # between two words kept; hanging at an end once the site's name is gone, it goes
     seo_title = _expanded(_first(meta, SEO_TITLE_KEYS), values)
     description = _expanded(_first(meta, SEO_DESCRIPTION_KEYS), values)
     return SeoData(
@@ -283,7 +284,7 @@ def _expanded(template: str, values: Mapping[str, str]) -> str:
     text = plain_text_of(text)
     # « Titre | | » or « – Titre » once the site's name and %%sep%% are gone.
     separators = re.escape(_SEPARATORS)
-    text = re.sub(rf"(?:\s*[{separators}])+\s*$", "", text)
+    text = re.sub(rf"(?:\s*[{separators},;])+\s*$", "", text)
     text = re.sub(rf"^\s*(?:[{separators}]\s*)+", "", text)
     text = re.sub(rf"\s+([{separators}])(?:\s*[{separators}])+\s+", r" \1 ", text)
     return " ".join(text.split())
