@@ -10,6 +10,7 @@ import ipaddress
 import re
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -207,7 +208,7 @@ def attachment(site_root, post_id, path, *, parent=0, alt=None, title="Photo", o
 def post(site_root, post_id, content, **fields):
     return wxr.Item(
         post_id, f"Article {post_id}", slug=f"article-{post_id}", content=content,
-        link=f"{site_root}/article-{post_id}/", **fields,
+        link=f"{site_root}/article-{post_id}/", date_gmt=datetime(2024, 5, 14, 9, 30, tzinfo=UTC), **fields,
     )  # fmt: skip
 
 
@@ -427,3 +428,57 @@ def test_a_file_name_is_never_an_alt_text():
         assert sensible_alt(name) == "", name
     assert sensible_alt("Salon 2024", "2024/05/salon-2024.jpg") == ""  # the file's own name
     assert sensible_alt("Le maire devant la mairie", "2024/05/maire.jpg") == "Le maire devant la mairie"
+
+
+def test_the_command_refuses_the_loopback_server_itself(db, old_site, tmp_path):
+    """Without the tests' allowance, --fetch-media from the command line refuses 127.0.0.1 like any private address."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    serve_site(old_site)
+    root = f"http://127.0.0.1:{old_site.port}"
+    out = StringIO()
+    call_command("import_wordpress", str(write(tmp_path, root, site_items(root))), "--fetch-media", stdout=out)
+    assert "adresse refusée : 127.0.0.1 mène à 127.0.0.1, une adresse privée ou réservée" in out.getvalue()
+    assert old_site.requests == [] and Image.objects.count() == 0 and Document.objects.count() == 0
+
+
+def test_downloads_are_shown_on_the_progress_bar_and_a_dry_run_keeps_no_file(db, old_site, tmp_path, settings):
+    serve_site(old_site)
+    export = write(tmp_path, old_site.root, site_items(old_site.root))
+    stages = []
+    media_root = Path(settings.MEDIA_ROOT)
+    before = {path for path in media_root.rglob("*") if path.is_file()} if media_root.exists() else set()
+    WordPressImport(
+        export, Options(dry_run=True, **fetching()), progress=lambda stage, at: stages.append((stage, at))
+    ).run()
+    media = [at for stage, at in stages if stage == "media"]
+    assert media[0] == 0 and media[-1] == export.stat().st_size and media == sorted(media)
+    assert (Image.objects.count(), Document.objects.count(), ImportedItem.objects.count()) == (0, 0, 0)
+    after = {path for path in media_root.rglob("*") if path.is_file()} if media_root.exists() else set()
+    assert after == before
+
+
+def test_the_imported_pdf_is_readable_where_the_article_links_to_it(db, old_site, tmp_path, client):
+    serve_site(old_site)
+    run(write(tmp_path, old_site.root, site_items(old_site.root)), **fetching())
+    pdf = library_of(12).document
+    article = ImportedItem.objects.get(kind="post", wordpress_id="1").article
+    assert article.is_visible
+    response = client.get(f"/documents/{pdf.pk}/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_a_file_block_of_the_document_library_is_a_link_to_its_stable_address(db, tmp_path, uploads):
+    block = (
+        '<!-- wp:file {"id":12,"href":"' + ROOT + '/wp-content/uploads/2024/05/budget.pdf"} -->\n'
+        '<div class="wp-block-file"><a href="' + ROOT + '/wp-content/uploads/2024/05/budget.pdf">Budget 2024</a>'
+        '<a href="' + ROOT + '/wp-content/uploads/2024/05/budget.pdf" class="wp-block-file__button" download>'
+        "Télécharger</a></div>\n<!-- /wp:file -->"
+    )
+    items = [post(ROOT, 2, block), attachment(ROOT, 12, "2024/05/budget.pdf", parent=2, title="Budget primitif 2024")]
+    report = run(write(tmp_path, ROOT, items), media_dir=uploads)
+    body = body_of(2)
+    assert f"/documents/{library_of(12).document_id}/" in body and "wp-content" not in body
+    assert "absent de la médiathèque" not in report
