@@ -201,23 +201,24 @@ def test_the_old_address_of_a_draft_or_a_scheduled_post_stays_a_404(client, site
     assert client.get(old).status_code == 404
 
 
-def test_the_old_id_of_a_draft_shows_the_home_page_as_before(client, site):
-    for old in ("/?p=13", "/?p=15"):
+def test_the_old_id_of_a_draft_or_of_nothing_is_a_404_not_the_home_page(client, site):
+    # WordPress showed its home page for them: a « soft 404 » that search engines keep as a page.
+    for old in ("/?p=13", "/?p=15", "/?p=999", "/?page_id=13", "/?cat=999", "/?tag=inconnu", "/?attachment_id=9"):
         response = client.get(old)
-        assert response.status_code == 200
+        assert response.status_code == 404, old
         assert site["draft"].get_absolute_url() not in response.text
 
 
 def test_an_unpublished_article_loses_its_old_addresses(client, site, editor):
     site["article"].unpublish(by=editor)
     assert client.get("/2016/07/14/mon-article/").status_code == 404
-    assert client.get("/?p=12").status_code == 200  # the home page, as for any unknown id
+    assert client.get("/?p=12").status_code == 404
 
 
 def test_a_tag_or_an_author_without_a_published_article_is_not_a_page(client, site):
     assert client.get("/tag/oublie/").status_code == 404
     assert client.get("/author/muet/").status_code == 404
-    assert client.get("/?author=muet").status_code == 200
+    assert client.get("/?author=muet").status_code == 404
 
 
 # Categories, tags, places, people, authors -------------------------------------------------------
@@ -384,7 +385,7 @@ def test_hostile_addresses_never_fail(client, site, address):
 
 
 def test_empty_parameters_name_nothing(client, site):
-    for address in ("/?author=", "/?author_name=&author=", "/?tag=", "/?p=", "/?cat="):
+    for address in ("/?author=", "/?author_name=&author=", "/?tag=", "/?p=", "/?cat=", "/?attachment_id="):
         assert client.get(address).status_code == 200, address  # the home page, as WordPress would show
 
 
@@ -519,8 +520,10 @@ def test_in_production_static_files_come_first_then_old_addresses_then_the_page_
 
 def test_an_old_id_is_answered_even_when_the_home_page_is_kept_for_it(site, page_cache, make_article):
     reader = Client()
-    assert reader.get("/?p=50").status_code == 200
-    # The home page, served for an id not imported yet, but never kept under /?p=50 (its view reads no ?p=).
+    assert reader.get("/").status_code == 200
+    assert reader.get("/")["X-Cache"] == "HIT"
+    # An id not imported yet is a 404, never the home page kept for « / », and never kept itself.
+    assert reader.get("/?p=50").status_code == 404
     assert "X-Cache" not in reader.get("/?p=50")
     later = make_article(slug="importe-plus-tard")
     imported_post(later, 50, "importe-plus-tard")

@@ -2,35 +2,46 @@
 
 A WordPress site's links live on in search engines, other sites and readers' bookmarks:
 ``/?p=12``, ``/2016/07/14/mon-article/``, ``/category/economie/``, ``/tag/fintech/feed/``…
+``/wp-content/uploads/2024/05/photo-1024x683.jpg``, ``/?attachment_id=20``, ``/2024/05/``…
 ``OldAddressMiddleware`` sends each to what the item became here (``ImportedItem``), at its
-current address, and only if readers may see it there: a draft's old address stays a 404.
+current address, and only if readers may see it there: a draft's old address stays a 404, and
+so does WordPress's number of one (``/?p=13``), never answered with the home page. When the
+host asked for is an imported site's own, only that site's items answer.
 
 It costs nothing on the site's own pages. The address is read without any query; the
 database is asked only for the home page with WordPress's query parameters (``?p=``,
 ``?cat=``…), and for an address that found nothing (a 404) and has the shape of a
 WordPress one — then one query for the imported items, and one more when the page
-exists only through its published articles (a tag, an author).
+exists only through its published articles (a tag, an author), for an attachment's page
+(the post it belongs to) and for a date archive (whether it lists anything).
 """
 
 import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from django.db.models import Q
-from django.http import HttpResponsePermanentRedirect
+from django.core.exceptions import DisallowedHost
+from django.db.models import Exists, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
 from django.urls import reverse
 from taggit.models import Tag
 
+from articles.archives import Period, period_or_none
 from articles.models import Article
 from articles.subjects import BY_MODEL
 from common.inputs import plain_number
+from documents import visibility
+from pages.models import Page
 
 from .models import ImportedItem
 
 Kind = ImportedItem.Kind
 
 # The query parameters WordPress answers on its home page. Any other query string is ours.
-QUERY_KEYS = frozenset({"p", "page_id", "cat", "tag", "feed", "s", "author", "author_name"})
+QUERY_KEYS = frozenset(
+    {"p", "page_id", "attachment_id", "attachment", "cat", "tag", "feed", "s", "author", "author_name"}
+)
 HOME_PATHS = frozenset({"/", "/index.php"})
 # /feed/rss2/, /category/x/feed/atom/…: the kinds of feed WordPress offers.
 FEED_TYPES = frozenset({"rss", "rss2", "atom", "rdf", "comments-rss2", "comments-atom"})
@@ -45,8 +56,9 @@ ITEM_SUFFIX = re.compile(r"amp|trackback|embed|comment-page-[0-9]{1,6}")
 NEVER_CONTENT = frozenset({"wp-admin", "wp-content", "wp-includes", "wp-json", "wp-login.php", "xmlrpc.php"})
 # Programs and hidden files: robots ask for them, no WordPress permalink names one.
 SCRIPTS = (".php", ".asp", ".aspx", ".cgi", ".jsp", ".env", ".ini", ".sql", ".bak", ".git")
-# A WordPress slug, percent-decoded: letters of any script, digits, « - » and « _ ».
-SLUG = re.compile(r"[\w-]{1,200}")
+# A WordPress slug, percent-decoded: ASCII letters, digits, « - » and « _ », and any other character
+# but spaces (WordPress keeps accents and emoji in slugs: a tag « 🚲 » is /tag/%f0%9f%9a%b2/).
+SLUG = re.compile(r"(?:[A-Za-z0-9_-]|[^\x00-\x7f\s]){1,200}")
 DATE_PREFIXES = (
     re.compile(r"[0-9]{4}"),
     re.compile(r"[0-9]{4}/[0-9]{2}"),
@@ -60,10 +72,20 @@ MAX_ROWS = 50
 # Checks that cost a query (is there a published article with this tag, by this author?) per old address.
 MAX_EXISTENCE_CHECKS = 2
 # Loaded with the items, for their address and whether readers may see them; never the text.
-TARGETS = ("article", "section", "tag", "territory", "personality", "user")
+TARGETS = ("article", "page", "image", "document", "section", "tag", "territory", "personality", "user")
 UNUSED_ARTICLE_FIELDS = tuple(f"article__{name}" for name in ("body", "body_html", *Article.SEARCH_FIELDS))
+UNUSED_PAGE_FIELDS = tuple(f"page__{name}" for name in ("body", "body_html", "body_references", "description"))
 # What a post's address may be under: its categories (/economie/industrie/slug/), its parent pages.
-CONTAINER = Q(kind=Kind.TERM, taxonomy="category") | Q(kind=Kind.POST)
+CONTAINER = Q(kind=Kind.TERM, taxonomy="category") | Q(kind__in=(Kind.POST, Kind.PAGE))
+# Posts and pages share WordPress's numbers and its addresses (/?p=, /?page_id=, /<slug>/).
+POSTS = (Kind.POST, Kind.PAGE)
+UPLOADS = "wp-content/uploads/"
+# A resized copy WordPress made of an upload (« photo-1024x683.jpg »), and the names it gives the file
+# it keeps when the upload was too large or turned (« photo-scaled.jpg », WordPress 5.3 and later).
+RESIZED = re.compile(r"-([0-9]{1,5})x[0-9]{1,5}(?=\.\w{1,5}$)")
+KEPT_AS = ("-scaled", "-rotated")
+# A multisite's uploads are under sites/<n>/, where the attachment's own path starts after it.
+MULTISITE = re.compile(r"sites/[0-9]{1,6}/")
 
 
 @dataclass(frozen=True)
@@ -97,10 +119,30 @@ class Wanted:
 
 @dataclass(frozen=True)
 class OldAddress:
-    """What an old address asks for: the ways it may name an item, best first, and whether its feed."""
+    """What an old address asks for: the ways it may name an item, best first, and whether its feed.
+
+    ``file``: an uploaded file (``/wp-content/uploads/…``) rather than a page; ``width``, the width of
+    the resized copy asked for (``-1024x683``), None for the file itself.
+    """
 
     ways: tuple[Wanted, ...]
     feed: bool = False
+    file: bool = False
+    width: int | None = None
+
+
+@dataclass(frozen=True)
+class DateArchive:
+    """WordPress's archive of a year, a month or a day (/2024/05/): ours, when it lists something."""
+
+    period: Period
+
+    def address(self) -> str | None:
+        """The archive page, or None while no published article is in the period (its page is a 404)."""
+        start, end = self.period.bounds
+        if not Article.objects.published().filter(published_at__gte=start, published_at__lt=end).exists():
+            return None
+        return self.period.get_absolute_url()
 
 
 def _slugs(segment: str) -> tuple[str, ...]:
@@ -123,6 +165,8 @@ def read_path(path: str) -> OldAddress | str | None:
     go to at once (the main feed, the home page), the ways to look it up, or None."""
     if len(path) > MAX_PATH_LENGTH or CONTROL.search(path):
         return None
+    if path.startswith("/" + UPLOADS):
+        return read_upload(path.removeprefix("/" + UPLOADS))
     segments = [segment for segment in path.split("/") if segment]
     if segments[:1] == ["index.php"]:
         segments = segments[1:]  # permalinks written /index.php/2016/07/slug/
@@ -152,13 +196,20 @@ def read_path(path: str) -> OldAddress | str | None:
     main_feed = reverse("articles:feed")
     if not segments or segments == ["comments"]:
         return main_feed if feed else reverse("articles:home")
+    if not feed and any(pattern.fullmatch("/".join(segments)) for pattern in DATE_PREFIXES):
+        period = period_or_none(*segments)
+        return DateArchive(period) if period is not None else None
 
-    ways = [Wanted((Kind.POST, Kind.TERM), "old_path", _old_paths(segments))]
+    ways = [Wanted((*POSTS, Kind.TERM), "old_path", _old_paths(segments))]
     first, last, prefix = segments[0], segments[-1], segments[:-1]
     if not all(SLUG.fullmatch(segment) for segment in segments):
         return OldAddress(tuple(ways), feed)  # a path of its own (/2016/mon-article.html): only as imported
     slug = _slugs(last)
-    post = (Kind.POST,)
+    post = POSTS
+    # An attachment's page: /<slug>/, or under its post's address (/2024/05/post/<slug>/, …/attachment/<slug>/).
+    attachment = Wanted((Kind.ATTACHMENT,), "wordpress_slug", slug)
+    if prefix[-1:] == ["attachment"]:
+        return OldAddress((attachment,), feed)
     if not prefix:
         ways += [Wanted(post, "wordpress_slug", slug), Wanted((Kind.TERM,), "wordpress_slug", slug, "category")]
     elif first == "category":
@@ -182,7 +233,24 @@ def read_path(path: str) -> OldAddress | str | None:
             within = tuple(dict.fromkeys(value for segment in prefix for value in _slugs(segment)))
             ways.append(Wanted(post, "wordpress_slug", slug, within=within))
             ways.append(Wanted((Kind.TERM,), "wordpress_slug", slug, "category", within=within))
+    if first not in ("tag", "author"):
+        ways.append(attachment)
     return OldAddress(tuple(ways), feed)
+
+
+def read_upload(path: str) -> OldAddress | None:
+    """What an address of WordPress's uploads folder names: an attachment by its file (« 2024/05/photo.jpg »,
+    as ``_wp_attached_file`` holds it), and the width of the resized copy asked for, if one was."""
+    path = MULTISITE.sub("", path, count=1)
+    if not path or path.endswith("/") or ".." in path.split("/") or len(path) > MAX_PATH_LENGTH:
+        return None
+    resized = RESIZED.search(path)
+    width = int(resized.group(1)) if resized else None
+    whole = RESIZED.sub("", path)
+    stem, dot, extension = whole.rpartition(".")
+    # The file WordPress kept may be the « -scaled » one; its resized copies are named after the upload.
+    candidates = {path, whole, *(f"{stem}{kept}{dot}{extension}" for kept in KEPT_AS if stem)}
+    return OldAddress((Wanted((Kind.ATTACHMENT,), "old_path", tuple(sorted(candidates))),), file=True, width=width)
 
 
 def read_query(query) -> OldAddress | str | None:
@@ -193,7 +261,20 @@ def read_query(query) -> OldAddress | str | None:
     if "p" in query or "page_id" in query:
         number = plain_number(query.get("p") or query.get("page_id"))
         # A post's comment feed (?p=12&feed=rss2) leads to the post: its comments are on its page.
-        return None if number is None else OldAddress((Wanted((Kind.POST,), "wordpress_id", (str(number),)),))
+        # WordPress answers an attachment's number too, with the attachment's page.
+        ways = (
+            Wanted(POSTS, "wordpress_id", (str(number),)),
+            Wanted((Kind.ATTACHMENT,), "wordpress_id", (str(number),)),
+        )
+        return None if number is None else OldAddress(ways)
+    if "attachment_id" in query:
+        number = plain_number(query["attachment_id"])
+        return None if number is None else OldAddress((Wanted((Kind.ATTACHMENT,), "wordpress_id", (str(number),)),))
+    if "attachment" in query:
+        name = query["attachment"]
+        if not SLUG.fullmatch(name):
+            return None
+        return OldAddress((Wanted((Kind.ATTACHMENT,), "wordpress_slug", _slugs(name)),))
     if "cat" in query:
         number = plain_number(query["cat"])
         return None if number is None else OldAddress((Wanted((Kind.TERM,), "wordpress_id", (str(number),)),), feed)
@@ -218,6 +299,8 @@ def public_address(item: ImportedItem, *, feed: bool = False) -> str | None:
     if isinstance(target, Article):
         # Never the address of a draft, or of an article not yet out.
         return target.get_absolute_url() if target.is_visible else None
+    if isinstance(target, Page):
+        return target.get_absolute_url() if target.is_published else None
     subject = BY_MODEL.get(type(target))
     if subject is None:
         return None
@@ -227,11 +310,71 @@ def public_address(item: ImportedItem, *, feed: bool = False) -> str | None:
     return subject.feed_url(target) if feed else subject.url(target)
 
 
-def find(address: OldAddress) -> str | None:
-    """The current address of what ``address`` named, in one query (two for a tag or an author).
+def document_address(item: ImportedItem) -> str | None:
+    """A document's stable address, once something readers see shows it (documents.visibility)."""
+    if item.document is None or visibility.hidden_from_readers(item.document):
+        return None
+    return item.document.get_absolute_url()
 
-    Where several items match, the best way of naming wins (the exact old address first),
-    then the most recently imported; one that readers may not see is passed over.
+
+def file_address(item: ImportedItem, width: int | None) -> str | None:
+    """An uploaded file's new address: the document's, or the library image's file of the width
+    nearest the copy asked for (the image itself, its largest, when none was)."""
+    if item.document_id:
+        return document_address(item)
+    image = item.image
+    if image is None:
+        return None
+    storage = image.file.storage
+    # The old address named a JPEG or a PNG: the renditions in that format, never WebP, which some
+    # of the pages that hot-link the file would not show.
+    files = [
+        (rendition["width"], storage.url(rendition["name"])) for rendition in image.renditions_in(image.fallback_format)
+    ]
+    if image.file:
+        files.append((image.width, image.file.url))
+    if not files:
+        return None
+    wanted = image.width if width is None else width
+    # The nearest width, the larger one when two are as near: a copy a little too big rather than blurred.
+    return min(files, key=lambda file: (abs(file[0] - wanted), -file[0]))[1]
+
+
+def attachment_page_address(item: ImportedItem) -> str | None:
+    """An attachment's page on WordPress: the document, else the post or page it was uploaded to, else a
+    published article showing the image as its main one; None when no reader may see any (one query more)."""
+    if item.document_id:
+        return document_address(item)
+    if item.parent_post and item.parent_post != "0":
+        parent = (
+            ImportedItem.objects.filter(source=item.source, kind__in=POSTS, wordpress_id=item.parent_post)
+            .select_related("article", "page")
+            .defer(*UNUSED_ARTICLE_FIELDS, *UNUSED_PAGE_FIELDS)
+            .first()
+        )
+        url = public_address(parent) if parent is not None else None
+        if url:
+            return url
+    if item.image_id:
+        shown = Article.objects.published().filter(main_image_id=item.image_id).order_by("-published_at").first()
+        return shown.get_absolute_url() if shown is not None else None
+    return None
+
+
+def host_sources(host: str) -> list[str]:
+    """The ``source`` an imported site has when its address was this host (with or without www., http or https)."""
+    bare = host.lower().removeprefix("www.")
+    return [f"{scheme}://{www}{bare}" for scheme in ("http", "https") for www in ("", "www.")] if bare else []
+
+
+def find(address: OldAddress, host: str = "") -> str | None:
+    """The current address of what ``address`` named, in one query (two for a tag, an author or an
+    attachment's page).
+
+    When the request's ``host`` is one of the imported sites' (several sites pointed at this one), only
+    that site's items are looked at: ``/?p=23`` of one never leads to another's post. On any other host
+    (the site's new one), where several items match, the best way of naming wins (the exact old address
+    first), then the most recently imported; one that readers may not see is passed over.
     """
     condition = Q()
     for way in address.ways:
@@ -240,15 +383,21 @@ def find(address: OldAddress) -> str | None:
     if within:
         # The categories and pages an address names its post under, read in the same query.
         condition |= CONTAINER & Q(wordpress_slug__in=sorted(within))
+    sources = host_sources(host)
+    rows = ImportedItem.objects.filter(condition)
+    if sources:
+        # Whether this host is an imported site's, asked in the same query (computed once by the database).
+        rows = rows.annotate(host_is_a_source=Exists(ImportedItem.objects.filter(source__in=sources)))
     items = list(
-        ImportedItem.objects.filter(condition)
-        .select_related(*TARGETS)
-        .defer(*UNUSED_ARTICLE_FIELDS)
+        rows.select_related(*TARGETS)
+        .defer(*UNUSED_ARTICLE_FIELDS, *UNUSED_PAGE_FIELDS)
         .order_by("-imported_at", "-pk")[:MAX_ROWS]
     )
+    if items and sources and items[0].host_is_a_source:
+        items = [item for item in items if item.source in sources]
     containers: dict[str, set[str]] = {}
     for item in items:
-        if item.kind == Kind.POST or (item.kind, item.taxonomy) == (Kind.TERM, "category"):
+        if item.kind in POSTS or (item.kind, item.taxonomy) == (Kind.TERM, "category"):
             containers.setdefault(item.source, set()).add(item.wordpress_slug)
     ranked = []
     for position, item in enumerate(items):
@@ -258,9 +407,20 @@ def find(address: OldAddress) -> str | None:
     seen, checks = set(), 0
     for _rank, _position, item in sorted(ranked, key=lambda entry: entry[:2]):
         target = item.target
-        if (type(target), target.pk) in seen:
+        if target is None or (type(target), target.pk) in seen:
             continue  # two sites' tags « fintech » are one tag here
         seen.add((type(target), target.pk))
+        if item.kind == Kind.ATTACHMENT:
+            if address.file:
+                url = file_address(item, address.width)
+            else:
+                if checks == MAX_EXISTENCE_CHECKS:
+                    continue
+                checks += 1
+                url = attachment_page_address(item)
+            if url:
+                return url
+            continue
         if isinstance(target, Tag) or item.user_id:
             if checks == MAX_EXISTENCE_CHECKS:
                 continue
@@ -271,9 +431,21 @@ def find(address: OldAddress) -> str | None:
     return None
 
 
-def resolve(address: OldAddress | str | None) -> str | None:
+def resolve(address: OldAddress | DateArchive | str | None, host: str = "") -> str | None:
     """The address to redirect to, looking it up only if it needs to be."""
-    return find(address) if isinstance(address, OldAddress) else address
+    if isinstance(address, OldAddress):
+        return find(address, host)
+    if isinstance(address, DateArchive):
+        return address.address()
+    return address
+
+
+def request_host(request) -> str:
+    """The host the reader asked for, without its port; "" when Django refuses it."""
+    try:
+        return split_domain_port(request.get_host())[0]
+    except DisallowedHost:
+        return ""
 
 
 class OldAddressMiddleware:
@@ -290,19 +462,26 @@ class OldAddressMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        # Read now: the canonical host's middleware, inside this one, puts the site's own in its place.
+        host = request_host(request)
         asks_wordpress = (
             request.path_info in HOME_PATHS
             and request.META.get("QUERY_STRING")
             and not QUERY_KEYS.isdisjoint(request.GET.keys())
         )
         if asks_wordpress:
-            url = resolve(read_query(request.GET))
+            address = read_query(request.GET)
+            url = resolve(address, host)
             if url:
                 return HttpResponsePermanentRedirect(url)
+            if isinstance(address, OldAddress):
+                # WordPress's number or name of something no reader may see here (a draft, a protected
+                # post, nothing): « page introuvable », not the home page answering 200 (a soft 404).
+                raise Http404
         response = self.get_response(request)
         # Only an address none of our views took (django.contrib.redirects does the same): a
         # view's own 404, /article/unknown/, is ours and stays.
         if response.status_code != 404 or request.resolver_match is not None or asks_wordpress:
             return response
-        url = resolve(read_path(request.path_info))
+        url = resolve(read_path(request.path_info), host)
         return HttpResponsePermanentRedirect(url) if url else response
