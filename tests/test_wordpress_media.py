@@ -482,3 +482,23 @@ def test_a_file_block_of_the_document_library_is_a_link_to_its_stable_address(db
     body = body_of(2)
     assert f"/documents/{library_of(12).document_id}/" in body and "wp-content" not in body
     assert "absent de la médiathèque" not in report
+
+
+def test_an_articles_only_export_downloads_the_files_its_posts_show(db, old_site, tmp_path):
+    """No attachment in the file: the uploads its posts name (the original of a -1024x683 copy, a relative
+    link to a PDF) are downloaded; another site's uploads are not."""
+    serve_site(old_site)
+    root = old_site.root
+    body = (
+        f'<p><img src="{root}/wp-content/uploads/2024/05/maire-1024x683.jpg" alt="Le maire devant la mairie"></p>'
+        '<p>Le <a href="/wp-content/uploads/2024/05/budget.pdf">budget</a>.</p>'
+        '<p><img src="https://ailleurs.example.com/wp-content/uploads/2024/05/une.jpg" alt="Ailleurs"></p>'
+    )
+    run(write(tmp_path, root, [post(root, 3, body)]), **fetching())
+    assert sorted(old_site.requests) == [
+        "/wp-content/uploads/2024/05/budget.pdf",
+        "/wp-content/uploads/2024/05/maire.jpg",
+    ]
+    image = Image.objects.get()
+    assert image.alt_text == "Le maire devant la mairie"
+    assert f'<a href="/documents/{Document.objects.get().pk}/">budget</a>' in body_of(3)

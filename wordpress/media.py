@@ -52,7 +52,9 @@ SOUNDS_AND_VIDEOS = frozenset(
 )
 # An address of the old site's uploads folder in a post's text, for --fetch-media: files that posts
 # show without the export listing them as attachments.
-_UPLOAD_URL = re.compile(r"""https?://[^\s"'<>()\[\]]+/wp-content/uploads/[^\s"'<>?#()\[\]]+""", re.IGNORECASE)
+_UPLOAD_URL = re.compile(
+    r"""(?<![\w/.:-])(?:(?:https?:)?//[^\s"'<>()\[\]]+?)?/wp-content/uploads/[^\s"'<>?#()\[\]]+""", re.IGNORECASE
+)
 _RESIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _SEPARATORS = re.compile(r"[\s_.-]+")
 
@@ -170,7 +172,11 @@ class MediaImport:
             if entry.path and entry.url and wordpress_id not in known_ids and entry.path not in known_paths:
                 wanted.setdefault(entry.path, (entry.url, wordpress_id, content.plain_text_of(entry.title)))
         for path, url in self.body_uploads.items():
-            own = (urlsplit(url).hostname or "").lower().removeprefix("www.") == self.site_host
+            if url.startswith("//"):
+                url = f"{urlsplit(self.source).scheme or 'https'}:{url}"
+            elif url.startswith("/"):
+                url = f"{self.source}{url}"  # relative to the old site, as WordPress wrote some
+            own = urlsplit(url).netloc.lower().removeprefix("www.") == self.site_host
             if own and path not in known_paths and path not in self.index.attachment_by_path:
                 wanted.setdefault(path, (url, f"fichier:{path}", path))
         if self.options.media_dir is not None:
