@@ -7,7 +7,7 @@ The editor asks the server to recognise a pasted address (``articles/admin_embed
 list is the only one; ``clean_body`` checks every stored id against its provider's ``id_pattern``.
 
 Readers first get a facade (``templates/articles/includes/embed.html``): the provider's name, the
-journalist's text and a plain link, plus a button that ``static/articles/embeds.js`` turns into the
+journalist's text and a plain link, plus a button that ``static/articles/body.js`` turns into the
 frame. Nothing is asked of the provider before that click, and the page's Content-Security-Policy
 opens ``frame-src`` to the origins of the providers its body shows, and to no other
 (``frame_policy``). Adding a provider: docs/embeds.md.

@@ -2,7 +2,7 @@
 
 Stored in the body as ``<figure data-gallery="12 15 18"><figcaption>…</figcaption></figure>``
 (articles.body checks and dispatches it); readers get a grid of lazy-loaded thumbnails, each a
-link to its large rendition, which works without JavaScript, and ``static/articles/gallery.js``
+link to its large rendition, which works without JavaScript, and ``static/articles/body.js``
 opens them in a viewer. The images come from the article's references, read once with the
 body's other images, so a page costs the same queries with one gallery or ten.
 """

@@ -171,7 +171,7 @@ def test_every_provider_has_three_real_addresses_here():
 def test_every_provider_is_declared_whole(provider, settings):
     assert re.fullmatch(r"[a-z]+", provider.key)  # what the page's policy reads from the facade
     assert provider.layout in embeds.LAYOUTS
-    assert f".embed--{provider.layout} " in (settings.BASE_DIR / "static/css/site.css").read_text()
+    assert f".embed--{provider.layout} " in (settings.BASE_DIR / "static/css/elements.css").read_text()
     assert re.fullmatch(r"https://[a-z0-9.-]+", provider.frame_origin)
     assert all(host == host.lower() and "/" not in host for host in provider.hosts)
     assert "allow-top-navigation" not in provider.sandbox
@@ -327,7 +327,7 @@ def test_readers_get_a_facade_with_a_link_and_no_frame(make_article):
     assert "Afficher le contenu de YouTube" in facade and "Toujours afficher les contenus de YouTube" in facade
     assert "peut déposer des cookies" in facade
     assert 'data-embed-frame="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in facade
-    assert re.search(r'<script src="/static/articles/embeds(\.[0-9a-f]+)?\.js" defer></script>', html)
+    assert re.search(r'<script src="/static/articles/body(\.[0-9a-f]+)?\.js" type="module"></script>', html)
     # Nothing on the page makes the browser ask another host for anything before a click.
     for match in re.finditer(r"<(?:script|img|iframe|link|source|video|audio)\b[^>]*>", html):
         if 'rel="canonical"' not in match.group(0) and 'rel="alternate"' not in match.group(0):
@@ -373,7 +373,7 @@ def test_a_link_only_embed_opens_no_frame_and_needs_no_script(make_article):
     response = page(article)
     html = response.content.decode()
     assert 'href="https://bsky.app/profile/metz.fr/post/3kgxq2abcdz2a">Voir sur Bluesky</a>' in html
-    assert "embed-show" not in html and "embeds.js" not in html
+    assert "embed-show" not in html and "articles/body.js" not in html
     assert "frame-src" not in response["Content-Security-Policy"]
 
 

@@ -55,20 +55,20 @@ def test_readers_get_a_grid_of_lazy_thumbnails_linking_to_the_large_pictures(cli
     assert (
         '<figcaption><span class="caption">Le derby en images</span> · <span class="gallery-count">3 photos' in figure
     )
-    assert html.count("articles/gallery.js") == 1
+    assert html.count("articles/body.js") == 1
 
 
 def test_the_viewer_script_is_loaded_only_with_a_gallery_and_once_for_several(client, make_article, photos):
     plain = make_article(body="<p>Rien à voir.</p>")
-    assert "gallery.js" not in client.get(plain.get_absolute_url()).content.decode()
+    assert "articles/body.js" not in client.get(plain.get_absolute_url()).content.decode()
 
     two = make_article(body=gallery(photos[:2]) + "<p>Entre les deux.</p>" + gallery(photos[1:], caption="Suite"))
     html = client.get(two.get_absolute_url()).content.decode()
     assert html.count('class="gallery"') == 2
     # Named once by the page, not by each gallery (the bodies are stored rendered: a script address
     # in them would outlive the static file's hashed name).
-    assert html.count("articles/gallery.js") == 1
-    assert re.search(r'<script src="[^"]+gallery\.js" type="module"></script>', html)
+    assert html.count("articles/body.js") == 1
+    assert re.search(r'<script src="[^"]+body\.js" type="module"></script>', html)
 
 
 def test_an_image_deleted_from_the_library_leaves_the_gallery(client, make_article, photos):
