@@ -284,11 +284,11 @@ class MediaImport:
                 "document" if same_file.document_id else "image",
                 same_file.document or same_file.image,
                 old_path=same_file.old_path,
-                parent_post=entry.parent,
+                parent_post=entry.parent if entry.parent != "0" else "",
                 menu_order=entry.order,
                 fingerprint=same_file.fingerprint,
             )
-            self.offer_alt(row, entry.alt or alt)
+            self.offer_alt(row, sensible_alt(entry.alt, entry.path) or alt)
             self.brought.update({f"id:{attachment_id}", f"parent:{entry.parent}"})
             self.report.count("attachment", report.UNCHANGED)
             return row
