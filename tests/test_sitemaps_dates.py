@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
@@ -16,7 +17,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Personality, SubjectDate, Territory
 from articles.sitemaps import SITEMAPS
-from articles.subject_dates import fill_after_migrate, recompute_all
+from articles.subject_dates import dates_deferred, fill_after_migrate, recompute_all
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,26 @@ def test_the_index_and_a_subject_sitemap_cost_the_same_queries_at_any_size(
     sitemaps_of_subjects = len(SITEMAPS) - 3
     with django_assert_num_queries(2 * sitemaps_of_subjects + 2 + 1 + 1):
         assert client.get(reverse("sitemap_index")).status_code == 200
+
+
+def test_a_batch_of_writes_finds_the_dates_it_touched_once_when_it_ends(make_article, make_personality, places, editor):
+    """``dates_deferred()`` (the WordPress import's batches): nothing kept during it, the right dates after,
+    even for a change taken back by a rolled-back transaction inside it."""
+    _region, _moselle, metz, nancy = places
+    now = timezone.now()
+    maire = make_personality("Le maire", slug="le-maire")
+    with dates_deferred():
+        first = make_article(published_at=now - timedelta(days=2), tags=["Budget"], territories=[metz])
+        second = make_article(published_at=now - timedelta(days=1), tags=["Budget"], personalities=[maire])
+        try:
+            with transaction.atomic():
+                make_article(published_at=now, tags=["Budget"], territories=[nancy])
+                raise RuntimeError("a post that fails")
+        except RuntimeError:
+            pass
+        second.unpublish(by=editor)
+        assert not SubjectDate.objects.exists()  # nothing yet: found when the batch ends
+    assert_kept_as_found_again()
+    assert kept()[("tag", Tag.objects.get(name="Budget").pk)] == first.published_at
+    assert ("personality", maire.pk) not in kept()
+    assert ("territory", nancy.pk) not in kept()
