@@ -502,3 +502,44 @@ def test_an_articles_only_export_downloads_the_files_its_posts_show(db, old_site
     image = Image.objects.get()
     assert image.alt_text == "Le maire devant la mairie"
     assert f'<a href="/documents/{Document.objects.get().pk}/">budget</a>' in body_of(3)
+
+
+@pytest.fixture
+def tls_site(tmp_path):
+    """The old site over HTTPS, with a certificate for its name (made by the openssl command)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl absent")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", f"/CN={HOST}", "-addext", f"subjectAltName=DNS:{HOST}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = OldSite()
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    site.server.socket = server_context.wrap_socket(site.server.socket, server_side=True)
+    client_context = ssl.create_default_context(cafile=str(cert))
+    yield site, client_context
+    site.server.shutdown()
+    site.server.server_close()
+
+
+def test_https_checks_the_certificate_against_the_name_not_the_address(tls_site, tmp_path):
+    site, trusted = tls_site
+    site.files["/photo.jpg"] = b"une photo"
+    assert fetch(f"https://{HOST}:{site.port}/photo.jpg", tmp_path / "a", policy(ssl_context=trusted)) == 9
+
+    def other_name(host, port):
+        return ["127.0.0.1"]  # the same server, under a name its certificate does not give
+
+    with pytest.raises(FetchError, match="échec du téléchargement"):
+        fetch(
+            f"https://autre.test:{site.port}/photo.jpg", tmp_path / "b", policy(ssl_context=trusted, resolve=other_name)
+        )
+    with pytest.raises(FetchError, match="échec du téléchargement"):  # a certificate nobody vouches for
+        fetch(f"https://{HOST}:{site.port}/photo.jpg", tmp_path / "c", policy())
