@@ -55,8 +55,9 @@ bench: $(BIN)/.installed
 bench-http: $(BIN)/.installed
 	$(BIN)/python scripts/bench_http.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 
-# manage.py import_wordpress on a synthetic newsroom export (PostgreSQL, Redis) at 2,000 and 10,000
-# posts, then the same file again; SIZE=500 for one size, BENCH_ARGS for more (--sqlite, --json FILE).
+# manage.py import_wordpress on a synthetic newsroom export (PostgreSQL, Redis) at 10,000 posts (50,000
+# comments) and 20,000 (100,000 comments), then the same file again: time and peak memory of each import;
+# SIZE=2000 for one size, BENCH_ARGS for more (--sqlite, --json FILE).
 bench-wordpress: $(BIN)/.installed
 	$(BIN)/python scripts/wordpress_benchmark.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
 

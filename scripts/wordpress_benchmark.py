@@ -2,7 +2,8 @@
 """Benchmark of ``manage.py import_wordpress``: time and memory of a newsroom's archive import, then of a re-run.
 
 ``make bench-wordpress`` (or ``python scripts/wordpress_benchmark.py``), for each size
-(``--sizes 2000,10000`` posts by default, ``--comments-per-post`` 5 on average):
+(``--sizes 10000,20000`` posts by default — the issue's 10,000 posts with 50,000 comments, and
+the size with 100,000 comments —, ``--comments-per-post`` 5 on average):
 
 1. writes a synthetic export of a French regional news site (bench/wordpress_export.py:
    2–3 KB bodies with ``[note]`` boxes and links between posts, threads of comments of
@@ -20,11 +21,12 @@
 5. prints a table (French and English headings) and, with ``--json FILE``, every figure.
 
 The peak memory at two sizes shows whether it grows with the file (it should not). The
-issue's target: 10,000 posts with 50,000 comments in under 5 minutes on PostgreSQL.
+issue's target: 10,000 posts with 50,000 comments in at most 3 minutes on PostgreSQL, on an idle
+2-core machine (issue 24; it was 5 minutes in issue 21).
 Everything started is stopped and every temporary folder removed on exit, on error and
 on Ctrl-C; the exports stay in ``var/bench/`` (``--export-dir``) to be read again.
 
-    python scripts/wordpress_benchmark.py                      # 2,000 and 10,000 posts
+    python scripts/wordpress_benchmark.py                      # 10,000 and 20,000 posts
     python scripts/wordpress_benchmark.py --sizes 500          # a first look: a minute or two
     python scripts/wordpress_benchmark.py --sqlite --sizes 1000 --json var/bench/wordpress.json
 """
@@ -56,7 +58,7 @@ from bench.tools import (  # noqa: E402
 from bench.wordpress_export import ExportSummary, write_export  # noqa: E402
 
 PYTHON = sys.executable
-TARGET_SECONDS = 300  # the issue's: 10,000 posts and 50,000 comments in under 5 minutes
+TARGET_SECONDS = 180  # issue 24's: 10,000 posts and 50,000 comments in at most 3 minutes
 TARGET_POSTS = 10_000
 # What the second run prints for each kind: the report's rows, by their French label.
 REPORT_ROWS = {"Articles": "posts", "Commentaires": "comments", "Termes": "terms", "Auteurs": "authors"}
@@ -85,7 +87,9 @@ def log(message: str) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", default="2000,10000", help="posts per export, comma-separated")
+    parser.add_argument(
+        "--sizes", default="10000,20000", help="posts per export, comma-separated (20,000: 100,000 comments)"
+    )
     parser.add_argument("--comments-per-post", type=float, default=5, help="comments per post on average (5)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the synthetic export")
     parser.add_argument("--sqlite", action="store_true", help="SQLite in a temporary folder instead of PostgreSQL")
@@ -338,12 +342,19 @@ def render(sizes: list[Size], args: argparse.Namespace) -> str:
     lines += format_table(headers, rows, left_columns=0)
     lines.append("imported, unchanged = posts + comments / articles + commentaires.")
     largest = sizes[-1]
-    if largest.posts >= TARGET_POSTS and not args.sqlite:
-        scaled = largest.first.seconds * TARGET_POSTS / largest.posts
-        verdict = "met / atteint" if scaled < TARGET_SECONDS else "NOT met / NON atteint"
+    for size in sizes:  # the figures the docs quote, one line a size
         lines.append(
-            f"Target / objectif: {TARGET_POSTS:,} posts in under {TARGET_SECONDS // 60} min: "
-            f"{largest.first.seconds / 60:.1f} min for {largest.posts:,} — {verdict}."
+            f"{number(size.posts)} posts + {number(size.export.comments)} comments / commentaires: "
+            f"{size.first.seconds:.1f} s ({size.first.seconds / 60:.1f} min), peak memory / mémoire max "
+            f"{size.first.peak_rss_mb:.0f} MB (getrusage maxrss of the import process / du processus d’import)."
+        )
+    target = next((size for size in sizes if size.posts == TARGET_POSTS), None)
+    if target is not None and not args.sqlite:
+        verdict = "met / atteint" if target.first.seconds <= TARGET_SECONDS else "NOT met / NON atteint"
+        lines.append(
+            f"Target / objectif: {number(TARGET_POSTS)} posts + {number(target.export.comments)} comments in at most "
+            f"{TARGET_SECONDS // 60} min on PostgreSQL, idle 2-core machine: {target.first.seconds / 60:.1f} min "
+            f"— {verdict}."
         )
     if len(sizes) > 1:
         smallest = sizes[0]
