@@ -61,7 +61,9 @@ ALLOWED_TAGS = {
     "td",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    # ids only for footnotes' calls and notes, linked both ways (FOOTNOTE_ID): nothing else of the page.
+    "a": {"href", "title", "id"},
+    "li": {"id"},
     "img": {"src", "alt", "data-file"},
     "aside": {"data-callout", "data-color", "data-title"},
     "ol": {"start"},
@@ -320,9 +322,18 @@ def is_staff_only_link(href: str) -> bool:
 
 
 HEADER_SCOPES = {"col", "row"}
+# A footnote's call (« appel-3 », on its link in the text) and its note (« note-3 », on its list item):
+# the only ids a body may hold, so that none can take one of the page's own (#contenu, #commentaires).
+FOOTNOTE_ID = re.compile(r"^(?:appel|note)-\d{1,4}$")
+
+
+def _footnote_id(tag: str, attribute: str, value: str) -> str | None:
+    return value if attribute != "id" or FOOTNOTE_ID.match(value) else None
 
 
 def _normalise_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return _footnote_id(tag, attribute, value)
     if tag == "a" and attribute == "href":
         return canonical_article_href(value) or value
     if tag == "th" and attribute == "scope":
@@ -749,7 +760,7 @@ def uses_element_styles(body_html: str) -> bool:
 
 # The same allowlist, applied again on the way out: a body written by a script, an
 # import or a migration never went through the form, and must be just as harmless.
-_render_cleaner = nh3.Cleaner(**ALLOWLIST)
+_render_cleaner = nh3.Cleaner(**ALLOWLIST, attribute_filter=_footnote_id)
 
 
 def render_body(html: str, references: References, lazy_after: int = 0) -> SafeString:

@@ -20,6 +20,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles.body import clean_body
 from articles.demo_content import GALLERY, RICH_ARTICLE
 from articles.models import Article, BodyReference
 
@@ -205,3 +206,16 @@ def test_a_link_to_an_unpublished_article_is_saved_with_a_warning(editor_client,
     assert Article.objects.get(slug="le-port-de-metz-sagrandit").body == body
     warnings = [str(message) for message in response.context["messages"]]
     assert any("« Le tram coûtera plus cher » mène à un article qui n’est pas publié" in text for text in warnings)
+
+
+def test_footnote_ids_are_kept_and_no_other_id(client, make_article):
+    body = (
+        '<p>Texte<a href="#note-1" id="appel-1">[1]</a> et <a href="#x" id="commentaires">un piège</a>.</p>'
+        '<ol><li id="note-1"><p>La note. <a href="#appel-1">↩</a></p></li><li id="contenu"><p>Autre</p></li></ol>'
+    )
+    cleaned = clean_body(body)
+    assert 'id="appel-1"' in cleaned and 'id="note-1"' in cleaned
+    assert 'id="commentaires"' not in cleaned and 'id="contenu"' not in cleaned
+    # Also when written behind the form's back (an import, a script): the page keeps its own ids alone.
+    html = client.get(make_article("Notes", body=body).get_absolute_url()).content.decode()
+    assert html.count('id="commentaires"') <= 1 and 'id="appel-1"' in html and '<li id="contenu">' not in html

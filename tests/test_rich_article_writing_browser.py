@@ -194,3 +194,26 @@ def test_a_journalist_writes_a_rich_article_and_readers_get_it_whole(
     assert f'<source src="/documents/{video.pk}/"' in page
     ours = live_server.url.split("//", 1)[1]
     assert [url for url in requested_urls(driver) if url.startswith("http") and ours not in url] == []
+
+
+FOOTNOTED = (
+    '<p>Le stade a coûté 40 millions<a href="#note-1" id="appel-1">[1]</a>.</p>'
+    '<h2>Notes</h2><ol><li id="note-1"><p>Selon la chambre régionale des comptes. <a href="#appel-1">↩</a></p></li></ol>'
+)
+
+
+def test_footnotes_keep_their_links_both_ways_through_the_editor(browser, live_server, editor, make_article):
+    article = make_article("Le stade", slug="le-stade", body=FOOTNOTED)
+    driver = log_in(browser, live_server, editor)  # a published article: an editor's change is saved at once
+    driver.get(live_server.url + reverse("admin:articles_article_change", args=[article.pk]))
+    wait_for(driver, EDITABLE).click()
+    to_the_end(driver)
+    type_text(driver, " Rapport 2026.")
+    wait_until(driver, lambda d: "Rapport 2026." in body_value(d))
+    driver.find_element("css selector", "input[name=_continue]").click()
+    wait_for(driver, ".messagelist")
+
+    article.refresh_from_db()
+    assert "Rapport 2026." in article.body  # saved through the editor
+    assert '<a href="#note-1" id="appel-1">[1]</a>' in article.body
+    assert '<li id="note-1">' in article.body and '<a href="#appel-1">↩</a>' in article.body

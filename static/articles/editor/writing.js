@@ -14,6 +14,7 @@ import {
   Extension,
   Figure as BaseFigure,
   Link as BaseLink,
+  ListItem as BaseListItem,
   crel,
   pm,
 } from "django-prose-editor/editor"
@@ -232,6 +233,20 @@ export const Figure = BaseFigure.extend({
 
 const HAS_SCHEME = /^(https?:\/\/|mailto:)/i
 
+// The ids a body may hold, footnotes' calls and notes (articles/body.py, FOOTNOTE_ID): kept as written.
+const keptId = {
+  default: null,
+  parseHTML: (element) => element.getAttribute("id"),
+  renderHTML: (attributes) => (attributes.id ? { id: attributes.id } : {}),
+}
+
+/** A list item keeps its id: a footnote (« note-3 ») that its call in the text links to. */
+export const ListItem = BaseListItem.extend({
+  addAttributes() {
+    return { ...this.parent?.(), id: keptId }
+  },
+})
+
 export const Link = BaseLink.extend({
   addOptions() {
     return {
@@ -246,6 +261,11 @@ export const Link = BaseLink.extend({
   // Text typed at the end of a link is not part of it.
   inclusive() {
     return false
+  },
+
+  // A footnote's call keeps its id (« appel-3 »), which its note links back to (articles/body.py).
+  addAttributes() {
+    return { ...this.parent?.(), id: keptId }
   },
 
   addMenuItems({ menu, buttons }) {
