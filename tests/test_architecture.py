@@ -80,6 +80,9 @@ STATUS_WRITES_ALLOWED = {
     ("wordpress/importer.py", "write_post", "article.status"): "an article mirroring its WordPress post",
     ("wordpress/importer.py", "import_comments", "row.comment.status"): "an imported comment's status",
     ("wordpress/importer.py", "update_comment", "ours.status"): "an imported comment's status",
+    # A page (pages.Page) has no workflow, only draft or published (docs/decisions/static-pages.md).
+    ("wordpress/page_import.py", "write_page", "page.status"): "a page mirroring its WordPress page",
+    ("wordpress/page_import.py", "withdraw_page", "page.status"): "a page binned in WordPress, back to draft",
 }
 
 
