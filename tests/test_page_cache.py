@@ -253,7 +253,8 @@ JUNK_QUERIES = [
     ("section", "?page=abc", 404),
     ("section", "?page=0", 404),
     ("section", "?page=99999", 404),
-    ("home", "?p=12", 200),  # WordPress's ?p= for a post this site never imported: the front page
+    ("home", "?p=12", 404),  # WordPress's ?p= for a post this site never imported: a 404, not the front page
+    ("home", "?p=abc", 200),  # an unreadable one names nothing: the front page, as WordPress shows it
     ("home", "?page=2", 200),  # the front page has no numbered pages
     ("articles_sitemap", "?p=1", 200),
     ("articles_sitemap", "?p=01", 200),
