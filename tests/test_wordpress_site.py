@@ -97,6 +97,8 @@ def test_no_protected_private_or_unpublished_text_reaches_a_reader(imported, cli
     seeds += [f"/recherche/?{urlencode({'q': secret.rsplit(' ', 1)[0]})}" for secret in SECRET_TEXTS]
     pages = reader_pages(client, seeds)
     assert len([text for text in pages.values() if text]) > 20  # the crawl did find the site
+    for post in imported.public_posts("post") + imported.public_posts("page"):
+        assert pages.get(target_of(post.item.post_id).get_absolute_url()), post.item.title  # and every public item
     for path, text in pages.items():
         for secret in SECRET_TEXTS:
             token = secret.rsplit(" ", 1)[1]
