@@ -351,10 +351,13 @@ def render(sizes: list[Size], args: argparse.Namespace) -> str:
     target = next((size for size in sizes if size.posts == TARGET_POSTS), None)
     if target is not None and not args.sqlite:
         verdict = "met / atteint" if target.first.seconds <= TARGET_SECONDS else "NOT met / NON atteint"
+        load = os.getloadavg()[2]  # the target is for an idle machine: say whether this one was
+        busy = "; busy: measure again idle / occupée : mesurer au repos" if load > 0.5 * (os.cpu_count() or 1) else ""
         lines.append(
             f"Target / objectif: {number(TARGET_POSTS)} posts + {number(target.export.comments)} comments in at most "
             f"{TARGET_SECONDS // 60} min on PostgreSQL, idle 2-core machine: {target.first.seconds / 60:.1f} min "
-            f"— {verdict}."
+            f"— {verdict} (load average over 15 min / charge moyenne sur 15 min: {load:.1f}, {os.cpu_count()} CPU"
+            f"{busy})."
         )
     if len(sizes) > 1:
         smallest = sizes[0]
