@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from common.inputs import plain_number
+from documents.formats import MEDIA_KINDS
 from documents.models import Document
 from documents.rendering import document_meta, render_media
 from images.forms import typed_file_names
@@ -467,12 +468,9 @@ def _library_errors(found: BodyOutline) -> list[str]:
     media = {found_id: kinds.get(found_id) for found_id in found.media_ids}
     if any(kind is None for kind in media.values()):
         errors.append(_("Un son ou une vidéo inséré n’existe plus dans la médiathèque : retirez-le."))
-    elif any(kind not in PLAYABLE_KINDS for kind in media.values()):
+    elif any(kind not in MEDIA_KINDS for kind in media.values()):
         errors.append(_("Seuls un son ou une vidéo de la médiathèque peuvent être lus dans l’article."))
     return errors
-
-
-PLAYABLE_KINDS = {"audio", "video"}
 
 
 def library_documents():

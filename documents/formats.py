@@ -20,6 +20,10 @@ class Kind(models.TextChoices):
     VIDEO = "video", _("vidéo")
 
 
+# What an article plays with the browser's own player rather than links to.
+MEDIA_KINDS = (Kind.AUDIO, Kind.VIDEO)
+
+
 @dataclass(frozen=True)
 class FileFormat:
     key: str
@@ -35,7 +39,7 @@ class FileFormat:
 
     @property
     def is_media(self) -> bool:
-        return self.kind in (Kind.AUDIO, Kind.VIDEO)
+        return self.kind in MEDIA_KINDS
 
 
 _FORMATS = [

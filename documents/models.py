@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from images.models import delete_stored_files, save_whole_file
 
-from .formats import FORMAT_CHOICES, FORMATS, FileFormat, Kind
+from .formats import FORMAT_CHOICES, FORMATS, MEDIA_KINDS, FileFormat, Kind
 
 UPLOAD_DIR = "documents"
 
@@ -21,7 +21,7 @@ class DocumentQuerySet(models.QuerySet):
 
     def media(self):
         """What a body's audio or video figure may show."""
-        return self.filter(kind__in=[Kind.AUDIO, Kind.VIDEO])
+        return self.filter(kind__in=MEDIA_KINDS)
 
 
 class Document(models.Model):
