@@ -85,9 +85,13 @@ INSTALLED_APPS = [
     "documents",
     "django_prose_editor",
     "articles",
+    # Before comments: its part of the article page (the entries) comes above the comment thread.
+    "live",
     "comments",
     "search",
     "pages",
+    "alerts",
+    "popularity",
     "wordpress",
 ]
 

@@ -25,6 +25,9 @@ urlpatterns = [
     # Before the articles' addresses: a section called « documents » must not hide them.
     path("", include("documents.urls")),
     path("", include("comments.urls")),
+    path("", include("live.urls")),
+    path("", include("alerts.urls")),
+    path("", include("popularity.urls")),
     path("", include("articles.urls")),
     path("", include("pages.urls")),
     path("", include("search.urls")),

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveConfig(AppConfig):
+    """Live coverage (« Direct »): entries posted on an article while an event unfolds."""
+
+    name = "live"
+    verbose_name = _("Directs")

@@ -1,0 +1,3 @@
+"""URLs of the live app (included at the site root by newsroom/urls.py)."""
+
+urlpatterns = []
