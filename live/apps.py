@@ -7,3 +7,6 @@ class LiveConfig(AppConfig):
 
     name = "live"
     verbose_name = _("Directs")
+
+    def ready(self):
+        from . import signals  # noqa: F401
