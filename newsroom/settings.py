@@ -290,6 +290,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # Reader lists
 ARTICLES_PER_PAGE = env_int("NEWSROOM_ARTICLES_PER_PAGE", 12)
 HOME_ARTICLES_PER_SECTION = env_int("NEWSROOM_HOME_ARTICLES_PER_SECTION", 4)
+# The front page the editors compose: the lead story and the top slots after it (articles.frontpage).
+FRONT_PAGE_SLOTS = env_int("NEWSROOM_FRONT_PAGE_SLOTS", 7)
 
 LOGIN_URL = "admin:login"
 
