@@ -16,6 +16,8 @@ class ArticlePagePart:
     name = ""
     # Included below the article, with the page's context.
     template_name = ""
+    # Included in the page's <head> (a feed's link, structured data), with the page's context.
+    head_template_name = ""
 
     def get_context(self, request, article, **part_kwargs) -> dict:
         """Template variables for the page: one query or a few, whatever the part shows."""

@@ -139,6 +139,7 @@ class ArticlePageMixin:
         for part in parts:
             context.update(part.get_context(self.request, self.object, **self.part_kwargs.get(part.name, {})))
         context["page_part_templates"] = [part.template_name for part in parts if part.template_name]
+        context["page_part_head_templates"] = [part.head_template_name for part in parts if part.head_template_name]
         context["subjects_at_foot"] = listed_at_foot(self.object)
         # Read from the rendered body, loaded with the article: no query, whatever the number of embeds.
         context["embed_providers"] = embeds.framed_providers_in(self.object.body_html)
