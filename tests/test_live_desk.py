@@ -1,0 +1,168 @@
+"""The journalists' side of live coverage (« Direct »): the operations, who may do them, what is refused, the purges."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from articles.caching import article_tag, page_tag
+from live.caching import live_tag
+from live.models import LiveCoverage, LiveEntry
+
+
+@pytest.fixture
+def purged(monkeypatch):
+    """Every purge made, as (tags, at_once)."""
+    made = []
+    monkeypatch.setattr("pagecache.purge", lambda *tags, at_once=False: made.append((set(tags), at_once)))
+    return made
+
+
+@pytest.fixture
+def coverage(make_article, journalist):
+    return LiveCoverage.start(make_article(title="Orages en Moselle : suivez la situation en direct"), journalist)
+
+
+def messages_of(error: ValidationError) -> list[str]:
+    return [message for messages in error.message_dict.values() for message in messages]
+
+
+# Operations -------------------------------------------------------------------------------------
+
+
+def test_a_journalist_makes_an_article_live_and_posts(coverage, journalist):
+    entry = coverage.post("Les pompiers sont intervenus 120 fois cette nuit.", journalist, key_moment=True)
+
+    entry.refresh_from_db()
+    assert coverage.started_by == journalist and coverage.is_ongoing
+    assert entry.body == "<p>Les pompiers sont intervenus 120 fois cette nuit.</p>"
+    assert "120 fois" in entry.body_html
+    assert (entry.author, entry.is_key_moment, entry.is_pinned, entry.edited_at) == (journalist, True, False, None)
+    assert list(LiveEntry.objects.key_moments()) == [entry]
+
+
+def test_starting_a_live_twice_keeps_the_first(coverage, editor):
+    assert LiveCoverage.start(coverage.article, editor) == coverage
+    assert LiveCoverage.objects.count() == 1
+
+
+def test_each_typed_line_is_a_paragraph_and_html_is_taken_as_the_editor_writes_it(coverage, journalist):
+    typed = coverage.post("Première ligne.\nDeuxième <ligne>.\n\n", journalist)
+    written = coverage.post('<p>Voir <a href="https://www.meteofrance.com/">Météo-France</a>.</p>', journalist)
+
+    assert typed.body == "<p>Première ligne.</p><p>Deuxième &lt;ligne&gt;.</p>"
+    assert 'href="https://www.meteofrance.com/"' in written.body_html
+
+
+def test_an_entry_shows_a_library_image_as_the_article_would(coverage, journalist, make_image):
+    image = make_image()
+    figure = f'<figure><img src="/media/images/{image.pk}.jpg" data-file="{image.pk}"><figcaption>Rue Serpenoise</figcaption></figure>'
+    entry = coverage.post(f"<p>La rue inondée.</p>{figure}", journalist)
+
+    assert "<picture" in entry.body_html and "Rue Serpenoise" in entry.body_html
+
+
+def test_correcting_sets_the_time_shown_to_readers(coverage, journalist):
+    entry = coverage.post("Trois communes privées d’électricité.", journalist)
+
+    entry.correct("Quatre communes privées d’électricité.", journalist)
+
+    entry.refresh_from_db()
+    assert entry.edited_at is not None and "Quatre communes" in entry.body_html
+
+
+def test_withdrawing_takes_the_entry_from_readers_and_keeps_it(coverage, journalist):
+    kept, withdrawn = coverage.post("Une entrée juste.", journalist), coverage.post("Une erreur.", journalist)
+
+    withdrawn.withdraw(journalist)
+
+    assert list(coverage.entries.for_readers()) == [kept]
+    assert coverage.entries.count() == 2 and withdrawn.withdrawn_by == journalist
+    with pytest.raises(ValidationError, match="a été retirée"):
+        withdrawn.correct("Corrigée après coup.", journalist)
+
+
+def test_pinned_entries_come_first(coverage, journalist):
+    first = coverage.post("Première.", journalist)
+    second = coverage.post("Deuxième.", journalist)
+
+    first.set_pinned(True, journalist)
+    assert list(coverage.entries.for_readers()) == [first, second]
+    first.set_pinned(False, journalist)
+    assert list(coverage.entries.for_readers()) == [second, first]
+
+
+def test_an_editor_ends_the_live_and_nobody_posts_after(coverage, editor, journalist):
+    coverage.end(editor)
+
+    assert not coverage.is_ongoing
+    with pytest.raises(ValidationError, match="Ce direct est terminé"):
+        coverage.post("Trop tard.", journalist)
+    with pytest.raises(ValidationError, match="ne peut pas reprendre"):
+        LiveCoverage.start(coverage.article, journalist)
+
+
+# Who may do what ---------------------------------------------------------------------------------
+
+
+def test_a_journalist_may_not_end_a_live(coverage, journalist):
+    with pytest.raises(PermissionDenied, match="Seule la rédaction en chef"):
+        coverage.end(journalist)
+    assert LiveCoverage.objects.get().is_ongoing
+
+
+def test_a_moderator_may_neither_start_nor_post(coverage, moderator, make_article):
+    with pytest.raises(PermissionDenied, match="journalistes et la rédaction en chef"):
+        LiveCoverage.start(make_article(), moderator)
+    with pytest.raises(PermissionDenied):
+        coverage.post("Pas mon rôle.", moderator)
+
+
+# What is refused, in French ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["", "   ", "<p></p>", "<p><br></p>\n"])
+def test_an_empty_entry_is_refused(coverage, journalist, body):
+    with pytest.raises(ValidationError) as refused:
+        coverage.post(body, journalist)
+    assert messages_of(refused.value) == ["L’entrée est vide : écrivez son texte avant de la publier."]
+    assert not LiveEntry.objects.exists()
+
+
+def test_what_the_article_body_refuses_is_refused(coverage, journalist):
+    with pytest.raises(ValidationError) as refused:
+        coverage.post('<p>Regardez</p><img src="https://ailleurs.example/photo.jpg">', journalist)
+    assert "photothèque" in messages_of(refused.value)[0]
+    with pytest.raises(ValidationError) as refused:
+        coverage.post("[caption]Une légende[/caption]", journalist)
+    assert "s’afficherait tel quel" in messages_of(refused.value)[0]
+
+
+# Purges -----------------------------------------------------------------------------------------
+
+
+def test_each_change_purges_the_live_and_the_article_page_once(coverage, journalist, editor, purged):
+    tags = {live_tag(coverage.pk), page_tag(coverage.article_id)}
+
+    entry = coverage.post("Première.", journalist)
+    entry.correct("Première, corrigée.", journalist)
+    entry.set_pinned(True, journalist)
+    entry.set_key_moment(True, journalist)
+
+    assert purged == [(tags, False)] * 4
+    purged.clear()
+
+    entry.withdraw(journalist)
+    assert purged == [(tags, True)]  # at once: readers never see it again, not even while pages are rendered
+    purged.clear()
+
+    coverage.end(editor)
+    assert purged == [(tags | {article_tag(coverage.article_id)}, False)]
+
+
+def test_a_change_that_changes_nothing_purges_nothing(coverage, journalist, purged):
+    entry = coverage.post("Première.", journalist)
+    purged.clear()
+
+    entry.correct("Première.", journalist)
+    entry.set_pinned(False, journalist)
+
+    assert purged == []
