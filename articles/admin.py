@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from common.admin_titles import FrenchTitlesMixin, Names
 from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
-from . import admin_staff, admin_tags, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+from . import admin_staff, admin_tags, admin_tools, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
 from .admin_drafts import ServerDraftsMixin
 from .admin_embeds import EmbedRecognitionMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
@@ -355,6 +355,8 @@ class ArticleAdmin(
         context.update(self.proposal_context(request, obj))
         # Shown in the bar of buttons that stays in view (change_form.html).
         context["desk_status"] = status_text(obj) if obj is not None else _("Nouvel article, pas encore enregistré")
+        # Other apps' links above the form (articles.admin_tools), « Passer cet article en direct » among them.
+        context["article_tools"] = admin_tools.links(request, obj) if obj is not None else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_publish_permission(self, request):
