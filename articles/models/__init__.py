@@ -9,6 +9,7 @@ and the rest of the code imports them from ``articles.models`` as before.
 - ``page_data``: the one query behind ``Article.page_data``;
 - ``redirects``, ``corrections``, ``revisions``: former addresses, rectificatifs and versions;
 - ``drafts``: each person's unsaved text of an article, kept on the server for them alone;
+- ``frontpage``: the front page the editors compose (the lead story and the top slots, scheduled or not);
 - ``subject_dates``: each subject's latest publication, kept for the sitemaps.
 
 The modules import one another one way: ``articles`` imports the modules it uses, and
@@ -20,6 +21,7 @@ from .addresses import slug_address
 from .articles import Article, ArticleQuerySet, BodyReference, references_from
 from .corrections import Correction
 from .drafts import ArticleDraft
+from .frontpage import FrontPageComposition, FrontPageSlot
 from .personalities import Personality
 from .redirects import ArticleSlugRedirect
 from .revisions import ArticleRevision
@@ -36,6 +38,8 @@ __all__ = [
     "ArticleSlugRedirect",
     "BodyReference",
     "Correction",
+    "FrontPageComposition",
+    "FrontPageSlot",
     "Personality",
     "Section",
     "SubjectDate",
