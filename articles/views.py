@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 import pagecache
 
-from . import archives, caching, embeds, page_parts
+from . import archives, caching, embeds, frontpage, page_parts
 from .models import Article, ArticleSlugRedirect
 from .navigation import menu_sections
 from .pagination import LookaheadPaginator
@@ -19,15 +19,21 @@ from .subjects import Subject, listed_at_foot
 
 
 class HomeView(TemplateView):
-    """« À la une », then the latest articles of each section in menu order."""
+    """The top the editors composed (or « À la une »), then the latest articles of each section in menu order."""
 
     template_name = "articles/home.html"
     featured_count = 5
 
+    def composed_articles(self, published) -> list[Article]:
+        """The visible articles the editors put at the top, in their order (the preview gives its own)."""
+        return frontpage.composed_articles(published)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         published = Article.objects.published().for_listing()
-        featured = list(published.featured()[: self.featured_count])
+        composed = self.composed_articles(published)
+        wanted = settings.FRONT_PAGE_SLOTS if composed else self.featured_count
+        featured = frontpage.top_articles(published, composed, wanted)
         sections = menu_sections()
         # One query for every section, not one per section.
         latest = list(
@@ -35,6 +41,9 @@ class HomeView(TemplateView):
                 [section.pk for section in sections], settings.HOME_ARTICLES_PER_SECTION
             )
         )
+        if composed:  # a composed top that fell short is completed, never left with a hole
+            moved_up = frontpage.fill_from_latest(featured, latest, wanted)
+            latest = [article for article in latest if article not in moved_up]
         by_section = {}
         for article in latest:
             by_section.setdefault(article.section_id, []).append(article)
@@ -43,7 +52,7 @@ class HomeView(TemplateView):
             (section, by_section[section.pk]) for section in sections if section.pk in by_section
         ]
         caching.tag_cards([*featured, *latest])
-        pagecache.tag(caching.LATEST)
+        pagecache.tag(caching.LATEST, frontpage.FRONT_PAGE_TAG)
         return context
 
 
