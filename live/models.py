@@ -132,6 +132,16 @@ class LiveEntryQuerySet(models.QuerySet):
         """Shown entries in the page's order: pinned first, then the newest first."""
         return self.shown().order_by("-is_pinned", "-published_at", "-pk")
 
+    def tally(self) -> dict[str, int]:
+        """The desk's header in one query: entries readers see, withdrawn ones, key moments, pinned ones."""
+        shown = models.Q(withdrawn_at__isnull=True)
+        return self.aggregate(
+            shown=models.Count("pk", filter=shown),
+            withdrawn=models.Count("pk", filter=~shown),
+            key_moments=models.Count("pk", filter=shown & models.Q(is_key_moment=True)),
+            pinned=models.Count("pk", filter=shown & models.Q(is_pinned=True)),
+        )
+
     def key_moments(self) -> "LiveEntryQuerySet":
         """« Temps forts »: the summary at the top, oldest first, as the story unfolded."""
         return self.shown().filter(is_key_moment=True).order_by("published_at", "pk")

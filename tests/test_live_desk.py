@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from articles.caching import article_tag, page_tag
 from live.caching import live_tag
@@ -166,3 +167,110 @@ def test_a_change_that_changes_nothing_purges_nothing(coverage, journalist, purg
     entry.set_pinned(False, journalist)
 
     assert purged == []
+
+
+# The desk, through the admin --------------------------------------------------------------------
+
+
+def desk_url(coverage, name="change", *args):
+    return reverse(f"admin:live_livecoverage_{name}", args=[coverage.pk, *args])
+
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_the_article_page_offers_to_go_live_then_opens_the_desk(journalist_client, make_article):
+    article = make_article(title="Derby : Metz reçoit Nancy")
+    page = journalist_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    start = reverse("admin:live_livecoverage_start", args=[article.pk])
+    assert f'href="{start}"' in page and "Passer cet article en direct" in page
+
+    assert "devient un direct" in journalist_client.get(start).content.decode()
+    response = journalist_client.post(start)
+
+    coverage = LiveCoverage.objects.get(article=article)
+    assert response.url == desk_url(coverage)
+    desk = journalist_client.get(response.url)
+    assert desk.status_code == 200 and "no-cache" in desk["Cache-Control"]
+    assert "Texte de l’entrée" in desk.content.decode() and "Terminer le direct" not in desk.content.decode()
+    page = journalist_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Ouvrir le direct" in page
+
+
+def test_posting_without_javascript_redirects_back_to_the_desk(journalist_client, coverage):
+    response = journalist_client.post(desk_url(coverage, "post"), {"body": "Alerte orange levée.", "key_moment": "on"})
+
+    entry = LiveEntry.objects.get()
+    assert response.status_code == 302 and response.url == desk_url(coverage) + f"#entree-{entry.pk}"
+    assert entry.is_key_moment and not entry.is_pinned
+    assert "Alerte orange levée." in journalist_client.get(response.url).content.decode()
+
+
+def test_posting_with_javascript_answers_the_entry_for_the_list(journalist_client, coverage):
+    answer = journalist_client.post(desk_url(coverage, "post"), {"body": "La D 955 est coupée."}, **JSON).json()
+
+    assert answer["ok"] and "La D 955 est coupée." in answer["html"] and 'id="entree-' in answer["html"]
+
+
+def test_a_refused_entry_keeps_the_text_and_says_why_next_to_the_field(journalist_client, coverage):
+    typed = "[gallery ids=1,2]"
+    response = journalist_client.post(desk_url(coverage, "post"), {"body": typed})
+
+    page = response.content.decode()
+    assert response.status_code == 400 and "s’afficherait tel quel" in page and typed in page
+    assert not LiveEntry.objects.exists()
+    answer = journalist_client.post(desk_url(coverage, "post"), {"body": "  "}, **JSON)
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == ["L’entrée est vide : écrivez son texte avant de la publier."]
+
+
+def test_correcting_withdrawing_and_pinning_from_the_desk(journalist_client, coverage, journalist):
+    entry = coverage.post("Deux blessés légers.", journalist)
+
+    answer = journalist_client.post(desk_url(coverage, "correct", entry.pk), {"body": "Trois blessés légers."}, **JSON)
+    assert answer.json()["ok"] and "modifié à" in answer.json()["html"]
+
+    answer = journalist_client.post(desk_url(coverage, "flag", entry.pk, "epingler"), **JSON).json()
+    assert "Désépingler" in answer["html"]
+
+    # Without JavaScript, « Retirer » asks first.
+    asked = journalist_client.post(desk_url(coverage, "withdraw", entry.pk))
+    assert "Oui, retirer cette entrée" in asked.content.decode()
+    entry.refresh_from_db()
+    assert not entry.is_withdrawn
+
+    answer = journalist_client.post(desk_url(coverage, "withdraw", entry.pk), {"confirme": "oui"}, **JSON).json()
+    entry.refresh_from_db()
+    assert entry.is_withdrawn and entry.is_pinned and "Retirée à" in answer["html"]
+    assert "Trois blessés légers." in entry.body_html
+
+
+def test_a_correction_left_empty_is_refused_and_the_entry_kept(journalist_client, coverage, journalist):
+    entry = coverage.post("Texte juste.", journalist)
+
+    response = journalist_client.post(desk_url(coverage, "correct", entry.pk), {"body": ""})
+
+    assert response.status_code == 400 and "L’entrée est vide" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.body == "<p>Texte juste.</p>" and entry.edited_at is None
+
+
+def test_only_an_editor_ends_the_live(journalist_client, client, coverage, editor):
+    assert journalist_client.post(desk_url(coverage, "end")).status_code == 403
+    client.force_login(editor)
+    assert "Terminer le direct" in client.get(desk_url(coverage)).content.decode()
+
+    client.post(desk_url(coverage, "end"))
+
+    coverage.refresh_from_db()
+    page = client.get(desk_url(coverage)).content.decode()
+    assert not coverage.is_ongoing and "Ce direct est terminé" in page and "live-compose" not in page
+    assert client.post(desk_url(coverage, "post"), {"body": "Encore une."}).status_code == 400
+    assert not LiveEntry.objects.exists()
+
+
+def test_the_desk_is_for_writers_only(client, moderator, coverage):
+    client.force_login(moderator)
+    assert client.get(desk_url(coverage)).status_code == 403
+    assert client.post(desk_url(coverage, "post"), {"body": "Non."}).status_code == 403
+    assert client.get(reverse("admin:live_livecoverage_start", args=[coverage.article_id])).status_code == 403
