@@ -7,3 +7,6 @@ class AlertsConfig(AppConfig):
 
     name = "alerts"
     verbose_name = _("Alertes info")
+
+    def ready(self):
+        from . import caching, demo  # noqa: F401
