@@ -144,6 +144,7 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 # The footer's menu of pages (« Mentions légales »…), cached like the section menu.
                 "pages.context_processors.footer",
+                "alerts.context_processors.alert",  # the breaking-news banner, cached and tagged like the menus
             ],
         },
     },
