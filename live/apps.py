@@ -9,4 +9,10 @@ class LiveConfig(AppConfig):
     verbose_name = _("Directs")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from articles import page_parts
+
+        from . import demo, signals  # noqa: F401
+        from .page_part import LivePart
+
+        # The live above the comments of its article's page (INSTALLED_APPS' order): articles never imports live.
+        page_parts.register(LivePart())
