@@ -7,3 +7,13 @@ class PopularityConfig(AppConfig):
 
     name = "popularity"
     verbose_name = _("Les plus lus")
+
+    def ready(self):
+        from articles import admin_columns, page_parts
+
+        from .admin_column import READINGS_COLUMN
+        from .page_part import ReadingBeaconPart
+
+        # The beacon on every article page, and the readings in the desk's list: articles never imports popularity.
+        page_parts.register(ReadingBeaconPart())
+        admin_columns.register(READINGS_COLUMN)
