@@ -1,6 +1,7 @@
 // What some article bodies need in the reader's browser, in one file so that a page with every kind
 // of element still makes at most 5 requests before its images: the galleries' viewer, then the
-// embeds' facades. Named by article_detail.html only when the body holds a gallery or an embed with
+// embeds' facades, then the reading beacon of « Les plus lus » (a few lines, in this file so that it costs
+// no request of its own). Named by article_detail.html only when the body holds a gallery or an embed with
 // a frame; same origin only (the readers' Content-Security-Policy).
 
 // Galleries --------------------------------------------------------------------------------------
@@ -232,3 +233,15 @@ document.addEventListener("click", (event) => {
     })
   }
 })()
+
+// Reading beacon -----------------------------------------------------------------------------------
+
+// « Les plus lus » (popularity/counting.py): one POST without body nor cookie to the address the
+// popularity app's page part names (data-lu), sent once the page is shown — a prerendered page waits
+// until it is. The address is never cached, so the page itself stays in every cache.
+{
+  const beacon = document.querySelector("[data-lu]")
+  const send = () => navigator.sendBeacon?.(beacon.dataset.lu)
+  if (beacon && document.prerendering) document.addEventListener("prerenderingchange", send, { once: true })
+  else if (beacon) send()
+}
