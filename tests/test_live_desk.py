@@ -1,7 +1,10 @@
 """The journalists' side of live coverage (« Direct »): the operations, who may do them, what is refused, the purges."""
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from articles.caching import article_tag, page_tag
@@ -274,3 +277,20 @@ def test_the_desk_is_for_writers_only(client, moderator, coverage):
     assert client.get(desk_url(coverage)).status_code == 403
     assert client.post(desk_url(coverage, "post"), {"body": "Non."}).status_code == 403
     assert client.get(reverse("admin:live_livecoverage_start", args=[coverage.article_id])).status_code == 403
+
+
+# The demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_an_ongoing_live_of_twenty_entries_once(db, settings):
+    settings.DEBUG = True  # the demo's people sign the entries
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+
+    coverage = LiveCoverage.objects.select_related("article").get()
+    entries = coverage.entries.all()
+    assert coverage.is_ongoing and coverage.article.is_visible
+    assert coverage.article.title == "Orages en Moselle : suivez la situation en direct"
+    assert entries.count() == 20 and all(entry.author and entry.body_html for entry in entries)
+    assert entries.filter(is_pinned=True).count() + entries.filter(is_key_moment=True).count() >= 2
+    assert entries.filter(edited_at__isnull=False).exists()
