@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from articles.demo_content import RICH_ARTICLE
 from articles.models import Article
+from live.models import LiveCoverage
 
 VNU_JAR = Path(django_settings.BASE_DIR) / "var/node/node_modules/vnu-jar/build/dist/vnu.jar"
 
@@ -66,4 +67,28 @@ def test_the_demo_rich_article_is_valid_html(client, tmp_path):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     (folder / "rich-article.html").write_bytes(response.content)
+    assert nu_errors(folder) == {}
+
+
+def test_a_live_page_is_valid_html(client, make_article, make_user, editor, tmp_path, settings):
+    # Issue 25: the live's first page (mark, key moments, pinned and corrected entries, the polling
+    # script's button and live region), an older page, and the page once the live has ended.
+    settings.LIVE_ENTRIES_PER_PAGE = 3
+    reporter = make_user("plume", groups=["Journalistes"], first_name="Anne", last_name="Martin")
+    coverage = LiveCoverage.start(make_article(title="Orages en Moselle", slug="orages"), reporter)
+    coverage.post("Consignes de la préfecture : <restez> chez vous.", reporter, pinned=True)
+    first = coverage.post("Premières averses sur Metz.", reporter, key_moment=True)
+    for number in range(4):
+        coverage.post(f"Point de situation n° {number}.", reporter)
+    first.correct("Premières averses sur Metz, fortes par endroits.", reporter)
+    url = coverage.article.get_absolute_url()
+    folder = tmp_path / "live"
+    folder.mkdir()
+    pages = {"live-ongoing": client.get(url), "live-page-2": client.get(f"{url}?page=2")}
+    coverage.end(editor)
+    pages["live-ended"] = client.get(url)
+    for name, response in pages.items():
+        assert response.status_code == 200 and b'class="live-entry' in response.content, name
+        (folder / f"{name}.html").write_bytes(response.content)
+    assert b"data-live-announce" in pages["live-ongoing"].content
     assert nu_errors(folder) == {}
