@@ -1,18 +1,21 @@
 """The front page the editors compose: the order readers see, scheduling, the page cache and « Composer la une »."""
 
+import io
 import re
 from datetime import datetime, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 import pagecache
-from articles import frontpage
+from articles import demo_frontpage, frontpage
 from articles.models import Article, FrontPageComposition
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,9 @@ def top_titles(html: str) -> list[str]:
     if '<section class="featured"' not in html:
         return []
     top = html.split('<section class="featured"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', top)
+    titles = re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', top)
+    # As readers see them, without the typography's no-break spaces (french_spacing).
+    return [unescape(title).replace("\u202f", " ").replace("\xa0", " ") for title in titles]
 
 
 def section_titles(html: str) -> list[str]:
@@ -384,3 +389,16 @@ def test_the_search_finds_published_and_scheduled_articles_by_title(editor_clien
     assert [found["title"] for found in answer] == ["Derby programmé", "Le derby lorrain"]
     assert answer[0]["note"].startswith("programmé le")
     assert editor_client.get(SEARCH, {"q": ""}).json() == {"results": []}
+
+
+# The demo ----------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_composed_front_page_loaded_once(client):
+    call_command("load_demo", stdout=io.StringIO())
+    composition = FrontPageComposition.objects.get()
+    assert [slot.article.slug for slot in composition.slots.all()] == demo_frontpage.FRONT_PAGE
+    lead = Article.objects.get(slug=demo_frontpage.FRONT_PAGE[0])
+    assert top_titles(client.get("/").content.decode())[0] == lead.title
+    call_command("load_demo", stdout=io.StringIO())
+    assert FrontPageComposition.objects.count() == 1
