@@ -15,7 +15,7 @@ class ArticlesConfig(AppConfig):
         # signals first: it rebuilds the territories' containers, which the page-cache receivers then read.
         from . import signals  # noqa: F401, I001
         from . import caching  # noqa: F401
-        from . import frontpage  # noqa: F401
+        from . import demo_frontpage, frontpage  # noqa: F401
         from . import subject_dates
         from . import notifications  # noqa: F401
         from documents import visibility
