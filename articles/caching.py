@@ -342,7 +342,10 @@ def article_subjects_changed(sender, instance, action, reverse, model, pk_set, *
     else:
         if not _is_listed(instance.status):
             return
-        tags = {page_tag(instance.pk), SITEMAPS, *listing_tags(subject, pks)}
+        # In a batch (an import), the lists of a place's containers would cost a query per article to name,
+        # and the batch ends by making every page stale anyway, as for a moved article (article_changed).
+        lists = {pagecache.SITE_TAG} if pagecache.batching() else listing_tags(subject, pks)
+        tags = {page_tag(instance.pk), SITEMAPS, *lists}
     pagecache.purge(*tags)
     schedule_changed()
 

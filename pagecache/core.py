@@ -277,13 +277,13 @@ def batching() -> bool:
     return _batch.get() is not None
 
 
-def at_batch_end(callback: Callable[[], None]) -> bool:
-    """Inside ``purges_deferred``, run ``callback`` once when the batch ends (once per kind) and say so."""
+def at_batch_end(callback: Callable[[], None]):
+    """Inside ``purges_deferred``, run ``callback`` once when the batch ends (once per kind): the callback
+    of its kind that will run (the first one given, for the others to add their work to); None outside."""
     batch = _batch.get()
     if batch is None:
-        return False
-    batch.at_end.setdefault(type(callback), callback)
-    return True
+        return None
+    return batch.at_end.setdefault(type(callback), callback)
 
 
 # Purges this process could not write (the cache down, frozen or full): the pages stored before

@@ -98,10 +98,14 @@ class _RerenderAfterCommit:
 
 
 def _rerender_after_commit(kind: str, pk, slug: str | None = None) -> None:
-    pending = pending_on_commit(_RerenderAfterCommit)
-    fresh = pending is None or pending.done
-    if fresh:
-        pending = _RerenderAfterCommit()
+    # In a batch of writes (an import), once at its end rather than once per article: every page read each time.
+    pending = pagecache.at_batch_end(_RerenderAfterCommit())
+    fresh = False
+    if pending is None:
+        pending = pending_on_commit(_RerenderAfterCommit)
+        fresh = pending is None or pending.done
+        if fresh:
+            pending = _RerenderAfterCommit()
     pending.changed.add((kind, pk))
     if slug:
         pending.slugs.add(slug)

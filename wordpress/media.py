@@ -511,6 +511,7 @@ class MediaImport:
             if hasattr(self.index, "blocks"):
                 for ref, text in (pending.get("blocks") or {}).items():
                     self.index.blocks.setdefault(ref, text)
+            self.prepare_chunk([item])  # its rows and its comments' read, as for the file's posts
             self.import_post(item)
 
 

@@ -305,7 +305,8 @@ class Article(models.Model):
         ),
     )
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
-    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # A default rather than auto_now_add: an importer gives the date the text was written elsewhere.
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
     # Search data, derived from the text and the names of the subjects search indexes (tags,
     # places, people); written and kept current by the search app (search.indexing, whose
@@ -392,9 +393,12 @@ class Article(models.Model):
             )
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *self.RENDERED_FIELDS}
-        with transaction.atomic():
+        adding = self._state.adding
+        # Without a savepoint: inside a caller's transaction (an import, the admin), a failure rolls the
+        # whole of it back, as Django's own save does; two statements fewer per save.
+        with transaction.atomic(savepoint=False):
             super().save(*args, **kwargs)
-            BodyReference.objects.rebuild_for(self, found, targets)
+            BodyReference.objects.rebuild_for(self, found, targets, fresh=adding)
             if previous_slug and previous_slug != self.slug:
                 ArticleSlugRedirect.objects.filter(article=self, old_slug=self.slug).delete()
                 if getattr(self, "_saved_status", None) in self.EDITOR_STATUSES:
@@ -669,9 +673,12 @@ class BodyReferenceQuerySet(models.QuerySet):
         unused = [f"target_article__{name}" for name in LINKED_ARTICLE_UNUSED_FIELDS]
         return self.select_related("target_article", "image", "document__poster").defer(*unused)
 
-    def rebuild_for(self, article: "Article", found: BodyOutline, targets: dict) -> None:
-        """Record what the body points to (``found``, ``targets_of``), so that changes to those things find it."""
-        self.filter(article=article).delete()
+    def rebuild_for(self, article: "Article", found: BodyOutline, targets: dict, *, fresh: bool = False) -> None:
+        """Record what the body points to (``found``, ``targets_of``), so that changes to those things find it.
+
+        ``fresh``: the article was just created, and has no references to delete."""
+        if not fresh:
+            self.filter(article=article).delete()
         self.bulk_create(
             [
                 BodyReference(article=article, linked_slug=slug, target_article=targets.get(slug))

@@ -37,13 +37,15 @@ class ArticleRevisionQuerySet(models.QuerySet):
         related: dict | None = None,
         refers_to: int | None = None,
         content: dict | None = None,
+        first: bool = False,
     ) -> "ArticleRevision":
         """Keep the article's current state (relations included, as stored) as its next version.
 
         ``related``: its many-to-many values as just written (``snapshot``), not read again.
         ``content``: what the version holds when it is not the article's state (a proposal).
+        ``first``: the article was just created, it has no version to read (an import's, a query fewer).
         """
-        latest = self.filter(article=article).order_by("-number").first()
+        latest = None if first else self.filter(article=article).order_by("-number").first()
         # What changed is told from the article as it stood, not from a proposal beside it.
         is_proposal = latest is not None and latest.action == ArticleRevision.Action.PROPOSED
         previous = self.latest_applied(article) if is_proposal else latest

@@ -1,6 +1,8 @@
 """``manage.py import_wordpress EXPORT.xml``: bring a WordPress site's archive into the newsroom."""
 
+import gc
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +24,21 @@ def pairs(values: list[str], option: str) -> dict[str, str]:
             raise CommandError(f"{option} attend NOM=VALEUR, pas « {value} ».")
         found[name.strip()] = target.strip()
     return found
+
+
+@contextmanager
+def collecting_less():
+    """Millions of short-lived objects: Python's cyclic collector, run every 700 allocations over everything
+    Django and the apps loaded, took 8 % of an import's time. Run less often, over what the import makes;
+    as before afterwards (the tests call the command in their own process)."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 class Command(BaseCommand):
@@ -120,7 +137,8 @@ class Command(BaseCommand):
             progress=self.progress_bar(export.stat().st_size),
         )
         try:
-            report = run.run()
+            with collecting_less():
+                report = run.run()
         except WxrError as error:
             raise CommandError(f"{error} Rien n’a été importé.") from error
         finally:
