@@ -1,6 +1,7 @@
 """Breaking news (« Alerte info »): one alert at a time, on every reader page, through one tag purge."""
 
 import re
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from test_html_validity import VNU_JAR, nu_errors
 
 import pagecache.core
 from alerts.caching import ALERT_TAG, CURRENT_KEY, current_banner
@@ -386,13 +388,28 @@ def test_the_cdn_purge_hook_gets_the_one_tag_after_the_commit(page_cache, editor
 
 
 def test_the_demo_prepares_an_alert_that_is_not_up(editor_client, committed):
-    from articles import demo_content
-    from articles.management.commands.load_demo import Command
+    from alerts.demo import load_demo_alert
 
-    for _ in range(2):  # idempotent
-        demo_content.demo_articles_loaded.send(sender=Command, report=lambda *args: None)
+    reports = []
+    for _ in range(2):  # idempotent: the second run adds nothing
+        load_demo_alert(sender=None, report=lambda *args: reports.append(args))
+    assert reports == [("Alerte info", 1, 1), ("Alerte info", 0, 1)]
     alert = Alert.objects.get()
     assert not alert.is_current and alert.status == "Pas encore en ligne"
     with committed():
         editor_client.post(LIST_URL, {"action": "put_up_again", "_selected_action": [alert.pk], "index": 0})
     assert current_banner().text == alert.text
+
+
+# Valid HTML -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not (shutil.which("java") and VNU_JAR.exists()), reason="Java or vnu-jar missing: ensure-packages")
+def test_pages_with_the_banner_are_valid_html(client, site, editor, committed, tmp_path):
+    with committed():
+        put_up("Crue : « routes fermées » & déviations", link="https://www.metz.fr/?a=1&b=2", by=editor)
+    for name in ("home", "article", "search"):
+        response = client.get(site[name])
+        assert banner_of(response.content.decode()), name
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    assert nu_errors(tmp_path) == {}
