@@ -79,6 +79,17 @@ def render_entry(request, entry: LiveEntry, correction_form=None) -> str:
     )
 
 
+def state_context(coverage: LiveCoverage) -> dict:
+    """What the desk's header shows (``_state.html``): the live's state, its counts, the article's links."""
+    return {
+        "coverage": coverage,
+        "article": coverage.article,
+        "counts": coverage.entries.tally(),
+        "ended": time_of(coverage.ended_at) if coverage.ended_at else "",
+        "article_url": reverse("admin:articles_article_change", args=[coverage.article_id]),
+    }
+
+
 def _coverage(request, object_id) -> LiveCoverage:
     if not may_post(request.user):
         raise PermissionDenied
@@ -96,17 +107,13 @@ def desk_page(request, model_admin: ModelAdmin, object_id, *, form=None, correct
         rows.append(entry_context(entry, request, correction_form))
     context = {
         **model_admin.admin_site.each_context(request),
+        **state_context(coverage),
         "opts": LiveCoverage._meta,
         "title": _("Direct : %(title)s") % {"title": coverage.article.title},
-        "coverage": coverage,
-        "article": coverage.article,
         "form": form or EntryForm(),
         "rows": rows,
         "page": page,
-        "counts": coverage.entries.tally(),
         "can_end": may_end(request.user) and coverage.is_ongoing,
-        "ended": time_of(coverage.ended_at) if coverage.ended_at else "",
-        "article_url": reverse("admin:articles_article_change", args=[coverage.article_id]),
     }
     return TemplateResponse(request, "admin/live/livecoverage/desk.html", context, status=status)
 
@@ -220,9 +227,9 @@ def start_live(request, model_admin: ModelAdmin, article_id):
 def _done(request, model_admin: ModelAdmin, coverage, entry, message):
     if wants_json(request):
         entry.refresh_from_db()
-        return JsonResponse(
-            {"ok": True, "message": str(message), "entry": entry.pk, "html": render_entry(request, entry)}
-        )
+        state = render_to_string("admin/live/livecoverage/_state.html", state_context(coverage), request)
+        answer = {"ok": True, "message": str(message), "entry": entry.pk, "html": render_entry(request, entry)}
+        return JsonResponse({**answer, "state": state})
     model_admin.message_user(request, message, messages.SUCCESS)
     return HttpResponseRedirect(desk_url(coverage) + f"#entree-{entry.pk}")
 

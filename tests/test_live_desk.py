@@ -294,3 +294,14 @@ def test_the_demo_has_an_ongoing_live_of_twenty_entries_once(db, settings):
     assert entries.count() == 20 and all(entry.author and entry.body_html for entry in entries)
     assert entries.filter(is_pinned=True).count() + entries.filter(is_key_moment=True).count() >= 2
     assert entries.filter(edited_at__isnull=False).exists()
+
+
+def test_the_list_of_lives_says_which_are_on_and_how_many_entries_readers_see(editor_client, coverage, journalist):
+    coverage.post("Une.", journalist)
+    coverage.post("Deux.", journalist).withdraw(journalist)
+
+    page = editor_client.get(reverse("admin:live_livecoverage_changelist")).content.decode()
+
+    assert "Orages en Moselle" in page and "En cours" in page
+    assert '<td class="field-entry_count">1</td>' in page
+    assert desk_url(coverage) in page

@@ -87,6 +87,7 @@ def test_a_journalist_posts_with_ctrl_enter_corrects_and_withdraws(
         first_in_list = driver.find_element(By.CSS_SELECTOR, "#live-entries > li")
         assert first_in_list.get_attribute("id") == f"entree-{newest.pk}"
         assert "Entrée publiée à" in driver.find_element(By.ID, "live-desk-messages").text
+        assert "4 entrées publiées" in text_of(driver, "#live-desk-state")
 
         assert_all_on_screen(driver)
         violations = serious_violations(driver)
@@ -113,6 +114,8 @@ def test_a_journalist_posts_with_ctrl_enter_corrects_and_withdraws(
         WebDriverWait(driver, 5).until(lambda d: "Retirée à" in text_of(d, entry))
         newest.refresh_from_db()
         assert newest.is_withdrawn and newest.withdrawn_by == journalist
+        assert "3 entrées publiées" in text_of(driver, "#live-desk-state")
+        assert "1 retirée" in text_of(driver, "#live-desk-state")
         assert list(coverage.entries.for_readers().values_list("pk", flat=True))[-1] != newest.pk
 
         # A refused entry: the message next to the field, the text kept.

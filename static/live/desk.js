@@ -58,6 +58,12 @@
     return answer;
   }
 
+  // The header's counts follow each change.
+  function showState(html) {
+    const state = document.getElementById("live-desk-state");
+    if (state && html) state.replaceWith(fromHtml(html));
+  }
+
   function busy(form, on) {
     form.dataset.sending = on ? "1" : "";
     for (const button of form.querySelectorAll("button")) button.disabled = on;
@@ -85,6 +91,7 @@
           document.getElementById("live-entries-empty").hidden = true;
           form.reset();
           showErrors(errors, field, []);
+          showState(answer.state);
           say(answer.message);
         } else {
           showErrors(errors, field, answer.errors);
@@ -114,6 +121,7 @@
         const fresh = fromHtml(answer.html);
         entry.replaceWith(fresh);
         fresh.focus();
+        showState(answer.state);
         say(answer.message);
       } else {
         const field = form.querySelector("textarea");
