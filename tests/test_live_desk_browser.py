@@ -134,3 +134,56 @@ def test_a_journalist_posts_with_ctrl_enter_corrects_and_withdraws(
             driver.save_screenshot(f"{shots}/live-desk-{width}-entries.png")
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The page cache on, as readers get the site; the readers' poll every second."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
+    }
+    settings.PAGE_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_RELEASE = "tests"
+    settings.LIVE_POLL_SECONDS = 1
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_what_the_desk_does_reaches_a_reader_on_the_cached_page(live_server, page_cache, journalist, make_article):
+    """The whole way: a journalist's Ctrl+Entrée, « Corriger » and « Retirer » on the desk; a reader's cached page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    coverage = LiveCoverage.start(make_article(title="Orages en Moselle", slug="orages"), journalist)
+    coverage.post("Vigilance orange jusqu’à minuit.", journalist)
+    desk, reader = new_browser(1280, 900), new_browser(390, 844, mobile=True)
+    try:
+        reader.get(live_server.url + coverage.article.get_absolute_url())
+        log_in(desk, live_server, journalist)
+        desk.get(live_server.url + reverse("admin:live_livecoverage_change", args=[coverage.pk]))
+
+        wait_for(desk, "#live-compose textarea").send_keys("La Moselle déborde à Thionville.", Keys.CONTROL, Keys.ENTER)
+        WebDriverWait(reader, 15, poll_frequency=0.1).until(lambda d: "1 nouvelle entrée" in text_of(d, ".live-new"))
+        reader.find_element(By.CSS_SELECTOR, ".live-new button").click()
+        entry = LiveEntry.objects.latest("pk")
+        assert "La Moselle déborde à Thionville." in text_of(reader, f"#entree-{entry.pk}")
+
+        desk.find_element(By.CSS_SELECTOR, f"#entree-{entry.pk} .live-correct summary").click()
+        correction = wait_for(desk, f"#entree-{entry.pk} .live-correct-form textarea")
+        correction.clear()
+        correction.send_keys("La Moselle déborde à Thionville et à Yutz.", Keys.CONTROL, Keys.ENTER)
+        WebDriverWait(reader, 15, poll_frequency=0.1).until(lambda d: "Yutz" in text_of(d, f"#entree-{entry.pk}"))
+        assert "modifié à" in text_of(reader, f"#entree-{entry.pk}")
+
+        desk.find_element(By.CSS_SELECTOR, f"#entree-{entry.pk} .live-withdraw").click()
+        desk.switch_to.alert.accept()
+        WebDriverWait(reader, 15, poll_frequency=0.1).until(lambda d: not text_of(d, f"#entree-{entry.pk}"))
+        violations = serious_violations(reader)
+        assert violations == [], readable(violations)
+    finally:
+        desk.quit()
+        reader.quit()
