@@ -8,6 +8,7 @@ import pytest
 from browser import BROWSER_TESTS, log_in, new_browser, wait_for
 from django.urls import reverse
 from test_accessibility_browser import AXE_JS, readable, serious_violations
+from test_live_reader_browser import page_cache  # noqa: F401 (the page cache on, the readers' poll every second)
 
 from live.models import LiveCoverage, LiveEntry
 
@@ -136,23 +137,8 @@ def test_a_journalist_posts_with_ctrl_enter_corrects_and_withdraws(
         driver.quit()
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache on, as readers get the site; the readers' poll every second."""
-    from django.core.cache import cache
-
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    settings.LIVE_POLL_SECONDS = 1
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def test_what_the_desk_does_reaches_a_reader_on_the_cached_page(live_server, page_cache, journalist, make_article):
+@pytest.mark.usefixtures("page_cache")
+def test_what_the_desk_does_reaches_a_reader_on_the_cached_page(live_server, journalist, make_article):
     """The whole way: a journalist's Ctrl+Entrée, « Corriger » and « Retirer » on the desk; a reader's cached page."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
