@@ -15,7 +15,11 @@ from admin_pages import changelist_url
 from budgets import ARTICLE_PAGE_QUERIES
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.template import Context, Template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -274,6 +278,8 @@ def test_concurrent_flushes_while_readers_keep_reading(redis, make_article, sett
                 flush_readings()
         except Exception as error:  # pragma: no cover - reported below
             failures.append(error)
+        finally:
+            connection.close()  # this thread's own, or the test database could not be dropped
 
     flushers = [threading.Thread(target=flush_again) for _ in range(3)]
     for flusher in flushers:
@@ -328,8 +334,6 @@ def test_the_list_is_the_last_24_hours_most_read(make_article, time_machine, set
 def test_the_tag_costs_no_query_when_kept_and_one_when_refreshed(
     make_article, django_assert_num_queries, time_machine, settings
 ):
-    from django.template import Context, Template
-
     time_machine.move_to(datetime(2026, 12, 7, 15, 20, tzinfo=UTC), tick=False)
     article = make_article("Le derby en direct")
     readings(article, 0, 12)
@@ -347,8 +351,6 @@ def test_the_tag_costs_no_query_when_kept_and_one_when_refreshed(
 
 
 def test_an_empty_list_shows_nothing_at_all():
-    from django.template import Context, Template
-
     assert Template("{% load popularity %}{% most_read %}").render(Context()).strip() == ""
 
 
@@ -369,8 +371,6 @@ def test_pages_showing_the_list_are_purged_only_when_it_changes(make_article, ti
 
 
 def test_the_flush_command_refreshes_a_due_list(redis, make_article, time_machine):
-    from django.core.management import call_command
-
     article = make_article("Lu et relu")
     beacon(article.pk)
     call_command("flush_readings")
@@ -406,9 +406,6 @@ def test_the_readers_script_sends_the_beacon_once_the_page_is_shown():
 
 
 def test_the_desk_sees_the_readings_without_a_query_per_article(editor_client, make_article, time_machine):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     time_machine.move_to(datetime(2026, 12, 7, 15, 20, tzinfo=UTC), tick=False)
     article = make_article("Très lu")
     readings(article, 0, 3)
