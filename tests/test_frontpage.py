@@ -2,6 +2,7 @@
 
 import io
 import re
+import shutil
 from datetime import datetime, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -402,3 +403,24 @@ def test_the_demo_has_a_composed_front_page_loaded_once(client):
     assert top_titles(client.get("/").content.decode())[0] == lead.title
     call_command("load_demo", stdout=io.StringIO())
     assert FrontPageComposition.objects.count() == 1
+
+
+# Valid HTML ----------------------------------------------------------------------------------------------
+
+
+def test_the_composed_front_page_and_the_editors_pages_are_valid_html(client, editor, stories, tmp_path):
+    from test_html_validity import VNU_JAR, nu_errors
+
+    if not (shutil.which("java") and VNU_JAR.exists()):
+        pytest.skip("Java and vnu-jar are not installed: scripts/ensure-packages.sh")
+    compose([stories[2], stories[0]])
+    compose([stories[1]], takes_effect_at=timezone.now() + timedelta(hours=2))
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "home.html").write_bytes(client.get("/").content)
+    client.force_login(editor)
+    (folder / "compose.html").write_bytes(client.get(COMPOSE).content)
+    refused = client.post(COMPOSE, {**slot_fields(stories[:2]), "takes_effect_at_0": "01/01/2020", "_schedule": "1"})
+    (folder / "compose-in-error.html").write_bytes(refused.content)
+    (folder / "preview.html").write_bytes(client.post(PREVIEW, slot_fields(stories[3:5])).content)
+    assert nu_errors(folder) == {}
