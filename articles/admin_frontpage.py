@@ -74,6 +74,12 @@ class ScheduleForm(forms.Form):
     def clean_takes_effect_at(self):
         moment = self.cleaned_data.get("takes_effect_at")
         if not self.scheduling:
+            if moment is not None:  # a date typed, then « Enregistrer »: which one was meant is not ours to guess
+                raise forms.ValidationError(
+                    _(
+                        "Pour paraître à cette date, choisissez « Programmer à cette date » ; videz le champ pour maintenant."
+                    )
+                )
             return None
         if moment is None:
             raise forms.ValidationError(_("Indiquez la date et l’heure auxquelles cette une doit paraître."))
@@ -133,6 +139,10 @@ class Composition:
     @property
     def is_valid(self) -> bool:
         return not any(row.error for row in self.rows)
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.rows) > settings.FRONT_PAGE_SLOTS
 
     @property
     def articles(self) -> list[Article]:
@@ -293,7 +303,7 @@ class FrontPageCompositionAdmin(admin.ModelAdmin):
                 announcement = composition.remove(data["_remove"])
             elif "_add" in data:
                 announcement = composition.add(data["_add"])
-            elif ("_save" in data or scheduling) and form.is_valid():
+            elif ("_save" in data or scheduling) and form.is_valid() and not composition.too_long:
                 return self.save(request, composition, form.cleaned_data["takes_effect_at"])
         if data is not None and ("_save" in data or scheduling):
             form.is_valid()  # its errors shown beside the field, what was typed kept

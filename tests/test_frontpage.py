@@ -424,3 +424,19 @@ def test_the_composed_front_page_and_the_editors_pages_are_valid_html(client, ed
     (folder / "compose-in-error.html").write_bytes(refused.content)
     (folder / "preview.html").write_bytes(client.post(PREVIEW, slot_fields(stories[3:5])).content)
     assert nu_errors(folder) == {}
+
+
+def test_a_date_typed_then_save_now_is_asked_about_not_guessed(editor_client, stories, time_machine):
+    time_machine.move_to(datetime(2026, 12, 7, 20, 0, tzinfo=PARIS), tick=False)
+    data = {**slot_fields(stories[:1]), "takes_effect_at_0": "08/12/2026", "takes_effect_at_1": "06:00", "_save": "1"}
+    html = editor_client.post(COMPOSE, data).content.decode()
+    assert "choisissez « Programmer à cette date »" in html.replace("&#x27;", "’")
+    assert not FrontPageComposition.objects.exists()
+
+
+def test_more_articles_than_places_are_refused_on_save(editor_client, stories, settings):
+    settings.FRONT_PAGE_SLOTS = 2
+    html = editor_client.post(COMPOSE, {**slot_fields(stories[:3]), "_save": "1"}).content.decode()
+    assert "La une compte 2 places : retirez des articles avant d’enregistrer." in html
+    assert listed(html) == ["Une 0", "Une 1", "Une 2"]
+    assert not FrontPageComposition.objects.exists()
