@@ -17,7 +17,7 @@ from articles.typography import fix_french_spacing
 
 from .caching import live_tag
 from .models import LiveCoverage, LiveEntry
-from .page_part import ShownEntry, entries_by_id, page_url
+from .page_part import ShownEntry, for_display, page_url
 
 FEED_LENGTH = 30
 
@@ -36,16 +36,11 @@ class LiveEntriesFeed(Feed):
         return super().get_feed(obj, request)
 
     def items(self, coverage):
-        # Newest first, pinned or not: a feed reader sorts by date.
-        pks = list(
-            LiveEntry.objects.filter(coverage=coverage)
-            .shown()
-            .order_by("-published_at", "-pk")
-            .values_list("pk", flat=True)[:FEED_LENGTH]
-        )
-        found = entries_by_id(pks)
         self._article_url = coverage.article.get_absolute_url()
-        return [found[pk] for pk in pks if pk in found]
+        # Newest first, pinned or not: a feed reader sorts by date.
+        return for_display(
+            LiveEntry.objects.filter(coverage=coverage).shown().order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
 
     def title(self, coverage):
         return escape(fix_french_spacing(_("En direct : %(title)s") % {"title": coverage.article.title}))

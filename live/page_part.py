@@ -14,6 +14,7 @@ pages and where each key moment is), then the entries of the page and the key mo
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from html import unescape
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -80,8 +81,13 @@ class ShownEntry:
         return f"{edited}-{int(self.is_pinned)}{int(self.is_key_moment)}"
 
     @property
+    def text(self) -> str:
+        """The entry's words without markup, as plain text (« &lt; » back to « < »): escaped where shown."""
+        return " ".join(unescape(strip_tags(self.body_html)).split())
+
+    @property
     def summary(self) -> str:
-        return Truncator(strip_tags(self.body_html)).words(SUMMARY_WORDS)
+        return Truncator(self.text).words(SUMMARY_WORDS)
 
 
 def shown_entry(entry: LiveEntry) -> ShownEntry:
@@ -100,10 +106,14 @@ def shown_entry(entry: LiveEntry) -> ShownEntry:
     )
 
 
+def for_display(entries) -> list[ShownEntry]:
+    """These entries (a queryset), with their authors' names: one query."""
+    return [shown_entry(entry) for entry in entries.select_related("author").only(*ENTRY_FIELDS)]
+
+
 def entries_by_id(pks) -> dict[int, ShownEntry]:
     """The entries of these ids, with their authors' names: one query."""
-    entries = LiveEntry.objects.filter(pk__in=pks).select_related("author").only(*ENTRY_FIELDS)
-    return {entry.pk: shown_entry(entry) for entry in entries}
+    return {entry.pk: entry for entry in for_display(LiveEntry.objects.filter(pk__in=pks))}
 
 
 def page_url(article_url: str, number: int, anchor: str = "") -> str:

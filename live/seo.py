@@ -30,7 +30,7 @@ def live_jsonld(page, article, request) -> SafeString:
                 "@id": f"{url}#{entry.anchor}",
                 "url": f"{url}#{entry.anchor}",
                 "headline": entry.summary[:110],
-                "articleBody": strip_tags(entry.body_html).strip(),
+                "articleBody": entry.text,
                 "datePublished": entry.published_at.isoformat(),
                 **({"dateModified": entry.edited_at.isoformat()} if entry.edited_at else {}),
                 "author": {"@type": "Person", "name": entry.author},

@@ -22,7 +22,7 @@ from articles.models import Article
 
 from .caching import live_tag
 from .models import LiveCoverage, LiveEntry
-from .page_part import entries_by_id
+from .page_part import for_display
 
 # The newest entries (and every pinned one, shown first) that the shared address carries: the reader's
 # first page and a margin, so that what a reader has on screen can be corrected or withdrawn in place.
@@ -62,8 +62,7 @@ def entries(request, coverage_pk: int):
     # The live's entries, and the article's card tag: an article withdrawn takes its live's address with it.
     pagecache.tag(live_tag(coverage.pk), article_tag(coverage.article_id))
     shown = LiveEntry.objects.filter(coverage=coverage)
-    newest = list(shown.for_readers().values_list("pk", flat=True)[:POLLED_ENTRIES])
-    found = entries_by_id(newest)
+    newest = for_display(shown.for_readers()[:POLLED_ENTRIES])
     withdrawn = list(
         shown.filter(withdrawn_at__isnull=False)
         .order_by("-withdrawn_at")
@@ -77,9 +76,9 @@ def entries(request, coverage_pk: int):
                     "id": entry.pk,
                     "version": entry.version,
                     "pinned": entry.is_pinned,
-                    "html": render_to_string("live/entry.html", {"entry": entry}, request=request),
+                    "html": render_to_string("live/entry.html", {"entry": entry}),
                 }
-                for entry in (found[pk] for pk in newest if pk in found)
+                for entry in newest
             ],
             "withdrawn": withdrawn,
         },

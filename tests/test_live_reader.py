@@ -96,6 +96,21 @@ def test_the_page_shows_the_live_mark_key_moments_and_entries_newest_first_pinne
     assert html.index('class="live"') < html.index('id="commentaires"') if 'id="commentaires"' in html else True
 
 
+def test_an_entry_typed_with_brackets_reads_as_typed_everywhere(client, coverage, reporter):
+    entry = coverage.post("Le niveau <8 m> & les digues tiennent.", reporter, key_moment=True)
+    url = coverage.article.get_absolute_url()
+
+    html = client.get(url).content.decode()
+    feed = ElementTree.fromstring(client.get(reverse("live:feed", args=[coverage.pk])).content)
+
+    summary = html.split('id="temps-forts"')[1].split("</nav>")[0]
+    assert "Le niveau &lt;8 m&gt; &amp; les digues tiennent." in summary and "&amp;lt;" not in html
+    assert live_blog_posting(html)["liveBlogUpdate"][0]["articleBody"] == "Le niveau <8 m> & les digues tiennent."
+    # Feed readers take RSS titles as HTML (as articles' feeds): escaped once, shown as typed.
+    assert feed.find("channel/item/title").text == "Le niveau &lt;8 m&gt; &amp; les digues tiennent."
+    assert entry.pk
+
+
 def test_an_entry_shows_its_time_and_when_it_was_corrected(client, coverage, reporter, time_machine):
     time_machine.move_to(tomorrow_at(14, 32), tick=False)
     entry = coverage.post("Premier bilan : 120 interventions.", reporter)
@@ -242,6 +257,18 @@ def test_the_address_names_the_live_only_and_gives_its_newest_entries(client, co
     assert f'id="entree-{first.pk}"' in data["entries"][1]["html"] and "Anne Martin" in data["entries"][1]["html"]
     # Another spelling (a reader's own « since ») is refused, not rendered as a page of its own.
     assert client.get(f"{address}?depuis=123").status_code == 404
+
+
+def test_the_address_costs_three_queries_whatever_the_number_of_entries(
+    client, coverage, reporter, django_assert_num_queries
+):
+    add_entries(coverage, 1000, author=reporter)
+    client.get(reverse("live:entries", args=[coverage.pk]))
+
+    # The live and its article, its newest entries with their authors, the withdrawn ones' ids.
+    with django_assert_num_queries(3):
+        data = poll(client, coverage).json()
+    assert len(data["entries"]) == views.POLLED_ENTRIES
 
 
 def test_the_address_of_an_unpublished_article_is_gone(client, coverage, reporter):
