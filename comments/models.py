@@ -390,6 +390,16 @@ def refresh_comment_count(*article_ids: int) -> None:
     Article.objects.filter(pk__in=article_ids).update(comment_count=Coalesce(Subquery(visible), 0))
 
 
+def visible_count(comments) -> int:
+    """How many of these comments, in memory, readers see: what ``refresh_comment_count`` counts, for
+    comments not yet written (an import gives a new article its count in the same insert)."""
+    return sum(
+        1
+        for comment in comments
+        if comment.status == Comment.Status.APPROVED and not comment.hidden_by_reports and comment.erased_at is None
+    )
+
+
 def rerender_comment_bodies(comments=None, batch_size: int = 2000) -> int:
     """Render the stored HTML of these comments (all by default) again, e.g. after the rendering rules changed.
 

@@ -81,7 +81,7 @@ STATUS_WRITES_ALLOWED = {
     # A system write recorded « Importé » (no email): the article as WordPress has it, status
     # included, when the importer creates it or updates one nobody has worked on here since.
     ("wordpress/importer.py", "write_post", "article.status"): "an article mirroring its WordPress post",
-    ("wordpress/importer.py", "import_comments", "row.comment.status"): "an imported comment's status",
+    ("wordpress/importer.py", "plan_comments", "row.comment.status"): "an imported comment's status",
     ("wordpress/importer.py", "update_comment", "ours.status"): "an imported comment's status",
     # A page (pages.Page) has no workflow, only draft or published (docs/decisions/static-pages.md).
     ("wordpress/page_import.py", "write_page", "page.status"): "a page mirroring its WordPress page",

@@ -42,7 +42,7 @@ from articles.caching import article_tag
 from articles.models import Article, ArticleRevision, ArticleSlugRedirect, Personality, Section, Territory
 from articles.subject_dates import dates_deferred
 from articles.tags import tag_slug
-from comments.models import Comment, refresh_comment_count
+from comments.models import Comment, refresh_comment_count, visible_count
 from common.text import numbered
 from images.models import Image, delete_stored_files
 from search.indexing import refreshes_deferred
@@ -123,6 +123,26 @@ class AttachmentEntry:
     url: str = ""  # wp:attachment_url: where --fetch-media downloads it from
     parent: str = "0"  # the post it was uploaded to
     order: int = 0  # its menu_order there
+
+
+@dataclass
+class CommentPlan:
+    """A post's comments as the import decided them: the new ones by generation (each answering one of the
+    generation before, or nothing new), to be written in that order once the article is; and whether any
+    comment changed (``counted``: the article's count was already given with its insert)."""
+
+    generations: list[list[tuple[str, Comment, str]]] = field(default_factory=list)
+    changed: bool = False
+    counted: bool = False
+
+    def add(self, level: int, entry: tuple[str, Comment, str]) -> None:
+        while len(self.generations) <= level:
+            self.generations.append([])
+        self.generations[level].append(entry)
+        self.changed = True
+
+    def new_comments(self) -> list[Comment]:
+        return [comment for generation in self.generations for _id, comment, _fingerprint in generation]
 
 
 @dataclass
@@ -215,6 +235,7 @@ class WordPressImport(MediaImport, PageImport):
         self.users: dict[str, object] = {}
         self.terms: dict[tuple[str, str], ImportedItem] = {}  # (taxonomy, slug) → its row
         self.unknown_taxonomies: dict[str, set[str]] = {}  # taxonomy → slugs of its terms met
+        self.comment_plan: CommentPlan | None = None  # a new article's comments, decided before it is written
         self.new_rows: list[ImportedItem] = []  # a post's new mapping rows (its own, its comments'): one insert
         # Read once per chunk of the file (prepare_chunk) rather than once per post: the posts' mapping rows,
         # their comments', and which of the slugs they would take are free.
@@ -699,7 +720,7 @@ class WordPressImport(MediaImport, PageImport):
         title = content.plain_text_of(item.title) or "(sans titre)"
         known_terms, known_users, known_files = len(self.terms), len(self.users), len(self.written_files)
         counted = self.report.counts.copy(), self.report.skipped.copy()
-        self.new_rows = []
+        self.new_rows, self.comment_plan = [], None
         try:
             with transaction.atomic():
                 article = self.write_post(item, title)
@@ -817,8 +838,14 @@ class WordPressImport(MediaImport, PageImport):
             Article.CommentsMode.CLOSED if item.comment_status == "closed" else Article.CommentsMode.MODERATED
         )
         article.main_image_id = main_image_id
-        if creating and item.date:
-            article.created_at = item.date  # the desk sees when it was written, not when it was imported
+        if creating:
+            if item.date:
+                article.created_at = item.date  # the desk sees when it was written, not when it was imported
+            # Its comments decided first, so that their count is written with it rather than by a second
+            # write of its row (every index of the articles' table again).
+            self.comment_plan = self.plan_comments(item, article)
+            article.comment_count = visible_count(self.comment_plan.new_comments())
+            self.comment_plan.counted = True
         article.save()
         related = self.set_subjects(article, item, creating=creating)
         remark = f"WordPress n° {item.post_id}"
@@ -951,6 +978,17 @@ class WordPressImport(MediaImport, PageImport):
     # Comments ------------------------------------------------------------------------
 
     def import_comments(self, item: wxr.Item, article: Article) -> None:
+        plan, self.comment_plan = self.comment_plan or self.plan_comments(item, article), None
+        for generation in plan.generations:
+            self.save_new_comments(generation)
+        if plan.changed:
+            if not plan.counted:
+                refresh_comment_count(article.pk)
+            pagecache.purge(article_tag(article.pk))
+
+    def plan_comments(self, item: wxr.Item, article: Article) -> "CommentPlan":
+        """What the post's comments become: the new ones built (not written), the changed ones updated, each
+        counted in the report. For a new article, before it is written (``article.pk`` is None)."""
         # Read for the chunk (prepare_chunk), with those the chunk's earlier posts wrote.
         known = {
             comment.comment_id: self.comment_rows[comment.comment_id]
@@ -959,8 +997,8 @@ class WordPressImport(MediaImport, PageImport):
         }
         ours: dict[str, Comment] = {wid: row.comment for wid, row in known.items() if row.comment_id}
         by_id = {comment.comment_id: comment for comment in item.comments}
-        waiting: list[tuple[str, Comment, str]] = []  # new comments, written together
-        changed, seen = False, set()
+        plan, seen = CommentPlan(), set()
+        levels: dict[int, int] = {}  # id() of a new comment → its generation among the new ones
         for comment in _parents_first(item.comments):
             if comment.comment_type in {"pingback", "trackback"}:
                 self.report.skip("comment", "rétroliens (pingbacks, trackbacks)")
@@ -986,17 +1024,15 @@ class WordPressImport(MediaImport, PageImport):
                     row.fingerprint = fingerprint
                     row.save(update_fields=["fingerprint", "imported_at"])
                     self.report.count("comment", report.UPDATED)
-                    changed = True
+                    plan.changed = True
                 else:
                     self.report.skip("comment", "commentaires indésirables ou à la corbeille")
                 continue
             parent = self.comment_parent(comment, by_id, ours)
             if row is not None and row.comment_id:
                 ours[comment.comment_id] = self.update_comment(row, comment, status, fingerprint)
-                changed = True
+                plan.changed = True
                 continue
-            if parent is not None and parent.pk is None:
-                self.save_new_comments(waiting)  # its parent first: written in generations
             new = Comment(
                 article=article,
                 parent=parent,
@@ -1014,14 +1050,13 @@ class WordPressImport(MediaImport, PageImport):
                 # Decided in WordPress, at about the time it was written: not « just now » on the desk.
                 new.moderated_at = new.created_at
             ours[comment.comment_id] = new
-            waiting.append((comment.comment_id, new, fingerprint))
-            changed = True
-        self.save_new_comments(waiting)
-        if changed:
-            refresh_comment_count(article.pk)
-            pagecache.purge(article_tag(article.pk))
+            # Its parent is written first: a generation after it when it is new too.
+            level = levels[id(parent)] + 1 if parent is not None and parent.pk is None else 0
+            levels[id(new)] = level
+            plan.add(level, (comment.comment_id, new, fingerprint))
+        return plan
 
-    def save_new_comments(self, waiting: list) -> None:
+    def save_new_comments(self, waiting: list[tuple[str, Comment, str]]) -> None:
         """Write new comments in one insert, bypassing Comment.save() (its depth and rendering are done above),
         and count once per post rather than once per comment (``refresh_comment_count``, by the caller)."""
         if not waiting:
