@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 import pagecache
 from articles.caching import article_tag
@@ -50,7 +50,7 @@ def render_count(coverage_pk) -> int:
     return int(cache.get(_renders_key(coverage_pk)) or 0)
 
 
-@require_GET
+@require_safe
 def entries(request, coverage_pk: int):
     """The live's newest entries as JSON, the same for every reader: what reader.js adds, replaces or removes."""
     if request.GET:
