@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -139,12 +139,12 @@ class Alert(models.Model):
         """What became of it, in the editors' words: en ligne, expirée, retirée or not put up yet."""
         if self.is_shown:
             return _("En ligne")
+        if not self.is_current and self.removed_at is None:
+            return _("Pas encore en ligne")
         ended = self.removed_at or timezone.now()
         if self.expires_at is not None and self.expires_at <= ended:
             return _("Expirée")
-        if self.removed_at is not None:
-            return _("Retirée")
-        return _("Pas encore en ligne")
+        return _("Retirée")
 
     def put_up(self, *, by) -> None:
         """Show this alert on every page from now on, taking down the one shown before.
@@ -156,19 +156,32 @@ class Alert(models.Model):
         if not self._state.adding and self.expires_at is not None:
             self.expires_at = now + max(self.expires_at - self.starts_at, timedelta(minutes=1))
         with transaction.atomic():
-            # Locked, so that two editors putting alerts up at once queue (PostgreSQL); the unique index does the rest.
-            previous = Alert.objects.select_for_update().current().exclude(pk=self.pk).first()
-            replaced = previous is not None and previous.is_shown
-            if previous is not None:
-                previous._end(by, now)
-            self.starts_at = now
-            self.is_current = True
-            self.removed_at = self.removed_by = None
-            if self.created_by_id is None:
-                self.created_by = by
-            self.save()
+            for attempt in range(3):
+                try:
+                    with transaction.atomic():
+                        replaced = self._replace_current(by, now)
+                    break
+                except IntegrityError:
+                    # Another editor's alert went up between our look and our write: ours comes after
+                    # theirs, so it takes theirs down too. Never two banners, never an error page.
+                    if attempt == 2:
+                        raise
             # Something readers were seeing was withdrawn: never served stale (see caching).
             alert_changed.send(sender=Alert, withdrawn=replaced)
+
+    def _replace_current(self, by, now) -> bool:
+        # Locked, so that two editors putting alerts up at once queue (PostgreSQL); the unique index does the rest.
+        previous = Alert.objects.select_for_update().current().exclude(pk=self.pk).first()
+        replaced = previous is not None and previous.is_shown
+        if previous is not None:
+            previous._end(by, now)
+        self.starts_at = now
+        self.is_current = True
+        self.removed_at = self.removed_by = None
+        if self.created_by_id is None:
+            self.created_by = by
+        self.save()
+        return replaced
 
     def take_down(self, *, by) -> None:
         """Remove the banner from every page now. Taking down an alert no longer up does nothing."""
