@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,13 +10,15 @@ import time_machine
 from budgets import READER_PAGE_BUDGET
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from test_html_validity import VNU_JAR, nu_errors
 
 import pagecache.core
 from alerts.caching import ALERT_TAG, CURRENT_KEY, current_banner
-from alerts.models import Alert
+from alerts.models import Alert, AlertQuerySet, alert_changed
+from pagecache.middleware import PageCacheMiddleware
 from pages.models import Page
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +78,26 @@ def test_the_database_refuses_two_current_alerts(editor):
     put_up("Première", by=editor)
     with pytest.raises(IntegrityError), transaction.atomic():
         Alert.objects.create(text="Seconde", link="/", is_current=True)
+
+
+def test_an_alert_put_up_by_another_editor_meanwhile_is_taken_down_too(editor, marc, monkeypatch, committed):
+    """Two editors at the same moment: the other's alert is committed between our look and our write."""
+    rival = put_up("La sienne", by=marc)
+    real_current = AlertQuerySet.current
+    looks = []
+
+    def not_committed_yet_at_the_first_look(queryset):
+        looks.append(1)
+        return queryset.none() if len(looks) == 1 else real_current(queryset)
+
+    monkeypatch.setattr(AlertQuerySet, "current", not_committed_yet_at_the_first_look)
+    with committed():
+        ours = put_up("La nôtre", by=editor)  # the unique index refuses the first write; the second one passes
+    assert len(looks) >= 2  # the write refused once, then done after a second look
+    monkeypatch.undo()
+    rival.refresh_from_db()
+    assert list(Alert.objects.current()) == [ours] and not rival.is_current and rival.removed_by == editor
+    assert current_banner().text == "La nôtre"
 
 
 def test_taking_down_ends_the_alert_and_twice_changes_nothing(editor, committed):
@@ -340,16 +363,55 @@ def test_replacing_the_alert_shown_is_a_withdrawal(client, site, page_cache, edi
     assert purges == [({ALERT_TAG}, True)]
 
 
+def hold_the_lock(url: str) -> None:
+    """As another worker that began rendering this page again (tests/test_page_cache_stale.py does the same)."""
+    address = PageCacheMiddleware(lambda request: None).address(RequestFactory().get(url))
+    stored = cache.get(address.key)
+    cache.set(address.lock_key(stored), time.time(), timeout=3600)
+
+
 def test_a_taken_down_alert_is_never_served_stale(client, site, page_cache, editor, committed, settings):
     settings.PAGE_CACHE_REVALIDATE_SECONDS = 5
     with committed():
-        alert = put_up(by=editor)
+        alert = put_up("Première", by=editor)
     warm(client, site)
-    # Another worker holds the page's render lock: with an ordinary purge this reader would get the old copy.
+    with committed():
+        alert.text = "Première, corrigée"
+        alert.save()
+        alert_changed.send(sender=Alert, withdrawn=False)  # a correction: an ordinary purge
+    hold_the_lock(site["article"])
+    stale = client.get(site["article"])
+    assert stale["X-Cache"] == "STALE" and "Première</a>" in stale.content.decode()  # for that moment only
+
     with committed():
         alert.take_down(by=editor)
-    response = client.get(site["article"])
-    assert response["X-Cache"] != "STALE" and banner_of(response.content.decode()) is None
+    hold_the_lock(site["article"])
+    response = client.get(site["article"])  # the other worker's render still under way: this one renders too
+    assert response["X-Cache"] == "MISS" and banner_of(response.content.decode()) is None
+
+
+def test_an_editor_corrects_the_alert_shown(editor_client, client, site, editor, purges, committed):
+    with committed():
+        alert = put_up("Incendie rue Serpenoise", by=editor)
+    purges.clear()
+    change = reverse("admin:alerts_alert_change", args=[alert.pk])
+    with committed():
+        response = editor_client.post(
+            change,
+            {"text": "Incendie rue des Clercs", "link": "/", "expires_at_0": "", "expires_at_1": ""},
+        )
+    assert response.status_code == 302
+    assert purges == [({ALERT_TAG}, False)]
+    assert "Incendie rue des Clercs" in banner_of(Client().get(site["home"]).content.decode())
+
+
+def test_a_deleted_alert_leaves_every_page_at_once(editor, purges, committed):
+    with committed():
+        alert = put_up(by=editor)
+    purges.clear()
+    with committed():
+        alert.delete()
+    assert purges == [({ALERT_TAG}, True)] and current_banner() is None
 
 
 def test_a_cached_page_expires_with_the_alert(client, site, page_cache, editor, committed):
@@ -396,6 +458,8 @@ def test_the_demo_prepares_an_alert_that_is_not_up(editor_client, committed):
     assert reports == [("Alerte info", 1, 1), ("Alerte info", 0, 1)]
     alert = Alert.objects.get()
     assert not alert.is_current and alert.status == "Pas encore en ligne"
+    with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
+        assert alert.status == "Pas encore en ligne"  # whatever its end said: it never was up
     with committed():
         editor_client.post(LIST_URL, {"action": "put_up_again", "_selected_action": [alert.pk], "index": 0})
     assert current_banner().text == alert.text
