@@ -22,9 +22,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from pagecache.core import tag_marks
-from popularity import counting, most_read
+from popularity import counting, most_read, tasks
 from popularity.flush import flush_readings, raise_rows, read_totals
 from popularity.models import ArticleReadings
 
@@ -440,3 +441,20 @@ def _timed(function):
     start = time.perf_counter()
     function()
     return time.perf_counter() - start
+
+
+def test_the_worker_flushes_every_five_minutes_in_one_chain(redis, make_article):
+    article = make_article("Lu par le worker")
+    beacon(article.pk)
+    call_command("flush_readings", "--schedule", verbosity=0)
+    call_command("flush_readings", "--schedule", verbosity=0)  # asked twice: still one run planned
+    planned = DBTaskResult.objects.all()
+    assert planned.count() == 1
+    assert planned.get().run_after > timezone.now() + timedelta(minutes=4)
+    assert ArticleReadings.objects.get().count == 1  # the command flushed at once too
+
+    beacon(article.pk, address="198.51.100.3")
+    cache.delete(tasks.NEXT_RUN_KEY)  # five minutes later
+    assert tasks.flush_and_plan_next.call() == "1 hour row(s) raised"
+    assert ArticleReadings.objects.get().count == 2
+    assert DBTaskResult.objects.count() == 2  # the next run, planned by this one

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from popularity.flush import DEFAULT_HOURS, flush_readings
 from popularity.most_read import refresh_if_due
+from popularity.tasks import plan_next
 
 
 class Command(BaseCommand):
@@ -19,8 +20,15 @@ class Command(BaseCommand):
             help=f"hours to copy, the current one included (default {DEFAULT_HOURS}; up to 48 after an outage)",
         )
         parser.add_argument("--every", type=int, default=0, help="run again every this many seconds, until stopped")
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="also have the task worker run it every 5 minutes from now on (once is enough; again is harmless)",
+        )
 
-    def handle(self, *args, hours, every, **options):
+    def handle(self, *args, hours, every, schedule, **options):
+        if schedule and plan_next() and options["verbosity"]:
+            self.stdout.write("Flush planned every 5 minutes in the task worker.")
         while True:
             raised = flush_readings(hours=hours)
             refresh_if_due()
