@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http bench-wordpress demo migrate clean
+.PHONY: run serve test lint format bench bench-http bench-wordpress bench-live bench-popularity demo migrate clean
 
 $(BIN)/.installed: requirements.txt
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -60,6 +60,14 @@ bench-http: $(BIN)/.installed
 # SIZE=2000 for one size, BENCH_ARGS for more (--sqlite, --json FILE).
 bench-wordpress: $(BIN)/.installed
 	$(BIN)/python scripts/wordpress_benchmark.py $(if $(SIZE),--sizes $(SIZE)) $(BENCH_ARGS)
+
+# 2,000 readers polling a live while a journalist posts every 5 s (issue 25): delays, renders per entry.
+bench-live: $(BIN)/.installed
+	$(BIN)/python scripts/live_benchmark.py $(BENCH_ARGS)
+
+# The « Les plus lus » beacon under wrk beside the hello-world view (issue 25).
+bench-popularity: $(BIN)/.installed
+	$(BIN)/python scripts/popularity_benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
