@@ -134,12 +134,19 @@ def count_reading(request, article_id: int) -> bool:
     client = redis_client()
     if client is None:
         return _count_without_redis(hour, article_id, reader, seen_seconds)
+    keys = [redis_key(seen_key(hour, article_id)), redis_key(totals_key(hour))]
+
+    def count() -> bool:
+        return bool(_script(client)(keys=keys, args=[reader, seen_seconds, article_id, TOTALS_SECONDS], client=client))
+
+    # A reading is lost while Redis is out, and none waits for a Redis that hangs once the shared
+    # cache's breaker has opened (common/cache.py): the reader's page was served all the same.
+    forgiving = getattr(shared_cache(), "_forgiving", None)
+    if forgiving is not None:
+        return forgiving("count a reading", False, count)
     try:
-        script = _script(client)
-        keys = [redis_key(seen_key(hour, article_id)), redis_key(totals_key(hour))]
-        return bool(script(keys=keys, args=[reader, seen_seconds, article_id, TOTALS_SECONDS], client=client))
+        return count()
     except RedisError:
-        # A reading lost while Redis is out: the reader's page was served all the same.
         return False
 
 

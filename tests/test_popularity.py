@@ -458,3 +458,12 @@ def test_the_worker_flushes_every_five_minutes_in_one_chain(redis, make_article)
     assert tasks.flush_and_plan_next.call() == "1 hour row(s) raised"
     assert ArticleReadings.objects.get().count == 2
     assert DBTaskResult.objects.count() == 2  # the next run, planned by this one
+
+
+def test_a_redis_out_of_reach_loses_the_reading_not_the_answer(settings, make_article):
+    settings.CACHES = {
+        "default": {"BACKEND": "common.cache.ForgivingRedisCache", "LOCATION": "unix:///nonexistent/redis.sock"}
+    }
+    article = make_article()
+    assert beacon(article.pk).status_code == 204
+    assert not ArticleReadings.objects.exists()
