@@ -18,6 +18,10 @@ class ArticlePagePart:
     template_name = ""
     # Included in the page's <head> (a feed's link, structured data), with the page's context.
     head_template_name = ""
+    # Reverse one-to-one relations of the article this part reads (its own app declares them, e.g. the
+    # live's « live »): loaded with the article in the page's own query (``Article.objects.for_reading``)
+    # rather than by a query of the part's on every article page.
+    loaded_with_article: tuple[str, ...] = ()
 
     def get_context(self, request, article, **part_kwargs) -> dict:
         """Template variables for the page: one query or a few, whatever the part shows."""
@@ -41,3 +45,8 @@ def register(part: ArticlePagePart) -> None:
 
 def registered() -> tuple[ArticlePagePart, ...]:
     return tuple(_parts.values())
+
+
+def loaded_with_article() -> tuple[str, ...]:
+    """What the registered parts read of the article through a one-to-one relation (``select_related``)."""
+    return tuple(name for part in _parts.values() for name in part.loaded_with_article)

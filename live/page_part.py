@@ -6,9 +6,10 @@ JavaScript a reader gets the same entries on reload, and a live of a thousand en
 a live of twenty does. With JavaScript, ``static/live/reader.js`` asks the live's one shared
 address (``live:entries``, in ``views``) for what changed.
 
-What the part costs, whatever the number of entries: one query on every article page (is it
-live?), two more on a live's: the ids of its shown entries in the page's order (which gives the
-pages and where each key moment is), then the entries of the page and the key moments, by id.
+What the part costs, whatever the number of entries: nothing on an article that is not live (whether
+it is comes with the article's own query, ``loaded_with_article``), two queries on a live's: the ids
+of its shown entries in the page's order (which gives the pages and where each key moment is), then
+the entries of the page and the key moments, by id.
 """
 
 import math
@@ -184,12 +185,13 @@ class LivePart(ArticlePagePart):
     name = "live"
     template_name = "live/part.html"
     head_template_name = "live/head.html"
+    loaded_with_article = ("live",)
 
     def get_context(self, request, article, **part_kwargs) -> dict:
         if not article.pk:
             return {"live_page": None}
         try:
-            coverage = article.live  # the one query every article page pays
+            coverage = article.live  # loaded with the article (loaded_with_article): no query of its own
         except ObjectDoesNotExist:
             return {"live_page": None}
         number = plain_number(request.GET.get(PAGE_PARAMETER)) or 1

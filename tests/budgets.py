@@ -2,6 +2,6 @@
 
 # The promise to readers: every reader page in at most this many SQL queries, whatever it shows.
 READER_PAGE_BUDGET = 8
-# The article page without related articles: the article, its subjects (one UNION), whether it is
-# live (live.page_part: two more on a live's page, whatever its number of entries), its comments.
-ARTICLE_PAGE_QUERIES = 4
+# The article page without related articles: the article (with whether it is live: two more on a
+# live's page, whatever its number of entries), its subjects (one UNION), its comments.
+ARTICLE_PAGE_QUERIES = 3

@@ -22,7 +22,7 @@ from live.models import LiveCoverage, LiveEntry
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
-# What a live's page adds to an article's (which asks whether it is live), whatever its number of
+# What a live's page adds to an article's (whose query says whether it is live), whatever its number of
 # entries: the ids of its shown entries in order, then the entries of the page and the key moments.
 LIVE_PAGE_QUERIES = 2
 

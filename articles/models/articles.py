@@ -26,6 +26,7 @@ from common.text import single_line
 from documents.models import Document
 from images.models import Image
 
+from .. import page_parts
 from ..body import BodyOutline, References, clean_body, outline, plain_text, render_body
 from ..body import reading_minutes as count_reading_minutes
 from ..editor import body_editor_extensions
@@ -76,7 +77,9 @@ class ArticleQuerySet(models.QuerySet):
         Authors, tags, places, people, the text's references and the related articles' ids
         come next, in one query (``page_data``); the related articles' cards after, if any.
         """
-        return self.defer(*Article.SEARCH_FIELDS).select_related("section", "main_image")
+        return self.defer(*Article.SEARCH_FIELDS).select_related(
+            "section", "main_image", *page_parts.loaded_with_article()
+        )
 
     def linking_to(self, article: "Article"):
         """The articles whose body links to this one."""
