@@ -336,10 +336,13 @@ def purge(*tags: str, at_once: bool = False) -> None:
     ordinary, withdrawn = (set(), tags) if at_once else (tags, set())
     _mark_or_keep(ordinary, withdrawn)
     pending = pending_on_commit(_PurgeAfterCommit)
-    if pending is None:
+    fresh = pending is None
+    if fresh:
         pending = _PurgeAfterCommit()
-        transaction.on_commit(pending)
     (pending.at_once if at_once else pending.tags).update(tags)
+    if fresh:
+        # Filled first: outside a transaction, on_commit runs it at once (the CDN hook got no tags).
+        transaction.on_commit(pending)
 
 
 def pending_on_commit(kind: type):

@@ -671,6 +671,22 @@ def test_a_page_rendered_before_a_change_committed_is_not_kept(client, page_cach
 
 # The CDN purge hook ----------------------------------------------------------------------
 
+hook_calls = []
+
+
+def record_hook(tags):
+    hook_calls.append(tags)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_outside_any_transaction_reaches_the_cdn_hook_with_its_tags(settings):
+    # Outside a transaction the after-commit pass runs at once: it must already hold the tags.
+    settings.PAGE_CACHE_PURGE_HOOK = "test_page_cache.record_hook"
+    hook_calls.clear()
+    pagecache.purge("article:1", "sitemaps")
+    pagecache.purge("article:2", at_once=True)
+    assert hook_calls == [["article:1", "sitemaps"], ["article:2"]]
+
 
 @pytest.mark.django_db(transaction=True)
 def test_cdn_purge_hook_receives_the_tags_after_commit(page_cache, newsroom, settings):
