@@ -305,14 +305,15 @@ class FrontPageCompositionAdmin(admin.ModelAdmin):
                 announcement = composition.add(data["_add"])
             elif ("_save" in data or scheduling) and form.is_valid() and not composition.too_long:
                 return self.save(request, composition, form.cleaned_data["takes_effect_at"])
-        if data is not None and ("_save" in data or scheduling):
-            form.is_valid()  # its errors shown beside the field, what was typed kept
+        # The date's errors only when the list is being saved, not while it is being arranged.
+        saving = data is not None and ("_save" in data or scheduling)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Composer la une"),
             "composition": composition,
             "form": form,
+            "saving": saving,
             "announcement": announcement,
             "query": query,
             "results": search_articles(query) if query else None,

@@ -440,3 +440,10 @@ def test_more_articles_than_places_are_refused_on_save(editor_client, stories, s
     assert "La une compte 2 places : retirez des articles avant d’enregistrer." in html
     assert listed(html) == ["Une 0", "Une 1", "Une 2"]
     assert not FrontPageComposition.objects.exists()
+
+
+def test_a_date_being_typed_is_kept_not_judged_while_the_list_is_arranged(editor_client, stories):
+    data = {**slot_fields(stories[:2]), "takes_effect_at_0": "08/12/20", "_move": f"down:{stories[0].pk}"}
+    html = editor_client.post(COMPOSE, data).content.decode()
+    assert listed(html) == ["Une 1", "Une 0"]
+    assert 'value="08/12/20"' in html and "errorlist" not in html.split('class="frontpage-when', 1)[1]
