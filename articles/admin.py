@@ -17,7 +17,8 @@ from django.utils.translation import ngettext
 from common.admin_titles import FrenchTitlesMixin, Names
 from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
-from . import admin_staff, admin_tags, admin_tools, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+from . import admin_columns, admin_staff, admin_tags, admin_tools, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+from . import admin_frontpage  # noqa: F401 (« Composer la une »: registers its page)
 from .admin_drafts import ServerDraftsMixin
 from .admin_embeds import EmbedRecognitionMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
@@ -228,6 +229,15 @@ class ArticleAdmin(
         if words:
             found = found | body_search.matching(queryset, words)
         return found, may_have_duplicates
+
+    def get_list_display(self, request):
+        # Then the columns apps above articles add (admin_columns: the readings).
+        return [*super().get_list_display(request), *admin_columns.list_display()]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        admin_columns.fill(changelist.result_list)  # one query per added column for the whole page
+        return changelist
 
     def get_queryset(self, request):
         # The search columns can be large and the desk never shows them.
