@@ -11,6 +11,7 @@ class PopularityConfig(AppConfig):
     def ready(self):
         from articles import admin_columns, page_parts
 
+        from . import demo  # noqa: F401 (the demo's readings, on « demo articles loaded »)
         from .admin_column import READINGS_COLUMN
         from .page_part import ReadingBeaconPart
 

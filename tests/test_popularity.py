@@ -4,6 +4,7 @@ The counting tests run on a real Redis (``NEWSROOM_TEST_REDIS_URL``, set by ``ma
 key prefix of their own; the fallback without Redis is tested on Django's memory cache.
 """
 
+import io
 import os
 import threading
 import time
@@ -467,3 +468,13 @@ def test_a_redis_out_of_reach_loses_the_reading_not_the_answer(settings, make_ar
     article = make_article()
     assert beacon(article.pk).status_code == 204
     assert not ArticleReadings.objects.exists()
+
+
+def test_the_demo_has_a_day_of_readings_once(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    rows = ArticleReadings.objects.count()
+    assert rows == 8 * 24
+    assert len(most_read.most_read()) == most_read.list_length()
+    call_command("load_demo", stdout=io.StringIO())
+    assert ArticleReadings.objects.count() == rows
