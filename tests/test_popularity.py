@@ -478,3 +478,26 @@ def test_the_demo_has_a_day_of_readings_once(settings):
     assert len(most_read.most_read()) == most_read.list_length()
     call_command("load_demo", stdout=io.StringIO())
     assert ArticleReadings.objects.count() == rows
+
+
+# On the pages ---------------------------------------------------------------------------------------------
+
+
+def test_the_front_page_and_articles_show_the_list_and_carry_its_tag(make_article, settings, time_machine):
+    time_machine.move_to(datetime(2026, 12, 7, 15, 20, tzinfo=UTC), tick=False)
+    settings.PAGE_CACHE_SECONDS = 3600
+    read, other = make_article("Le derby en direct"), make_article("Une autre histoire")
+    readings(read, 0, 30)
+    for page in (reverse("articles:home"), other.get_absolute_url()):
+        response = Client().get(page)
+        html = response.content.decode()
+        section = html.split('<section class="most-read"', 1)[1].split("</section>", 1)[0]
+        assert '<h2 id="les-plus-lus">Les plus lus</h2>' in section
+        assert f'<a href="{read.get_absolute_url()}">Le derby en direct</a>' in section
+        assert most_read.PAGE_TAG in response["Cache-Tag"].split(",")
+
+
+def test_pages_without_readings_show_no_heading(client, make_article):
+    article = make_article()
+    for page in (reverse("articles:home"), article.get_absolute_url()):
+        assert "Les plus lus" not in client.get(page).content.decode()
