@@ -415,7 +415,7 @@ def test_the_desk_sees_the_readings_without_a_query_per_article(editor_client, m
     editor_client.get(changelist_url())  # the session and the user, once
     with CaptureQueriesContext(connection) as few:
         html = editor_client.get(changelist_url()).content.decode()
-    assert "Lectures (24 h / total)" in html and "3 / 10" in html
+    assert "Lus<br>24 h<br>/ total" in html and "3 / 10" in html
     for number in range(6):
         readings(make_article(f"Autre {number}"), 0, number)
     with CaptureQueriesContext(connection) as many:
