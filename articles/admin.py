@@ -17,8 +17,16 @@ from django.utils.translation import ngettext
 from common.admin_titles import FrenchTitlesMixin, Names
 from common.dates import SplitDateTimeAcrossClockChanges, unchanged_instant
 
-from . import admin_columns, admin_staff, admin_tags, admin_tools, body_search, proposals, staff  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
-from . import admin_frontpage  # noqa: F401 (« Composer la une »: registers its page)
+from . import (  # noqa: F401 (admin_tags: the topic tags' admin, replacing taggit's; admin_staff: the user pages)
+    admin_columns,
+    admin_frontpage,  # « Composer la une »: registers its page
+    admin_staff,
+    admin_tags,
+    admin_tools,
+    body_search,
+    proposals,
+    staff,
+)
 from .admin_drafts import ServerDraftsMixin
 from .admin_embeds import EmbedRecognitionMixin
 from .admin_history import ArticleConcurrencyForm, ArticleHistoryAdminMixin
