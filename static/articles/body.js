@@ -1,16 +1,15 @@
 // What some article bodies need in the reader's browser, in one file so that a page with every kind
 // of element still makes at most 5 requests before its images: the galleries' viewer, then the
 // embeds' facades, then the reading beacon of « Les plus lus » (a few lines, in this file so that it costs
-// no request of its own). Named by article_detail.html only when the body holds a gallery or an embed with
-// a frame; same origin only (the readers' Content-Security-Policy).
+// no request of its own). Named by every article page (article_detail.html), for the beacon: a plain
+// article makes 3 requests with it; same origin only (the readers' Content-Security-Policy).
 
 // Galleries --------------------------------------------------------------------------------------
 
 // The viewer of an article's galleries (« Diaporama », templates/articles/includes/gallery.html).
 // Without this script each thumbnail is a link to its large picture; with it, the link opens a
 // modal <dialog>: the picture, its caption and credit, « Image 3 sur 12 », previous and next
-// buttons, ← → keys, Esc, and a swipe on touch screens. Named by article_detail.html only when
-// the body holds a gallery; same origin only (the readers' Content-Security-Policy).
+// buttons, ← → keys, Esc, and a swipe on touch screens; nothing on a page without a gallery.
 const text = {
   previous: "Image précédente",
   next: "Image suivante",
