@@ -22,7 +22,11 @@ def _die_with_parent() -> None:
 
 
 def start_worker() -> subprocess.Popen:
-    """Start `manage.py worker` in the background, logging to this process's output."""
-    command = [sys.executable, str(PROJECT_ROOT / "manage.py"), "worker", "--no-reload", "--interval", "1"]
+    """Start `manage.py worker` in the background, logging to this process's output, with its recurring
+    tasks planned (« Les plus lus »: the readings moved into the database every 5 minutes)."""
+    manage = [sys.executable, str(PROJECT_ROOT / "manage.py")]
+    # Harmless when already planned: two chains of runs become one (popularity/tasks.py).
+    subprocess.run([*manage, "flush_readings", "--schedule"], cwd=PROJECT_ROOT, check=False)
+    command = [*manage, "worker", "--no-reload", "--interval", "1"]
     print("== task worker: " + " ".join(command[1:]), flush=True)
     return subprocess.Popen(command, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
