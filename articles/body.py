@@ -9,6 +9,7 @@ other articles are kept by id or slug, and resolved when the page is rendered,
 so they follow renamed articles and disappear with unpublished ones.
 """
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http.request import split_domain_port, validate_host
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_urlconf, resolve, reverse
 from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -265,10 +266,18 @@ def _site_view(href: str):
     host = match.group("host")
     if host and not is_site_host(host):
         return None, ""
+    view = _resolved(match.group("path"), get_urlconf() or settings.ROOT_URLCONF)
+    return (view, match.group("fragment") or "") if view else (None, "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(path: str, urlconf: str):
+    # A body's links are read when it is cleaned, outlined and rendered, and an import's thousands of bodies
+    # name the same few addresses: Django walks its URL patterns once per address, not once per link.
     try:
-        return resolve(match.group("path")), match.group("fragment") or ""
+        return resolve(path, urlconf)
     except Resolver404:
-        return None, ""
+        return None
 
 
 # No article's slug is longer (Article.slug, BodyReference.linked_slug): a longer one names no article.

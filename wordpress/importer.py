@@ -761,8 +761,8 @@ class WordPressImport(MediaImport, PageImport):
         if article is not None and existing.fingerprint == fingerprint:
             self.report.count("post", report.UNCHANGED)
             return article
-        before_formats = post_fingerprint(item, body_formats=False)
         # Unchanged in WordPress since an import made before the body formats: the new mapping may change it.
+        before_formats = post_fingerprint(item, body_formats=False) if article is not None else None
         remapped = (
             article is not None
             and before_formats != fingerprint
