@@ -270,10 +270,10 @@ def _site_view(href: str):
     return (view, match.group("fragment") or "") if view else (None, "")
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=256)
 def _resolved(path: str, urlconf: str):
-    # A body's links are read when it is cleaned, outlined and rendered, and an import's thousands of bodies
-    # name the same few addresses: Django walks its URL patterns once per address, not once per link.
+    # A body's links are read when it is cleaned, outlined and rendered in turn: Django walks its URL
+    # patterns once per address rather than three times. Small: the recent bodies' links are enough.
     try:
         return resolve(path, urlconf)
     except Resolver404:
