@@ -7,6 +7,7 @@ the ``make_*`` fixtures hand them to tests with the test's database and defaults
 import functools
 
 import factories
+import page_cache_setup
 import pytest
 from browser import browser, logged_in, newsroom_roles, no_csp_violation, two_browsers  # noqa: F401 (fixtures for the browser tests)
 from django.core.cache import cache
@@ -41,6 +42,14 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The page cache on, over files that start empty, pages kept an hour (``page_cache_setup.turn_on``)."""
+    page_cache_setup.turn_on(settings, tmp_path)
     yield
     cache.clear()
 

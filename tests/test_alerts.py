@@ -302,18 +302,6 @@ def test_a_lost_cached_value_costs_one_query(client, site, editor, django_assert
 # The page cache: one tag, one purge, expiry ----------------------------------------------------------
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
-    yield
-    cache.clear()
-
-
 CACHED = ("home", "section", "article", "page")
 
 

@@ -12,7 +12,6 @@ import django_prose_editor
 import pytest
 import reader_site
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
@@ -54,17 +53,6 @@ def inline_code(response) -> _InlineCode:
     parser = _InlineCode()
     parser.feed(response.content.decode())
     return parser
-
-
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # Readers -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import page_cache_setup
 import pytest
 import time_machine
 from budgets import READER_PAGE_BUDGET
@@ -147,12 +148,9 @@ def test_archive_pages_run_two_queries_whatever_the_size(
 
 @pytest.fixture
 def page_cache(settings, tmp_path):
-    """The page cache on, over files (as tests/test_page_cache.py does)."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 24 * 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
+    """The page cache on, pages kept a day (the tests travel hours ahead)."""
+    page_cache_setup.turn_on(settings, tmp_path, seconds=24 * 3600)
+    yield
     cache.clear()
 
 

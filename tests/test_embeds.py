@@ -12,6 +12,7 @@ import shutil
 from html import escape
 
 import feedparser
+import page_cache_setup
 import pytest
 from admin_pages import article_form_data, field_row
 from budgets import ARTICLE_PAGE_QUERIES
@@ -395,16 +396,7 @@ def test_the_page_costs_the_same_queries_with_one_embed_or_ten(make_article, dja
 @pytest.fixture(params=["redis", "files"])
 def page_cache(request, settings, tmp_path):
     """The page cache on, over a shared cache that starts empty: Redis (production's) and files."""
-    if request.param == "redis":
-        if not REDIS_URL:
-            pytest.skip("NEWSROOM_TEST_REDIS_URL is not set: run the suite with `make test`, which starts Redis")
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    else:
-        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    settings.CACHES = {"default": {**backend, "KEY_PREFIX": "tests"}}
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
+    page_cache_setup.turn_on(settings, tmp_path, request.param)
     yield
     cache.clear()
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
 
+import page_cache_setup
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -163,16 +164,8 @@ def test_the_slots_query_reads_articles_by_primary_key(stories, django_assert_nu
 
 @pytest.fixture
 def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "c"),
-            "KEY_PREFIX": "tests",
-        }
-    }
-    settings.PAGE_CACHE_SECONDS = 24 * 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
+    """The page cache on, pages kept a day (the tests travel hours ahead)."""
+    page_cache_setup.turn_on(settings, tmp_path, seconds=24 * 3600)
     yield
     cache.clear()
 

@@ -8,6 +8,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta
 
+import page_cache_setup
 import pytest
 from budgets import ARTICLE_PAGE_QUERIES, READER_PAGE_BUDGET
 from django.contrib.staticfiles import finders
@@ -223,17 +224,8 @@ def test_a_thousand_entry_live_stays_within_the_page_budget(client, coverage, re
 
 @pytest.fixture(params=["redis", "files"])
 def page_cache(request, settings, tmp_path):
-    """The page cache on, over a shared cache that starts empty (as test_page_cache.py's)."""
-    if request.param == "redis":
-        if not REDIS_URL:
-            pytest.skip("NEWSROOM_TEST_REDIS_URL is not set: run the suite with `make test`, which starts Redis")
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    else:
-        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    settings.CACHES = {"default": {**backend, "KEY_PREFIX": "tests"}}
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
+    """The page cache on, over a shared cache that starts empty: Redis and files."""
+    page_cache_setup.turn_on(settings, tmp_path, request.param)
     yield request.param
     cache.clear()
 

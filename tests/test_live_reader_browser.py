@@ -5,6 +5,7 @@ place; withdrawn entries go; the page stops asking once the live ends. axe: no v
 import json
 import time
 
+import page_cache_setup
 import pytest
 from browser import AXE_JS, BROWSER_TESTS, axe_violations, new_browser, present
 from django.core.cache import cache
@@ -34,13 +35,8 @@ ASKED = "return performance.getEntriesByType('resource').filter(e => e.name.incl
 @pytest.fixture
 def page_cache(settings, tmp_path):
     """The page cache on, as readers get the site; the poll every second."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
+    page_cache_setup.turn_on(settings, tmp_path)
     settings.LIVE_POLL_SECONDS = POLL_SECONDS
-    cache.clear()
     yield
     cache.clear()
 

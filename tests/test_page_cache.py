@@ -14,6 +14,7 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 
+import page_cache_setup
 import pytest
 import time_machine
 from django.core.cache import cache
@@ -36,18 +37,8 @@ REDIS_URL = os.environ.get("NEWSROOM_TEST_REDIS_URL")
 
 @pytest.fixture(params=["redis", "files"])
 def page_cache(request, settings, tmp_path):
-    """The page cache on, over a shared cache that starts empty."""
-    if request.param == "redis":
-        if not REDIS_URL:
-            pytest.skip("NEWSROOM_TEST_REDIS_URL is not set: run the suite with `make test`, which starts Redis")
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    else:
-        backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    settings.CACHES = {"default": {**backend, "KEY_PREFIX": "tests"}}
-    settings.PAGE_CACHE_SECONDS = 3600
-    # Not a hash of the code, computed by each client: a file edited meanwhile would change it.
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
+    """The page cache on, over a shared cache that starts empty: Redis and files."""
+    page_cache_setup.turn_on(settings, tmp_path, request.param)
     yield request.param
     cache.clear()
 

@@ -24,18 +24,6 @@ def make_page(title, slug, *, status=Page.Status.PUBLISHED, **fields) -> Page:
     return page
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    settings.PAGE_CACHE_RELEASE = "tests"
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def form_data(**overrides) -> dict:
     """What the page's add form sends: a draft « Mentions légales », with the given fields changed."""
     data = {

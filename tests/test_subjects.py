@@ -10,7 +10,6 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -120,17 +119,6 @@ def test_every_subject_is_found_by_search_as_declared(subject, about):
         assert article.pk in found, f"« {subject.kind} »: declared searched, but its name does not find the article"
     else:
         assert article.pk not in found, f"« {subject.kind} »: declared not searched, but its name finds the article"
-
-
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def is_cached(client, url) -> bool:

@@ -477,17 +477,6 @@ def test_the_lookup_is_bounded_with_many_sites(client, site, make_article, djang
 # With the page cache ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page_cache(settings, tmp_path):
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path / "c")}
-    }
-    settings.PAGE_CACHE_SECONDS = 3600
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_the_middleware_sits_before_the_page_cache():
     stack = django_settings.MIDDLEWARE
     assert stack.index("django.middleware.security.SecurityMiddleware") < stack.index(MIDDLEWARE)
