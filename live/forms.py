@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import clean_entry_body
 
 BODY_HELP = _(
-    "Une ligne, un paragraphe. Publiez avec Ctrl+Entrée (⌘+Entrée sur Mac). Pour un lien, une image "
-    "de la photothèque ou une vidéo, collez le HTML de l’éditeur d’article."
+    "Une ligne, un paragraphe ; une ligne qui n’est qu’une adresse (https://…) devient un lien. Publiez avec "
+    "Ctrl+Entrée (⌘+Entrée sur Mac). Pour une image de la photothèque, collez le HTML de l’éditeur d’article."
 )
 
 

@@ -36,16 +36,29 @@ def check_may_post(user) -> None:
         raise PermissionDenied(_("Seuls les journalistes et la rédaction en chef peuvent écrire dans un direct."))
 
 
+def typed_line(line: str) -> str:
+    """One line of the desk's field in the body's stored format: a paragraph; a line that is only a web
+    address, a link to it (a journalist pasting the source of what they report)."""
+    if _ADDRESS.fullmatch(line):
+        return f'<p><a href="{escape(line)}">{escape(line)}</a></p>'
+    return f"<p>{escape(line)}</p>"
+
+
+# A line that is one web address and nothing else.
+_ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
 def clean_entry_body(text: str) -> str:
     """The entry's text in the article body's stored format, checked by the body's rules; refused when empty.
 
     Plain text (the desk's field without the editor) gives a paragraph per line: an entry is
-    typed fast, and a journalist pressing Entrée means a new paragraph. HTML is taken as the
+    typed fast, and a journalist pressing Entrée means a new paragraph; a line that is only an
+    address, a link (``typed_line``). HTML is taken as the
     article editor writes it (links, library images, embeds…).
     """
     text = (text or "").strip()
     if text and not text.startswith("<"):
-        text = "".join(f"<p>{escape(line.strip())}</p>" for line in re.split(r"\n+", text) if line.strip())
+        text = "".join(typed_line(line.strip()) for line in re.split(r"\n+", text) if line.strip())
     try:
         cleaned = clean_body(text)
     except ValidationError as error:

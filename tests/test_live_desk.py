@@ -131,6 +131,19 @@ def test_an_empty_entry_is_refused(coverage, journalist, body):
     assert not LiveEntry.objects.exists()
 
 
+def test_a_line_that_is_only_an_address_becomes_a_link(coverage, journalist):
+    entry = coverage.post(
+        'La préfecture en parle.\nhttps://www.moselle.gouv.fr/alertes?id=3&x=1\nhttps://mal.example/"><script>',
+        journalist,
+    )
+    assert entry.body == (
+        "<p>La préfecture en parle.</p>"
+        '<p><a href="https://www.moselle.gouv.fr/alertes?id=3&amp;x=1">https://www.moselle.gouv.fr/alertes?id=3&amp;x=1</a></p>'
+        '<p><a href="https://mal.example/&quot;&gt;&lt;script&gt;">https://mal.example/"&gt;&lt;script&gt;</a></p>'
+    )
+    assert "<script" not in entry.body_html
+
+
 def test_what_the_article_body_refuses_is_refused(coverage, journalist):
     with pytest.raises(ValidationError) as refused:
         coverage.post('<p>Regardez</p><img src="https://ailleurs.example/photo.jpg">', journalist)
