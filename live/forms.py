@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import clean_entry_body
 
 BODY_HELP = _(
-    "Une ligne, un paragraphe ; une ligne qui n’est qu’une adresse (https://…) devient un lien. Publiez avec "
+    "Une ligne, un paragraphe. Une ligne qui n’est qu’une adresse (https://…) devient le contenu intégré "
+    "(YouTube, X, Bluesky, Instagram…) si les articles savent l’intégrer, un lien sinon. Publiez avec "
     "Ctrl+Entrée (⌘+Entrée sur Mac). Pour une image de la photothèque, collez le HTML de l’éditeur d’article."
 )
 

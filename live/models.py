@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles import embeds
 from articles.body import References, clean_body, outline, render_body
 from articles.models import Article, BodyReference
 from documents.models import Document
@@ -37,14 +38,19 @@ def check_may_post(user) -> None:
 
 
 def typed_line(line: str) -> str:
-    """One line of the desk's field in the body's stored format: a paragraph; a line that is only a web
-    address, a link to it (a journalist pasting the source of what they report)."""
-    if _ADDRESS.fullmatch(line):
+    """One line of the desk's field in the body's stored format: a paragraph; a line that is only the
+    address of a post or a video of a site the articles embed (YouTube, X, Bluesky…), that embed, as
+    the editor's « Intégrer » stores it; a line that is only another web address, a link to it."""
+    if not _ADDRESS.fullmatch(line):
+        return f"<p>{escape(line)}</p>"
+    try:
+        provider, embed_id = embeds.recognise(line)
+    except ValidationError:
         return f'<p><a href="{escape(line)}">{escape(line)}</a></p>'
-    return f"<p>{escape(line)}</p>"
+    return f'<figure data-embed="{provider.key}" data-embed-id="{escape(embed_id)}"><figcaption></figcaption></figure>'
 
 
-# A line that is one web address and nothing else.
+# A line that is one web address and nothing else (a journalist pasting a source, or a post to show).
 _ADDRESS = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
@@ -53,7 +59,7 @@ def clean_entry_body(text: str) -> str:
 
     Plain text (the desk's field without the editor) gives a paragraph per line: an entry is
     typed fast, and a journalist pressing Entrée means a new paragraph; a line that is only an
-    address, a link (``typed_line``). HTML is taken as the
+    address, an embed or a link (``typed_line``). HTML is taken as the
     article editor writes it (links, library images, embeds…).
     """
     text = (text or "").strip()

@@ -27,6 +27,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 import pagecache
+from articles import embeds
 from articles.page_parts import ArticlePagePart
 from articles.people import public_name
 from articles.typography import clock
@@ -200,3 +201,20 @@ class LivePart(ArticlePagePart):
         # ?page=2 is a page of its own; ?page=1, ?page=x show the first page, never kept as copies of it.
         pagecache.canonical_query(**{PAGE_PARAMETER: number if number > 1 else None})
         return {"live_page": page, "live_jsonld": live_jsonld(page, article, request)}
+
+    def finish_response(self, request, response, context) -> None:
+        """A live's page lets in the frames of its entries' embeds, as an article's page its body's.
+
+        Under way, of every provider the site embeds: a poll may bring an entry showing any of them, and
+        the policy is the page's, fixed when it loads. Ended, of those its article and this page show.
+        """
+        page = context.get("live_page")
+        if page is None:
+            return
+        if page.coverage.is_ongoing:
+            providers = embeds.PROVIDERS.values()
+        else:
+            shown = "".join(entry.body_html for entry in page.entries)
+            providers = [*context.get("embed_providers", ()), *embeds.framed_providers_in(shown)]
+        if policy := embeds.frame_policy(providers):
+            response.headers["Content-Security-Policy"] = policy

@@ -41,9 +41,10 @@ def requested_hosts(driver) -> set[str]:
 
 
 def requests_before_images(driver) -> list[str]:
+    # Not the reading beacon of « Les plus lus » either: a POST once the page is shown, not a part of it.
     return driver.execute_script(
         "return [location.href, ...performance.getEntriesByType('resource')"
-        ".filter(entry => entry.initiatorType !== 'img').map(entry => entry.name)]"
+        ".filter(entry => !['img', 'beacon'].includes(entry.initiatorType)).map(entry => entry.name)]"
     )
 
 

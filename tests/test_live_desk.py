@@ -144,6 +144,17 @@ def test_a_line_that_is_only_an_address_becomes_a_link(coverage, journalist):
     assert "<script" not in entry.body_html
 
 
+def test_a_line_that_is_only_the_address_of_a_video_or_a_post_becomes_its_embed(coverage, journalist):
+    entry = coverage.post("La préfecture en vidéo :\nhttps://youtu.be/dQw4w9WgXcQ", journalist)
+
+    assert entry.body == (
+        "<p>La préfecture en vidéo :</p>"
+        '<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ"><figcaption></figcaption></figure>'
+    )
+    assert 'data-embed-frame="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in entry.body_html
+    assert '<a class="embed-link" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">' in entry.body_html
+
+
 def test_what_the_article_body_refuses_is_refused(coverage, journalist):
     with pytest.raises(ValidationError) as refused:
         coverage.post('<p>Regardez</p><img src="https://ailleurs.example/photo.jpg">', journalist)

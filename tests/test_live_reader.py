@@ -147,6 +147,33 @@ def test_an_ended_live_is_an_ordinary_article_with_its_entries(client, coverage,
     assert "reader.js" not in html and 'role="status"' not in html and "data-live-entries" not in html
 
 
+def frame_sources(response) -> set[str]:
+    policy = response["Content-Security-Policy"]
+    found = re.search(r"frame-src ([^;]+)", policy)
+    return set(found.group(1).split()) if found else set()
+
+
+def test_a_live_under_way_lets_in_the_frames_of_every_provider_a_poll_may_bring(client, coverage, reporter):
+    coverage.post("Premières averses sur Metz.", reporter)
+
+    sources = frame_sources(client.get(coverage.article.get_absolute_url()))
+
+    assert {"https://www.youtube-nocookie.com", "https://player.vimeo.com"} <= sources
+
+
+def test_an_ended_live_lets_in_only_the_frames_its_entries_show(
+    client, coverage, reporter, editor, make_article, journalist
+):
+    coverage.post("Premières averses sur Metz.", reporter)
+    coverage.end(editor)
+    assert frame_sources(client.get(coverage.article.get_absolute_url())) == set()
+
+    filmed = LiveCoverage.start(make_article(title="Le derby en direct", slug="derby-direct"), journalist)
+    filmed.post("Le but en vidéo :\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ", reporter)
+    filmed.end(editor)
+    assert frame_sources(client.get(filmed.article.get_absolute_url())) == {"https://www.youtube-nocookie.com"}
+
+
 def test_an_article_that_is_not_live_shows_nothing_of_it(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
 

@@ -128,3 +128,30 @@ def test_a_hidden_tab_does_not_ask(live_server, page_cache, make_article, make_u
         until(driver, lambda: driver.execute_script(ASKED) > asked + 1)
     finally:
         driver.quit()
+
+
+def test_a_polled_entry_s_video_opens_on_a_click_under_the_page_s_policy(
+    live_server, page_cache, make_article, make_user
+):
+    # The page's Content-Security-Policy is fixed when it loads: a live under way lets in every provider's
+    # frames, and body.js prepares the facade of an entry a poll brings as it does the article's own.
+    reporter = make_user("plume", groups=["Journalistes"], first_name="Anne", last_name="Martin")
+    coverage = LiveCoverage.start(make_article(title="Orages en Moselle", slug="orages"), reporter)
+    coverage.post("Premières averses sur Metz.", reporter)
+    driver = new_browser(1280, 900)
+    try:
+        driver.get(live_server.url + coverage.article.get_absolute_url())
+        filmed = coverage.post("La préfecture en vidéo :\nhttps://youtu.be/dQw4w9WgXcQ", reporter)
+        button = until(driver, lambda: (b := present(driver, ".live-new button")) and b[0].is_displayed() and b[0])
+        button.click()
+        show = until(
+            driver,
+            lambda: (b := present(driver, f"#entree-{filmed.pk} .embed-show")) and b[0].is_displayed() and b[0],
+        )
+        assert not present(driver, "iframe")
+        show.click()
+        frame = until(driver, lambda: (f := present(driver, f"#entree-{filmed.pk} iframe")) and f[0])
+        assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
+        no_violation(driver)
+    finally:
+        driver.quit()

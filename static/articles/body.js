@@ -210,27 +210,33 @@ document.addEventListener("click", (event) => {
     if (focus) frame.focus()
   }
 
-  for (const figure of document.querySelectorAll("figure.embed[data-embed-frame]")) {
-    const provider = figure.dataset.embedProvider
-    if (isRemembered(provider)) {
-      show(figure, { automatic: true })
-      continue
-    }
-    const consent = figure.querySelector(".embed-consent")
-    if (!consent) continue
-    consent.hidden = false
-    consent.querySelector(".embed-show").addEventListener("click", () => {
-      const always = consent.querySelector(".embed-remember input")
-      if (always?.checked) {
-        remember(provider, true)
-        // Every other facade of this provider on the page too: the reader said « always ».
-        for (const other of document.querySelectorAll(`figure.embed[data-embed-frame][data-embed-provider="${provider}"]`)) {
-          if (other !== figure) show(other, { automatic: true })
-        }
+  const prepare = (root) => {
+    for (const figure of root.querySelectorAll("figure.embed[data-embed-frame]")) {
+      const provider = figure.dataset.embedProvider
+      if (isRemembered(provider)) {
+        show(figure, { automatic: true })
+        continue
       }
-      show(figure, { focus: true })
-    })
+      const consent = figure.querySelector(".embed-consent")
+      if (!consent || !consent.hidden) continue // prepared already
+      consent.hidden = false
+      consent.querySelector(".embed-show").addEventListener("click", () => {
+        const always = consent.querySelector(".embed-remember input")
+        if (always?.checked) {
+          remember(provider, true)
+          // Every other facade of this provider on the page too: the reader said « always ».
+          for (const other of document.querySelectorAll(`figure.embed[data-embed-frame][data-embed-provider="${provider}"]`)) {
+            if (other !== figure) show(other, { automatic: true })
+          }
+        }
+        show(figure, { focus: true })
+      })
+    }
   }
+
+  prepare(document)
+  // Content a page adds later (a live's new entries, static/live/reader.js) says so with this event.
+  document.addEventListener("newsroom:added", (event) => prepare(event.target))
 })()
 
 // Reading beacon -----------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ function follow(live) {
     template.innerHTML = html.trim();
     return template.content.firstElementChild;
   };
+  // Once in the page: static/articles/body.js prepares its embeds' facades as for the article's own.
+  const added = (element) => element.dispatchEvent(new CustomEvent("newsroom:added", { bubbles: true }));
 
   function update(data) {
     for (const id of data.withdrawn) {
@@ -37,7 +39,11 @@ function follow(live) {
     for (const entry of data.entries) {
       const shown = document.getElementById(`entree-${entry.id}`);
       if (shown) {
-        if (shown.dataset.version !== entry.version) shown.replaceWith(fromHtml(entry.html));
+        if (shown.dataset.version !== entry.version) {
+          const element = fromHtml(entry.html);
+          shown.replaceWith(element);
+          added(element);
+        }
       } else if (entry.id > newest || waiting.has(entry.id)) {
         waiting.set(entry.id, entry);
       }
@@ -65,6 +71,7 @@ function follow(live) {
       const element = fromHtml(entry.html);
       if (entry.pinned) list.prepend(element);
       else list.insertBefore(element, firstUnpinned || null);
+      added(element);
       newest = Math.max(newest, entry.id);
       if (!first || entry.id > idOf(first)) first = element;
     }
