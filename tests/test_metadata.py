@@ -129,7 +129,9 @@ def test_structured_data_cannot_be_broken_out_of(client, make_article):
     title = 'Le </script><script>alert("piège")</script> & <!-- titre'
     article = make_article(title, slug="titre-piege")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert html.count("</script>") == 1  # only the structured data's own closing tag
+    # Only the structured data's own closing tag, and that of the page's one script file (body.js).
+    assert html.count("</script>") == 2
+    assert html.count('<script type="application/ld+json">') == 1
     assert "<script>alert" not in html
     assert jsonld(html)["headline"] == title[:110]
 
