@@ -194,6 +194,17 @@ def site_environment(database_url: str, redis_url: str, static_root: Path, media
     return env
 
 
+def throwaway_site(stack: ExitStack, prefix: str) -> tuple[Path, dict]:
+    """A folder of this run's own (removed with ``stack``) with Redis, an SQLite database's address and the
+    static and media folders, and the site's environment over them, page cache on: a one-feature benchmark's."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=prefix)))
+    redis_url = start_redis(folder, stack)
+    (folder / "static").mkdir()
+    (folder / "media").mkdir()
+    database_url = f"sqlite:///{folder / 'db.sqlite3'}"
+    return folder, site_environment(database_url, redis_url, folder / "static", folder / "media", True)
+
+
 def bare_environment() -> dict:
     """The bare project's: startproject's settings (bench/bare_settings.py), no database, no cache."""
     env = clean_environment()

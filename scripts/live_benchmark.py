@@ -29,7 +29,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import zlib
 from contextlib import ExitStack
@@ -40,9 +39,7 @@ from urllib.parse import urlsplit
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
-from bench_http import manage, site_environment, start_gunicorn  # noqa: E402
-
-from bench.tools import start_redis  # noqa: E402
+from bench_http import manage, start_gunicorn, throwaway_site  # noqa: E402
 
 GOAL_DELAY_SECONDS = 15
 
@@ -168,13 +165,7 @@ async def run_readers(base: str, path: str, args, tally: Tally, stop_at: float) 
 def main(argv=None) -> int:
     args = parse_args(argv)
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="live-bench-")))
-        redis_url = start_redis(folder, stack)
-        (folder / "static").mkdir()
-        (folder / "media").mkdir()
-        env = site_environment(
-            f"sqlite:///{folder / 'db.sqlite3'}", redis_url, folder / "static", folder / "media", True
-        )
+        folder, env = throwaway_site(stack, prefix="live-bench-")
         print("== migrating an SQLite database, collecting static files", file=sys.stderr)
         manage(env, "migrate", "--no-input")
         manage(env, "collectstatic", "--no-input")

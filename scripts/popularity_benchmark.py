@@ -22,16 +22,15 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
-from bench_http import parse_wrk, site_environment, start_gunicorn  # noqa: E402
+from bench_http import parse_wrk, start_gunicorn, throwaway_site  # noqa: E402
 
-from bench.tools import format_table, start_redis  # noqa: E402
+from bench.tools import format_table  # noqa: E402
 
 ARTICLE_ID = 42
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -103,13 +102,7 @@ print(f"{{best * 1e6:.0f}} µs a reading ({{best_cpu * 1e6:.0f}} µs of CPU)")
 def main(argv=None) -> int:
     args = parse_args(argv)
     with ExitStack() as stack:
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="popularity-bench-")))
-        redis_url = start_redis(folder, stack)
-        (folder / "static").mkdir()
-        (folder / "media").mkdir()
-        env = site_environment(
-            f"sqlite:///{folder / 'db.sqlite3'}", redis_url, folder / "static", folder / "media", True
-        )
+        folder, env = throwaway_site(stack, prefix="popularity-bench-")
         server = start_gunicorn("site", env, args.workers, folder / "gunicorn.log", stack)
         script = folder / "post.lua"
         script.write_text(POST_SCRIPT % {"browser": BROWSER})
@@ -149,7 +142,7 @@ def main(argv=None) -> int:
 
         import redis
 
-        client = redis.Redis.from_url(redis_url)
+        client = redis.Redis.from_url(env["REDIS_URL"])
         totals = {key: client.hgetall(key) for key in client.scan_iter("*popularity:hour:*")}
         counted = sum(int(value) for hashes in totals.values() for value in hashes.values())
         answered = sum(sample["requests"] for sample in samples["beacon, new readers (POST /lu/<id>/)"])
