@@ -3,7 +3,7 @@
 A live article's page shows « EN DIRECT » (or « Ce direct est terminé »), the « Temps forts »
 summary, then its entries, pinned first and then newest first, a page at a time: without
 JavaScript a reader gets the same entries on reload, and a live of a thousand entries weighs what
-a live of twenty does. With JavaScript, ``static/live/reader.js`` asks the live's one shared
+a live of twenty does. With JavaScript, ``static/articles/body.js`` (« Live coverage ») asks the live's one shared
 address (``live:entries``, in ``views``) for what changed.
 
 What the part costs, whatever the number of entries: nothing on an article that is not live (whether

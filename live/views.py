@@ -1,4 +1,4 @@
-"""The one address every reader of a live asks for new entries (``static/live/reader.js``).
+"""The one address every reader of a live asks for new entries (``static/articles/body.js``, « Live coverage »).
 
 Peers show the trap: a poll that carries the reader's own « since » (Automattic's Liveblog put a
 timestamp in the address) misses every cache, so each reader costs a render each time. Here the
@@ -52,7 +52,7 @@ def render_count(coverage_pk) -> int:
 
 @require_safe
 def entries(request, coverage_pk: int):
-    """The live's newest entries as JSON, the same for every reader: what reader.js adds, replaces or removes."""
+    """The live's newest entries as JSON, the same for every reader: what the page's script adds, replaces or removes."""
     if request.GET:
         raise Http404("the address takes no query")  # one address per live: no variant to render, nor cache to miss
     coverage = get_object_or_404(

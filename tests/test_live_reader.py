@@ -93,7 +93,7 @@ def test_the_page_shows_the_live_mark_key_moments_and_entries_newest_first_pinne
     assert "Anne Martin" in html
     assert "La rédaction" in html and "secretariat" not in html
     assert "anne.martin@example.org" not in html
-    assert 'data-live-entries="/direct/' in html and "live/reader.js" in html
+    assert 'data-live-entries="/direct/' in html and "articles/body.js" in html  # its polling is in body.js
     assert html.index('class="live"') < html.index('id="commentaires"') if 'id="commentaires"' in html else True
 
 
@@ -144,7 +144,7 @@ def test_an_ended_live_is_an_ordinary_article_with_its_entries(client, coverage,
 
     assert "Ce direct est terminé" in html and "EN DIRECT" not in html
     assert "Fin de l’alerte orange." in html
-    assert "reader.js" not in html and 'role="status"' not in html and "data-live-entries" not in html
+    assert 'role="status"' not in html and "data-live-entries" not in html
 
 
 def frame_sources(response) -> set[str]:
@@ -177,7 +177,7 @@ def test_an_ended_live_lets_in_only_the_frames_its_entries_show(
 def test_an_article_that_is_not_live_shows_nothing_of_it(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
 
-    assert 'class="live"' not in html and "LiveBlogPosting" not in html
+    assert 'class="live"' not in html and "live.css" not in html and "LiveBlogPosting" not in html
 
 
 # Pages without JavaScript -----------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_a_long_live_is_paginated_with_links_both_ways(client, coverage, setting
     assert f'href="{url}#direct-titre"' in second and f'href="{url}?page=3#direct-titre"' in second
     assert "Page 3 sur 3" in third
     # Older pages do not poll: new entries come on the first.
-    assert "reader.js" in first and "reader.js" not in second
+    assert "data-live-entries" in first and "data-live-entries" not in second
     assert client.get(f"{url}?page=4").status_code == 404
 
 

@@ -1,7 +1,7 @@
-// What some article bodies need in the reader's browser, in one file so that a page with every kind
-// of element still makes at most 5 requests before its images: the galleries' viewer, then the
-// embeds' facades, then the reading beacon of « Les plus lus » (a few lines, in this file so that it costs
-// no request of its own). Named by every article page (article_detail.html), for the beacon: a plain
+// What article pages need in the reader's browser, in one file so that a page with every kind of
+// element still makes at most 5 requests before its images: the galleries' viewer, the embeds'
+// facades, the reading beacon of « Les plus lus » and a live's new entries (each in this file so that
+// it costs no request of its own). Named by every article page (article_detail.html), for the beacon: a plain
 // article makes 3 requests with it; same origin only (the readers' Content-Security-Policy).
 
 // Galleries --------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ document.addEventListener("click", (event) => {
   }
 
   prepare(document)
-  // Content a page adds later (a live's new entries, static/live/reader.js) says so with this event.
+  // Content a page adds later (a live's new entries, « Live coverage » below) says so with this event.
   document.addEventListener("newsroom:added", (event) => prepare(event.target))
 })()
 
@@ -249,4 +249,119 @@ document.addEventListener("click", (event) => {
   const send = () => navigator.sendBeacon?.(beacon.dataset.lu)
   if (beacon && document.prerendering) document.addEventListener("prerenderingchange", send, { once: true })
   else if (beacon) send()
+}
+
+// Live coverage ------------------------------------------------------------------------------------
+
+// A live's reader: asks the live's one shared address what changed (live/views.py), every few
+// seconds while the tab is shown, until the live ends. The address is the same for every reader
+// (no « since » of theirs in it, no cookie sent), so a cache answers nearly all of them.
+// New entries wait behind a button the reader presses (nothing moves under their eyes); a polite
+// live region says how many once; corrected entries change in place, withdrawn ones go.
+const live = document.querySelector("[data-live-entries]");
+if (live) follow(live);
+
+function follow(live) {
+  const address = live.dataset.liveEntries;
+  const interval = Number(live.dataset.livePollSeconds || 10) * 1000;
+  const list = live.querySelector(".live-entries");
+  const bar = live.querySelector(".live-new");
+  const button = bar.querySelector("button");
+  const status = live.querySelector("[data-live-announce]");
+  const idOf = (element) => Number(element.id.replace("entree-", ""));
+  // Entries are numbered as they are posted: anything above the newest on the page is new.
+  let newest = Math.max(0, ...Array.from(list.querySelectorAll(".live-entry"), idOf));
+  const waiting = new Map(); // id → the entry's data, not shown yet
+  let timer = null;
+  let asking = false;
+  let ended = false;
+
+  const label = (count) => (count === 1 ? "1 nouvelle entrée" : `${count} nouvelles entrées`);
+  const fromHtml = (html) => {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  };
+  // Once in the page: static/articles/body.js prepares its embeds' facades as for the article's own.
+  const added = (element) => element.dispatchEvent(new CustomEvent("newsroom:added", { bubbles: true }));
+
+  function update(data) {
+    for (const id of data.withdrawn) {
+      document.getElementById(`entree-${id}`)?.remove();
+      waiting.delete(id);
+    }
+    for (const entry of data.entries) {
+      const shown = document.getElementById(`entree-${entry.id}`);
+      if (shown) {
+        if (shown.dataset.version !== entry.version) {
+          const element = fromHtml(entry.html);
+          shown.replaceWith(element);
+          added(element);
+        }
+      } else if (entry.id > newest || waiting.has(entry.id)) {
+        waiting.set(entry.id, entry);
+      }
+    }
+    const count = waiting.size;
+    if (count && button.textContent !== label(count)) {
+      button.textContent = label(count);
+      status.textContent = label(count); // once per new count, never once per entry
+    }
+    bar.hidden = count === 0;
+    if (data.ended) {
+      ended = true;
+      live.querySelector(".live-heading").textContent = "Ce direct est terminé";
+    }
+  }
+
+  function show() {
+    const entries = [...waiting.values()].sort((a, b) => b.id - a.id);
+    waiting.clear();
+    const firstUnpinned = [...list.querySelectorAll(".live-entry")].find(
+      (element) => !element.classList.contains("live-entry--pinned"),
+    );
+    let first = null;
+    for (const entry of entries) {
+      const element = fromHtml(entry.html);
+      if (entry.pinned) list.prepend(element);
+      else list.insertBefore(element, firstUnpinned || null);
+      added(element);
+      newest = Math.max(newest, entry.id);
+      if (!first || entry.id > idOf(first)) first = element;
+    }
+    list.querySelector(".empty")?.remove();
+    bar.hidden = true;
+    button.textContent = "";
+    status.textContent = "";
+    // The button is gone: the reader's focus goes to the newest entry they asked for.
+    first?.focus();
+  }
+
+  async function ask() {
+    timer = null;
+    asking = true;
+    try {
+      const response = await fetch(address, { credentials: "omit", cache: "no-cache" });
+      if (response.ok) update(await response.json());
+    } catch {
+      // Offline for a moment: the next time will tell.
+    }
+    asking = false;
+    later();
+  }
+
+  function later() {
+    if (!ended && !document.hidden && timer === null && !asking) timer = setTimeout(ask, interval);
+  }
+
+  button.addEventListener("click", show);
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      clearTimeout(timer);
+      timer = null;
+    } else if (!ended && timer === null && !asking) {
+      ask(); // back on the tab: what happened meanwhile, at once
+    }
+  });
+  later();
 }
