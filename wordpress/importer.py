@@ -381,13 +381,13 @@ class WordPressImport(MediaImport, PageImport):
         rows = ImportedItem.objects.of(self.source, Kind.COMMENT).filter(wordpress_id__in=comment_ids)
         self.comment_rows = {row.wordpress_id: row for row in rows.select_related("comment")}
         wanted = {
-            self.wanted_slug(post): post
+            self.wanted_slug(post)
             for post in posts
             if self.post_rows[post.post_id] is None and post.post_id not in self.reserved_slugs
         }
         taken = set(Article.objects.filter(slug__in=wanted).values_list("slug", flat=True))
         taken |= set(ArticleSlugRedirect.objects.filter(old_slug__in=wanted).values_list("old_slug", flat=True))
-        self.free_slugs = set(wanted) - taken
+        self.free_slugs = wanted - taken
 
     # Mapping rows -----------------------------------------------------------------
 
@@ -579,8 +579,13 @@ class WordPressImport(MediaImport, PageImport):
         return found
 
     @staticmethod
-    def free_slug(model, slug: str, length: int, taken: Callable[[str], bool] | None = None) -> str:
-        slug = slugify(slug)[:length].strip("-") or "sans-titre"
+    def slug_base(slug: str, length: int) -> str:
+        """What ``free_slug`` numbers: the slug made an address's, cut to ``length``, never empty."""
+        return slugify(slug)[:length].strip("-") or "sans-titre"
+
+    @classmethod
+    def free_slug(cls, model, slug: str, length: int, taken: Callable[[str], bool] | None = None) -> str:
+        slug = cls.slug_base(slug, length)
         return numbered(
             slug,
             lambda candidate: model.objects.filter(slug=candidate).exists() or bool(taken and taken(candidate)),
@@ -676,7 +681,7 @@ class WordPressImport(MediaImport, PageImport):
             or slugify(content.plain_text_of(post.title) or "(sans titre)")
             or f"article-{post.post_id}"
         )
-        return slugify(wanted)[:200].strip("-") or "sans-titre"
+        return WordPressImport.slug_base(wanted, 200)
 
     def article_slug(self, wanted: str) -> str:
         reserved = set(self.reserved_slugs.values())
@@ -690,8 +695,7 @@ class WordPressImport(MediaImport, PageImport):
                 Article.objects.filter(slug=slug).exists() or ArticleSlugRedirect.objects.filter(old_slug=slug).exists()
             )
 
-        slug = slugify(wanted)[:200].strip("-") or "sans-titre"
-        return numbered(slug, taken, 200)
+        return numbered(self.slug_base(wanted, 200), taken, 200)
 
     # Posts ---------------------------------------------------------------------------
 
