@@ -33,20 +33,19 @@ WINDOW = 5  # PAGE_CACHE_REVALIDATE_SECONDS in these tests
 READERS = 12
 
 
-# A page whose renders are counted, slow enough for concurrent readers to find it being rendered.
+# A page whose renders are counted; a test can hold its render (on_render) for concurrent readers to find it being rendered.
 
 
 class Popular:
     renders = 0
     version = 1
-    seconds = 0.0
     gone = False  # answers 404, as an article unpublished
     on_render = None
     lock = threading.Lock()
 
     @classmethod
     def reset(cls):
-        cls.renders, cls.version, cls.seconds, cls.gone, cls.on_render = 0, 1, 0.0, False, None
+        cls.renders, cls.version, cls.gone, cls.on_render = 0, 1, False, None
 
 
 def popular(request):
@@ -54,7 +53,6 @@ def popular(request):
         Popular.renders += 1
     if Popular.on_render:
         Popular.on_render()
-    time.sleep(Popular.seconds)
     if Popular.gone:
         return HttpResponse("<p>Introuvable</p>", status=404)
     pagecache.tag("popular")
@@ -159,10 +157,11 @@ def warm(client, url):
     assert client.get(url)["X-Cache"] == "HIT"
 
 
-def concurrently(url, count=READERS) -> list[tuple[str, str]]:
-    """``count`` readers released together, each on a client of its own: (X-Cache, page) each."""
+def concurrently(url, count=READERS, answers=None) -> list[tuple[str, str]]:
+    """``count`` readers released together, each on a client of its own: (X-Cache, page) each,
+    appended to ``answers`` as they come."""
     barrier = threading.Barrier(count)
-    answers = []
+    answers = [] if answers is None else answers
 
     def read():
         reader = Client()
@@ -184,15 +183,25 @@ def concurrently(url, count=READERS) -> list[tuple[str, str]]:
 @pytest.mark.urls(__name__)
 def test_concurrent_requests_for_a_purged_page_cause_one_render(shared_cache):
     warm(Client(), "/populaire/")
-    Popular.version, Popular.renders, Popular.seconds = 2, 0, 0.2
+    Popular.version, Popular.renders = 2, 0
+    answers = []
+
+    def until_the_others_have_answered():
+        # A render that takes as long as the others need: on a slow machine, a fixed 0.2 s could end
+        # before the last reader asks, who would then rightly get the new copy (a HIT).
+        deadline = time.monotonic() + 20
+        while len(answers) < READERS - 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    Popular.on_render = until_the_others_have_answered
     pagecache.purge("popular")
 
-    answers = concurrently("/populaire/")
+    concurrently("/populaire/", answers=answers)
 
     assert Popular.renders == 1
     assert sorted(answers) == sorted([("MISS", "<p>version 2</p>")] + [("STALE", "<p>version 1</p>")] * (READERS - 1))
     # Once rendered, the new copy is served to everybody.
-    Popular.seconds = 0
+    Popular.on_render = None
     assert {(outcome, page) for outcome, page in concurrently("/populaire/")} == {("HIT", "<p>version 2</p>")}
     assert Popular.renders == 1
 
