@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "pages",
     "alerts",
     "popularity",
+    "newsletters",
+    "anymail",
     "wordpress",
 ]
 
@@ -371,6 +373,30 @@ MAILERS = {
         },
     }
 }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
+# Newsletters (docs/newsletters.md). Editions may go through another mailer than the site's notices:
+# an email provider through django-anymail (NEWSROOM_NEWSLETTER_EMAIL_BACKEND, e.g.
+# « anymail.backends.brevo.EmailBackend », with its ANYMAIL_* keys), or by default the same SMTP server.
+_NEWSLETTER_BACKEND = os.environ.get("NEWSROOM_NEWSLETTER_EMAIL_BACKEND")
+MAILERS["newsletters"] = (
+    {"BACKEND": _NEWSLETTER_BACKEND, "OPTIONS": {}} if _NEWSLETTER_BACKEND else dict(MAILERS["default"])
+)
+# django-anymail: the provider's keys come from the environment (ANYMAIL_<PROVIDER>_API_KEY…, read
+# by anymail itself); its webhooks (bounces, complaints) answer only with this shared secret.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("NEWSROOM_ANYMAIL_WEBHOOK_SECRET", "")}
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSROOM_NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_REPLY_TO = os.environ.get("NEWSROOM_NEWSLETTER_REPLY_TO", NEWSLETTER_FROM_EMAIL)
+# The mailto: of List-Unsubscribe; its mail carries the subscriber's key in the subject.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSROOM_NEWSLETTER_UNSUBSCRIBE_MAILTO", NEWSLETTER_FROM_EMAIL)
+# At most this many mails a second per worker (0: as fast as the server takes them).
+NEWSLETTER_RATE = env_int("NEWSROOM_NEWSLETTER_RATE", 0)
+# Mails sent over one connection before it is closed and the progress looked at again.
+NEWSLETTER_BATCH = env_int("NEWSROOM_NEWSLETTER_BATCH", 500)
+# A delivery a worker took and did not finish within this time is taken again (the worker was killed).
+NEWSLETTER_STALE_SECONDS = env_int("NEWSROOM_NEWSLETTER_STALE_SECONDS", 120)
+# A confirmation link is valid this long; unconfirmed subscriptions are then deleted.
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", 7)
+
 # Background tasks (mail delivery), kept in the database: nothing more to run than the worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A mail still undelivered this long after it was asked for is given up (the outbox shows it).
@@ -379,7 +405,6 @@ OUTBOX_GIVE_UP_HOURS = env_int("NEWSROOM_OUTBOX_GIVE_UP_HOURS", 72)
 OUTBOX_RETRY_SECONDS = [
     int(value) for value in env_list("NEWSROOM_OUTBOX_RETRY_SECONDS", ["30", "60", "120", "300", "600", "900", "1800"])
 ]
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redaction@localhost")
 # The site's public address, when configured: every absolute link uses it (newsroom.middleware).
 CANONICAL_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").rstrip("/")
 # The site's address for the links in staff emails (the desk's notifications), which are sent

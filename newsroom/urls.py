@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("live.urls")),
     path("", include("popularity.urls")),
+    path("", include("newsletters.urls")),
     path("", include("articles.urls")),
     path("", include("pages.urls")),
     path("", include("search.urls")),

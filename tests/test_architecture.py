@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "common", "pagecache", "images", "documents", "articles", "comments", "search", "pages",
-    "live", "alerts", "popularity", "newsroom",
+    "live", "alerts", "popularity", "newsletters", "newsroom",
 ]  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Lists and editions in the admin (the editors' desk of newsletters)."""
