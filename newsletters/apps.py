@@ -8,3 +8,7 @@ class NewslettersConfig(AppConfig):
 
     name = "newsletters"
     verbose_name = _("Lettres d’information")
+
+    def ready(self):
+        # The providers' webhooks (anymail's signals) and a person's data (common.personal_data).
+        from . import personal_data, webhooks  # noqa: F401
