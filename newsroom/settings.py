@@ -396,6 +396,8 @@ NEWSLETTER_BATCH = env_int("NEWSROOM_NEWSLETTER_BATCH", 500)
 NEWSLETTER_STALE_SECONDS = env_int("NEWSROOM_NEWSLETTER_STALE_SECONDS", 120)
 # A confirmation link is valid this long; unconfirmed subscriptions are then deleted.
 NEWSLETTER_CONFIRM_DAYS = env_int("NEWSROOM_NEWSLETTER_CONFIRM_DAYS", 7)
+# The newsroom's postal address, at the foot of every edition (what the law asks of a sender of newsletters).
+NEWSLETTER_POSTAL_ADDRESS = os.environ.get("NEWSROOM_NEWSLETTER_POSTAL_ADDRESS", "")
 
 # Background tasks (mail delivery), kept in the database: nothing more to run than the worker.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

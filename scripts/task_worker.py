@@ -23,10 +23,13 @@ def _die_with_parent() -> None:
 
 def start_worker() -> subprocess.Popen:
     """Start `manage.py worker` in the background, logging to this process's output, with its recurring
-    tasks planned (« Les plus lus »: the readings moved into the database every 5 minutes)."""
+    tasks planned (« Les plus lus »: the readings moved into the database every 5 minutes; the
+    newsletters' tick every minute)."""
     manage = [sys.executable, str(PROJECT_ROOT / "manage.py")]
     # Harmless when already planned: two chains of runs become one (popularity/tasks.py).
     subprocess.run([*manage, "flush_readings", "--schedule"], cwd=PROJECT_ROOT, check=False)
+    # The newsletters' minute: due editions started, sends of a killed worker taken back (newsletters/tasks.py).
+    subprocess.run([*manage, "newsletters_tick", "--schedule"], cwd=PROJECT_ROOT, check=False)
     command = [*manage, "worker", "--no-reload", "--interval", "1"]
     print("== task worker: " + " ".join(command[1:]), flush=True)
     return subprocess.Popen(command, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
