@@ -1,7 +1,8 @@
 """Comments, blocked words and commenter rules in the admin.
 
-The moderators' own pages (the desk, the changelist's one-click buttons, personal data) are
-views of ``comments.desk_views``; ``CommentAdmin.get_urls`` wires them here.
+The moderators' own pages (the desk, the changelist's one-click buttons) are views of
+``comments.desk_views``; ``CommentAdmin.get_urls`` wires them here. A commenter's data request is
+answered on the admin's page for every app (``common.personal_data``, ``newsroom/personal_data_views.py``).
 """
 
 from functools import partial
@@ -17,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
 from articles.people import public_name
 from articles.templatetags.newsroom import french_date
@@ -188,7 +190,13 @@ class CommentAdmin(FrenchTitlesMixin, admin.ModelAdmin):
                 view(desk_views.moderate, post_only=True),
                 name="comments_comment_moderate",
             ),
-            path("donnees-personnelles/", view(desk_views.personal_data), name="comments_comment_personal_data"),
+            # A person's data request moved to the admin's own page, for comments and subscriptions
+            # alike (newsroom/personal_data_views.py): the old address, bookmarked by moderators, leads there.
+            path(
+                "donnees-personnelles/",
+                self.admin_site.admin_view(RedirectView.as_view(pattern_name="admin:personal_data", permanent=True)),
+                name="comments_comment_personal_data",
+            ),
             *super().get_urls(),
         ]
 

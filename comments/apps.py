@@ -10,7 +10,8 @@ class CommentsConfig(AppConfig):
         import pagecache
         from articles import page_parts
 
-        from . import demo, signals  # noqa: F401
+        # personal_data: a commenter's comments in a person's data request (common.personal_data).
+        from . import demo, personal_data, signals  # noqa: F401
         from .page_part import AUTHOR_COOKIE, HELD_COOKIE, CommentThreadPart
 
         # A reader's own held comments and saved details: their pages are theirs alone.

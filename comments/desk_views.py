@@ -1,4 +1,4 @@
-"""The moderators' pages in the admin: the desk, the changelist's one-click buttons, personal data.
+"""The moderators' pages in the admin: the desk and the changelist's one-click buttons.
 
 The desk is a queue of comments tab by tab, with one-click decisions and « Annuler »; its reads
 live in ``comments.desk``, and these views only arrange them. ``CommentAdmin.get_urls`` wires
@@ -6,14 +6,11 @@ each view under the comments' admin, handing it that admin (``model_admin``) for
 context, the messages and the moderators' permission.
 """
 
-import json
-
-from django import forms
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,7 +23,6 @@ from common.inputs import plain_number
 
 from . import blocklist, desk
 from .models import Comment
-from .personal_data import erase_comments_of, export_comments_of
 
 # The changelist's one-click buttons: address slug → the status it gives, and its label.
 MODERATION_ACTIONS = {
@@ -59,13 +55,6 @@ DESK_DECISIONS = {
 # Where the desk keeps the last decision (comment ids), which « Annuler » takes back.
 LAST_DECISION = "comments_desk_last_decision"
 DESK_CARDS_PER_PAGE = 20
-
-
-class PersonalDataForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail de l’auteur"))
-    confirm_erase = forms.BooleanField(
-        label=_("Je confirme l’effacement définitif de tous les commentaires de cette adresse"), required=False
-    )
 
 
 # The changelist's buttons ----------------------------------------------------------------
@@ -274,45 +263,3 @@ def _int(value) -> int | None:
     """A positive whole number from a query string, or None (never an error page: « ² » is no number)."""
     number = plain_number(value)
     return number if number and number < 10**9 else None
-
-
-# Personal data ---------------------------------------------------------------------------
-
-
-def personal_data(request, model_admin: ModelAdmin):
-    """Export (JSON) or erase every comment of one email address: the reader's rights, on request."""
-    if not model_admin.has_moderate_permission(request):
-        raise PermissionDenied
-    form = PersonalDataForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        if "export" in request.POST:
-            response = HttpResponse(
-                json.dumps(export_comments_of(email), ensure_ascii=False, indent=2),
-                content_type="application/json; charset=utf-8",
-            )
-            response["Content-Disposition"] = 'attachment; filename="commentaires.json"'
-            return response
-        if "erase" in request.POST:
-            if not form.cleaned_data["confirm_erase"]:
-                form.add_error("confirm_erase", _("Cochez cette case pour confirmer l’effacement."))
-            else:
-                count = erase_comments_of(email)
-                model_admin.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d commentaire effacé pour %(email)s.",
-                        "%(count)d commentaires effacés pour %(email)s.",
-                        count,
-                    )
-                    % {"count": count, "email": email},
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(reverse("admin:comments_comment_personal_data"))
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": _("Données personnelles des commentateurs"),
-        "form": form,
-    }
-    return TemplateResponse(request, "admin/comments/comment/personal_data.html", context)

@@ -1,11 +1,25 @@
-"""A commenter's rights over their data: a copy of everything, or erasure of everything."""
+"""A commenter's rights over their data: a copy of everything, or erasure of everything.
+
+Registered with ``common.personal_data`` (imported by ``CommentsConfig.ready()``), so that the
+staff's page for a person's data request answers for comments too; the moderators answer for them
+(``Comment.can_moderate``), as they always have. ``manage.py commenter_data`` uses the same two
+functions from the command line.
+"""
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from common import personal_data
 
 from .models import Comment
+
+
+def count_comments_of(email: str) -> int:
+    """The comments of this address not erased yet."""
+    return Comment.objects.by_email(email).filter(erased_at__isnull=True).count()
 
 
 def export_comments_of(email: str) -> dict:
@@ -46,3 +60,14 @@ def erase_comments_of(email: str) -> int:
             object_id__in=[str(pk) for pk in ids],
         ).update(object_repr=str(_("Commentaire supprimé")), change_message="")
     return len(ids)
+
+
+personal_data.register(
+    "comments",
+    gettext_lazy("Commentaires"),
+    export=export_comments_of,
+    erase=erase_comments_of,
+    count=count_comments_of,
+    permission=Comment.can_moderate,
+    holders=gettext_lazy("aux modérateurs"),
+)

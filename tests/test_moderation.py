@@ -41,10 +41,6 @@ def moderate_url(comment, action):
     return reverse("admin:comments_comment_moderate", args=[comment.pk, action])
 
 
-def personal_data_url():
-    return reverse("admin:comments_comment_personal_data")
-
-
 def listed(response):
     """The comments the changelist shows, in its order."""
     return list(response.context["cl"].result_list)
@@ -390,7 +386,7 @@ def test_front_page_says_nothing_of_comments_to_journalists(journalist_client, c
     assert "en attente de modération" not in html
 
 
-# Readers' personal data -------------------------------------------------------------------
+# Readers' personal data from the command line (the admin's page: test_personal_data.py) --------------
 
 
 @pytest.fixture
@@ -413,96 +409,6 @@ def two_readers(make_jeanne_comment, make_comment, make_article):
     for article in Article.objects.all():
         refresh_comment_count(article.pk)
     return {"jeanne": jeanne, "paul": paul, "other_article": other_article}
-
-
-def test_export_gives_every_comment_of_an_address_and_nothing_else(moderator_client, two_readers):
-    response = moderator_client.post(personal_data_url(), {"email": "Lecteur.Fidele@EXEMPLE.fr", "export": "1"})
-
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"].startswith("attachment;")
-    data = json.loads(response.content)
-    exported = data["comments"]
-    assert sorted(item["id"] for item in exported) == sorted(comment.pk for comment in two_readers["jeanne"])
-    assert {item["email"] for item in exported} == {READER_EMAIL}
-    assert {item["text"] for item in exported} == {"Le marché est superbe.", "La foire aussi.", "Et le parking ?"}
-    assert "https://jeanne.example.fr" in {item["website"] for item in exported}
-    assert "203.0.113.7" in {item["ip_address"] for item in exported}
-    text = response.content.decode()
-    assert OTHER_EMAIL not in text
-    assert "Paul Henry" not in text
-    assert "il manque un parking" not in text
-
-
-def test_erase_needs_a_confirmation(moderator_client, two_readers):
-    response = moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1"})
-
-    assert response.status_code == 200
-    assert "Cochez cette case pour confirmer l’effacement." in response.content.decode()
-    assert Comment.objects.by_email(READER_EMAIL).count() == 3
-    assert not Comment.objects.filter(erased_at__isnull=False).exists()
-
-
-def test_erase_wipes_every_comment_of_an_address(moderator_client, client, two_readers, article):
-    assert public_count(client, article) == "2 commentaires"
-
-    response = moderator_client.post(
-        personal_data_url(), {"email": READER_EMAIL.upper(), "erase": "1", "confirm_erase": "on"}
-    )
-
-    assert response.status_code == 302
-    for comment in two_readers["jeanne"]:
-        comment.refresh_from_db()
-        assert (comment.author_name, comment.author_email, comment.author_url, comment.body) == ("", "", "", "")
-        assert comment.ip_address is None
-        assert comment.erased_at is not None
-    paul = two_readers["paul"]
-    paul.refresh_from_db()
-    assert paul.author_email == OTHER_EMAIL
-    assert paul.erased_at is None
-
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "Le marché est superbe." not in html
-    assert "Jeanne Lefèvre" not in html
-    assert "jeanne.example.fr" not in html
-    assert "Commentaire supprimé" in html
-    assert "Je ne suis pas d’accord : il manque un parking." in html
-    assert "Paul Henry" in html
-    assert public_count(client, article) == "1 commentaire"
-    other_article = two_readers["other_article"]
-    other_article.refresh_from_db()
-    assert other_article.comment_count == 0
-    assert "La foire aussi." not in client.get(other_article.get_absolute_url()).content.decode()
-
-
-def test_erase_leaves_nothing_in_the_admin_history(moderator_client, comment):
-    moderator_client.post(change_url(comment), {"status": Status.APPROVED, "_save": "Enregistrer"})
-    moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1", "confirm_erase": "on"})
-
-    for url in [reverse("admin:index"), reverse("admin:comments_comment_history", args=[comment.pk])]:
-        html = moderator_client.get(url).content.decode()
-        assert "Jeanne Lefèvre" not in html, url
-        assert "Enfin un marché" not in html, url
-
-
-def test_erased_comment_without_replies_leaves_no_placeholder(moderator_client, client, make_jeanne_comment, article):
-    make_jeanne_comment("Seul dans son fil.", status=Status.APPROVED)
-    moderator_client.post(personal_data_url(), {"email": READER_EMAIL, "erase": "1", "confirm_erase": "on"})
-
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "Seul dans son fil." not in html
-    assert "Commentaire supprimé" not in html
-
-
-def test_journalist_cannot_reach_personal_data(journalist_client, two_readers):
-    assert journalist_client.get(personal_data_url()).status_code == 403
-    response = journalist_client.post(personal_data_url(), {"email": READER_EMAIL, "export": "1"})
-    assert response.status_code == 403
-
-
-def test_personal_data_page_is_linked_from_the_queue(moderator_client):
-    assert personal_data_url() in moderator_client.get(changelist_url()).content.decode()
-    assert moderator_client.get(personal_data_url()).status_code == 200
 
 
 def test_command_exports_as_json(two_readers):
