@@ -72,8 +72,10 @@ def schedule(edition: Edition, at: datetime | None = None, *, by=None) -> Editio
             raise CannotSend(_("Cette édition n’a aucun article : rien à envoyer."))
         locked.status, locked.scheduled_for = Edition.Status.SCHEDULED, at
         locked.save(update_fields=["status", "scheduled_for"])
-        # A task per schedule: one left from an earlier time finds the edition not yet due and does nothing.
-        transaction.on_commit(lambda: tasks.start_edition.using(run_after=at).enqueue(locked.pk))
+        # A task per schedule: one left from an earlier time finds the edition not yet due and does
+        # nothing. The task queue is a table of the same database: written in this transaction, the
+        # task exists exactly when the schedule does.
+        tasks.start_edition.using(run_after=at).enqueue(locked.pk)
     logger.info("Edition %s scheduled for %s by %s", edition.pk, at, by)
     edition.status, edition.scheduled_for = locked.status, locked.scheduled_for
     return edition
@@ -138,7 +140,7 @@ def start(edition_id: int, now: datetime | None = None) -> bool:
         edition.recipients_count = edition.deliveries.count()
         edition.status, edition.sending_started_at = Edition.Status.SENDING, now
         edition.save(update_fields=["recipients_count", "status", "sending_started_at"])
-        transaction.on_commit(lambda: tasks.send_edition.enqueue(edition_id))
+        tasks.send_edition.enqueue(edition_id)
     logger.info("Edition %s started: %s recipients", edition_id, edition.recipients_count)
     return True
 
