@@ -107,10 +107,27 @@ class Row:
 
 
 class Composition:
-    """The list of articles a POST describes (their ids in the form's order, and their position fields)."""
+    """The list of articles a POST describes (their ids in the form's order, and their position fields).
+
+    A newsletter's edition is ordered the same way (newsletters.admin_editions): it names its own
+    capacity, the articles it may take and its words.
+    """
+
+    removed_text = gettext_lazy("« %(title)s » retiré de la une")
+    already_text = gettext_lazy("Cet article est déjà dans la une.")
+    full_text = gettext_lazy("La une est complète (%(count)d articles) : retirez-en un avant d’en ajouter.")
 
     def __init__(self, rows: list[Row]):
         self.rows = rows
+
+    @staticmethod
+    def capacity() -> int:
+        return settings.FRONT_PAGE_SLOTS
+
+    @staticmethod
+    def candidates():
+        """The articles that may be added (the front page takes a scheduled one: it leads from its time)."""
+        return Article.objects.all()
 
     @classmethod
     def from_articles(cls, articles) -> "Composition":
@@ -142,7 +159,7 @@ class Composition:
 
     @property
     def too_long(self) -> bool:
-        return len(self.rows) > settings.FRONT_PAGE_SLOTS
+        return len(self.rows) > self.capacity()
 
     @property
     def articles(self) -> list[Article]:
@@ -177,18 +194,16 @@ class Composition:
         self.renumber()
         if self.rows:
             self.rows[min(index, len(self.rows) - 1)].focus = "remove"
-        return _("« %(title)s » retiré de la une") % {"title": row.article.title}
+        return self.removed_text % {"title": row.article.title}
 
     def add(self, pk) -> str:
         if not str(pk).isdigit():
             return ""
         if self.index_of(pk) is not None:
-            return _("Cet article est déjà dans la une.")
-        if len(self.rows) >= settings.FRONT_PAGE_SLOTS:
-            return _("La une est complète (%(count)d articles) : retirez-en un avant d’en ajouter.") % {
-                "count": settings.FRONT_PAGE_SLOTS
-            }
-        article = Article.objects.select_related("section").only(*CARD_FIELDS).filter(pk=pk).first()
+            return str(self.already_text)
+        if len(self.rows) >= self.capacity():
+            return self.full_text % {"count": self.capacity()}
+        article = self.candidates().select_related("section").only(*CARD_FIELDS).filter(pk=pk).first()
         if article is None:
             return ""
         self.rows.append(Row(article, str(len(self.rows) + 1), focus="up"))
@@ -202,16 +217,34 @@ class Composition:
 CARD_FIELDS = ("title", "slug", "status", "published_at", "section__name", "section__slug")
 
 
-def search_articles(query: str) -> list[Article]:
-    """The published and scheduled articles whose title holds every word typed, newest first."""
+def search_articles(query: str, among=None) -> list[Article]:
+    """The published and scheduled articles (or those of ``among``) whose title holds every word typed, newest first."""
     words = query[:MAX_QUERY_LENGTH].split()[:8]
     if not words:
         return []
     condition = Q()
     for word in words:
         condition &= Q(title__icontains=word)
-    found = Article.objects.filter(condition, status=Article.Status.PUBLISHED).select_related("section")
+    among = Article.objects.filter(status=Article.Status.PUBLISHED) if among is None else among
+    found = among.filter(condition).select_related("section")
     return list(found.only(*CARD_FIELDS).order_by("-published_at", "-pk")[:SEARCH_RESULTS])
+
+
+def found_articles(results: list[Article]) -> JsonResponse:
+    """The search's answer as frontpage.js reads it (a newsletter's edition reads it too)."""
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": article.pk,
+                    "title": article.title,
+                    "section": article.section.name,
+                    "note": reader_note(article),
+                }
+                for article in results
+            ]
+        }
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -346,21 +379,7 @@ class FrontPageCompositionAdmin(admin.ModelAdmin):
         return FrontPagePreviewView.as_view(composition=composition)(request)
 
     def search_view(self, request):
-        results = search_articles(request.GET.get("q", ""))
-        answer = JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": article.pk,
-                        "title": article.title,
-                        "section": article.section.name,
-                        "note": reader_note(article),
-                    }
-                    for article in results
-                ]
-            }
-        )
-        return answer
+        return found_articles(search_articles(request.GET.get("q", "")))
 
     def cancel_view(self, request, pk):
         composition = get_object_or_404(FrontPageComposition, pk=pk)

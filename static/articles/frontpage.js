@@ -15,6 +15,12 @@
   const search = document.getElementById("frontpage-q");
   const results = document.getElementById("frontpage-results");
   const slots = Number(form.dataset.slots);
+  // A newsletter's edition is ordered with this script too, in its own words (data-removed…).
+  const words = {
+    removed: form.dataset.removed || "retiré de la une",
+    already: form.dataset.already || "Cet article est déjà dans la une.",
+    full: form.dataset.full || "La une est complète (" + slots + " articles) : retirez-en un avant d’en ajouter.",
+  };
   form.classList.add("frontpage-form--js");
 
   function rows() {
@@ -67,16 +73,16 @@
     renumber();
     const next = rows()[Math.min(index, rows().length - 1)];
     (next ? next.querySelector('[data-action="remove"]') : search).focus();
-    say("« " + title + " » retiré de la une");
+    say("« " + title + " » " + words.removed);
   }
 
   function add(article) {
     if (rows().some(function (row) { return row.dataset.id === String(article.id); })) {
-      say("Cet article est déjà dans la une.");
+      say(words.already);
       return;
     }
     if (rows().length >= slots) {
-      say("La une est complète (" + slots + " articles) : retirez-en un avant d’en ajouter.");
+      say(words.full);
       return;
     }
     const row = blank.content.firstElementChild.cloneNode(true);
