@@ -11,6 +11,7 @@ erasure goes through the data request page, which also scrubs the admin's histor
 
 import csv
 from datetime import datetime
+from itertools import batched
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
@@ -44,7 +45,8 @@ class _Echo:
 
 
 def _subscriptions_prefetch() -> Prefetch:
-    return Prefetch("subscriptions", queryset=Subscription.objects.select_related("newsletter"))
+    # The list shows each list's name and state, never the consent text: not read for a hundred rows.
+    return Prefetch("subscriptions", queryset=Subscription.objects.select_related("newsletter").defer("consent_text"))
 
 
 class NewsletterFilter(admin.SimpleListFilter):
@@ -160,24 +162,15 @@ class SubscriberAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     @admin.action(description=_("Exporter en CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         """The chosen subscribers (« tout sélectionner »: the whole filtered list), streamed row by row."""
-        rows = queryset.order_by("pk").prefetch_related(_subscriptions_prefetch()).iterator(chunk_size=EXPORT_CHUNK)
         writer = csv.writer(_Echo())
+        header = [_("adresse e-mail"), _("inscrit le"), _("adresse confirmée le"), _("abonné à"), _("en attente")]
 
         def lines():
-            yield writer.writerow(
-                [_("adresse e-mail"), _("inscrit le"), _("adresse confirmée le"), _("abonné à"), _("en attente")]
-            )
-            for subscriber in rows:
-                subscriptions = subscriber.subscriptions.all()
-                yield writer.writerow(
-                    [
-                        safe_cell(subscriber.email),
-                        _moment(subscriber.created_at),
-                        _moment(subscriber.confirmed_at),
-                        safe_cell(_names(subscriptions, Subscription.Status.ACTIVE)),
-                        safe_cell(_names(subscriptions, Subscription.Status.PENDING)),
-                    ]
-                )
+            yield writer.writerow(header)
+            for chunk in _export_chunks(queryset):
+                for email, created_at, confirmed_at, active, pending in chunk:
+                    row = [email, _moment(created_at), _moment(confirmed_at), "; ".join(active), "; ".join(pending)]
+                    yield writer.writerow([safe_cell(cell) for cell in row])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d")
@@ -202,5 +195,21 @@ def _moment(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def _names(subscriptions, status: str) -> str:
-    return "; ".join(s.newsletter.name for s in subscriptions if s.status == status)
+def _export_chunks(queryset):
+    """The subscribers as plain tuples, ``EXPORT_CHUNK`` at a time, each chunk's lists read in one query.
+
+    Tuples rather than model instances: an instance with its prefetched subscriptions holds
+    reference cycles, which only the garbage collector frees, and memory grew with the list.
+    """
+    rows = queryset.order_by("pk").prefetch_related(None).values_list("pk", "email", "created_at", "confirmed_at")
+    for chunk in batched(rows.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        names = {pk: ([], []) for pk, *_rest in chunk}
+        subscriptions = (
+            Subscription.objects.filter(subscriber__in=names.keys())
+            .exclude(status=Subscription.Status.UNSUBSCRIBED)
+            .order_by("newsletter__position", "newsletter__name")
+            .values_list("subscriber_id", "status", "newsletter__name")
+        )
+        for subscriber_id, status, name in subscriptions:
+            names[subscriber_id][0 if status == Subscription.Status.ACTIVE else 1].append(name)
+        yield [(email, created, confirmed, *names[pk]) for pk, email, created, confirmed in chunk]
