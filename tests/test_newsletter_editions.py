@@ -5,11 +5,12 @@ the alert in one click; a sent edition read-only; who may do it."""
 
 import datetime
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -466,3 +467,44 @@ def test_editors_open_a_territory_list_and_mistakes_are_told_in_french(editor_cl
     assert "Seule une lettre de territoire a un territoire" in html and "laissez l’heure vide" in html
     assert editor_client.post(add, {**data, "territory": metz.pk, "is_open": "on"}).status_code == 302
     assert NewsletterList.objects.get(slug="essentiel-de-metz").territory == metz
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_asking_at_the_same_instant_make_one_edition(make_article, section, monkeypatch):
+    """Four workers past the unlocked look at once (a barrier holds them there): the lock on the
+    list's row is what leaves one edition (PostgreSQL's row lock; SQLite's one writer at a time)."""
+    NewsletterList.objects.get_or_create(
+        slug="lettre-du-matin", defaults={"name": "La lettre du matin", "send_time": datetime.time(6, 30)}
+    )
+    published(make_article, "Dans la nuit", 3, section=section)
+    workers = 4
+    together = threading.Barrier(workers, timeout=30)
+    looked = threading.local()
+    original = editions.edition_of_the_day_exists
+
+    def look_then_wait(newsletter, moment):
+        found = original(newsletter, moment)
+        if not getattr(looked, "once", False):  # the unlocked look: every worker gets past it
+            looked.once = True
+            together.wait()
+        return found
+
+    monkeypatch.setattr(editions, "edition_of_the_day_exists", look_then_wait)
+    made, errors = [], []
+
+    def tick():
+        try:
+            made.extend(prepare_automatic_editions(MONDAY.replace(hour=5, minute=45)))
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tick) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(made) == 1
+    assert Edition.objects.count() == 1
