@@ -10,10 +10,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from test_privacy import crawl, everything_sent, find_leaks, leaks_in
 
 from articles.models import Article
 from comments.models import Comment, refresh_comment_count
 from common import personal_data
+from newsletters import links
 from newsletters.models import Delivery, Edition, NewsletterList, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -415,3 +417,35 @@ def test_the_old_address_leads_to_the_page(moderator_client):
     response = moderator_client.get(old)
     assert response.status_code == 301
     assert response["Location"] == page_url()
+
+
+# Addresses never shown outside the admin -------------------------------------------------------
+
+
+def test_no_reader_page_shows_a_subscriber_address(client, article, subscribed):
+    """Every page a subscriber reaches — the site, the subscription pages, the confirmation link, the page
+    of their lists and the unsubscription page from a mail — without their address, in any spelling."""
+    jeanne, edition = subscribed["jeanne"], subscribed["edition"]
+    addresses = [READER_EMAIL, OTHER_EMAIL]
+    manage = reverse("newsletters:manage", args=[jeanne.key])
+    one_click = reverse("newsletters:unsubscribe", args=[jeanne.key, edition.pk])
+    confirm = reverse("newsletters:confirm", args=[links.confirmation_token(jeanne)])
+    start = [reverse("articles:home"), article.get_absolute_url(), reverse("newsletters:subscribe"), confirm]
+    start += [manage, one_click, f"{reverse('newsletters:subscribe')}?demande=envoyee"]
+
+    responses = crawl(client, start)
+    responses["POST " + manage] = client.post(manage, {"lettres": ["lettre-du-matin", "alerte-info"]})
+    responses["POST " + one_click] = client.post(one_click, {"List-Unsubscribe": "One-Click"})
+    responses["POST " + confirm] = client.post(confirm)
+
+    assert leaks_in(responses, addresses) == {}
+    assert {url: r.status_code for url, r in responses.items() if url in start} == dict.fromkeys(start, 200)
+    assert responses["POST " + one_click].status_code == 200
+    assert "La lettre du matin" in responses[manage].content.decode()  # her page, only without her address
+
+
+def test_the_address_comes_out_through_the_staff_page_only(client, subscribed):
+    # A reader posting to the staff page is sent to the login page, with no document.
+    response = client.post(page_url(), {"email": READER_EMAIL, "export": "1"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    assert find_leaks(everything_sent(response), [READER_EMAIL]) == []
