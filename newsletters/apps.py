@@ -10,5 +10,12 @@ class NewslettersConfig(AppConfig):
     verbose_name = _("Lettres d’information")
 
     def ready(self):
-        # The providers' webhooks (anymail's signals) and a person's data (common.personal_data).
-        from . import personal_data, webhooks  # noqa: F401
+        # The article page's registry, which the subscription form at the end of every article joins.
+        from articles import page_parts
+
+        # The providers' webhooks (anymail's signals), a person's data (common.personal_data), and the
+        # forms' lists kept current (caching's receivers).
+        from . import caching, personal_data, webhooks  # noqa: F401
+        from .page_part import SubscribePart
+
+        page_parts.register(SubscribePart())
