@@ -13,9 +13,10 @@ class NewslettersConfig(AppConfig):
         # The article page's registry, which the subscription form at the end of every article joins.
         from articles import page_parts
 
-        # The providers' webhooks (anymail's signals), a person's data (common.personal_data), and the
-        # forms' lists kept current (caching's receivers).
-        from . import caching, personal_data, webhooks  # noqa: F401
+        # The providers' webhooks (anymail's signals), a person's data (common.personal_data), the demo's
+        # lists, subscribers and morning edition (the « demo articles loaded » signal), and the forms'
+        # lists kept current (caching's receivers).
+        from . import caching, demo, personal_data, webhooks  # noqa: F401
         from .page_part import SubscribePart
 
         page_parts.register(SubscribePart())

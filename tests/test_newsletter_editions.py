@@ -4,12 +4,15 @@ territory; the automatic edition made once however often the worker asks; the ed
 the alert in one click; a sent edition read-only; who may do it."""
 
 import datetime
+import io
 import re
 import threading
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -508,3 +511,35 @@ def test_workers_asking_at_the_same_instant_make_one_edition(make_article, secti
     assert errors == []
     assert len(made) == 1
     assert Edition.objects.count() == 1
+
+
+# The demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_metzs_letter_and_a_morning_edition_to_work_on_once(settings, client):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    metz = NewsletterList.objects.get(slug="essentiel-de-metz")
+    assert (metz.name, metz.kind, metz.territory.name, metz.is_open) == (
+        "L’essentiel de Metz",
+        "territory",
+        "Metz",
+        True,
+    )
+    edition = Edition.objects.get()
+    assert edition.status == Edition.Status.DRAFT and edition.newsletter.slug == "lettre-du-matin"
+    # The letter opens as the front page does.
+    top = client.get(reverse("articles:home")).content.decode().split('<section class="featured"', 1)[1]
+    shown = [
+        unescape(title).replace("\u202f", " ")
+        for title in re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', top)
+    ]
+    assert titles(edition)[:3] == shown[:3]
+    assert len(titles(edition)) >= 5
+    addresses = list(Subscriber.objects.values_list("email", flat=True))
+    assert addresses and all(address.endswith("@example.org") for address in addresses)
+    counts = {
+        model: model.objects.count() for model in (NewsletterList, Edition, EditionItem, Subscriber, Subscription)
+    }
+    call_command("load_demo", stdout=io.StringIO())
+    assert {model: model.objects.count() for model in counts} == counts
