@@ -122,13 +122,14 @@ class SubscriberAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     list_filter = [NewsletterFilter, StatusFilter]
     search_fields = ["email"]
     search_help_text = _("Une adresse e-mail, ou une partie : « dupont », « @exemple.fr ».")
-    date_hierarchy = "created_at"
     fields = ["email", "created_at", "confirmed_at"]
     readonly_fields = fields
     inlines = [SubscriptionInline]
     actions = ["export_csv", "unsubscribe_selected"]
     list_per_page = 100
-    show_full_result_count = False  # no second COUNT(*) over 100,000 rows on every filtered page
+    # No second COUNT(*) over 100,000 rows on every filtered page; no date hierarchy either: its two
+    # queries took 1.1 s of a 2.3 s page filtered to 100,000 subscribers (PostgreSQL, 2 cores).
+    show_full_result_count = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related(_subscriptions_prefetch())
