@@ -1,7 +1,7 @@
-"""The moderators' desk, used as moderators use it: the queue, one-click decisions, readers' data requests."""
+"""The moderators' desk, used as moderators use it: the queue and one-click decisions.
 
-import io
-import json
+A reader's data request (the admin's page and the command): test_personal_data.py."""
+
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -10,19 +10,16 @@ import pytest
 from admin_pages import action_post
 from comment_form import post_comment
 from django.contrib.auth.models import Group
-from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from articles.models import Article
 from comments.models import BlockedTerm, Comment, refresh_comment_count
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
 READER_EMAIL = "lecteur.fidele@exemple.fr"
-OTHER_EMAIL = "autre.lecteur@exemple.org"
 
 
 # Helpers ------------------------------------------------------------------------
@@ -384,64 +381,6 @@ def test_front_page_says_one_comment_in_the_singular(moderator_client, comment):
 def test_front_page_says_nothing_of_comments_to_journalists(journalist_client, comment):
     html = journalist_client.get(reverse("admin:index")).content.decode()
     assert "en attente de modération" not in html
-
-
-# Readers' personal data from the command line (the admin's page: test_personal_data.py) --------------
-
-
-@pytest.fixture
-def two_readers(make_jeanne_comment, make_comment, make_article):
-    """Jeanne's comments (one on another article, one still pending), and Paul's reply to her."""
-    other_article = make_article("La foire de Thionville")
-    jeanne = [
-        make_jeanne_comment("Le marché est superbe.", status=Status.APPROVED, author_url="https://jeanne.example.fr"),
-        make_jeanne_comment("La foire aussi.", article=other_article, status=Status.APPROVED),
-        make_jeanne_comment("Et le parking ?"),
-    ]
-    paul = make_comment(
-        jeanne[0].article,
-        "Je ne suis pas d’accord : il manque un parking.",
-        parent=jeanne[0],
-        author_name="Paul Henry",
-        author_email=OTHER_EMAIL,
-        status=Status.APPROVED,
-    )
-    for article in Article.objects.all():
-        refresh_comment_count(article.pk)
-    return {"jeanne": jeanne, "paul": paul, "other_article": other_article}
-
-
-def test_command_exports_as_json(two_readers):
-    out = io.StringIO()
-    call_command("commenter_data", "export", READER_EMAIL.upper(), stdout=out)
-
-    data = json.loads(out.getvalue())
-    assert len(data["comments"]) == 3
-    assert {item["email"] for item in data["comments"]} == {READER_EMAIL}
-    assert OTHER_EMAIL not in out.getvalue()
-
-
-def test_command_erases_with_yes(two_readers):
-    out = io.StringIO()
-    call_command("commenter_data", "erase", READER_EMAIL, "--yes", stdout=out)
-
-    assert "3 commentaire(s) effacé(s)" in out.getvalue()
-    assert not Comment.objects.by_email(READER_EMAIL).exists()
-    assert Comment.objects.filter(erased_at__isnull=False).count() == 3
-    assert Comment.objects.by_email(OTHER_EMAIL).get().erased_at is None
-
-
-def test_command_asks_before_erasing(two_readers, monkeypatch):
-    monkeypatch.setattr("builtins.input", lambda prompt: "non")
-    with pytest.raises(CommandError, match="Effacement annulé"):
-        call_command("commenter_data", "erase", READER_EMAIL, stdout=io.StringIO())
-    assert Comment.objects.by_email(READER_EMAIL).count() == 3
-
-
-@pytest.mark.parametrize("action", ["export", "erase"])
-def test_command_refuses_an_invalid_address_in_french(action):
-    with pytest.raises(CommandError, match="n’est pas une adresse e-mail valide"):
-        call_command("commenter_data", action, "pas-une-adresse", "--yes", stdout=io.StringIO())
 
 
 # Telling the moderators ---------------------------------------------------------------------

@@ -4,7 +4,6 @@ and filters, the consent proof, the CSV export and « Désabonner »; and nobody
 import csv
 import io
 import tracemalloc
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -15,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from test_privacy import LinkCollector
 
 from newsletters import admin_subscribers
 from newsletters.models import Delivery, Edition, NewsletterList, Subscriber, Subscription
@@ -268,15 +268,6 @@ def admin_pages(client, start, limit=300) -> dict:
                 if link not in seen:
                     queue.append(link)
     return seen
-
-
-class LinkCollector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links = []
-
-    def handle_starttag(self, tag, attrs):
-        self.links.extend(value for name, value in attrs if name == "href" and value)
 
 
 def admin_links(html, page_url) -> list[str]:

@@ -1,12 +1,14 @@
 """A person's data request, answered in one place: the commenter's comments and the subscriber's
 lists, exported as one JSON document or erased, by whoever may answer for each part."""
 
+import io
 import json
 import re
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -417,6 +419,42 @@ def test_the_old_address_leads_to_the_page(moderator_client):
     response = moderator_client.get(old)
     assert response.status_code == 301
     assert response["Location"] == page_url()
+
+
+# The comments alone, from the command line -----------------------------------------------------
+
+
+def test_command_exports_as_json(two_readers):
+    out = io.StringIO()
+    call_command("commenter_data", "export", READER_EMAIL.upper(), stdout=out)
+
+    data = json.loads(out.getvalue())
+    assert len(data["comments"]) == 3
+    assert {item["email"] for item in data["comments"]} == {READER_EMAIL}
+    assert OTHER_EMAIL not in out.getvalue()
+
+
+def test_command_erases_with_yes(two_readers):
+    out = io.StringIO()
+    call_command("commenter_data", "erase", READER_EMAIL, "--yes", stdout=out)
+
+    assert "3 commentaire(s) effacé(s)" in out.getvalue()
+    assert not Comment.objects.by_email(READER_EMAIL).exists()
+    assert Comment.objects.filter(erased_at__isnull=False).count() == 3
+    assert Comment.objects.by_email(OTHER_EMAIL).get().erased_at is None
+
+
+def test_command_asks_before_erasing(two_readers, monkeypatch):
+    monkeypatch.setattr("builtins.input", lambda prompt: "non")
+    with pytest.raises(CommandError, match="Effacement annulé"):
+        call_command("commenter_data", "erase", READER_EMAIL, stdout=io.StringIO())
+    assert Comment.objects.by_email(READER_EMAIL).count() == 3
+
+
+@pytest.mark.parametrize("action", ["export", "erase"])
+def test_command_refuses_an_invalid_address_in_french(action):
+    with pytest.raises(CommandError, match="n’est pas une adresse e-mail valide"):
+        call_command("commenter_data", action, "pas-une-adresse", "--yes", stdout=io.StringIO())
 
 
 # Addresses never shown outside the admin -------------------------------------------------------
