@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common import personal_data
+from outbox.models import Mail
 
 from .models import Subscriber, Subscription
+from .subscribing import CONFIRMATION_KIND
 
 # Export and erase both: erasing is a change of the subscribers, and the export shows their addresses.
 PERMISSION = "newsletters.change_subscriber"
@@ -72,7 +74,8 @@ def erase_subscriber(email: str) -> int:
     Their deliveries stay, with their status and no one attached, so that the editions' figures
     are unchanged; the provider's message id and the server's last error go with the person (an
     SMTP refusal often quotes the address). The admin's history of the subscriber is scrubbed
-    too: its entries are named by the address.
+    too: its entries are named by the address. So are the confirmation mails the outbox kept
+    (the address, and a link to the lists).
     """
     with transaction.atomic():
         subscriber = Subscriber.objects.by_email(email).first()
@@ -85,6 +88,8 @@ def erase_subscriber(email: str) -> int:
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
             ).update(object_repr=forgotten, change_message="")
+        # One recipient each (outbox.mail.send stores them as a sorted list): found by exact match.
+        Mail.objects.filter(kind=CONFIRMATION_KIND, recipients=[subscriber.email]).delete()
         subscriber.delete()  # subscriptions cascade; deliveries are kept, their subscriber set to NULL
     return len(subscription_ids)
 

@@ -17,8 +17,9 @@ from test_privacy import crawl, everything_sent, find_leaks, leaks_in
 from articles.models import Article
 from comments.models import Comment, refresh_comment_count
 from common import personal_data
-from newsletters import links
+from newsletters import links, subscribing
 from newsletters.models import Delivery, Edition, NewsletterList, Subscriber, Subscription
+from outbox.models import Mail
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +258,10 @@ def test_erase_needs_a_confirmation(chief_client, two_readers, subscribed):
 def test_erase_takes_the_subscriber_and_keeps_the_editions_figures(chief_client, two_readers, subscribed):
     edition = subscribed["edition"]
     figures = sorted(edition.deliveries.values_list("status", flat=True))
+    # The outbox keeps the confirmation mails, each with its address and a link to the lists.
+    for subscriber in (subscribed["jeanne"], subscribed["paul"]):
+        subscribing.send_confirmation(subscriber)
+    assert Mail.objects.filter(recipients=[READER_EMAIL]).count() == 1
 
     response = erase(chief_client, READER_EMAIL.upper())
 
@@ -269,6 +274,8 @@ def test_erase_takes_the_subscriber_and_keeps_the_editions_figures(chief_client,
     assert (orphan.status, orphan.provider_message_id, orphan.last_error) == ("sent", "", "")
     paul = edition.deliveries.get(subscriber=subscribed["paul"])
     assert paul.last_error.startswith("550")  # others' rows untouched
+    assert not Mail.objects.filter(recipients=[READER_EMAIL]).exists()
+    assert Mail.objects.filter(recipients=[OTHER_EMAIL]).count() == 1
     message = text_of(chief_client.get(response["Location"]))
     assert "Données effacées — Commentaires : 3, Abonnements aux lettres : 2." in message
     assert READER_EMAIL not in message.lower()
