@@ -13,6 +13,7 @@ above the list, sends the alert readers see to the « Alerte info » subscribers
 Admin views are never cached (``admin_site.admin_view`` adds ``never_cache``).
 """
 
+import contextlib
 import datetime
 import re
 
@@ -41,7 +42,7 @@ from common.dates import SplitDateTimeAcrossClockChanges
 from . import editions, sending
 from .editions import EditionError
 from .mail import EditionMail
-from .models import Delivery, Edition, NewsletterList, Subscriber
+from .models import Delivery, Edition, NewsletterList, Subscriber, Subscription
 from .sending import CannotSend
 
 # More than an automatic edition takes (editions.MAX_ITEMS): room for the editors' additions.
@@ -97,8 +98,11 @@ class NewsletterListAdmin(FrenchTitlesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["territory"]
 
+    class Media:
+        js = ["articles/admin/desk.js"]  # the territory's autocomplete box named by its label, as the article form's
+
     def get_queryset(self, request):
-        active = Q(subscriptions__status="active")
+        active = Q(subscriptions__status=Subscription.Status.ACTIVE)
         return super().get_queryset(request).annotate(active_subscribers=Count("subscriptions", filter=active))
 
     @admin.display(description=_("abonnés"), ordering="active_subscribers")
@@ -322,14 +326,14 @@ class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
                 announcement = composition.remove(data["_remove"])
             elif "_add" in data:
                 announcement = composition.add(data["_add"])
-            elif {"_save", "_test", "_schedule", "_send"} & set(data):
+            elif {"_save", "_test", "_schedule", "_unschedule", "_send"} & set(data):
                 if "_test" in data and not request.user.email:
                     errors["test"] = _(
                         "Votre compte n’a pas d’adresse e-mail : ajoutez-en une à votre profil pour recevoir un test."
                     )
                 elif form.is_valid() and not composition.too_long and schedule.is_valid():
-                    self.save_edition(request, edition, form, composition)
                     try:
+                        self.save_edition(request, edition, form, composition)
                         return self.after_save(request, edition, data, schedule)
                     except (EditionError, CannotSend) as error:
                         errors["send"] = str(error)
@@ -349,12 +353,16 @@ class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
 
     @transaction.atomic
     def save_edition(self, request, edition: Edition, form: EditionForm, composition: EditionComposition) -> None:
+        # Locked, so that the worker cannot start sending it while it changes (and never after).
+        if not Edition.objects.select_for_update().filter(pk=edition.pk).exclude(status__in=READ_ONLY).exists():
+            raise EditionError(_("Cette édition est partie entre-temps : elle ne peut plus être modifiée."))
         before = [item.article_id for item in edition.items.all()]
         after = [article.pk for article in composition.articles]
         edition = form.save(commit=False)
         if form.has_changed() or before != after:
             edition.edited_by_hand = True  # never assembled again over the editors' choices
-        edition.save()
+        # Its state and time are the sending's (another tab may have scheduled it meanwhile).
+        edition.save(update_fields=["subject", "editorial", "edited_by_hand"])
         if before != after:
             edition.items.all().delete()
             edition.items.bulk_create(
@@ -379,6 +387,9 @@ class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
                 _("Édition programmée : elle partira le %(when)s.") % {"when": local_time(edition.scheduled_for)},
                 messages.SUCCESS,
             )
+        elif "_unschedule" in data:
+            if sending.cancel_schedule(edition, by=request.user):
+                self.message_user(request, _("L’édition n’est plus programmée : elle redevient un brouillon."))
         elif "_send" in data:
             editions.check_sendable(edition)
             return HttpResponseRedirect(reverse("admin:newsletters_edition_send", args=[edition.pk]))
@@ -426,8 +437,10 @@ class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             with transaction.atomic():
                 composition = EditionComposition.from_post(request.POST)
                 form = EditionForm(request.POST, instance=edition)
+                # An edition that left meanwhile is not changed: the preview shows it as it went.
                 if form.is_valid():
-                    self.save_edition(request, edition, form, composition)
+                    with contextlib.suppress(EditionError):
+                        self.save_edition(request, edition, form, composition)
                 mail = EditionMail(edition)
                 body = mail.text_for(reader) if as_text else mail.html_for(reader)
                 transaction.set_rollback(True)  # a preview, not a save

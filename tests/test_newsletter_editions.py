@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from alerts.models import Alert
 from articles.models import Article, FrontPageComposition
-from newsletters import editions
+from newsletters import admin_editions, editions
 from newsletters.editions import EditionError, new_edition, prepare_automatic_editions, send_alert
 from newsletters.models import Delivery, Edition, EditionItem, NewsletterList, Subscriber, Subscription
 from outbox.models import Mail
@@ -543,3 +543,36 @@ def test_the_demo_has_metzs_letter_and_a_morning_edition_to_work_on_once(setting
     }
     call_command("load_demo", stdout=io.StringIO())
     assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_a_scheduled_edition_changed_stays_scheduled_and_can_go_back_to_a_draft(editor_client, edition, three):
+    at = timezone.now() + timedelta(hours=2)
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SCHEDULED, scheduled_for=at)
+    edition.refresh_from_db()
+    a, b, c = three
+    editor_client.post(change_url(edition), form_data(edition, b, a, editorial="Bonne lecture", _save="1"))
+    edition.refresh_from_db()
+    assert (edition.status, edition.scheduled_for, edition.editorial) == (Edition.Status.SCHEDULED, at, "Bonne lecture")
+    assert titles(edition) == ["Dépêche B", "Dépêche A"]
+
+    page = editor_client.post(change_url(edition), form_data(edition, b, a, _unschedule="1"), follow=True)
+    assert "elle redevient un brouillon" in page.content.decode()
+    edition.refresh_from_db()
+    assert (edition.status, edition.scheduled_for) == (Edition.Status.DRAFT, None)
+
+
+def test_an_edition_that_left_meanwhile_is_not_changed(editor_client, edition, three, monkeypatch):
+    """The page was opened as a draft; the worker starts it before the editor saves."""
+    original = admin_editions.EditionAdmin.get_object
+
+    def loaded_then_sent(self, request, object_id, from_field=None):
+        found = original(self, request, object_id, from_field)
+        Edition.objects.filter(pk=found.pk).update(status=Edition.Status.SENDING)
+        return found
+
+    monkeypatch.setattr(admin_editions.EditionAdmin, "get_object", loaded_then_sent)
+    page = editor_client.post(change_url(edition), form_data(edition, three[2], subject="Trop tard", _save="1"))
+    assert "Cette édition est partie entre-temps" in page.content.decode()
+    edition.refresh_from_db()
+    assert edition.subject == "La lettre du matin du lundi" and edition.status == Edition.Status.SENDING
+    assert titles(edition) == ["Dépêche A", "Dépêche B", "Dépêche C"]

@@ -138,3 +138,24 @@ def test_the_edition_page_works_on_a_phone(live_server, edition, editor):
         assert saved_titles(edition) == ["Dépêche C", "Dépêche B", "Dépêche A"]
     finally:
         phone.quit()
+
+
+def test_the_desks_other_pages_have_no_accessibility_violation(browser, live_server, edition, editor):
+    from alerts.models import Alert
+
+    Alert(text="Crue de la Moselle : routes fermées", link="/").put_up(by=editor)
+    sent = Edition.objects.create(newsletter=edition.newsletter, subject="Envoyée hier", status=Edition.Status.SENT)
+    log_in(browser, live_server, editor)
+    pages = {
+        "list": reverse("admin:newsletters_edition_changelist"),
+        "add": reverse("admin:newsletters_edition_add"),
+        "confirm": reverse("admin:newsletters_edition_send", args=[edition.pk]),
+        "sent": reverse("admin:newsletters_edition_change", args=[sent.pk]),
+        "lists": reverse("admin:newsletters_newsletterlist_add"),
+    }
+    for name, url in pages.items():
+        browser.get(live_server.url + url)
+        wait_for(browser, "#content-main")
+        assert axe_violations(browser) == [], name
+    browser.get(live_server.url + pages["list"])
+    assert "Envoyer l’alerte en cours" in text_of(browser.find_element("css selector", ".newsletter-alert"))
