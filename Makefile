@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http bench-wordpress bench-live bench-popularity demo migrate clean
+.PHONY: run serve test lint format bench bench-http bench-wordpress bench-live bench-popularity bench-newsletter demo migrate clean
 
 $(BIN)/.installed: requirements.txt
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -68,6 +68,11 @@ bench-live: $(BIN)/.installed
 # The « Les plus lus » beacon under wrk beside the hello-world view (issue 25).
 bench-popularity: $(BIN)/.installed
 	$(BIN)/python scripts/popularity_benchmark.py $(BENCH_ARGS)
+
+# An edition sent to 100,000 subscribers by the task worker into a local SMTP sink (PostgreSQL, aiosmtpd):
+# time, messages/s, the worker's peak memory, the sink alone (issue 26). SIZE=10000 for a smaller list.
+bench-newsletter: $(BIN)/.installed
+	$(BIN)/python scripts/newsletter_benchmark.py $(if $(SIZE),--size $(SIZE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

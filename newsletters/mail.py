@@ -6,16 +6,23 @@ address). ``message_for(subscriber)`` replaces the markers (a string replacement
 render) and adds the headers of that subscriber's copy; ``html_for(subscriber)`` is the HTML alone,
 for the admin's preview in the browser.
 
+``bytes_for(subscriber)`` is the same copy as the SMTP server receives it, made without Python's
+email package: the headers every copy shares are folded once, the bodies quoted-printable encoded by
+``binascii`` (C). For 100,000 copies that is the difference between the mail package's few
+milliseconds a message and a few tens of microseconds (docs/newsletters.md, « Speed »).
+
 The HTML is made for mail clients: tables for the layout, the styles inline, a ``<style>`` only for
 dark mode (clients that ignore it keep the light colours), images with their alt text and sizes,
 well under 100 KB, and a plain-text part. No tracking pixel, no rewritten links: what a reader
 opens or clicks is not recorded (docs/newsletters.md).
 """
 
+import binascii
 import email.policy
 import hashlib
+import secrets
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -178,13 +185,67 @@ class EditionMail:
         digest = hashlib.sha256(f"{self.edition.pk}:{subscriber.key}".encode()).hexdigest()[:24]
         return f"<edition-{self.edition.pk}.{digest}@{self.domain}>"
 
+    def unsubscribe_header(self, subscriber, unsubscribe: str) -> str:
+        return f"<{unsubscribe}>, <{links.unsubscribe_mailto(subscriber, self.edition)}>"
+
+    @property
+    def envelope_sender(self) -> str:
+        return parseaddr(self.from_email)[1]
+
+    def _shared_head(self) -> bytes:
+        """The headers every copy has, folded once by the email package (encoded words for the
+        accents of the subject and the sender's name), with one boundary for this run."""
+        if not hasattr(self, "_head"):
+            policy = email.policy.SMTP
+            shared = [
+                ("MIME-Version", "1.0"),
+                ("Subject", self.subject),
+                ("From", self.from_email),
+                ("Reply-To", settings.NEWSLETTER_REPLY_TO),
+                ("Date", formatdate(localtime=False, usegmt=True)),
+                ("List-Id", self.list_id),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            ]
+            self._boundary = f"=_lettre_{secrets.token_hex(12)}"
+            shared.append(("Content-Type", f'multipart/alternative; boundary="{self._boundary}"'))
+            self._head = b"".join(policy.fold_binary(*policy.header_store_parse(name, value)) for name, value in shared)
+        return self._head
+
+    def bytes_for(self, subscriber) -> bytes:
+        """The whole message for ``subscriber``, CRLF line ends, as DATA carries it (before dot-stuffing).
+
+        An address with characters outside ASCII is rare and needs the email package's encoding:
+        that copy is made by ``message_for``."""
+        if not subscriber.email.isascii() or "\n" in subscriber.email or "\r" in subscriber.email:
+            return self.message_for(subscriber).message(policy=email.policy.SMTP).as_bytes()
+        manage, unsubscribe = self._addresses(subscriber)
+        head = self._shared_head()
+        own = (
+            f"To: {subscriber.email}\r\n"
+            f"Message-ID: {self.message_id(subscriber)}\r\n"
+            f"List-Unsubscribe: {self.unsubscribe_header(subscriber, unsubscribe)}\r\n"
+        ).encode("ascii")
+        text = self.text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe)
+        html = self.html.replace(MANAGE_MARK, escape(manage)).replace(UNSUBSCRIBE_MARK, escape(unsubscribe))
+        boundary = self._boundary.encode("ascii")
+        parts = []
+        for subtype, body in (("plain", text), ("html", html)):
+            parts += [
+                b"--" + boundary + b"\r\n",
+                f'Content-Type: text/{subtype}; charset="utf-8"\r\n'.encode("ascii"),
+                b"Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+                quoted_printable(body),
+                b"\r\n",
+            ]
+        return b"".join([head, own, b"\r\n", *parts, b"--" + boundary + b"--\r\n"])
+
     def message_for(self, subscriber) -> EmailMultiAlternatives:
         manage, unsubscribe = self._addresses(subscriber)
         headers = {
             "Message-ID": self.message_id(subscriber),
             "List-Id": self.list_id,
             # RFC 2369 and RFC 8058: the https address takes a POST and unsubscribes at once.
-            "List-Unsubscribe": f"<{unsubscribe}>, <{links.unsubscribe_mailto(subscriber, self.edition)}>",
+            "List-Unsubscribe": self.unsubscribe_header(subscriber, unsubscribe),
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
         message = NewsletterMessage(
@@ -200,3 +261,9 @@ class EditionMail:
             "text/html",
         )
         return message
+
+
+def quoted_printable(text: str) -> bytes:
+    """``text`` in UTF-8, quoted-printable (RFC 2045), CRLF line ends, lines of at most 76 characters."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    return binascii.b2a_qp(lines.encode("utf-8"), istext=True)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,14 +209,18 @@ def retry_delay(attempts: int) -> timedelta:
 class Recorder:
     """Each delivery's outcome, written the moment it is known (autocommit: one commit per row)."""
 
-    def sent(self, delivery: Delivery, provider_message_id: str = "") -> None:
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.SENT,
-            sent_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            provider_message_id=provider_message_id,
-            last_error="",
+    def __init__(self):
+        # The one statement run for every mail: written once, without the ORM's compiling each time.
+        self.sent_statement = (
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, "
+            "provider_message_id = %s, last_error = '' WHERE id = %s"
         )
+
+    def sent(self, delivery: Delivery, provider_message_id: str = "") -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                self.sent_statement, [Delivery.Status.SENT, timezone.now(), provider_message_id, delivery.pk]
+            )
 
     def refused(self, delivery: Delivery, error: str) -> None:
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -275,7 +279,7 @@ def send_batch(edition_id: int) -> BatchResult:
 
 def _send(edition: Edition, deliveries: list[Delivery], seconds: float, result: BatchResult) -> None:
     recorder = Recorder()
-    message_maker = EditionMail(edition)
+    edition_mail = EditionMail(edition)
     transport = transport_for(mailer())
     try:
         transport.open()
@@ -298,7 +302,8 @@ def _send(edition: Edition, deliveries: list[Delivery], seconds: float, result: 
                 continue
             try:
                 outcome = transport.send(
-                    message_maker.message_for(delivery.subscriber),
+                    edition_mail,
+                    delivery.subscriber,
                     lambda provider_id, delivery=delivery: recorder.sent(delivery, provider_id),
                 )
             except Refused as error:

@@ -17,7 +17,6 @@ writes the delivery's row as sent. When that is called decides what a killed wor
 """
 
 import contextlib
-import email.policy
 import re
 import smtplib
 from collections.abc import Callable
@@ -92,7 +91,9 @@ class Transport:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             self.backend.close()
 
-    def send(self, message, record_sent: Callable[[str], None]) -> Outcome:
+    def send(self, edition_mail, subscriber, record_sent: Callable[[str], None]) -> Outcome:
+        """Send ``edition_mail``'s copy for ``subscriber``; ``record_sent(provider_message_id)`` the
+        moment it has left. Raises Refused or Deferred."""
         raise NotImplementedError
 
 
@@ -100,17 +101,17 @@ class SMTPTransport(Transport):
     """Django's smtp backend's connection, with the DATA step split so that the row is recorded
     between the closing dot and the server's reply (the module's docstring says why)."""
 
-    def send(self, message, record_sent: Callable[[str], None]) -> Outcome:
+    def send(self, edition_mail, subscriber, record_sent: Callable[[str], None]) -> Outcome:
         backend = self.backend
         smtp = backend.connection
         if smtp is None:
             raise Deferred("no connection", connection_lost=True)
         try:
-            from_address = backend.prep_address(message.from_email)
-            (recipient,) = [backend.prep_address(address) for address in message.recipients()]
+            from_address = backend.prep_address(edition_mail.envelope_sender)
+            recipient = backend.prep_address(subscriber.email)
         except ValueError as error:
             raise Refused(describe(error)) from error
-        data = message.message(policy=email.policy.SMTP).as_bytes()
+        data = edition_mail.bytes_for(subscriber)
         try:
             smtp.ehlo_or_helo_if_needed()
             code, reply = smtp.mail(from_address)
@@ -144,7 +145,8 @@ class SMTPTransport(Transport):
 class OneByOneTransport(Transport):
     """Any other backend: one message per call, recorded when the call returns."""
 
-    def send(self, message, record_sent: Callable[[str], None]) -> Outcome:
+    def send(self, edition_mail, subscriber, record_sent: Callable[[str], None]) -> Outcome:
+        message = edition_mail.message_for(subscriber)
         try:
             self.backend.send_messages([message])
         except AnymailRecipientsRefused as error:

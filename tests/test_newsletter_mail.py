@@ -105,6 +105,31 @@ def test_a_subscriber_copy_has_both_parts_and_every_header(morning_edition, read
     )
 
 
+def test_the_copy_sent_over_smtp_is_the_same_message_made_without_the_email_package(morning_edition, reader):
+    """``bytes_for`` (the SMTP path, fast) and ``message_for`` (Django's message, for other backends) agree."""
+    edition_mail = EditionMail(morning_edition)
+    fast = email.message_from_bytes(edition_mail.bytes_for(reader), policy=email.policy.default)
+    reference = raw(edition_mail.message_for(reader))
+    for header in (
+        "To",
+        "Subject",
+        "From",
+        "Reply-To",
+        "Message-ID",
+        "List-Id",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+    ):
+        assert fast[header] == reference[header], header
+    assert fast["Date"] and fast.get_content_type() == "multipart/alternative"
+    assert parts(fast) == parts(reference)
+    assert all(len(line) <= 998 for line in edition_mail.bytes_for(reader).split(b"\r\n"))
+    assert b"\n" not in edition_mail.bytes_for(reader).replace(b"\r\n", b"")
+    # An address outside ASCII goes through the email package, which knows how to write it.
+    accented = Subscriber(email="hélène@exemple.fr", key="cle-de-helene")
+    assert email.message_from_bytes(edition_mail.bytes_for(accented), policy=email.policy.default)["To"]
+
+
 def test_the_html_is_made_for_mail_clients_light_and_without_tracking(morning_edition, reader):
     html = EditionMail(morning_edition).html_for(reader)
 
