@@ -187,6 +187,8 @@ def test_export_streams_the_whole_filtered_list(relation_client, lists, monkeypa
     assert len(rows) == 301
     assert {row[3] for row in rows[1:]} == {"La lettre du matin"}
     assert "hors-liste@exemple.fr" not in {row[0] for row in rows}
+    record = LogEntry.objects.get(object_repr="Export CSV des abonnés")
+    assert (record.user.username, record.get_change_message()) == ("relation", "300 abonnés exportés.")
     # Three chunks of 100, each with its subscriptions in one query, rather than a query per row.
     assert len(queries) < 20
 
