@@ -6,7 +6,8 @@ a subscriber's key, secrets that a forged request from another site cannot hold.
 from browsers are refused by their Origin / Sec-Fetch-Site headers (``pagecache.origin``), except
 the one-click unsubscription, which mail providers' servers post without them (RFC 8058).
 
-Pages that carry a token or a key are never cached, never indexed and send no Referer.
+Pages that carry a token or a key are never cached, never indexed, and their address goes in no
+Referer to another site.
 """
 
 from django.conf import settings
@@ -36,9 +37,13 @@ CROSS_SITE_MESSAGE = gettext_lazy("Ce formulaire doit être envoyé depuis notre
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """A page holding a secret of its address (token, key): kept nowhere, indexed nowhere, never in a Referer."""
+    """A page holding a secret of its address (token, key): kept nowhere, indexed nowhere.
+
+    Its address leaves the site in no Referer: the site's policy (SECURE_REFERRER_POLICY,
+    « same-origin ») sends it to our own pages only. Not « no-referrer »: the browser would then
+    post the page's own form with « Origin: null », which the cross-site check rightly refuses.
+    """
     patch_cache_control(response, private=True, no_store=True)
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

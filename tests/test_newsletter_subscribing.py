@@ -3,6 +3,7 @@ confirmation mail and its link, the manage page, the one-click unsubscription â€
 without telling anyone whether an address was already known."""
 
 import re
+import shutil
 from datetime import timedelta
 from html import unescape
 
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from test_html_validity import VNU_JAR, nu_errors
 
 from newsletters import subscribing
 from newsletters.caching import LISTS_TAG, OPEN_LISTS_KEY
@@ -25,14 +27,26 @@ SUBSCRIBE_URL = "/lettres/"
 SAME_SITE = {"origin": "http://testserver", "sec-fetch-site": "same-origin"}
 
 
-@pytest.fixture
+def the_list(slug: str, **fields) -> NewsletterList:
+    """One of the lists migration 0002 creates; made again after a test that emptied the database."""
+    return NewsletterList.objects.get_or_create(slug=slug, defaults=fields)[0]
+
+
+def migrated_lists() -> tuple[NewsletterList, NewsletterList]:
+    return (
+        the_list("lettre-du-matin", name="La lettre du matin", kind="daily", position=1),
+        the_list("alerte-info", name="Alerte info", kind="alert", position=2),
+    )
+
+
+@pytest.fixture(autouse=True)
 def morning():
-    return NewsletterList.objects.get(slug="lettre-du-matin")
+    return migrated_lists()[0]
 
 
 @pytest.fixture
 def alerts():
-    return NewsletterList.objects.get(slug="alerte-info")
+    return migrated_lists()[1]
 
 
 def post(client, data, headers=SAME_SITE, **kwargs):
@@ -160,7 +174,7 @@ def test_subscribe_from_the_footer_then_confirm_by_the_mail(client, morning, mak
     # Following the link confirms nothing (mail scanners follow links): a button does.
     shown = client.get(link)
     assert shown.status_code == 200 and "Confirmer mon inscription" in shown.content.decode()
-    assert "no-store" in shown["Cache-Control"] and shown["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in shown["Cache-Control"] and shown["Referrer-Policy"] == "same-origin"
     assert "jeanne" not in shown.content.decode().lower()
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.PENDING
@@ -377,7 +391,7 @@ def test_the_manage_page_never_shows_the_address_and_is_never_cached(client, sub
     assert re.search(r'value="lettre-du-matin"[^>]* checked', html)
     assert re.search(r'value="alerte-info"(?![^>]* checked)', html)
     assert "no-store" in response["Cache-Control"] and "Cache-Tag" not in response
-    assert response["Referrer-Policy"] == "no-referrer" and not response.cookies
+    assert response["Referrer-Policy"] == "same-origin" and not response.cookies
     assert client.get(manage_url(subscriber)).get("X-Cache") != "HIT"
 
 
@@ -459,3 +473,30 @@ def test_an_unknown_key_or_edition_is_a_french_404(client, subscriber, edition):
         response = client.get(url)
         assert response.status_code == 404 and "Ce lien nâ€™est pas valable" in unescape(response.content.decode())
     assert subscriber.subscriptions.active().count() == 1
+
+
+# Valid HTML ------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (shutil.which("java") and VNU_JAR.exists()), reason="Java and vnu-jar: scripts/ensure-packages.sh"
+)
+def test_every_page_of_subscribing_and_the_confirmation_mail_are_valid_html(client, subscriber, edition, tmp_path):
+    post(client, {"lettres": ["alerte-info"], "email": "claire@exemple.fr"})
+    link = confirm_link(confirmation_mails()[0])
+    pages = {
+        "subscribe": client.get(SUBSCRIBE_URL),
+        "sent": client.get(f"{SUBSCRIBE_URL}?demande=envoyee"),
+        "in-error": post(client, {"lettre": "lettre-du-matin", "email": "claire@"}),
+        "confirm": client.get(link),
+        "confirmed": client.post(link, headers=SAME_SITE),
+        "expired": client.get(link[:-3] + "xx/"),
+        "manage": client.get(manage_url(subscriber)),
+        "unsubscribe": client.get(unsubscribe_url(subscriber, edition)),
+        "unsubscribed": client.post(unsubscribe_url(subscriber, edition)),
+        "unknown": client.get("/lettres/abonnement/inconnue/"),
+    }
+    for name, response in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    (tmp_path / "mail.html").write_text(confirmation_mails()[0].html_body)
+    assert nu_errors(tmp_path) == {}
