@@ -74,8 +74,8 @@ def erase_subscriber(email: str) -> int:
     Their deliveries stay, with their status and no one attached, so that the editions' figures
     are unchanged; the provider's message id and the server's last error go with the person (an
     SMTP refusal often quotes the address). The admin's history of the subscriber is scrubbed
-    too: its entries are named by the address. So are the confirmation mails the outbox kept
-    (the address, and a link to the lists).
+    too: its entries are named by the address. The confirmation mails the outbox kept (the
+    address, and a link to the lists) are deleted.
     """
     with transaction.atomic():
         subscriber = Subscriber.objects.by_email(email).first()
