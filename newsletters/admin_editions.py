@@ -32,7 +32,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.html import escape
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin_frontpage import Composition, found_articles, local_time, search_articles
@@ -155,17 +155,10 @@ def next_send_time(edition: Edition) -> datetime.datetime | None:
     """What « Programmer » proposes: the edition's own time, else the list's next send time."""
     if edition.scheduled_for and edition.scheduled_for > timezone.now():
         return edition.scheduled_for
-    send_time = edition.newsletter.send_time
-    if send_time is None:
+    if edition.newsletter.send_time is None:
         return None
-    zone = timezone.get_current_timezone()
-    today = timezone.localdate()
-    moment = datetime.datetime.combine(today, send_time, tzinfo=zone)
-    return (
-        moment
-        if moment > timezone.now()
-        else datetime.datetime.combine(today + datetime.timedelta(1), send_time, tzinfo=zone)
-    )
+    now = timezone.now()
+    return next(moment for moment in editions.send_times(edition.newsletter, now) if moment > now)
 
 
 def deliveries_counted(**conditions):
@@ -288,10 +281,15 @@ class EditionAdmin(FrenchTitlesMixin, admin.ModelAdmin):
             newsletter = lists.filter(pk=request.POST.get("newsletter") or 0).first()
             if newsletter is not None:
                 edition = editions.new_edition(newsletter, by=request.user)
+                count = edition.items.count()
                 self.message_user(
                     request,
-                    _("Édition préparée avec %(count)d articles : relisez-la, puis programmez-la ou envoyez-la.")
-                    % {"count": edition.items.count()},
+                    ngettext(
+                        "Édition préparée avec %(count)d article : relisez-la, puis programmez-la ou envoyez-la.",
+                        "Édition préparée avec %(count)d articles : relisez-la, puis programmez-la ou envoyez-la.",
+                        count,
+                    )
+                    % {"count": count},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:newsletters_edition_change", args=[edition.pk]))

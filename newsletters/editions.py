@@ -169,15 +169,22 @@ def assemble(edition: Edition, *, now: datetime.datetime | None = None) -> bool:
 # The task worker: each list's edition of the day, made once -----------------------------------
 
 
-def due_send_time(newsletter: NewsletterList, now: datetime.datetime) -> datetime.datetime | None:
-    """The send time whose edition should exist at ``now`` (from an hour before it to an hour after), if any."""
+def send_times(newsletter: NewsletterList, now: datetime.datetime) -> list[datetime.datetime]:
+    """The list's send time today and tomorrow (Paris time), as moments."""
     zone = timezone.get_current_timezone()
     today = timezone.localdate(now, zone)
-    for day in (today, today + datetime.timedelta(days=1)):
-        moment = datetime.datetime.combine(day, newsletter.send_time, tzinfo=zone)
-        if moment - PREPARED_AHEAD <= now < moment + LATE_BY_AT_MOST:
-            return moment
-    return None
+    return [
+        datetime.datetime.combine(day, newsletter.send_time, tzinfo=zone)
+        for day in (today, today + datetime.timedelta(days=1))
+    ]
+
+
+def due_send_time(newsletter: NewsletterList, now: datetime.datetime) -> datetime.datetime | None:
+    """The send time whose edition should exist at ``now`` (from an hour before it to an hour after), if any."""
+    return next(
+        (moment for moment in send_times(newsletter, now) if moment - PREPARED_AHEAD <= now < moment + LATE_BY_AT_MOST),
+        None,
+    )
 
 
 def edition_of_the_day_exists(newsletter: NewsletterList, moment: datetime.datetime) -> bool:
