@@ -106,14 +106,17 @@ def test_an_article_ends_with_the_form_and_shows_it_once(client, make_article):
     assert form_fields(html, "nl")["lettre"] == "lettre-du-matin"
 
 
-def test_a_closed_letter_leaves_the_forms_and_its_pages_are_purged(client, morning, alerts, page_cache):
-    assert 'name="lettre"' in client.get("/").content.decode()
-    assert client.get("/")["X-Cache"] == "HIT"
+def test_a_closed_letter_leaves_the_forms_and_its_pages_are_purged(client, morning, alerts, page_cache, make_article):
+    article_url = make_article("Verdun : le pont rouvert").get_absolute_url()
+    for url in ("/", article_url):
+        assert 'name="lettre"' in client.get(url).content.decode()
+        assert client.get(url)["X-Cache"] == "HIT"
     morning.is_open = False
     morning.save()
-    response = client.get("/")
-    assert response["X-Cache"] != "HIT"
-    assert 'name="lettre"' not in response.content.decode()  # « Alerte info » is not the morning letter
+    for url in ("/", article_url):
+        response = client.get(url)
+        assert response["X-Cache"] != "HIT"
+        assert 'name="lettre"' not in response.content.decode()  # « Alerte info » is not the morning letter
     page = client.get(SUBSCRIBE_URL).content.decode()
     assert 'value="alerte-info"' in page and 'value="lettre-du-matin"' not in page
 
@@ -246,6 +249,19 @@ def test_a_second_request_gets_the_same_page_whatever_the_address_state(client, 
     else:
         assert "/lettres/confirmer/" in mail.body
         assert Subscription.objects.get(subscriber__email=email).status == Subscription.Status.PENDING
+
+
+def test_the_mail_confirms_what_is_new_and_names_what_the_address_already_receives(client, morning, alerts):
+    subscriber = Subscriber.objects.create(email="lea@exemple.fr", confirmed_at=timezone.now())
+    Subscription.objects.create(subscriber=subscriber, newsletter=morning, status="active", consent_text="…")
+    post(client, {"lettres": ["lettre-du-matin", "alerte-info"], "email": "lea@exemple.fr"})
+    [mail] = confirmation_mails()
+    waiting, already = mail.body.split("reçoit déjà")
+    assert "Alerte info" in waiting and "La lettre du matin" not in waiting and "La lettre du matin" in already
+    assert "« Alerte info »" in mail.subject
+    client.post(confirm_link(mail), headers=SAME_SITE)
+    assert subscriber.subscriptions.active().count() == 2
+    assert client.get(manage_link(mail)).status_code == 200
 
 
 def test_an_address_is_not_mailed_again_within_minutes(client, morning, alerts):
