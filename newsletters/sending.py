@@ -219,7 +219,13 @@ class Recorder:
     def sent(self, delivery: Delivery, provider_message_id: str = "") -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                self.sent_statement, [Delivery.Status.SENT, timezone.now(), provider_message_id, delivery.pk]
+                self.sent_statement,
+                [
+                    Delivery.Status.SENT,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    provider_message_id,
+                    delivery.pk,
+                ],
             )
 
     def refused(self, delivery: Delivery, error: str) -> None:

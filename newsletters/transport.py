@@ -158,9 +158,10 @@ class OneByOneTransport(Transport):
         status = getattr(message, "anymail_status", None)
         if status is not None and status.status and status.status <= {"rejected", "invalid"}:
             raise Refused(f"refusé par le fournisseur : {', '.join(sorted(status.status))}")
-        provider_id = (getattr(status, "message_id", None) or "") if status is not None else ""
-        record_sent(str(provider_id)[:200])
-        return Outcome(provider_message_id=str(provider_id)[:200])
+        found = getattr(status, "message_id", None)
+        provider_id = "" if found is None else str(found)[:200]  # an id may be 0 or a number
+        record_sent(provider_id)
+        return Outcome(provider_message_id=provider_id)
 
 
 def end_of_data(data: bytes) -> bytes:

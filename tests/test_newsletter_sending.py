@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core import mail
 from django.core.cache import cache
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -252,6 +253,21 @@ def test_the_tick_is_planned_once_and_takes_back_a_stalled_send(smtp, edition, t
     assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT
     # The chain goes on: the next tick is planned.
     assert DBTaskResult.objects.filter(task_path="newsletters.tasks.tick", status=TaskResultStatus.READY).count() == 1
+
+
+def test_through_an_email_provider_each_copy_is_sent_alone_and_its_message_id_kept(edition, settings, mailoutbox):
+    """django-anymail's test backend stands for Brevo, Mailjet, SES…: one API call a copy, the id it answers stored."""
+    settings.MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+    readers = active_subscribers(edition.newsletter, 3)
+    sending.send_now(edition)
+    run_tasks()
+    sent = list(mail.outbox)
+    assert sorted(message.to[0] for message in sent) == sorted(reader.email for reader in readers)
+    assert all(len(message.to) == 1 for message in sent)
+    assert all(message.anymail_test_params["extra_headers"]["List-Unsubscribe-Post"] for message in sent)
+    ids = set(edition.deliveries.values_list("provider_message_id", flat=True))
+    assert ids == {str(message.anymail_status.message_id) for message in sent} and "" not in ids
+    assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT
 
 
 # The providers' webhooks -------------------------------------------------------------------
