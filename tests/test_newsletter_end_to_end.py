@@ -119,6 +119,28 @@ def wait_for(condition, seconds: float, what: str, log: Path) -> None:
         time.sleep(0.02)
 
 
+def signalled_at_half(smtp, env: dict, log: Path, signum: int, pause: float = 0.0) -> float:
+    """A worker sent ``signum`` once the server has received half the edition (and ``pause`` seconds
+    more); how long it took to exit."""
+    worker = start_worker(env, log)
+    try:
+        wait_for(lambda: smtp.count() >= HOLD_AT, 60, "half the edition not sent", log)
+        time.sleep(pause)
+        worker.send_signal(signum)
+        signalled = time.monotonic()
+        worker.wait(timeout=30)
+        return time.monotonic() - signalled
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+def run_to_the_end(env: dict, log: Path) -> None:
+    """A new worker, until no task is left."""
+    restarted = start_worker(env, log, "--batch")
+    assert restarted.wait(timeout=120) == 0, log.read_text()[-3000:]
+
+
 @pytest.fixture
 def big_edition(transactional_db, make_article):
     # A list of the test's own: the migrations' lists are emptied with the database after each
@@ -151,17 +173,9 @@ def test_a_worker_killed_halfway_and_restarted_sends_each_address_the_edition_on
     log = tmp_path / "worker.log"
     env = worker_environment(smtp.port, tmp_path)
     try:
-        worker = start_worker(env, log)
-        try:
-            wait_for(lambda: smtp.count() >= HOLD_AT, 60, "half the edition not sent", log)
-            # The worker wrote the HOLD_AT-th message and its dot, recorded it, and waits for the
-            # reply the server holds back: killed there, and with the rest of its batch taken.
-            time.sleep(0.5)
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
-        finally:
-            if worker.poll() is None:
-                worker.kill()
+        # The worker wrote the HOLD_AT-th message and its dot, recorded it, and waits for the
+        # reply the server holds back: killed there, and with the rest of its batch taken.
+        signalled_at_half(smtp, env, log, signal.SIGKILL, pause=0.5)
         at_kill = smtp.count()
         assert at_kill < SUBSCRIBERS
         rows = Counter(Delivery.objects.filter(edition=big_edition).values_list("status", flat=True))
@@ -179,8 +193,7 @@ def test_a_worker_killed_halfway_and_restarted_sends_each_address_the_edition_on
             timeout=60,
         )
         assert tick.returncode == 0, tick.stderr
-        restarted = start_worker(env, log, "--batch")
-        assert restarted.wait(timeout=120) == 0, log.read_text()[-3000:]
+        run_to_the_end(env, log)
     finally:
         smtp.stop()
     assert_each_address_received_it_once(smtp, big_edition)
@@ -192,22 +205,12 @@ def test_a_worker_stopped_halfway_finishes_its_batch_and_the_next_one_goes_on(bi
     log = tmp_path / "worker.log"
     env = worker_environment(smtp.port, tmp_path)
     try:
-        worker = start_worker(env, log)
-        try:
-            wait_for(lambda: smtp.count() >= HOLD_AT, 60, "half the edition not sent", log)
-            worker.send_signal(signal.SIGTERM)
-            stopped_at = time.monotonic()
-            worker.wait(timeout=30)
-            # db_worker finishes the task in hand: one batch, bounded.
-            assert time.monotonic() - stopped_at < 10
-        finally:
-            if worker.poll() is None:
-                worker.kill()
+        # db_worker finishes the task in hand: one batch, bounded.
+        assert signalled_at_half(smtp, env, log, signal.SIGTERM) < 10
         assert smtp.count() < SUBSCRIBERS
         assert not Delivery.objects.filter(edition=big_edition, status=Delivery.Status.SENDING).exists()
         # No tick needed: the stopped worker's last task had enqueued the next one.
-        restarted = start_worker(env, log, "--batch")
-        assert restarted.wait(timeout=120) == 0, log.read_text()[-3000:]
+        run_to_the_end(env, log)
     finally:
         smtp.stop()
     assert_each_address_received_it_once(smtp, big_edition)
