@@ -13,6 +13,7 @@ minute's tick (``release_stale``, ``restart_stalled``) takes back what a killed 
 How a worker killed at any moment still sends each subscriber one copy: docs/newsletters.md.
 """
 
+import contextlib
 import logging
 import math
 import time
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -393,7 +394,9 @@ class fast_commits:
 
     def __exit__(self, *exc):
         if self.active and connection.connection is not None:
-            with connection.cursor() as cursor:
+            # A connection lost meanwhile: its session is gone with the setting, and the error that
+            # ended the batch is the one to tell.
+            with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
         return False
 
