@@ -59,6 +59,10 @@ def _classify(error: BaseException) -> Exception:
         if codes and all(500 <= code < 600 for code in codes):
             return Refused(describe(error))
         return Deferred(describe(error))
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        # Our own address refused (a relay not set up for it): no copy of the batch can go, and none
+        # is the reader's fault. The batch waits for someone to fix it rather than refusing everyone.
+        return Deferred(describe(error), connection_lost=True)
     if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError):
         return Deferred(describe(error), connection_lost=True)
     if isinstance(error, smtplib.SMTPResponseException):

@@ -29,6 +29,12 @@ pytestmark = pytest.mark.django_db
 class _Refusing(_Collector):
     """Refuses some addresses the way real servers do: « inconnu » for good (550), « plein » for now (452)."""
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address.startswith("interdit"):
+            return "553 5.7.1 Sender address rejected: not owned by you"
+        envelope.mail_from = address
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("inconnu"):
             return "550 5.1.1 No such user"
@@ -171,6 +177,22 @@ def test_a_server_down_delays_the_batch_and_nothing_is_lost(smtp, edition, time_
     run_tasks()
     assert len(smtp.received) == 4
     assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT
+
+
+def test_our_sender_refused_by_the_relay_refuses_no_reader(smtp, edition, settings, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    settings.NEWSLETTER_FROM_EMAIL = "interdit@republicain-sillon.fr"
+    active_subscribers(edition.newsletter, 4)
+    sending.send_now(edition)
+    run_tasks()
+    assert smtp.received == []
+    assert not edition.deliveries.filter(status=Delivery.Status.REFUSED).exists()
+    assert edition.deliveries.filter(status=Delivery.Status.PENDING).count() == 4
+    # Fixed by the time of the next attempt: everything goes.
+    settings.NEWSLETTER_FROM_EMAIL = "lettres@republicain-sillon.fr"
+    time_machine.shift(timedelta(seconds=sending.RETRY_SECONDS[0]))
+    run_tasks()
+    assert len(smtp.received) == 4
 
 
 def test_rows_a_killed_worker_left_taken_are_sent_again_and_those_recorded_are_not(
