@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -290,6 +291,17 @@ def test_through_an_email_provider_each_copy_is_sent_alone_and_its_message_id_ke
     ids = set(edition.deliveries.values_list("provider_message_id", flat=True))
     assert ids == {str(message.anymail_status.message_id) for message in sent} and "" not in ids
     assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENT
+
+
+def test_the_tick_command_runs_it_now_and_schedule_plans_it_once(smtp, edition):
+    cache.clear()
+    active_subscribers(edition.newsletter, 1)
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SCHEDULED, scheduled_for=timezone.now())
+    call_command("newsletters_tick", schedule=True, verbosity=0)
+    call_command("newsletters_tick", schedule=True, verbosity=0)
+    assert Edition.objects.get(pk=edition.pk).status == Edition.Status.SENDING  # started by the command itself
+    planned = DBTaskResult.objects.filter(task_path="newsletters.tasks.tick", status=TaskResultStatus.READY)
+    assert planned.count() == 1
 
 
 # The providers' webhooks -------------------------------------------------------------------
