@@ -99,13 +99,16 @@ def cancel_schedule(edition: Edition, *, by=None) -> bool:
 
 def send_test(edition: Edition, address: str):
     """One copy of the edition to ``address`` (« m’envoyer un test »), through the outbox: the same
-    HTML, text and headers as a subscriber's, with links that lead nowhere (key « apercu »)."""
+    HTML and text as a subscriber's, with links that lead nowhere (key « apercu »), without the
+    List-Unsubscribe headers."""
     message = EditionMail(edition).message_for(Subscriber(email=address, key="apercu"))
     headers = {
         name: value
         for name, value in message.extra_headers.items()
         # Each test is a mail of its own: a Message-ID used twice would hide the second in the inbox.
-        if name != "Message-ID"
+        # List-Unsubscribe would lead nowhere (key « apercu »), and the outbox's mail folds long
+        # headers at 78 characters, which turns it into encoded words clients cannot read.
+        if name not in ("Message-ID", "List-Unsubscribe", "List-Unsubscribe-Post")
     }
     headers["Reply-To"] = ", ".join(message.reply_to)
     return outbox_mail.send(

@@ -189,7 +189,8 @@ def test_the_test_send_goes_through_the_outbox_to_the_editor_only(morning_editio
     (mail,) = Mail.objects.all()
     assert mail.recipients == ["redac.chef@republicain-sillon.fr"]
     assert mail.subject == f"[Test] {morning_edition.subject}"
-    assert "List-Unsubscribe" in mail.headers and "Message-ID" not in mail.headers
+    assert mail.headers["List-Id"] == "La lettre du matin <lettre-du-matin.www.republicain-sillon.fr>"
+    assert "List-Unsubscribe" not in mail.headers and "Message-ID" not in mail.headers
     assert "Le budget de Metz voté" in mail.html_body
     (delivered,) = mailoutbox
     assert delivered.to == ["redac.chef@republicain-sillon.fr"]
