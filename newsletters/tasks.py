@@ -41,16 +41,32 @@ def send_edition(edition_id: int) -> str:
     return f"{result.sent} sent, {result.refused} refused, {result.deferred} deferred; {state}"
 
 
+# A tick's steps, in the order that lets each see the previous one's work. Looked up when they run:
+# ``editions`` imports ``sending``, which imports this module.
+TICK_STEPS = [
+    ("started", lambda now: sending.start_due(now)),
+    ("released", lambda now: sending.release_stale(now)),
+    ("restarted", lambda now: sending.restart_stalled(now)),
+    ("expired", lambda now: subscribing.delete_expired(now)),
+    ("prepared", lambda now: editions.prepare_automatic_editions(now)),
+]
+
+
 def run_tick(now=None) -> dict[str, object]:
-    """One tick's work, in the order that lets each step see the previous one's."""
+    """One tick's work; what each step did. A step that fails does not keep the others from running
+    (a bug in preparing editions must not stop sends from being taken back); the first error is
+    raised at the end, so that the task is marked failed and the command exits with it."""
     now = now or timezone.now()
-    return {
-        "started": sending.start_due(now),
-        "released": sending.release_stale(now),
-        "restarted": sending.restart_stalled(now),
-        "expired": subscribing.delete_expired(now),
-        "prepared": editions.prepare_automatic_editions(now),
-    }
+    done, errors = {}, []
+    for name, step in TICK_STEPS:
+        try:
+            done[name] = step(now)
+        except Exception as error:
+            logger.exception("Newsletters' tick: step « %s » failed", name)
+            done[name], errors = f"failed ({type(error).__name__})", [*errors, error]
+    if errors:
+        raise errors[0]
+    return done
 
 
 @task

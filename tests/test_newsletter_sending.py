@@ -304,6 +304,22 @@ def test_the_tick_command_runs_it_now_and_schedule_plans_it_once(smtp, edition):
     assert planned.count() == 1
 
 
+def test_a_failing_step_of_the_tick_keeps_the_others_running(smtp, edition, monkeypatch, settings, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    active_subscribers(edition.newsletter, 2)
+    sending.send_now(edition)
+    sending.start(edition.pk)
+    Delivery.objects.update(status=Delivery.Status.SENDING, claimed_at=timezone.now())  # a killed worker's
+    DBTaskResult.objects.all().delete()
+    time_machine.shift(timedelta(seconds=settings.NEWSLETTER_STALE_SECONDS + 1))
+    monkeypatch.setattr(tasks, "TICK_STEPS", [("started", lambda now: 1 / 0), *tasks.TICK_STEPS[1:]])
+    with pytest.raises(ZeroDivisionError):
+        tasks.run_tick()
+    assert not Delivery.objects.filter(status=Delivery.Status.SENDING).exists()  # taken back all the same
+    run_tasks()
+    assert len(smtp.received) == 2
+
+
 # The providers' webhooks -------------------------------------------------------------------
 
 
