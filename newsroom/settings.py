@@ -85,15 +85,16 @@ INSTALLED_APPS = [
     "documents",
     "django_prose_editor",
     "articles",
-    # Before comments: its part of the article page (the entries) comes above the comment thread.
+    # The article page's parts come in this order below the article: the live's entries, then the
+    # newsletter's form where a reader who has finished reading is, then the comment thread.
     "live",
+    "newsletters",
+    "anymail",
     "comments",
     "search",
     "pages",
     "alerts",
     "popularity",
-    "newsletters",
-    "anymail",
     "wordpress",
 ]
 

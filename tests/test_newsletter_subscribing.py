@@ -104,6 +104,8 @@ def test_an_article_ends_with_the_form_and_shows_it_once(client, make_article):
     assert html.count('class="nl"') == 1  # the article's, not the footer's too
     assert 'id="nl-article-e"' in html and 'id="nl-pied-e"' not in html
     assert form_fields(html, "nl")["lettre"] == "lettre-du-matin"
+    # Where a reader who has finished the article is: before the comments, not under them.
+    assert html.index('id="nl-article-e"') < html.index('id="commentaires"')
 
 
 def test_a_closed_letter_leaves_the_forms_and_its_pages_are_purged(client, morning, alerts, page_cache, make_article):
