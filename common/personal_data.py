@@ -58,15 +58,17 @@ def register(
 
 
 def registered() -> tuple[PersonalDataKind, ...]:
-    return tuple(_kinds.values())
+    """Every kind, by label: the page and the JSON document list them in an order that does not
+    depend on the order apps are installed in."""
+    return tuple(sorted(_kinds.values(), key=lambda kind: str(kind.label)))
 
 
 def allowed_kinds(user) -> tuple[PersonalDataKind, ...]:
-    return tuple(kind for kind in _kinds.values() if kind.allowed(user))
+    return tuple(kind for kind in registered() if kind.allowed(user))
 
 
 def left_out_kinds(user) -> tuple[PersonalDataKind, ...]:
-    return tuple(kind for kind in _kinds.values() if not kind.allowed(user))
+    return tuple(kind for kind in registered() if not kind.allowed(user))
 
 
 def _kinds_for(user) -> tuple[PersonalDataKind, ...]:

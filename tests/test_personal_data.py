@@ -277,7 +277,7 @@ def test_erase_takes_the_subscriber_and_keeps_the_editions_figures(chief_client,
     assert not Mail.objects.filter(recipients=[READER_EMAIL]).exists()
     assert Mail.objects.filter(recipients=[OTHER_EMAIL]).count() == 1
     message = text_of(chief_client.get(response["Location"]))
-    assert "Données effacées — Commentaires : 3, Abonnements aux lettres : 2." in message
+    assert "Données effacées — Abonnements aux lettres : 2, Commentaires : 3." in message
     assert READER_EMAIL not in message.lower()
 
 
