@@ -106,6 +106,20 @@ def make_comment(db, moderator):
 
 
 @pytest.fixture
+def make_jeanne_comment(make_comment, article):
+    """A comment by Jeanne (``factories.JEANNE_EMAIL``), the reader whose data is asked for, on the test
+    module's ``article`` unless told otherwise; pending unless told otherwise."""
+
+    def make(body="Très bon article.", **fields):
+        fields.setdefault("author_name", "Jeanne Lefèvre")
+        fields.setdefault("author_email", factories.JEANNE_EMAIL)
+        fields.setdefault("ip_address", "203.0.113.7")
+        return make_comment(fields.pop("article", article), body, **fields)
+
+    return make
+
+
+@pytest.fixture
 def make_approved_comment(make_comment):
     """A comment already in the article's thread: posted earlier and approved by ``moderator``."""
     return functools.partial(make_comment, status=Comment.Status.APPROVED)

@@ -163,3 +163,7 @@ def make_document(data=None, *, name="budget.pdf", title="Budget primitif 2024",
     document.attach(check_upload(SimpleUploadedFile(name, data or draw_pdf([title]))))
     document.save()
     return document
+
+
+# The reader whose personal data the moderation and data-request tests ask for.
+JEANNE_EMAIL = "lecteur.fidele@exemple.fr"

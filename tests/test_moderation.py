@@ -13,13 +13,14 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone
+from factories import JEANNE_EMAIL
 
 from comments.models import BlockedTerm, Comment, refresh_comment_count
 
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
-READER_EMAIL = "lecteur.fidele@exemple.fr"
+READER_EMAIL = JEANNE_EMAIL
 
 
 # Helpers ------------------------------------------------------------------------
@@ -62,20 +63,6 @@ def assert_moderated(comment, status, by):
 @pytest.fixture
 def article(make_article):
     return make_article("Le marché couvert de Metz rouvre", slug="marche-couvert")
-
-
-@pytest.fixture
-def make_jeanne_comment(make_comment, article):
-    """A comment by Jeanne, the reader whose data is asked for below, on the market article unless told
-    otherwise; pending unless told otherwise (any other status is the moderator's decision)."""
-
-    def make(body="Très bon article.", **fields):
-        fields.setdefault("author_name", "Jeanne Lefèvre")
-        fields.setdefault("author_email", READER_EMAIL)
-        fields.setdefault("ip_address", "203.0.113.7")
-        return make_comment(fields.pop("article", article), body, **fields)
-
-    return make
 
 
 @pytest.fixture

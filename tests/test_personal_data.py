@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from factories import JEANNE_EMAIL
 from test_privacy import crawl, everything_sent, find_leaks, leaks_in
 
 from articles.models import Article
@@ -24,7 +25,7 @@ from outbox.models import Mail
 pytestmark = pytest.mark.django_db
 
 Status = Comment.Status
-READER_EMAIL = "lecteur.fidele@exemple.fr"
+READER_EMAIL = JEANNE_EMAIL
 OTHER_EMAIL = "autre.lecteur@exemple.org"
 CONSENT = "J’accepte de recevoir « La lettre du matin » à cette adresse. Désinscription en un clic."
 
@@ -43,19 +44,6 @@ def text_of(response) -> str:
 @pytest.fixture
 def article(make_article):
     return make_article("Le marché couvert de Metz rouvre", slug="marche-couvert")
-
-
-@pytest.fixture
-def make_jeanne_comment(make_comment, article):
-    """A comment by Jeanne, the reader whose data is asked for; pending unless told otherwise."""
-
-    def make(body="Très bon article.", **fields):
-        fields.setdefault("author_name", "Jeanne Lefèvre")
-        fields.setdefault("author_email", READER_EMAIL)
-        fields.setdefault("ip_address", "203.0.113.7")
-        return make_comment(fields.pop("article", article), body, **fields)
-
-    return make
 
 
 @pytest.fixture
