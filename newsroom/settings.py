@@ -198,6 +198,28 @@ if env_bool("DATABASE_POOL", False):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": _pool_min_size, "max_size": _pool_max_size}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A read replica (PostgreSQL streaming replication), when DATABASE_REPLICA_URL is set: anonymous
+# readers' queries go to it; staff, writes and the rest of a request or session after a write go to
+# the primary (newsroom/replica.py, docs/deploying.md). A replica out of reach or lagging more than
+# NEWSROOM_REPLICA_MAX_LAG_SECONDS behind sends reads back to the primary without an error.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # Django's test runner makes no database of its own for the replica: it reads the primary's
+        # test database through the replica's server (see tests), never a second copy.
+        "TEST": {"MIRROR": "default"},
+    }
+    if "pool" in DATABASES["default"].get("OPTIONS", {}):
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(DATABASES["default"]["OPTIONS"]["pool"])
+    DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("NEWSROOM_REPLICA_MAX_LAG_SECONDS", 5)
+# After a write, the session (or the anonymous visitor, by a cookie) reads from the primary this long.
+REPLICA_PIN_SECONDS = env_int("NEWSROOM_REPLICA_PIN_SECONDS", 10)
+
 # The cache holds the page cache, the section menu and the comment rate limits, so it
 # must be shared by every worker process of every app server: Redis in production
 # (REDIS_URL), otherwise files under var/cache, which the processes of one machine share.
@@ -251,8 +273,12 @@ PAGE_CACHE_QUERY_PARAMETERS = {"page", "p", "repondre", "commentaires"}
 CDN_PURGE_URL = os.environ.get("NEWSROOM_CDN_PURGE_URL", "")
 CDN_PURGE_TOKEN = os.environ.get("NEWSROOM_CDN_PURGE_TOKEN", "")
 CDN_PURGE_TIMEOUT_SECONDS = env_int("NEWSROOM_CDN_PURGE_TIMEOUT_SECONDS", 3)
+# Varnish servers in front (deploy/varnish/), each purged by xkey for every committed change's tags,
+# through the task worker with retries (pagecache/varnish.py): « http://10.0.0.5:6081, http://10.0.0.6:6081 ».
+VARNISH_PURGE_URLS = env_list("NEWSROOM_VARNISH_PURGE_URLS", [])
 PAGE_CACHE_PURGE_HOOK = os.environ.get(
-    "NEWSROOM_PAGE_CACHE_PURGE_HOOK", "pagecache.cdn.post_tags" if CDN_PURGE_URL else ""
+    "NEWSROOM_PAGE_CACHE_PURGE_HOOK",
+    "pagecache.varnish.purge_tags" if VARNISH_PURGE_URLS else "pagecache.cdn.post_tags" if CDN_PURGE_URL else "",
 )
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -278,8 +304,34 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
 # app serves it itself when tried without a proxy. DEBUG always does.
 SERVE_MEDIA = DEBUG or env_bool("NEWSROOM_SERVE_MEDIA", False)
 
+# Media on S3-compatible object storage (Scaleway, OVH, AWS, MinIO, Garage…) through django-storages,
+# when NEWSROOM_MEDIA_S3_BUCKET is set: uploads, renditions and documents go to the bucket and readers
+# load them from NEWSROOM_MEDIA_S3_PUBLIC_URL (the bucket's public address or a CDN in front of it).
+MEDIA_S3_BUCKET = os.environ.get("NEWSROOM_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("NEWSROOM_MEDIA_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("NEWSROOM_MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("NEWSROOM_MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("NEWSROOM_MEDIA_S3_SECRET_KEY") or None,
+            # Public files at stable addresses: no signed, expiring links in cached pages.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "custom_domain": os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL", "").split("://", 1)[-1].rstrip("/") or None,
+            "url_protocol": os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL", "https://").split("://", 1)[0] + ":",
+        },
+    }
+    if os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL"):
+        MEDIA_URL = os.environ["NEWSROOM_MEDIA_S3_PUBLIC_URL"].rstrip("/") + "/"
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
