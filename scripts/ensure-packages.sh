@@ -32,6 +32,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # runs the Nu HTML Checker
+# Varnish and its xkey module (tag purges): the tests of deploy/varnish/ and of `make cluster`.
+command -v varnishd >/dev/null 2>&1 || missing+=(varnish)
+ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "== installing ${missing[*]}"
