@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /sante/ for the health probes, before anything else: no HTTPS redirect, Host check, cache or session.
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # On every response, cached pages included: the browser features the site never uses, off.
     "newsroom.middleware.PermissionsPolicyMiddleware",
@@ -128,7 +130,7 @@ if not DEBUG:
     # Each app server serves the collected, compressed, fingerprinted static
     # files itself; with DEBUG on, runserver serves them straight from static/. First after
     # SecurityMiddleware: a static file never goes through the old addresses nor the page cache.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "newsroom.urls"
 

@@ -6,10 +6,14 @@ from django.views.static import serve
 
 from articles import seo_views
 
+from . import health
+
 # A database out of reach answers 503 with Retry-After (newsroom.errors), any other error 500.
 handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
+    # The health probes' address; HealthCheckMiddleware answers it first, this names it (reverse("health")).
+    path("sante/", health.health, name="health"),
     path(
         "admin/jsi18n/editeur/",
         JavaScriptCatalog.as_view(packages=["django_prose_editor"]),
