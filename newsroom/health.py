@@ -17,9 +17,12 @@ import socket
 import threading
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse, HttpResponseNotAllowed
+
+from . import replica
 
 HEALTH_PATH = "/sante/"
 _LOG_EVERY_SECONDS = 60
@@ -51,6 +54,18 @@ def _cache_answers() -> bool:
         return False
 
 
+def _replica_line() -> str | None:
+    # What this process last learned, without asking: a replica that hangs must not slow the probe.
+    if replica.REPLICA_DB_ALIAS not in settings.DATABASES:
+        return None
+    state = replica.last_known_state()
+    if state is None:
+        return "réplique : pas encore interrogée"
+    if state.usable:
+        return f"réplique : ok (retard {state.lag_seconds:.1f} s)"
+    return f"réplique : {state.reason}, lectures sur la base principale"
+
+
 def health(request):
     """200 « ok » or 503 with what does not answer; the replica's state on its own line."""
     if request.method not in ("GET", "HEAD"):
@@ -62,6 +77,8 @@ def health(request):
         f"base de données : {'ok' if database_ok else 'ne répond pas'}",
         f"cache : {'ok' if cache_ok else 'ne répond pas'}",
     ]
+    if (replica_line := _replica_line()) is not None:
+        lines.append(replica_line)
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     if not (database_ok and cache_ok):

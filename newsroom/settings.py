@@ -215,12 +215,22 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         # test database through the replica's server (see tests), never a second copy.
         "TEST": {"MIRROR": "default"},
     }
+    # A replica that does not answer costs one request 2 s (libpq's shortest connect timeout), then
+    # nothing until REPLICA_RETRY_SECONDS: it is marked down in that process (newsroom/replica.py).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     if "pool" in DATABASES["default"].get("OPTIONS", {}):
-        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = dict(DATABASES["default"]["OPTIONS"]["pool"])
+        DATABASES["replica"]["OPTIONS"]["pool"] = {**DATABASES["default"]["OPTIONS"]["pool"], "timeout": 2}
     DATABASE_ROUTERS = ["newsroom.replica.ReplicaRouter"]
+    # Around everything that may query: each request's reading rules, set and cleared.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("newsroom.health.HealthCheckMiddleware") + 1, "newsroom.replica.ReplicaRoutingMiddleware"
+    )
 REPLICA_MAX_LAG_SECONDS = env_int("NEWSROOM_REPLICA_MAX_LAG_SECONDS", 5)
 # After a write, the session (or the anonymous visitor, by a cookie) reads from the primary this long.
 REPLICA_PIN_SECONDS = env_int("NEWSROOM_REPLICA_PIN_SECONDS", 10)
+# Each process asks the replica its lag this often while it is well, and again this long after it failed.
+REPLICA_CHECK_SECONDS = env_int("NEWSROOM_REPLICA_CHECK_SECONDS", 2)
+REPLICA_RETRY_SECONDS = env_int("NEWSROOM_REPLICA_RETRY_SECONDS", 10)
 
 # The cache holds the page cache, the section menu and the comment rate limits, so it
 # must be shared by every worker process of every app server: Redis in production
