@@ -2,17 +2,21 @@
 
 It stays the same when the file is replaced, so articles link to it rather than to the
 stored file's random name. Answers byte ranges (``Range: bytes=…``), without which Safari
-plays no video and no browser can seek in one. Never kept by the page cache: the view does
-not tag its page (``pagecache.tag``), and a streamed response is never stored anyway.
+plays no video and no browser can seek in one. On object storage (S3), a public PDF, audio or
+video is a redirect to the bucket's address instead, which answers ranges itself. Never kept by
+the page cache: the view does not tag its page (``pagecache.tag``), and a streamed response is
+never stored anyway.
 """
 
 import re
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_safe
+
+from images.models import stores_local_files
 
 from . import visibility
 from .models import Document
@@ -35,6 +39,10 @@ def document(request, pk: int):
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return headers(not_modified, document, etag, last_modified, private)
+    if document.format.inline and not private and not stores_local_files(document.file.storage):
+        return stored_file_redirect(document, etag, last_modified)
+    # Streamed from the storage: a local file, or what the bucket cannot say itself (an office file's
+    # name from its title, a document hidden from readers), read into a temporary file first.
     try:
         stored = document.file.open("rb")
     except FileNotFoundError:
@@ -44,6 +52,20 @@ def document(request, pk: int):
     whole = if_range is not None and if_range not in (etag, http_date(last_modified))
     response = ranged_response(request, stored, document, whole=whole)
     return headers(response, document, etag, last_modified, private)
+
+
+def stored_file_redirect(document: Document, etag: str, last_modified: int):
+    """On object storage, send a public PDF, audio or video to the bucket's (or CDN's) address.
+
+    The cheapest correct answer there: the bucket answers byte ranges, types and caching itself,
+    and a 500 Mo video no longer holds an app server's worker for the whole download. A replaced
+    file has a new name, so the redirect is kept no longer than the file would be (an hour).
+    """
+    response = HttpResponseRedirect(document.file.url)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
 
 
 def ranged_response(request, stored, document: Document, *, whole: bool):

@@ -236,3 +236,12 @@ def remove_empty_folder(storage: Storage, folder: str) -> None:
     """Remove a folder left empty; object storages have no folders, and a non-empty one stays."""
     with contextlib.suppress(NotImplementedError, OSError):
         os.rmdir(storage.path(folder))
+
+
+def stores_local_files(storage: Storage) -> bool:
+    """Whether the storage keeps its files on this machine's disk (not an object storage such as S3)."""
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True

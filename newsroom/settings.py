@@ -8,6 +8,7 @@ DEBUG on, SQLite and media files under ``var/``.
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -320,9 +321,13 @@ SERVE_MEDIA = DEBUG or env_bool("NEWSROOM_SERVE_MEDIA", False)
 # when NEWSROOM_MEDIA_S3_BUCKET is set: uploads, renditions and documents go to the bucket and readers
 # load them from NEWSROOM_MEDIA_S3_PUBLIC_URL (the bucket's public address or a CDN in front of it).
 MEDIA_S3_BUCKET = os.environ.get("NEWSROOM_MEDIA_S3_BUCKET", "")
+MEDIA_ORIGINS: list[str] = []  # other origins readers load media from
 if MEDIA_S3_BUCKET:
+    # The public address may hold a path (« http://127.0.0.1:9000/bucket », a path-style address):
+    # django-storages writes « <protocol>//<custom_domain>/<name> », so the path stays in custom_domain.
+    _media_public = urlsplit(os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL", "").strip())
     _media_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "images.storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_S3_BUCKET,
             "endpoint_url": os.environ.get("NEWSROOM_MEDIA_S3_ENDPOINT") or None,
@@ -333,12 +338,29 @@ if MEDIA_S3_BUCKET:
             "querystring_auth": False,
             "default_acl": None,
             "file_overwrite": False,
-            "custom_domain": os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL", "").split("://", 1)[-1].rstrip("/") or None,
-            "url_protocol": os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL", "https://").split("://", 1)[0] + ":",
+            "custom_domain": (_media_public.netloc + _media_public.path).rstrip("/") or None,
+            "url_protocol": f"{_media_public.scheme or 'https'}:",
+            # A file read back (a kept upload, a document streamed to staff) goes to a temporary
+            # file beyond 8 Mo rather than memory: a 500 Mo video must not sit in a worker.
+            "max_memory_size": 8 * 1024 * 1024,
+            # Every media name holds a fresh random key and is never rewritten: image files may be
+            # kept for a year. Documents an hour, as /documents/<id>/ promises: a document deleted
+            # or hidden is gone from every cache within the hour.
+            "cache_control": {
+                "images/": "public, max-age=31536000, immutable",
+                "": "public, max-age=3600",
+            },
         },
     }
-    if os.environ.get("NEWSROOM_MEDIA_S3_PUBLIC_URL"):
-        MEDIA_URL = os.environ["NEWSROOM_MEDIA_S3_PUBLIC_URL"].rstrip("/") + "/"
+    if _media_public.netloc:
+        MEDIA_URL = urlunsplit(_media_public).rstrip("/") + "/"
+    # Pages load pictures, and players the audio and video /documents/<id>/ redirects to, from there:
+    # the Content-Security-Policy below lets them.
+    _media_address = urlsplit(MEDIA_URL if _media_public.netloc else os.environ.get("NEWSROOM_MEDIA_S3_ENDPOINT", ""))
+    if _media_address.netloc:
+        MEDIA_ORIGINS = [f"{_media_address.scheme or 'https'}://{_media_address.netloc}"]
+    # Readers get media from the bucket's address: the app has nothing to serve under MEDIA_URL.
+    SERVE_MEDIA = False
 else:
     _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
@@ -392,7 +414,8 @@ SECURE_CSP = {
     # 500 and 503 pages, which must need no other file, have one too. Attributes only: a <style> element
     # injected in a page would still be refused.
     "style-src-attr": [CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *MEDIA_ORIGINS],
+    **({"media-src": [CSP.SELF, *MEDIA_ORIGINS]} if MEDIA_ORIGINS else {}),
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
