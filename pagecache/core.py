@@ -36,6 +36,7 @@ forbids it too, which is why storing a page gives its tags both marks.
 import contextlib
 import contextvars
 import fcntl
+import inspect
 import logging
 import os
 import threading
@@ -367,7 +368,10 @@ class _PurgeAfterCommit:
         hook = purge_hook()
         if hook is not None:
             try:
-                hook(tags)
+                if takes_at_once(hook):
+                    hook(tags, at_once=sorted(self.at_once))
+                else:
+                    hook(tags)
             except Exception:
                 logger.exception("CDN purge hook failed for %s", tags)
 
@@ -375,6 +379,15 @@ class _PurgeAfterCommit:
 def purge_hook() -> Callable[[list[str]], None] | None:
     path = settings.PAGE_CACHE_PURGE_HOOK
     return import_string(path) if path else None
+
+
+def takes_at_once(hook: Callable) -> bool:
+    """Whether a purge hook takes ``at_once=`` (the tags, among those given, to purge hard: content
+    withdrawn, see ``purge``). A hook taking only the list of tags gets only that."""
+    try:
+        return "at_once" in inspect.signature(hook).parameters
+    except (TypeError, ValueError):  # a callable without a signature Python can read
+        return False
 
 
 # Moments at which pages change without any write (a scheduled article appearing), by tag.

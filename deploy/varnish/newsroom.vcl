@@ -53,11 +53,12 @@ sub vcl_init {
 include "newsroom-backends.vcl";
 
 sub vcl_recv {
-    # Headers of ours that only Varnish may set.
-    unset req.http.x-newsroom-cache;
-    unset req.http.x-newsroom-no-grace;
     if (req.restarts == 0) {
+        # Headers of ours that only Varnish sets, and only for itself.
+        unset req.http.x-newsroom-cache;
         unset req.http.x-newsroom-restarted;
+        unset req.http.x-newsroom-stale-if-error;
+        unset req.http.x-newsroom-purged;
     }
 
     if (req.method == "PURGE") {
@@ -100,7 +101,7 @@ sub vcl_recv {
     # One order of parameters, one object (the app reads them in any order).
     set req.url = std.querysort(req.url);
 
-    if (req.http.x-newsroom-restarted) {
+    if (req.http.x-newsroom-restarted && !req.http.x-newsroom-stale-if-error) {
         # vcl_hit found a copy past its stale-while-revalidate with app servers healthy: fetch it.
         set req.grace = 0s;
     }
@@ -127,6 +128,11 @@ sub vcl_hash {
 }
 
 sub vcl_hit {
+    if (req.http.x-newsroom-stale-if-error) {
+        # Fetching it again failed on every app server (vcl_deliver): the stale copy, not an error.
+        set req.http.x-newsroom-cache = "HIT-GRACE";
+        return (deliver);
+    }
     if (obj.ttl >= 0s) {
         set req.http.x-newsroom-cache = "HIT";
         return (deliver);
@@ -144,6 +150,10 @@ sub vcl_hit {
 }
 
 sub vcl_miss {
+    if (req.http.x-newsroom-stale-if-error) {
+        # No stale copy to fall back on: the fetch already failed on every app server.
+        return (synth(503, "Service Unavailable"));
+    }
     set req.http.x-newsroom-cache = "MISS";
 }
 
@@ -162,9 +172,16 @@ sub vcl_backend_response {
     if (beresp.status >= 500 && bereq.retries < 2 && bereq.method ~ "^(GET|HEAD)$") {
         return (retry);
     }
-    if (beresp.status >= 500 && bereq.is_bgfetch) {
-        # Keep serving the stale copy rather than replace it with an error.
-        return (abandon);
+    if (beresp.status >= 500) {
+        if (bereq.is_bgfetch) {
+            # Keep serving the stale copy rather than replace it with an error.
+            return (abandon);
+        }
+        # Never kept, not even as a hit-for-miss that would hide the stale copy from vcl_deliver's retry.
+        set beresp.ttl = 0s;
+        set beresp.grace = 0s;
+        set beresp.uncacheable = true;
+        return (deliver);
     }
     if (bereq.uncacheable) {
         return (deliver);
@@ -203,6 +220,12 @@ sub vcl_backend_error {
 }
 
 sub vcl_deliver {
+    if (resp.status >= 500 && req.http.x-newsroom-cache == "MISS" && !req.http.x-newsroom-stale-if-error) {
+        # Every app server failed (down but not yet found sick by the probes, or answering errors):
+        # look up again, for a stale copy this time (« stale if error »).
+        set req.http.x-newsroom-stale-if-error = "1";
+        return (restart);
+    }
     set resp.http.X-Cache = req.http.x-newsroom-cache;
     if (obj.uncacheable && req.http.x-newsroom-cache == "MISS") {
         # A miss on something never kept (hit-for-miss): say so.
@@ -224,4 +247,16 @@ sub vcl_deliver {
 
 sub vcl_synth {
     set resp.http.X-Cache = "SYNTH";
+    if (resp.status == 503) {
+        # What readers see when no app server answers and no copy is kept: in French, like the site.
+        set resp.http.Content-Type = "text/html; charset=utf-8";
+        set resp.http.Retry-After = "10";
+        set resp.http.Cache-Control = "no-store";
+        synthetic({"<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Site momentanément indisponible</title></head>
+<body><h1>Site momentanément indisponible</h1>
+<p>Nous ne pouvons pas afficher cette page pour l’instant. Réessayez dans quelques instants.</p></body></html>
+"});
+        return (deliver);
+    }
 }
