@@ -12,6 +12,10 @@ With ``DATABASE_REPLICA_URL`` set, the settings add the ``replica`` database, ``
   and no transaction is open on the primary;
 - the visitor wrote nothing in the last ``REPLICA_PIN_SECONDS`` (after a write, a signed cookie
   pins them to the primary: an anonymous commenter sees their held comment at once);
+- nobody wrote anything in the last ``REPLICA_FENCE_SECONDS`` (the write fence, a mark in the
+  shared cache): a write purges the pages, menus and schedules it changes, and what is rendered
+  again right after must come from the primary, or a replica a few milliseconds behind would put
+  the old data back in the shared cache until the next purge;
 - this process last found the replica reachable and less than ``REPLICA_MAX_LAG_SECONDS`` behind.
 
 The replica's state is known per process (``ReplicaHealth``): checked at most every
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signals
+from django.core.cache import cache
 from django.core.signing import BadSignature
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 
@@ -43,6 +48,8 @@ REPLICA_DB_ALIAS = "replica"
 PIN_COOKIE = "lecture_fraiche"
 PIN_COOKIE_SALT = "newsroom.replica.pin"
 READ_METHODS = {"GET", "HEAD"}
+# In the shared cache: until when (Unix time) everyone reads the primary, after the last write.
+FENCE_KEY = "replica:fence"
 
 # How far behind the replica is, in seconds; 0 when it has replayed all it received and still
 # streams (an idle primary writes nothing: the last replayed commit's age then grows without any
@@ -133,6 +140,34 @@ def last_known_state() -> ReplicaState | None:
     return health.state
 
 
+def raise_fence() -> None:
+    """After a write: everyone, on every app server, reads the primary for ``REPLICA_FENCE_SECONDS``."""
+    seconds = settings.REPLICA_FENCE_SECONDS
+    if seconds > 0:
+        cache.set(FENCE_KEY, time.time() + seconds, seconds)
+
+
+def fenced() -> bool:
+    """Whether someone wrote in the last ``REPLICA_FENCE_SECONDS`` (one shared cache read)."""
+    if settings.REPLICA_FENCE_SECONDS <= 0:
+        return False
+    until = cache.get(FENCE_KEY)
+    return until is not None and until > time.time()
+
+
+# Outside requests (the task worker, a command), writes raise the fence at most this often per process.
+_OUTSIDE_FENCE_EVERY_SECONDS = 1.0
+_outside_fence_at = -float("inf")
+
+
+def _raise_fence_outside_requests() -> None:
+    global _outside_fence_at
+    now = _clock()
+    if now - _outside_fence_at >= _OUTSIDE_FENCE_EVERY_SECONDS:
+        _outside_fence_at = now
+        raise_fence()
+
+
 @dataclass
 class RequestRouting:
     """One request's reading rules: whether it may read the replica, and what happened since."""
@@ -148,8 +183,13 @@ class RequestRouting:
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return False  # a transaction on the primary reads what it is writing
         if self.decided is None:
-            self.decided = health.usable()
+            self.decided = health.usable() and not fenced()
         return self.decided
+
+    def writes(self) -> None:
+        if not self.wrote:
+            self.wrote = True  # the rest of the request, and the visitor for a while, read the primary
+            raise_fence()
 
 
 _routing: contextvars.ContextVar[RequestRouting | None] = contextvars.ContextVar("replica_routing", default=None)
@@ -166,8 +206,10 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         routing = _routing.get()
-        if routing is not None:
-            routing.wrote = True  # the rest of the request, and the visitor for a while, read the primary
+        if routing is None:
+            _raise_fence_outside_requests()
+        else:
+            routing.writes()
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -214,6 +256,7 @@ class ReplicaRoutingMiddleware:
                 )
                 response = self.get_response(request)
             if routing.wrote:
+                raise_fence()  # again, now that it is committed: the fence lasts from the commit
                 response.set_signed_cookie(
                     PIN_COOKIE,
                     "1",

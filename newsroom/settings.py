@@ -232,6 +232,9 @@ REPLICA_PIN_SECONDS = env_int("NEWSROOM_REPLICA_PIN_SECONDS", 10)
 # Each process asks the replica its lag this often while it is well, and again this long after it failed.
 REPLICA_CHECK_SECONDS = env_int("NEWSROOM_REPLICA_CHECK_SECONDS", 2)
 REPLICA_RETRY_SECONDS = env_int("NEWSROOM_REPLICA_RETRY_SECONDS", 10)
+# After any write, everyone reads the primary this long: what a purge makes the site render again is
+# not rendered from a replica still behind (0: no fence). By default, the lag bound and one check.
+REPLICA_FENCE_SECONDS = env_int("NEWSROOM_REPLICA_FENCE_SECONDS", REPLICA_MAX_LAG_SECONDS + REPLICA_CHECK_SECONDS)
 
 # The cache holds the page cache, the section menu and the comment rate limits, so it
 # must be shared by every worker process of every app server: Redis in production

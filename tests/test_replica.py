@@ -6,10 +6,11 @@ replica logs every statement (log_statement=all): a reader's request that querie
 tables leaves lines in its log, which is how these tests tell where a page was read from.
 
 Two development servers (manage.py runserver, page cache off) read through them:
-- ``steady`` checks the replica once, then not for two minutes: what it reads is decided by the
-  request alone, and pausing the replica's replay shows who reads the replica (the old data) and
-  who reads the primary (the new);
-- ``watchful`` checks it every second, with a 2 s lag bound: it finds the lag and the failure.
+- ``steady`` checks the replica once, then not for two minutes, and has no write fence: what it
+  reads is decided by the request alone, and pausing the replica's replay shows who reads the
+  replica (the old data) and who reads the primary (the new);
+- ``watchful`` checks it every second, with a 2 s lag bound and the default write fence (3 s): it
+  finds the lag and the failure, and after anyone's write every reader reads the primary a moment.
 
 The replica's replay is paused (pg_wal_replay_pause) to make it lag: what the primary commits
 meanwhile is received but not shown on the replica until replay resumes.
@@ -213,6 +214,7 @@ def stack():
                 NEWSROOM_REPLICA_CHECK_SECONDS="120",
                 NEWSROOM_REPLICA_RETRY_SECONDS="120",
                 NEWSROOM_REPLICA_PIN_SECONDS="3",
+                NEWSROOM_REPLICA_FENCE_SECONDS="0",
             ),
             folder,
         )
@@ -395,6 +397,37 @@ def test_a_replica_lagging_beyond_the_bound_sends_reads_to_the_primary(stack):
         assert time.monotonic() < deadline, "reads did not come back to the replica"
         reader.get("/article/pont-3/")
         time.sleep(0.2)
+
+
+def reads_replica_again(replica: Server, reader: Browser, path: str, seconds: float) -> float:
+    """Reads ``path`` until a read reaches the replica; how long that took."""
+    started = time.monotonic()
+    while True:
+        before = replica.statements("articles_article")
+        assert reader.get(path).status == 200
+        if replica.statements("articles_article") > before:
+            return time.monotonic() - started
+        assert time.monotonic() - started < seconds, "reads did not come back to the replica"
+        time.sleep(0.2)
+
+
+def test_after_anyone_writes_every_reader_reads_the_primary_for_a_moment(stack):
+    # A comment purges its article's page; the page rendered again must not come from a replica a few
+    # milliseconds behind, which would keep the old page in the page cache until the next purge.
+    replica, site = stack["replica"], stack["watchful"]
+    reader, commenter = Browser(site.url, "127.0.0.8"), Browser(site.url, "127.0.0.9")
+    reads_replica_again(replica, reader, "/article/pont-1/", 10)
+    action, token = comment_form(commenter.get("/article/pont-1/").body)
+    data = {"name": "Paul", "email": "paul@exemple.fr", "url": "", "body": "Et les vélos ?", "token": token}
+    assert commenter.post(action, data | {"website": "", "parent": ""}).status == 302
+    written = time.monotonic()
+    on_replica = replica.statements("articles_article")
+    assert reader.get("/article/pont-1/").status == 200  # another reader, never pinned
+    assert replica.statements("articles_article") == on_replica  # behind the fence: the primary
+    reads_replica_again(replica, reader, "/article/pont-1/", 10)
+    fenced_for = time.monotonic() - written
+    assert 2.5 < fenced_for < 3 + 2  # the fence: the lag bound and one check, from the commit
+    print(f"\nafter a comment, every reader read the primary for {fenced_for:.1f} s (fence 3 s)")
 
 
 def test_pages_still_answer_when_the_replica_stops(stack):
