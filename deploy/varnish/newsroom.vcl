@@ -101,7 +101,10 @@ sub vcl_recv {
     # One order of parameters, one object (the app reads them in any order).
     set req.url = std.querysort(req.url);
 
-    if (req.http.x-newsroom-restarted && !req.http.x-newsroom-stale-if-error) {
+    if (req.http.x-newsroom-stale-if-error) {
+        # Any copy kept (vcl_synth). Set each time: req.grace outlives a restart.
+        set req.grace = 24h;
+    } else if (req.http.x-newsroom-restarted) {
         # vcl_hit found a copy past its stale-while-revalidate with app servers healthy: fetch it.
         set req.grace = 0s;
     }
@@ -129,7 +132,7 @@ sub vcl_hash {
 
 sub vcl_hit {
     if (req.http.x-newsroom-stale-if-error) {
-        # Fetching it again failed on every app server (vcl_deliver): the stale copy, not an error.
+        # Fetching it again failed on every app server (vcl_synth): the stale copy, not an error.
         set req.http.x-newsroom-cache = "HIT-GRACE";
         return (deliver);
     }
@@ -165,23 +168,18 @@ sub vcl_backend_fetch {
     # Not a header the app should see.
     unset bereq.http.x-newsroom-cache;
     unset bereq.http.x-newsroom-restarted;
+    unset bereq.http.x-newsroom-stale-if-error;
 }
 
 sub vcl_backend_response {
     # An app server answering an error (shutting down, its database out of reach): the next one.
-    if (beresp.status >= 500 && bereq.retries < 2 && bereq.method ~ "^(GET|HEAD)$") {
+    if (beresp.status >= 502 && beresp.status <= 504 && bereq.retries < 2 && bereq.method ~ "^(GET|HEAD)$") {
         return (retry);
     }
-    if (beresp.status >= 500) {
-        if (bereq.is_bgfetch) {
-            # Keep serving the stale copy rather than replace it with an error.
-            return (abandon);
-        }
-        # Never kept, not even as a hit-for-miss that would hide the stale copy from vcl_deliver's retry.
-        set beresp.ttl = 0s;
-        set beresp.grace = 0s;
-        set beresp.uncacheable = true;
-        return (deliver);
+    if (beresp.status >= 502 && beresp.status <= 504 && !bereq.uncacheable) {
+        # Every app server failed a page: no error object that would hide the stale copy, which
+        # vcl_synth looks up again (« stale if error »); a background fetch leaves it in place.
+        return (abandon);
     }
     if (bereq.uncacheable) {
         return (deliver);
@@ -214,18 +212,23 @@ sub vcl_backend_error {
     if (bereq.retries < 2) {
         return (retry);
     }
-    if (bereq.is_bgfetch) {
+    if (!bereq.uncacheable) {
+        # As for an error answered (vcl_backend_response).
         return (abandon);
     }
+    # A form sent, a page passed: the error page, in French.
+    set beresp.http.Content-Type = "text/html; charset=utf-8";
+    set beresp.http.Retry-After = "10";
+    set beresp.http.Cache-Control = "no-store";
+    synthetic({"<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Site momentanément indisponible</title></head>
+<body><h1>Site momentanément indisponible</h1>
+<p>Nous ne pouvons pas afficher cette page pour l’instant. Réessayez dans quelques instants.</p></body></html>
+"});
+    return (deliver);
 }
 
 sub vcl_deliver {
-    if (resp.status >= 500 && req.http.x-newsroom-cache == "MISS" && !req.http.x-newsroom-stale-if-error) {
-        # Every app server failed (down but not yet found sick by the probes, or answering errors):
-        # look up again, for a stale copy this time (« stale if error »).
-        set req.http.x-newsroom-stale-if-error = "1";
-        return (restart);
-    }
     set resp.http.X-Cache = req.http.x-newsroom-cache;
     if (obj.uncacheable && req.http.x-newsroom-cache == "MISS") {
         # A miss on something never kept (hit-for-miss): say so.
@@ -246,6 +249,12 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    if (resp.status == 503 && req.http.x-newsroom-cache == "MISS" && !req.http.x-newsroom-stale-if-error) {
+        # The fetch of a page failed on every app server (down but not yet found sick by the probes,
+        # or answering errors): look it up again, for a stale copy this time (« stale if error »).
+        set req.http.x-newsroom-stale-if-error = "1";
+        return (restart);
+    }
     set resp.http.X-Cache = "SYNTH";
     if (resp.status == 503) {
         # What readers see when no app server answers and no copy is kept: in French, like the site.
