@@ -62,7 +62,7 @@ def _replica_line() -> str | None:
     if state is None:
         return "réplique : pas encore interrogée"
     if state.usable:
-        return f"réplique : ok (retard {state.lag_seconds:.1f} s)"
+        return f"réplique : ok (retard {state.lag_seconds:.1f} s)".replace(".", ",")
     return f"réplique : {state.reason}, lectures sur la base principale"
 
 

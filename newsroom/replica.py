@@ -128,7 +128,7 @@ class ReplicaHealth:
         lag = max(float(lag), 0.0)
         if lag > settings.REPLICA_MAX_LAG_SECONDS:
             logger.warning("Read replica %.1f s behind: reading from the primary", lag)
-            return ReplicaState(False, lag, f"en retard de {lag:.1f} s", now)
+            return ReplicaState(False, lag, f"en retard de {lag:.1f} s".replace(".", ","), now)
         return ReplicaState(True, lag, "ok", now)
 
 
