@@ -3,7 +3,7 @@
 # - Anonymous GET/HEAD pages are cached for the time the app's Cache-Control gives shared caches
 #   (s-maxage), and purged by tag with xkey: the app sends its tags in Surrogate-Key.
 # - Requests with one of our cookies (session, CSRF, messages, a reader's held comment or saved
-#   details) and /admin/ are passed: never cached, never served from the cache.
+#   details, a visitor pinned to the primary) and /admin/ are passed: never cached, never served from the cache.
 # - Tracking parameters (utm_*, fbclid…) and other cookies (analytics) are dropped from cacheable
 #   requests, as the app ignores them, so that they share one cached object.
 # - A purged or expired page is served stale (X-Cache: HIT-GRACE) for the app's
@@ -80,8 +80,10 @@ sub vcl_recv {
     if (req.url ~ "^/admin(/|$)") {
         return (pass);
     }
-    if (req.http.Cookie ~ "(^|;)\s*(sessionid|csrftoken|messages|commentaires_en_attente|commentaire_auteur)=") {
-        # Someone's own page: the app answers it `private`.
+    # Someone's own page (the app answers it `private`): the cookies of pagecache's
+    # personal_cookie_names() — session, CSRF, messages, a reader's held comment and saved details,
+    # a visitor pinned to the primary database after a write. tests/test_varnish.py checks the list.
+    if (req.http.Cookie ~ "(^|;)\s*(sessionid|csrftoken|messages|commentaires_en_attente|commentaire_auteur|lecture_fraiche)=") {
         return (pass);
     }
     # Any other cookie (analytics) changes nothing the app renders.
