@@ -493,7 +493,9 @@ def test_in_production_static_files_come_first_then_old_addresses_then_the_page_
         **PRODUCTION_ENV,
     )
     stack = result.stdout.splitlines()[-1].split() if result.stdout else []
-    assert stack[:8] == [
+    assert stack[:9] == [
+        # The health probes' /sante/, answered before anything else (newsroom/health.py).
+        "newsroom.health.HealthCheckMiddleware",
         "django.middleware.security.SecurityMiddleware",
         "whitenoise.middleware.WhiteNoiseMiddleware",
         # Headers on every page, cached ones too: outside the page cache.
