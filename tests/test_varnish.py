@@ -325,6 +325,8 @@ def test_purges_come_only_from_the_app_servers(varnish, site, tmp_path):
     # Another address, even one claiming to be an app server in X-Forwarded-For.
     for headers in ({"xkey-purge": "site"}, {"xkey-purge": "site", "X-Forwarded-For": "127.0.0.1"}):
         assert fetch(varnish.port, "PURGE", "/", headers, source="127.0.0.2").status == 403
+    # An allowed address that forwards for someone else (a TLS terminator on this machine, say).
+    assert fetch(varnish.port, "PURGE", "/", {"xkey-purge": "site", "X-Forwarded-For": "203.0.113.9"}).status == 403
     assert fetch(varnish.port, "BREW", "/").status == 405
     # A deployment whose ACL leaves this machine out refuses it too.
     elsewhere = Varnish(tmp_path / "elsewhere", site.port, purgers=["10.20.30.0/24"])

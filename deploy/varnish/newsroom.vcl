@@ -114,7 +114,9 @@ sub vcl_recv {
 }
 
 sub newsroom_purge {
-    if (client.ip !~ newsroom_purgers) {
+    # From an app server, straight: Varnish has added the sender to X-Forwarded-For, and an address
+    # before it means a proxy in between (a TLS terminator on an allowed address, forwarding a reader).
+    if (client.ip !~ newsroom_purgers || req.http.X-Forwarded-For ~ ",") {
         return (synth(403, "Forbidden"));
     }
     if (req.http.xkey-purge) {
