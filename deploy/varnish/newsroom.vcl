@@ -59,6 +59,7 @@ sub vcl_recv {
         unset req.http.x-newsroom-restarted;
         unset req.http.x-newsroom-stale-if-error;
         unset req.http.x-newsroom-purged;
+        unset req.http.x-newsroom-body-kept;
     }
 
     if (req.method == "PURGE") {
@@ -73,8 +74,13 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         # A form sent (a comment, an admin save): kept in memory so that it can be sent again to
         # the other app server if the first one fails (a comment sent twice is stored once:
-        # decisions/comment-form-token.md). A larger body (an upload) is sent once.
-        std.cache_req_body(1MB);
+        # decisions/comment-form-token.md). A larger or chunked body (an upload) is streamed, once:
+        # asking Varnish to keep one larger than its bound would fail the request.
+        if (!req.http.Transfer-Encoding && std.integer(req.http.Content-Length, 0) <= 1048576) {
+            if (std.cache_req_body(1MB)) {
+                set req.http.x-newsroom-body-kept = "1";
+            }
+        }
         return (pass);
     }
     if (req.url ~ "^/admin(/|$)") {
@@ -212,8 +218,9 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # No answer (refused, reset, timed out): the next app server in turn.
-    if (bereq.retries < 2) {
+    # No answer (refused, reset, timed out): the next app server in turn — for a request with a
+    # body, only if Varnish kept it (vcl_recv).
+    if (bereq.retries < 2 && (bereq.method ~ "^(GET|HEAD)$" || bereq.http.x-newsroom-body-kept)) {
         return (retry);
     }
     if (!bereq.uncacheable) {
