@@ -257,6 +257,8 @@ class ReplicaRoutingMiddleware:
                 response = self.get_response(request)
             if routing.wrote:
                 raise_fence()  # again, now that it is committed: the fence lasts from the commit
+            if routing.wrote and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+                # Staff read the primary anyway (their session cookie): the pin is for anonymous visitors.
                 response.set_signed_cookie(
                     PIN_COOKIE,
                     "1",

@@ -336,6 +336,7 @@ def test_anonymous_readers_read_the_replica_staff_read_their_own_change_on_the_p
     with paused_replay(stack):  # the staff member's change stays on the primary only
         change = f"/admin/articles/section/{section_id}/change/"
         save_in_admin(staff, change, "section_form", name="Région Grand Est")
+        assert "lecture_fraiche" not in staff.cookies  # no pin: their session sends them to the primary
         on_replica = replica.statements("articles_section")
         assert 'value="Région Grand Est"' in staff.get(change).body
         # The section's own heading (the menu, a cached part, is renewed by the change's purge for everyone).
