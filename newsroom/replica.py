@@ -111,7 +111,10 @@ class ReplicaHealth:
 
     @staticmethod
     def _due(state: ReplicaState) -> float:
-        pause = settings.REPLICA_CHECK_SECONDS if state.usable else settings.REPLICA_RETRY_SECONDS
+        # Within the bound or behind it, the replica answers: asked again soon. Out of reach (or its
+        # lag unknown): left alone longer, each try may cost a connect timeout.
+        answered = state.lag_seconds is not None
+        pause = settings.REPLICA_CHECK_SECONDS if answered else settings.REPLICA_RETRY_SECONDS
         return state.checked_at + pause
 
     def _check(self) -> ReplicaState:

@@ -27,12 +27,20 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from unittest import mock
 
 import psycopg
 import pytest
+from django.db import OperationalError
+from django.http import HttpResponse
 from site_stack import Browser, comment_form, free_port
+
+from articles.models import Article
+from newsroom import replica
+from newsroom.replica import PIN_COOKIE, PIN_COOKIE_SALT, ReplicaHealth, ReplicaRouter, may_read_replica
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "replique-test-2026"
@@ -46,13 +54,13 @@ def postgres_bin() -> Path | None:
     return candidates[-1] if candidates else None
 
 
-pytestmark = [
-    pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's server programs are missing"),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="runs once, in make test's PostgreSQL pass (its servers are its own whatever the pass)",
-    ),
-]
+def why_not_here() -> str | None:
+    """Why the tests with servers are skipped here, if they are."""
+    if postgres_bin() is None:
+        return "PostgreSQL's server programs are missing"
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return "runs once, in make test's PostgreSQL pass (its servers are its own whatever the pass)"
+    return None
 
 
 class Server:
@@ -160,6 +168,8 @@ get_user_model().objects.create_superuser("chef", "chef@exemple.fr", {PASSWORD!r
 
 @pytest.fixture(scope="module")
 def stack():
+    if reason := why_not_here():
+        pytest.skip(reason)
     folder = Path(tempfile.mkdtemp(prefix="newsroom-replica-"))
     if os.getuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
@@ -462,3 +472,94 @@ def test_pages_still_answer_when_the_replica_stops(stack):
         health = Browser(site.url).get("/sante/")
         assert health.status == 200, health.body  # a replica down is no failure of the app server
         assert "lectures sur la base principale" in health.body
+
+
+# The rules without servers: the router outside requests, the replica's health in one process. -------
+
+
+def test_outside_requests_everything_goes_to_the_primary():
+    router = ReplicaRouter()
+    assert router.db_for_read(Article) == "default"  # the task worker, a command, the shell
+    assert router.db_for_write(Article) == "default"
+    assert router.allow_migrate("default", "articles") and not router.allow_migrate("replica", "articles")
+    assert router.allow_relation(Article(), Article())
+
+
+@pytest.mark.parametrize(
+    ("method", "cookies", "may"),
+    [
+        ("GET", {}, True),
+        ("HEAD", {}, True),
+        ("POST", {}, False),  # a form reads what it is about to change
+        ("GET", {"sessionid": "x"}, False),  # staff, anyone signed in
+        ("GET", {"lecture_fraiche": "forged"}, True),  # a pin not signed by us pins nothing
+    ],
+)
+def test_who_may_read_the_replica(rf, method, cookies, may):
+    request = getattr(rf, method.lower())("/article/pont/")
+    request.COOKIES.update(cookies)
+    assert may_read_replica(request) is may
+
+
+def test_a_visitor_pinned_after_a_write_reads_the_primary(rf):
+    response = HttpResponse()
+    response.set_signed_cookie(PIN_COOKIE, "1", salt=PIN_COOKIE_SALT)
+    request = rf.get("/article/pont/")
+    request.COOKIES[PIN_COOKIE] = response.cookies[PIN_COOKIE].value
+    assert not may_read_replica(request)
+
+
+class Lags:
+    """The replica's connection, answering the lag query with each value in turn (an error: raised)."""
+
+    def __init__(self, *answers):
+        self.answers, self.asked = list(answers), 0
+
+    def __getitem__(self, alias):
+        assert alias == "replica"
+        cursor = mock.MagicMock()
+
+        def execute(sql):
+            self.asked += 1
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            cursor.fetchone.return_value = (answer,)
+
+        cursor.execute.side_effect = execute
+        connection = mock.MagicMock()
+        connection.cursor.return_value.__enter__.return_value = cursor
+        return connection
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    settings.REPLICA_MAX_LAG_SECONDS, settings.REPLICA_CHECK_SECONDS, settings.REPLICA_RETRY_SECONDS = 5, 2, 10
+    now = [1000.0]
+    monkeypatch.setattr(replica, "_clock", lambda: now[0])
+    return now
+
+
+def test_the_replica_is_asked_its_lag_at_most_every_check(monkeypatch, clock):
+    lags = Lags(0.3, 7.5, Decimal("1.0"))
+    monkeypatch.setattr(replica, "connections", lags)
+    health = ReplicaHealth()
+    assert health.usable() and health.usable() and lags.asked == 1  # the second from memory
+    clock[0] += 2
+    assert not health.usable()  # 7.5 s behind, beyond the bound
+    assert health.state.reason == "en retard de 7,5 s"
+    clock[0] += 2
+    assert health.usable() and health.state.lag_seconds == 1.0 and lags.asked == 3
+
+
+def test_a_replica_out_of_reach_is_left_alone_until_the_retry(monkeypatch, clock):
+    lags = Lags(OperationalError("connection refused"), None, 0)
+    monkeypatch.setattr(replica, "connections", lags)
+    health = ReplicaHealth()
+    assert not health.usable() and health.state.reason == "injoignable"
+    clock[0] += 9
+    assert not health.usable() and lags.asked == 1  # not asked again: a dead replica costs nothing
+    clock[0] += 1
+    assert not health.usable() and health.state.reason == "retard inconnu"  # reached, lag unknown
+    clock[0] += 10
+    assert health.usable() and lags.asked == 3
