@@ -223,20 +223,10 @@ sub vcl_backend_error {
     if (bereq.retries < 2 && (bereq.method ~ "^(GET|HEAD)$" || bereq.http.x-newsroom-body-kept)) {
         return (retry);
     }
-    if (!bereq.uncacheable) {
-        # As for an error answered (vcl_backend_response).
-        return (abandon);
-    }
-    # A form sent, a page passed: the error page, in French.
-    set beresp.http.Content-Type = "text/html; charset=utf-8";
-    set beresp.http.Retry-After = "10";
-    set beresp.http.Cache-Control = "no-store";
-    synthetic({"<!DOCTYPE html>
-<html lang="fr"><head><meta charset="utf-8"><title>Site momentanément indisponible</title></head>
-<body><h1>Site momentanément indisponible</h1>
-<p>Nous ne pouvons pas afficher cette page pour l’instant. Réessayez dans quelques instants.</p></body></html>
-"});
-    return (deliver);
+    # No app server answered: no error object (it would hide the stale copy), Varnish's own answer
+    # instead (vcl_synth: the stale copy of a page, otherwise the French error page). A background
+    # fetch leaves the stale copy in place.
+    return (abandon);
 }
 
 sub vcl_deliver {
