@@ -3,10 +3,9 @@
 Each test starts varnishd (Debian's varnish 7.1 and its xkey module, installed by `make test`) on a
 free port, in a folder of its own, with the shipped VCL and a newsroom-backends.vcl written by
 deploy/varnish/backends.py, in front of the site served from this process (Django's live server
-thread, the page cache on, its headers as in production, reached through a relay that a test cuts to
-take the app server down). Readers are HTTP clients; a reader's
-address other than 127.0.0.1 is another loopback address (127.0.0.2), as Linux routes all of
-127.0.0.0/8 to this machine. Changes are made through the ORM, so that the purge hook
+thread, the page cache on, its headers as in production), reached through a relay that a test cuts
+to take the app server down. Readers are HTTP clients; a reader's address other than 127.0.0.1 is
+another loopback address (127.0.0.2), as Linux routes all of 127.0.0.0/8 to this machine. Changes are made through the ORM, so that the purge hook
 (``pagecache.varnish.purge_tags``) runs after their commit, as after an editor's save.
 """
 
@@ -93,14 +92,14 @@ class Answer:
 
 
 def fetch(port: int, method: str, path: str, headers: dict | None = None, source: str = "127.0.0.1") -> Answer:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
+    client = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(source, 0))
     started = time.monotonic()
     try:
-        connection.request(method, path, headers={"Accept-Encoding": "identity", **(headers or {})})
-        response = connection.getresponse()
+        client.request(method, path, headers={"Accept-Encoding": "identity", **(headers or {})})
+        response = client.getresponse()
         body = response.read().decode("utf-8", "replace")
     finally:
-        connection.close()
+        client.close()
     headers = {name.lower(): value for name, value in response.getheaders()}
     return Answer(response.status, headers, body, time.monotonic() - started)
 
@@ -121,18 +120,21 @@ class Varnish:
         for purger in self.purgers:
             arguments += ["--purger", purger]
         (self.folder / "newsroom-backends.vcl").write_text(subprocess.check_output(arguments, text=True))
-        self.process = subprocess.Popen(
-            ["varnishd", "-F", "-j", "none", "-n", str(self.folder / "work"), "-a", f"127.0.0.1:{self.port}"]
-            + ["-T", "none", "-s", "malloc,32m", "-p", f"vcl_path={self.folder}:{VCL_FOLDER}"]
-            + ["-f", str(VCL)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        log = self.folder / "varnishd.log"
+        with log.open("ab") as output:
+            # `-j none`: no switch to Varnish's own user, who could not read the test's private folders.
+            self.process = subprocess.Popen(
+                ["varnishd", "-F", "-j", "none", "-n", str(self.folder / "work"), "-a", f"127.0.0.1:{self.port}"]
+                + ["-T", "none", "-s", "malloc,32m", "-p", f"vcl_path={self.folder}:{VCL_FOLDER}"]
+                + ["-f", str(VCL)],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         try:
             wait_for_port(self.port)
-        except AssertionError:
+        except AssertionError as error:
             self.stop()
-            raise
+            raise AssertionError(f"{error}; varnishd said: {log.read_text(errors='replace')[-2000:]}") from None
 
     def stop(self) -> None:
         if self.process is not None:
@@ -142,7 +144,6 @@ class Varnish:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-            self.process.stderr.close()
             self.process = None
 
     @property
