@@ -4,6 +4,11 @@ It answers 200 « ok » when the primary database answers ``SELECT 1`` and the s
 and gives back a value; 503 with a short French detail when either does not. The read replica is
 reported but never fails the server: without it, reads go to the primary (newsroom/replica.py).
 
+The cache counts, although the site can render without it (common/cache.py), because without it a
+server purges nothing, limits nothing and claims no form token. It is shared: a Redis down makes
+every app server unhealthy at once, and Varnish then serves what it holds in grace and fails the
+rest. A load balancer that prefers slow pages to none should probe the database alone.
+
 A probe comes every few seconds from each Varnish, by address and over plain HTTP, so the answer
 is made before every other middleware (``HealthCheckMiddleware``, first in MIDDLEWARE): no HTTPS
 redirect, no ALLOWED_HOSTS check of a Host the probe does not know, no page cache, session, CSRF
