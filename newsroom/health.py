@@ -7,7 +7,7 @@ reported but never fails the server: without it, reads go to the primary (newsro
 The cache counts, although the site can render without it (common/cache.py), because without it a
 server purges nothing, limits nothing and claims no form token. It is shared: a Redis down makes
 every app server unhealthy at once, and Varnish then serves what it holds in grace and fails the
-rest. A load balancer that prefers slow pages to none should probe the database alone.
+rest, where the servers could have rendered it, slowly. A choice to weigh with the probes' settings.
 
 A probe comes every few seconds from each Varnish, by address and over plain HTTP, so the answer
 is made before every other middleware (``HealthCheckMiddleware``, first in MIDDLEWARE): no HTTPS
