@@ -49,7 +49,8 @@ def send_purge(url: str, header: str, tags: list[str], timeout: float) -> bool:
             logger.error("Varnish %s refused the purge of %s: %s %s", url, header, error.code, error.reason)
             return False
         except OSError as error:  # refused, reset, timed out: Varnish restarting or out of reach
-            logger.warning("Varnish %s not reached for a purge: %s", url, error)
+            # Not a warning: a Varnish down a minute would write one per change and per second.
+            logger.info("Varnish %s not reached for a purge: %s", url, error)
             return False
     return True
 

@@ -10,6 +10,7 @@ again would cost a render of every page it names). See docs/varnish.md.
 
 import logging
 import time
+from collections.abc import Collection
 
 from django.conf import settings
 
@@ -22,7 +23,7 @@ logger = logging.getLogger(__name__)
 IMMEDIATE_TIMEOUT_SECONDS = 0.5
 
 
-def purge_tags(tags: list[str], *, at_once: list[str] = ()) -> None:
+def purge_tags(tags: Collection[str], *, at_once: Collection[str] = ()) -> None:
     """Purge ``tags`` on every Varnish: ``at_once`` (among them) hard, the others soft."""
     hard = sorted(set(at_once))
     soft = sorted(set(tags) - set(hard))
@@ -34,3 +35,4 @@ def purge_tags(tags: list[str], *, at_once: list[str] = ()) -> None:
     if missed:
         # A row in the tasks' table: the purge outlives this process and Varnish's absence.
         enqueue_resend(missed, soft, hard, attempt=1, since=changed)
+        logger.warning("Varnish %s not reached: the task worker will send the purge of %s", missed, soft + hard)
