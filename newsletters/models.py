@@ -72,7 +72,7 @@ class NewsletterList(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "Heure de Paris à laquelle l’édition du jour est programmée (6 h 30). Vide : pas d’édition automatique."
+            "Heure de Paris à laquelle l’édition du jour est programmée (6 h 30). Vide : pas d’édition automatique."
         ),
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)

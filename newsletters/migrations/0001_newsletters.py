@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                     "send_time",
                     models.TimeField(
                         blank=True,
-                        help_text="Heure de Paris à laquelle l’édition du jour est programmée (6 h 30). Vide : pas d’édition automatique.",
+                        help_text="Heure de Paris à laquelle l’édition du jour est programmée (6 h 30). Vide : pas d’édition automatique.",
                         null=True,
                         verbose_name="heure d’envoi",
                     ),

@@ -35,7 +35,7 @@ LISTS = [
         "slug": "lettre-du-matin",
         "name": "La lettre du matin",
         "kind": "daily",
-        "description": "Chaque matin à 6 h 30, la une et l’essentiel de l’actualité de la région.",
+        "description": "Chaque matin à 6 h 30, la une et l’essentiel de l’actualité de la région.",
         "send_time": datetime.time(6, 30),
         "position": 1,
     },
