@@ -107,17 +107,19 @@ def fetch(port: int, method: str, path: str, headers: dict | None = None, source
 
 @dataclass
 class Varnish:
-    """varnishd with the shipped VCL, in a folder of its own, in front of ``backend_port``."""
+    """varnishd with the shipped VCL, in a folder of its own, in front of app servers on these ports."""
 
     folder: Path
-    backend_port: int
+    backend_ports: list[int]
     purgers: list[str] = field(default_factory=list)  # default: backends.py's (127.0.0.1, ::1)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        arguments = [sys.executable, str(BACKENDS_SCRIPT), "--app", f"127.0.0.1:{self.backend_port}"]
+        arguments = [sys.executable, str(BACKENDS_SCRIPT)]
+        for port in self.backend_ports:
+            arguments += ["--app", f"127.0.0.1:{port}"]
         for purger in self.purgers:
             arguments += ["--purger", purger]
         (self.folder / "newsroom-backends.vcl").write_text(subprocess.check_output(arguments, text=True))
@@ -151,18 +153,18 @@ class Varnish:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def app_server_health(self) -> str:
-        """What the probes on /sante/ say of the app server: « healthy » or « sick »."""
+    def app_server_health(self, number: int = 1) -> str:
+        """What the probes on /sante/ say of an app server: « healthy » or « sick »."""
         listed = subprocess.run(
             ["varnishadm", "-n", str(self.folder / "work"), "backend.list"], capture_output=True, text=True, check=True
         )
-        line = next(line for line in listed.stdout.splitlines() if ".app1 " in line)
+        line = next(line for line in listed.stdout.splitlines() if f".app{number} " in line)
         return line.split()[3]
 
-    def wait_until_app_server(self, health: str, seconds: float = 10) -> float:
-        """Seconds until the probes find the app server ``health``."""
+    def wait_until_app_server(self, health: str, number: int = 1, seconds: float = 10) -> float:
+        """Seconds until the probes find an app server ``health``."""
         started = time.monotonic()
-        while self.app_server_health() != health:
+        while self.app_server_health(number) != health:
             assert time.monotonic() - started < seconds, f"the app server is not {health} after {seconds} s"
             time.sleep(0.1)
         return time.monotonic() - started
@@ -247,7 +249,7 @@ def varnish(site, settings, tmp_path):
     """Varnish with the shipped VCL in front of the site, purged by the hook after each commit."""
     if MISSING:
         pytest.skip(MISSING)
-    proxy = Varnish(tmp_path / "varnish", site.port)
+    proxy = Varnish(tmp_path / "varnish", [site.port])
     proxy.start()
     settings.VARNISH_PURGE_URLS = [proxy.url]
     settings.PAGE_CACHE_PURGE_HOOK = "pagecache.varnish.purge_tags"
@@ -371,7 +373,7 @@ def test_purges_come_only_from_the_app_servers(varnish, site, tmp_path):
     assert fetch(varnish.port, "PURGE", "/", {"xkey-purge": "site", "X-Forwarded-For": "203.0.113.9"}).status == 403
     assert fetch(varnish.port, "BREW", "/").status == 405
     # A deployment whose ACL leaves this machine out refuses it too.
-    elsewhere = Varnish(tmp_path / "elsewhere", site.port, purgers=["10.20.30.0/24"])
+    elsewhere = Varnish(tmp_path / "elsewhere", [site.port], purgers=["10.20.30.0/24"])
     elsewhere.start()
     try:
         assert fetch(elsewhere.port, "PURGE", "/", {"xkey-purge": "site"}).status == 403
@@ -412,6 +414,27 @@ def test_pages_kept_stay_served_while_the_app_server_is_down(varnish, site, arti
     varnish.wait_until_app_server("healthy")
     answer = varnish.get(path)
     assert (answer.status, answer.cache) == (200, "MISS")
+
+
+def test_a_request_an_app_server_fails_is_answered_by_the_other_one(site, live_server, make_article, tmp_path):
+    if MISSING:
+        pytest.skip(MISSING)
+    second = Gate(site.target_port)  # a second app server (the same site, by another way)
+    second.open()
+    proxy = Varnish(tmp_path / "two", [site.port, second.port])
+    proxy.start()
+    try:
+        paths = [make_article(f"Article {number}").get_absolute_url() for number in range(6)]
+        site.cut()  # the first app server killed, not yet found sick
+        answers = [proxy.get(path) for path in paths[:3]]
+        assert proxy.app_server_health(1) == "healthy"
+        proxy.wait_until_app_server("sick", number=1)
+        answers += [proxy.get(path) for path in paths[3:]]
+        assert [(answer.status, answer.cache) for answer in answers] == [(200, "MISS")] * 6
+        print(f"one app server of two down: pages in {max(answer.seconds for answer in answers) * 1000:.0f} ms at most")
+    finally:
+        proxy.stop()
+        second.cut()
 
 
 def test_a_purge_missed_while_varnish_is_out_of_reach_is_delivered_by_the_worker_once_it_is_back(
