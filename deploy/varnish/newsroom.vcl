@@ -72,11 +72,13 @@ sub vcl_recv {
     set req.backend_hint = newsroom.backend();
 
     if (req.method != "GET" && req.method != "HEAD") {
-        # A form sent (a comment, an admin save): kept in memory so that it can be sent again to
-        # the other app server if the first one fails (a comment sent twice is stored once:
-        # decisions/comment-form-token.md). A larger or chunked body (an upload) is streamed, once:
-        # asking Varnish to keep one larger than its bound would fail the request.
-        if (!req.http.Transfer-Encoding && std.integer(req.http.Content-Length, 0) <= 1048576) {
+        # A reader's form (a comment): kept in memory so that it can be sent again to the other
+        # app server if the first one fails (a comment sent twice is stored once:
+        # decisions/comment-form-token.md). Never the admin's: an action may not be safe to run
+        # twice, and a server killed mid-request may have run it. A larger or chunked body (an
+        # upload) is streamed, once: asking Varnish to keep one larger than its bound fails the request.
+        if (req.url !~ "^/admin(/|$)" && !req.http.Transfer-Encoding
+            && std.integer(req.http.Content-Length, 0) <= 1048576) {
             if (std.cache_req_body(1MB)) {
                 set req.http.x-newsroom-body-kept = "1";
             }
