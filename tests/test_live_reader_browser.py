@@ -9,6 +9,7 @@ import page_cache_setup
 import pytest
 from browser import AXE_JS, BROWSER_TESTS, axe_violations, new_browser, present
 from django.core.cache import cache
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from live.models import LiveCoverage
@@ -42,7 +43,9 @@ def page_cache(settings, tmp_path):
 
 
 def until(driver, condition, timeout=WAIT_SECONDS):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _driver: condition())
+    # An entry the page replaces (corrected, withdrawn) between finding it and reading it is asked for again.
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.1, ignored_exceptions=[StaleElementReferenceException])
+    return wait.until(lambda _driver: condition())
 
 
 def no_violation(driver) -> None:
