@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format bench bench-http bench-wordpress bench-live bench-popularity bench-newsletter demo migrate clean
+.PHONY: run serve cluster cluster-stop test lint format bench bench-http bench-wordpress bench-live bench-popularity bench-newsletter bench-cluster demo migrate clean
 
 $(BIN)/.installed: requirements.txt
 	@py=$$(scripts/find-python.sh) || exit 1; \
@@ -32,6 +32,16 @@ run: demo
 # Production settings on this machine: DEBUG off, gunicorn, WhiteNoise (see docs/deploying.md).
 serve: $(BIN)/.installed
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/serve.py
+
+# Several machines' topology on this one (docs/deploying.md): PostgreSQL primary + streaming replica,
+# Redis, S3 (moto), two gunicorn app servers, the task worker, Varnish in front; under var/cluster/
+# (CLUSTER_DIR=… for another folder). `make cluster-stop` stops all of it.
+cluster: $(BIN)/.installed-dev
+	scripts/ensure-packages.sh
+	$(BIN)/python scripts/cluster.py start $(if $(CLUSTER_DIR),--folder $(CLUSTER_DIR))
+
+cluster-stop: $(BIN)/.installed-dev
+	$(BIN)/python scripts/cluster.py stop $(if $(CLUSTER_DIR),--folder $(CLUSTER_DIR))
 
 test: $(BIN)/.installed-dev
 	scripts/ensure-packages.sh
@@ -73,6 +83,12 @@ bench-popularity: $(BIN)/.installed
 # time, messages/s, the worker's peak memory, the sink alone (issue 26). SIZE=10000 for a smaller list.
 bench-newsletter: $(BIN)/.installed
 	$(BIN)/python scripts/newsletter_benchmark.py $(if $(SIZE),--size $(SIZE)) $(BENCH_ARGS)
+
+# Varnish's cached article page beside Varnish serving a file of the same size, and the app servers'
+# renders per 1,000 requests in a spike with an edit every 5 s, on a cluster of its own (issue 27).
+bench-cluster: $(BIN)/.installed-dev
+	scripts/ensure-packages.sh
+	$(BIN)/python scripts/cluster_benchmark.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

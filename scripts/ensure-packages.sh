@@ -35,6 +35,7 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)  # runs the N
 # Varnish and its xkey module (tag purges): the tests of deploy/varnish/ and of `make cluster`.
 command -v varnishd >/dev/null 2>&1 || missing+=(varnish)
 ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || missing+=(varnish-modules)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # make bench-cluster's load
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "== installing ${missing[*]}"
