@@ -43,6 +43,11 @@ class Answer:
     def location(self) -> str:
         return self.headers.get("location", "")
 
+    @property
+    def cache(self) -> str:
+        """What a cache in front said of it (X-Cache: HIT, MISS, HIT-GRACE…)."""
+        return self.headers.get("x-cache", "")
+
 
 @dataclass
 class Browser:

@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
+from site_stack import Answer
 from worker import run_tasks
 
 from articles.models import Article
@@ -78,18 +79,6 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
         except OSError:
             time.sleep(0.05)
     raise AssertionError(f"nothing listens on port {port} after {seconds} s")
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    body: str
-    seconds: float
-
-    @property
-    def cache(self) -> str:
-        return self.headers.get("x-cache", "")
 
 
 def fetch(port: int, method: str, path: str, headers: dict | None = None, source: str = "127.0.0.1") -> Answer:
