@@ -6,8 +6,6 @@ staff's page for a person's data request answers for comments too; the moderator
 functions from the command line.
 """
 
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,10 +53,7 @@ def erase_comments_of(email: str) -> int:
         # Their ids first: erasure blanks the address they are found by.
         ids = list(Comment.objects.by_email(email).filter(erased_at__isnull=True).values_list("pk", flat=True))
         Comment.objects.filter(pk__in=ids).erase()
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Comment),
-            object_id__in=[str(pk) for pk in ids],
-        ).update(object_repr=str(_("Commentaire supprimé")), change_message="")
+        personal_data.scrub_admin_history(Comment, ids, str(_("Commentaire supprimé")))
     return len(ids)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -102,3 +104,11 @@ def erase_all(email: str, *, user=None) -> dict[str, int]:
     """
     with transaction.atomic():
         return {kind.name: kind.erase(email) for kind in _kinds_for(user)}
+
+
+def scrub_admin_history(model, ids, placeholder: str) -> None:
+    """Rename the admin's history entries of these objects and blank what they said: older entries
+    name an erased person's object by its address or show what it held when staff changed it."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
+    ).update(object_repr=placeholder, change_message="")

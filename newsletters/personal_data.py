@@ -5,8 +5,6 @@ abonnés » role, superusers) answers for this part; a moderator without that pe
 comments' part only, and the page says so (docs/personal-data.md).
 """
 
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -84,10 +82,8 @@ def erase_subscriber(email: str) -> int:
         subscription_ids = list(subscriber.subscriptions.values_list("pk", flat=True))
         subscriber.deliveries.update(provider_message_id="", last_error="")
         forgotten = str(_("Abonné effacé"))
-        for model, ids in [(Subscriber, [subscriber.pk]), (Subscription, subscription_ids)]:
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
-            ).update(object_repr=forgotten, change_message="")
+        personal_data.scrub_admin_history(Subscriber, [subscriber.pk], forgotten)
+        personal_data.scrub_admin_history(Subscription, subscription_ids, forgotten)
         # One recipient each (outbox.mail.send stores them as a sorted list): found by exact match.
         Mail.objects.filter(kind=CONFIRMATION_KIND, recipients=[subscriber.email]).delete()
         subscriber.delete()  # subscriptions cascade; deliveries are kept, their subscriber set to NULL
